@@ -1,0 +1,1 @@
+"""Web forms. They import ``states/`` and never the application or the database."""

@@ -1,0 +1,15 @@
+"""Procedures as data: pure Python, importable without Flask, a database or pytransitions.
+
+``REGISTRY`` lists every procedure explicitly; there is no discovery at import time.
+"""
+
+from __future__ import annotations
+
+from states import admission
+from states.spec import ProcedureSpec
+
+REGISTRY: dict[str, ProcedureSpec] = {spec.key: spec for spec in (admission.SPEC,)}
+
+
+def get_spec(key: str) -> ProcedureSpec:
+    return REGISTRY[key]

@@ -1,0 +1,340 @@
+"""Guards of the admission procedure (§2(a) G1–G8 of the domain reference).
+
+Each guard reads the frozen facts, the event date and (at submission) the payload, and explains
+itself in Vietnamese when it fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from states.dates import (
+    add_months,
+    age_in_months,
+    format_months,
+    full_months_between,
+    vn_date,
+)
+from states.facts import EDUCATION_LEVELS, EDUCATION_RANK, AdmissionFacts
+from states.spec import Guard, GuardContext, Verdict
+
+EDUCATION_LABELS = dict(EDUCATION_LEVELS)
+
+
+def _facts(ctx: GuardContext) -> AdmissionFacts:
+    return ctx.facts
+
+
+def age_in_range(ctx: GuardContext) -> Verdict:
+    """G1: 18 full years to 60, counted in months on the cell meeting date."""
+    f = _facts(ctx)
+    months = age_in_months(f.person.birth_date, ctx.event_date)
+    low, high = ctx.rules["admission.min_age_months"], ctx.rules["admission.max_age_months"]
+    if months < low:
+        return Verdict.failed(
+            "admission.age_below_minimum",
+            f"Chưa đủ {low // 12} tuổi tại ngày {vn_date(ctx.event_date)}: "
+            f"mới {format_months(months)}.",
+        )
+    if months > high:
+        message = (
+            f"Trên {high // 12} tuổi tại ngày {vn_date(ctx.event_date)} "
+            f"({format_months(months)}): chỉ kết nạp theo trường hợp đặc biệt, cần văn bản "
+            "đồng ý của cấp ủy trực thuộc Trung ương."
+        )
+        if ctx.payload is None:
+            return Verdict(
+                ok=True, pending=True, code="admission.age_special_route", message=message
+            )
+        if not ctx.payload.get("over_age_approval"):
+            return Verdict.failed("admission.age_above_maximum", message, "over_age_approval")
+    return Verdict.passed()
+
+
+def education_sufficient(ctx: GuardContext) -> Verdict:
+    """G2: lower-secondary diploma or higher."""
+    f = _facts(ctx)
+    required = ctx.rules["admission.min_education"]
+    if EDUCATION_RANK.get(f.person.education, -1) < EDUCATION_RANK[required]:
+        return Verdict.failed(
+            "admission.education_insufficient",
+            f"Trình độ học vấn ({EDUCATION_LABELS.get(f.person.education, 'chưa ghi')}) chưa đạt: "
+            f"cần {EDUCATION_LABELS[required].lower()} trở lên.",
+        )
+    return Verdict.passed()
+
+
+def certificate_valid(ctx: GuardContext) -> Verdict:
+    """G3/G4: an awareness-class certificate younger than its validity on the meeting date."""
+    f = _facts(ctx)
+    if f.certificate is None:
+        return Verdict.failed(
+            "admission.certificate_missing",
+            "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng.",
+        )
+    validity = ctx.rules["admission.certificate_validity_months"]
+    expires = add_months(f.certificate.issued_on, validity)
+    if ctx.event_date >= expires:
+        age = full_months_between(f.certificate.issued_on, ctx.event_date)
+        return Verdict.failed(
+            "admission.certificate_expired",
+            f"Giấy chứng nhận số {f.certificate.number} cấp ngày "
+            f"{vn_date(f.certificate.issued_on)} đã quá {validity} tháng tại ngày "
+            f"{vn_date(ctx.event_date)} ({age} tháng): cần học lại lớp nhận thức về Đảng.",
+        )
+    return Verdict.passed()
+
+
+def certificate_has_expired(ctx: GuardContext) -> Verdict:
+    """The inverse of G4, for recording that the certificate lapsed."""
+    f = _facts(ctx)
+    if f.certificate is None:
+        return Verdict.failed("admission.certificate_missing", "Chưa có giấy chứng nhận.")
+    validity = ctx.rules["admission.certificate_validity_months"]
+    expires = add_months(f.certificate.issued_on, validity)
+    if ctx.event_date < expires:
+        return Verdict.failed(
+            "admission.certificate_still_valid",
+            f"Giấy chứng nhận còn giá trị đến hết ngày {vn_date(expires - timedelta(days=1))}.",
+        )
+    return Verdict.passed()
+
+
+SPONSOR_ROUTES: tuple[tuple[str, str], ...] = (
+    ("two_members", "Hai đảng viên chính thức giới thiệu"),
+    ("youth_union", "Ban Chấp hành Đoàn cơ sở và một đảng viên chính thức"),
+    ("trade_union", "Ban Chấp hành Công đoàn cơ sở và một đảng viên chính thức"),
+)
+UNION_DOCUMENT = {"youth_union": "union_resolution", "trade_union": "trade_union_resolution"}
+
+
+def sponsors_qualified(ctx: GuardContext) -> Verdict:
+    """G5/G6: two official members with 12 months together, or a union resolution plus one."""
+    f = _facts(ctx)
+    if not f.sponsor_route or not f.sponsors:
+        return Verdict.failed("admission.sponsors_missing", "Chưa ghi người giới thiệu.")
+    needed = ctx.rules["admission.sponsor_count"] if f.sponsor_route == "two_members" else 1
+    if len(f.sponsors) < needed:
+        return Verdict.failed(
+            "admission.sponsors_too_few",
+            f"Cần {needed} đảng viên chính thức giới thiệu, mới có {len(f.sponsors)}.",
+        )
+    if f.sponsor_route in UNION_DOCUMENT and UNION_DOCUMENT[f.sponsor_route] not in f.documents:
+        return Verdict.failed(
+            "admission.union_resolution_missing",
+            "Chưa có nghị quyết giới thiệu của Ban Chấp hành Đoàn/Công đoàn cơ sở.",
+        )
+    shared = ctx.rules["admission.sponsor_shared_months"]
+    for s in f.sponsors:
+        if s.official_since is None or s.official_since > ctx.event_date:
+            return Verdict.failed(
+                "admission.sponsor_not_official",
+                f"Người giới thiệu {s.full_name} chưa là đảng viên chính thức tại ngày "
+                f"{vn_date(ctx.event_date)}.",
+            )
+        together = full_months_between(s.together_since, ctx.event_date)
+        if not s.replacement and together < shared:
+            return Verdict.failed(
+                "admission.sponsor_too_recent",
+                f"Người giới thiệu {s.full_name} mới cùng công tác, học tập hoặc sinh hoạt với "
+                f"người vào Đảng {together} tháng (cần ít nhất {shared} tháng).",
+            )
+        if not s.same_grassroots:
+            return Verdict.failed(
+                "admission.sponsor_other_organization",
+                f"Người giới thiệu {s.full_name} không sinh hoạt trong cùng đảng bộ, chi bộ cơ sở.",
+            )
+    return Verdict.passed()
+
+
+def _required_documents(f: AdmissionFacts, stage: str) -> list[str]:
+    required = [
+        "awareness_certificate",
+        "application",
+        "biography",
+        "sponsor_letter",
+        "opinions",
+        "verification_request",
+    ]
+    if f.sponsor_route in UNION_DOCUMENT:
+        required.append(UNION_DOCUMENT[f.sponsor_route])
+    if stage == "department":
+        required.append("cell_resolution")
+        if f.org.has_subcommittee:
+            required.append("subcommittee_report")
+        if not f.org.is_grassroots_cell:
+            required.append("grassroots_resolution")
+    return required
+
+
+def documents_present(stage: str) -> Guard:
+    """The dossier holds every document the stage needs, by form code."""
+
+    def guard(ctx: GuardContext) -> Verdict:
+        f = _facts(ctx)
+        forms = ctx.rules["admission.forms"]
+        missing = [forms[p][0] for p in _required_documents(f, stage) if p not in f.documents]
+        if missing:
+            return Verdict.failed(
+                "admission.documents_missing", "Hồ sơ còn thiếu: " + ", ".join(missing) + "."
+            )
+        return Verdict.passed()
+
+    guard.__name__ = f"documents_present_{stage}"
+    return guard
+
+
+def verification_answered(ctx: GuardContext) -> Verdict:
+    """G7/G8: every verification request answered and none raising a concern."""
+    v = _facts(ctx).verification
+    if v.total == 0:
+        return Verdict.failed("admission.verification_not_sent", "Chưa gửi yêu cầu thẩm tra nào.")
+    if v.answered < v.total:
+        return Verdict.failed(
+            "admission.verification_pending",
+            f"Còn {v.total - v.answered}/{v.total} yêu cầu thẩm tra chưa có kết quả.",
+        )
+    if v.concerns:
+        return Verdict.failed(
+            "admission.verification_concerns",
+            f"Có {v.concerns} kết quả thẩm tra cần làm rõ: tạm dừng hồ sơ để xem xét.",
+        )
+    return Verdict.passed()
+
+
+def _org_guard(name: str, test: Callable[[AdmissionFacts], bool], code: str, message: str) -> Guard:
+    """A structural guard: it depends only on the organization, so a failing one hides the
+    action instead of showing it disabled."""
+
+    def guard(ctx: GuardContext) -> Verdict:
+        return Verdict.passed() if test(_facts(ctx)) else Verdict.failed(code, message)
+
+    guard.__name__ = name
+    guard.structural = True  # type: ignore[attr-defined]
+    return guard
+
+
+under_subcommittee = _org_guard(
+    "under_subcommittee",
+    lambda f: f.org.has_subcommittee,
+    "admission.no_subcommittee",
+    "Chi bộ không thuộc đảng bộ bộ phận nào.",
+)
+not_under_subcommittee = _org_guard(
+    "not_under_subcommittee",
+    lambda f: not f.org.has_subcommittee,
+    "admission.subcommittee_first",
+    "Chi bộ thuộc đảng bộ bộ phận: cần đảng ủy bộ phận thẩm định trước.",
+)
+has_grassroots_committee = _org_guard(
+    "has_grassroots_committee",
+    lambda f: not f.org.is_grassroots_cell,
+    "admission.grassroots_cell",
+    "Chi bộ cơ sở không có đảng ủy cơ sở: hồ sơ chuyển thẳng lên Ban Tổ chức.",
+)
+is_grassroots_cell = _org_guard(
+    "is_grassroots_cell",
+    lambda f: f.org.is_grassroots_cell,
+    "admission.needs_grassroots_resolution",
+    "Cần nghị quyết của đảng ủy cơ sở trước.",
+)
+grassroots_authorized = _org_guard(
+    "grassroots_authorized",
+    lambda f: f.org.grassroots_authorized,
+    "admission.not_authorized",
+    "Đảng ủy cơ sở không được ủy quyền quyết định kết nạp.",
+)
+grassroots_not_authorized = _org_guard(
+    "grassroots_not_authorized",
+    lambda f: not f.org.grassroots_authorized,
+    "admission.authorized_decides",
+    "Đảng ủy cơ sở được ủy quyền: ra quyết định kết nạp thay vì nghị quyết đề nghị.",
+)
+
+
+def signer_not_proposer(ctx: GuardContext) -> Verdict:
+    f = _facts(ctx)
+    if f.actor_id is not None and f.actor_id == f.proposer_id:
+        return Verdict.failed(
+            "admission.signer_is_proposer",
+            "Người ký quyết định không được là người đã thẩm định, trình hồ sơ.",
+        )
+    return Verdict.passed()
+
+
+def ceremony_in_time(ctx: GuardContext) -> Verdict:
+    """A ceremony later than 30 working days needs the superior committee's approval first."""
+    f = _facts(ctx)
+    if (
+        f.ceremony_due is not None
+        and ctx.event_date > f.ceremony_due
+        and not f.late_ceremony_approved
+    ):
+        return Verdict.failed(
+            "admission.ceremony_late",
+            f"Quá hạn tổ chức lễ kết nạp (hạn {vn_date(f.ceremony_due)}): cần ghi nhận ý kiến "
+            "đồng ý của cấp ủy cấp trên trực tiếp trước.",
+        )
+    return Verdict.passed()
+
+
+def extension_available(ctx: GuardContext) -> Verdict:
+    f = _facts(ctx)
+    limit = ctx.rules["admission.decision_extension_working_days"]
+    asked = (ctx.payload or {}).get("days") or 0
+    if f.decision_extension_used + asked > limit or f.decision_extension_used >= limit:
+        return Verdict.failed(
+            "admission.extension_exhausted",
+            f"Chỉ được gia hạn tổng cộng tối đa {limit} ngày làm việc "
+            f"(đã gia hạn {f.decision_extension_used}).",
+            "days",
+        )
+    return Verdict.passed()
+
+
+def paused_from(state: str) -> Guard:
+    def guard(ctx: GuardContext) -> Verdict:
+        if _facts(ctx).paused_from == state:
+            return Verdict.passed()
+        return Verdict.failed("admission.not_paused_from", "")
+
+    guard.__name__ = f"paused_from_{state}"
+    guard.structural = True  # type: ignore[attr-defined]
+    return guard
+
+
+def sponsor_rows_match_route(ctx: GuardContext) -> Verdict:
+    """The sponsor form names as many distinct members as its route needs."""
+    p = ctx.payload
+    if p is None:
+        return Verdict.needs_input()
+    route = p["route"]
+    needed = ctx.rules["admission.sponsor_count"] if route == "two_members" else 1
+    rows = p.get("sponsors") or []
+    if len(rows) != needed:
+        return Verdict.failed(
+            "admission.sponsor_count_mismatch",
+            f"Hình thức giới thiệu này cần đúng {needed} đảng viên chính thức.",
+            "sponsors",
+        )
+    ids = [row["member"] for row in rows]
+    if len(set(ids)) != len(ids):
+        return Verdict.failed(
+            "admission.sponsor_duplicate",
+            "Hai người giới thiệu phải là hai người khác nhau.",
+            "sponsors",
+        )
+    if _facts(ctx).person.id in ids:
+        return Verdict.failed(
+            "admission.sponsor_is_applicant",
+            "Người vào Đảng không tự giới thiệu mình.",
+            "sponsors",
+        )
+    if route != "two_members" and not p.get("union_resolution_number"):
+        return Verdict.failed(
+            "admission.union_resolution_number_missing",
+            "Cần số nghị quyết giới thiệu của Ban Chấp hành Đoàn/Công đoàn cơ sở.",
+            "union_resolution_number",
+        )
+    return Verdict.passed()

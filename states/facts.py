@@ -1,0 +1,85 @@
+"""Frozen snapshots of what guards may know about a case; built by the application from the DB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+#: Education levels in ascending order; guards compare positions.
+EDUCATION_LEVELS: tuple[tuple[str, str], ...] = (
+    ("none", "Chưa tốt nghiệp tiểu học"),
+    ("primary", "Tốt nghiệp tiểu học"),
+    ("lower_secondary", "Tốt nghiệp trung học cơ sở"),
+    ("upper_secondary", "Tốt nghiệp trung học phổ thông"),
+    ("vocational", "Trung cấp"),
+    ("college", "Cao đẳng"),
+    ("university", "Đại học"),
+    ("postgraduate", "Sau đại học"),
+)
+EDUCATION_RANK = {key: i for i, (key, _) in enumerate(EDUCATION_LEVELS)}
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    id: int
+    full_name: str
+    birth_date: date
+    sex: str
+    education: str
+    member_status: str
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    number: str
+    issued_on: date
+
+
+@dataclass(frozen=True)
+class SponsorFacts:
+    person_id: int
+    full_name: str
+    #: date the sponsor became an official member (None: not official)
+    official_since: date | None
+    together_since: date
+    replacement: bool
+    same_grassroots: bool
+
+
+@dataclass(frozen=True)
+class VerificationFacts:
+    total: int
+    answered: int
+    concerns: int
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    cell_id: int
+    cell_kind: str
+    #: the cell is a grassroots cell (chi bộ cơ sở): no grassroots committee above it
+    is_grassroots_cell: bool
+    has_subcommittee: bool
+    grassroots_authorized: bool
+
+
+@dataclass(frozen=True)
+class AdmissionFacts:
+    today: date
+    state: str
+    person: PersonFacts
+    org: OrgFacts
+    certificate: CertificateFacts | None
+    sponsor_route: str | None
+    sponsors: tuple[SponsorFacts, ...]
+    documents: frozenset[str]
+    verification: VerificationFacts
+    paused_from: str | None
+    last_event_date: date | None
+    decision_received_on: date | None
+    ceremony_due: date | None
+    late_ceremony_approved: bool
+    decision_extension_used: int
+    #: user who sent the case to the standing committee (appraised it)
+    proposer_id: int | None
+    actor_id: int | None

@@ -1,0 +1,225 @@
+"""Rule settings: every number the procedures use, with its source and the date it took effect.
+
+A case is judged under the rule set in force on the date of each event (the meeting date, the
+decision date, ...), so an old case keeps its old rules. To change a rule, add a new ``RuleSet``
+with its effective date; never edit a number in place once events were judged by it.
+
+Items marked ``uncertain`` follow the default of the domain reference until the primary text
+(notably HD 38-HD/BTCTW of 29/9/2025 and its form appendix) has been compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+URL_AGE = "https://dukccqold.binhdinh.gov.vn/newsdetail.php?id=210&newsid=2394"
+URL_EDU = "https://moj.gov.vn:443/qt/tintuc/Pages/van-ban-chinh-sach-moi.aspx?ItemID=3488"
+URL_CERT = "https://download.vn/huong-dan-ket-nap-dang-vien-moi-34005"
+URL_SPONSOR = "https://luatduonggia.vn/?p=813295"
+URL_VOTE = "https://luatvietnam.vn/can-bo-cong-chuc/ty-le-bieu-quyet-ket-nap-dang-vien-566-95035-article.html"
+URL_DECIDE = (
+    "https://thuvienphapluat.vn/hoi-dap-phap-luat/35A5C-hd-thoi-han-tham-quyen-quyet-dinh-"
+    "ket-nap-dang-vien-xet-cong-nhan-dang-vien-chinh-thuc.html"
+)
+URL_CEREMONY = (
+    "https://thuvienphapluat.vn/hoi-dap-phap-luat/35A57-hd-thoi-han-to-chuc-le-ket-nap-va-"
+    "thoi-diem-cong-nhan-dang-vien-chinh-thuc.html"
+)
+URL_DENOMINATOR = (
+    "https://dangcongsan.vn/tien-toi-dai-hoi-dang-bo-cac-cap-va-dai-hoi-xiii-cua-dang/"
+    "chuyen-muc-hoi-dap/cach-tinh-ket-qua-bau-cu-o-dai-hoi-cac-cap-dai-hoi-dang-vien-556421.html"
+)
+URL_FORMS = "http://tnu.edu.vn/ket-nap-dang-va-chuyen-dang-chinh-thuc-dn129.html"
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    source: str
+    uncertain: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    key: str
+    title: str
+    effective_from: date
+    #: the "Căn cứ …" lines printed in decisions taken under this rule set
+    legal_bases: tuple[str, ...]
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.settings[key].value
+
+    def setting(self, key: str) -> Setting:
+        return self.settings[key]
+
+
+#: Form codes of the admission dossier, by purpose (2017–2022 numbering; HD 38-2025 may renumber).
+ADMISSION_FORMS: Mapping[str, tuple[str, str]] = {
+    "awareness_certificate": ("CN-NTVĐ", "Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"),
+    "application": ("1-KNĐ", "Đơn xin vào Đảng"),
+    "biography": ("2-KNĐ", "Lý lịch của người xin vào Đảng"),
+    "sponsor_letter": ("3-KNĐ", "Giấy giới thiệu người vào Đảng"),
+    "union_resolution": ("4-KNĐ", "Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng"),
+    "trade_union_resolution": (
+        "4A-KNĐ",
+        "Nghị quyết giới thiệu đoàn viên công đoàn ưu tú vào Đảng",
+    ),
+    "opinions": (
+        "5-KNĐ",
+        "Tổng hợp ý kiến nhận xét của đoàn thể chính trị – xã hội và chi ủy nơi cư trú",
+    ),
+    "verification_request": ("20-KNĐ", "Công văn đề nghị thẩm tra lý lịch"),
+    "cell_resolution": ("6-KNĐ", "Nghị quyết đề nghị kết nạp đảng viên của chi bộ"),
+    "subcommittee_report": ("7-KNĐ", "Báo cáo thẩm định của đảng ủy bộ phận"),
+    "grassroots_resolution": ("8-KNĐ", "Nghị quyết đề nghị kết nạp đảng viên của đảng ủy cơ sở"),
+    "admission_decision": ("9-KNĐ", "Quyết định kết nạp đảng viên"),
+}
+
+_BASE_SETTINGS: dict[str, Setting] = {
+    "admission.min_age_months": Setting(
+        216, f"QĐ 24-QĐ/TW mục 1.1: đủ 18 tuổi, tính theo tháng, đến ngày chi bộ xét; {URL_AGE}"
+    ),
+    "admission.max_age_months": Setting(
+        720,
+        f"QĐ 24-QĐ/TW mục 1.1: đến đủ 60 tuổi; {URL_AGE}",
+        uncertain=True,
+        note="60 tuổi k tháng (k ≥ 1) coi là trên 60: chỉ theo đường đặc biệt.",
+    ),
+    "admission.min_education": Setting(
+        "lower_secondary",
+        f"QĐ 24-QĐ/TW mục 1.2: bằng tốt nghiệp THCS trở lên (bỏ 'tương đương'); {URL_EDU}",
+    ),
+    "admission.certificate_validity_months": Setting(
+        60,
+        f"HD 09-HD/BTCTW 2017 và các hướng dẫn sau: giấy chứng nhận có giá trị 5 năm; {URL_CERT}",
+        uncertain=True,
+        note="Tính đến ngày chi bộ họp xét kết nạp.",
+    ),
+    "admission.sponsor_count": Setting(2, f"Điều lệ Đảng, Điều 4; {URL_SPONSOR}"),
+    "admission.sponsor_shared_months": Setting(
+        12,
+        f"QĐ 24-QĐ/TW mục 3: cùng công tác, học tập hoặc sinh hoạt nơi cư trú ít nhất 12 tháng; "
+        f"{URL_SPONSOR}",
+    ),
+    "vote.approval_fraction": Setting(
+        (2, 3),
+        f"Điều lệ Đảng, Điều 4: ít nhất 2/3 số đảng viên chính thức tán thành; {URL_VOTE}; "
+        f"trừ số vắng mặt có lý do theo {URL_DENOMINATOR}",
+    ),
+    "admission.decision_working_days": Setting(
+        60, f"QĐ 24-QĐ/TW mục 3.4: 60 ngày làm việc từ ngày chi bộ có nghị quyết; {URL_DECIDE}"
+    ),
+    "admission.decision_extension_working_days": Setting(
+        30, f"Trường hợp đặc biệt được kéo dài không quá 30 ngày làm việc; {URL_DECIDE}"
+    ),
+    "admission.ceremony_working_days": Setting(
+        30, f"Chậm nhất 30 ngày làm việc từ khi chi bộ nhận quyết định; {URL_CEREMONY}"
+    ),
+    "probation.months": Setting(
+        12, f"Điều lệ Đảng, Điều 5: thời kỳ dự bị 12 tháng; {URL_CEREMONY}"
+    ),
+    "deadline.origin": Setting(
+        "next_working_day",
+        "Ngày làm việc thứ nhất là ngày làm việc kế tiếp sau sự kiện (cách hiểu thông dụng)",
+        uncertain=True,
+    ),
+    "admission.forms": Setting(ADMISSION_FORMS, f"HD 12-HD/BTCTW 2022, phụ lục mẫu; {URL_FORMS}"),
+}
+
+_CHARTER = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;"
+
+RULE_SETS: tuple[RuleSet, ...] = (
+    RuleSet(
+        key="2022-01",
+        title="QĐ 24-QĐ/TW (2021), HD 01-HD/TW (2021), HD 12-HD/BTCTW (2022)",
+        effective_from=date(2022, 1, 18),
+        legal_bases=(
+            _CHARTER,
+            "Căn cứ Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương về thi hành "
+            "Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư về một số vấn đề cụ thể "
+            "thi hành Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 12-HD/BTCTW ngày 18/01/2022 của Ban Tổ chức Trung ương về nghiệp "
+            "vụ công tác đảng viên;",
+        ),
+        settings=_BASE_SETTINGS,
+    ),
+    RuleSet(
+        key="2025-01",
+        title="QĐ 232-QĐ/TW (2025), HD 01-HD/TW (2021), HD 12-HD/BTCTW (2022)",
+        effective_from=date(2025, 1, 20),
+        legal_bases=(
+            _CHARTER,
+            "Căn cứ Quy định số 232-QĐ/TW ngày 20/01/2025 của Ban Chấp hành Trung ương về thi hành "
+            "Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư về một số vấn đề cụ thể "
+            "thi hành Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 12-HD/BTCTW ngày 18/01/2022 của Ban Tổ chức Trung ương về nghiệp "
+            "vụ công tác đảng viên;",
+        ),
+        settings=_BASE_SETTINGS,
+    ),
+    RuleSet(
+        key="2025-07",
+        title="QĐ 294-QĐ/TW (hiệu lực 01/7/2025), HD 06-HD/TW (2025), HD 12-HD/BTCTW (2022)",
+        effective_from=date(2025, 7, 1),
+        legal_bases=(
+            _CHARTER,
+            "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành "
+            "Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/6/2025 của Ban Bí thư về một số vấn đề cụ thể "
+            "thi hành Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 12-HD/BTCTW ngày 18/01/2022 của Ban Tổ chức Trung ương về nghiệp "
+            "vụ công tác đảng viên;",
+        ),
+        settings=_BASE_SETTINGS,
+    ),
+    RuleSet(
+        key="2025-09",
+        title="QĐ 294-QĐ/TW (2025), HD 06-HD/TW (2025), HD 38-HD/BTCTW (29/9/2025)",
+        effective_from=date(2025, 9, 29),
+        legal_bases=(
+            _CHARTER,
+            "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành "
+            "Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/6/2025 của Ban Bí thư về một số vấn đề cụ thể "
+            "thi hành Điều lệ Đảng;",
+            "Căn cứ Hướng dẫn số 38-HD/BTCTW ngày 29/9/2025 của Ban Tổ chức Trung ương về nghiệp "
+            "vụ công tác đảng viên;",
+        ),
+        settings={
+            **_BASE_SETTINGS,
+            "admission.forms": replace(
+                _BASE_SETTINGS["admission.forms"],
+                uncertain=True,
+                note="Mã mẫu theo HD 12-2022; cần đối chiếu phụ lục HD 38-HD/BTCTW.",
+            ),
+        },
+    ),
+)
+
+
+def rules_on(day: date) -> RuleSet:
+    """The rule set in force on ``day`` (the earliest one for events before it)."""
+    current = RULE_SETS[0]
+    for rule_set in RULE_SETS:
+        if rule_set.effective_from <= day:
+            current = rule_set
+    return current
+
+
+def vote_passes(yes: int, denominator: int, fraction: tuple[int, int]) -> bool:
+    """yes ≥ numerator/denominator of the eligible total, in integers (no rounding errors)."""
+    num, den = fraction
+    return denominator > 0 and yes * den >= num * denominator
+
+
+def votes_needed(denominator: int, fraction: tuple[int, int]) -> int:
+    num, den = fraction
+    return -(-num * denominator // den)

@@ -1,0 +1,167 @@
+"""Declarative building blocks of a procedure: roles, levels, verdicts, transitions, deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from states.fields import Field
+
+
+class Role(StrEnum):
+    """A role is granted to a user together with an organization scope (a subtree)."""
+
+    ADMIN = "admin"
+    DEPARTMENT_STAFF = "department_staff"
+    SIGNER = "signer"
+    INSPECTION = "inspection"
+    GRASSROOTS_STAFF = "grassroots_staff"
+    CELL_SECRETARY = "cell_secretary"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS: Mapping[Role, str] = {
+    Role.ADMIN: "Quản trị hệ thống",
+    Role.DEPARTMENT_STAFF: "Cán bộ Ban Tổ chức",
+    Role.SIGNER: "Lãnh đạo ký quyết định",
+    Role.INSPECTION: "Ủy ban Kiểm tra",
+    Role.GRASSROOTS_STAFF: "Cán bộ đảng ủy cơ sở",
+    Role.CELL_SECRETARY: "Bí thư chi bộ",
+    Role.AUDITOR: "Kiểm toán (chỉ xem)",
+}
+
+
+class Level(StrEnum):
+    """Which body of the case's organization chain acts on a transition.
+
+    A grant permits a transition when its organization is that body or one of its ancestors;
+    a grant with no organization covers the whole upper committee.
+    """
+
+    CELL = "cell"
+    SUBCOMMITTEE = "subcommittee"
+    GRASSROOTS = "grassroots"
+    UPPER = "upper"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of one guard: passed, failed with a reason, or waiting for form input."""
+
+    ok: bool
+    code: str = ""
+    message: str = ""
+    field: str | None = None
+    pending: bool = False
+
+    @classmethod
+    def passed(cls) -> Verdict:
+        return cls(ok=True)
+
+    @classmethod
+    def failed(cls, code: str, message: str, field: str | None = None) -> Verdict:
+        return cls(ok=False, code=code, message=message, field=field)
+
+    @classmethod
+    def needs_input(cls) -> Verdict:
+        """The guard depends on values the form has not supplied yet."""
+        return cls(ok=True, pending=True)
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard may look at: facts read from the database, the event date and the payload."""
+
+    facts: Any
+    event_date: Any
+    payload: Mapping[str, Any] | None
+    rules: Any
+
+
+Guard = Callable[[GuardContext], Verdict]
+
+
+def is_structural(guard: Guard) -> bool:
+    """Structural guards read only ``facts.org`` and ``facts.paused_from``: when one fails the
+    action does not apply to this case at all, so it is hidden rather than shown disabled."""
+    return bool(getattr(guard, "structural", False))
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """A clock opened by one transition and closed by others."""
+
+    kind: str
+    label: str
+    #: rule-setting key holding the length in working days
+    length_setting: str
+    #: rule-setting key holding the maximum extension in working days (None: not extendable)
+    extension_setting: str | None = None
+    #: payload field whose date starts the clock (default: the event date)
+    start_field: str = "event_date"
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    """One edge of the procedure graph and everything the engine needs to fire it."""
+
+    trigger: str
+    sources: tuple[str, ...]
+    #: None for a record-only step that leaves the case in its state (still audited)
+    dest: str | None
+    roles: frozenset[Role]
+    level: Level
+    label: str
+    event_label: str
+    guards: tuple[Guard, ...] = ()
+    fields: tuple[Field, ...] = ()
+    #: names of the persistence effects the application layer runs, in order ("name:arg")
+    effects: tuple[str, ...] = ()
+    opens: tuple[str, ...] = ()
+    closes: tuple[str, ...] = ()
+    cancels: tuple[str, ...] = ()
+    #: "main" for the forward path, "side" for returns, pauses and exits, "record" for self-loops
+    kind: str = "main"
+    #: a short explanation shown on the form
+    help: str = ""
+    comment_required: bool = False
+
+    @property
+    def is_internal(self) -> bool:
+        return self.dest is None
+
+    def target(self, source: str) -> str:
+        return source if self.dest is None else self.dest
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    """A whole procedure: its states, transitions and deadlines."""
+
+    key: str
+    label: str
+    states: Mapping[str, str]
+    initial: str
+    finals: frozenset[str]
+    transitions: tuple[TransitionSpec, ...]
+    deadlines: Mapping[str, DeadlineSpec] = field(default_factory=dict)
+    open_label: str = ""
+    open_fields: tuple[Field, ...] = ()
+    open_roles: frozenset[Role] = frozenset()
+
+    def triggers(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for t in self.transitions:
+            seen.setdefault(t.trigger, None)
+        return tuple(seen)
+
+    def transitions_for(self, trigger: str) -> tuple[TransitionSpec, ...]:
+        return tuple(t for t in self.transitions if t.trigger == trigger)
+
+    def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:
+        return tuple(t for t in self.transitions if state in t.sources)
+
+    def state_label(self, state: str) -> str:
+        return self.states.get(state, state)

@@ -1,0 +1,79 @@
+"""The Flask application: ``create_app()`` builds it and does nothing else."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from flask import Flask
+
+from workflow import database
+from workflow.clock import Clock
+from workflow.config import DEV_SECRET_KEY, DefaultConfig
+from workflow.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Defaults in code, then ``instance/config.py``, then ``WORKFLOW_*`` and ``DATABASE_URL``
+    environment variables, then ``test_config``."""
+    instance_path = os.environ.get("WORKFLOW_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("WORKFLOW")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        uri = f"sqlite:///{Path(app.instance_path) / 'workflow.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = database.normalize_url(uri)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
+    _refuse_insecure_start(app)
+    # the __Host- prefix binds the cookie to this host and path, and requires Secure
+    secure = app.config["SESSION_COOKIE_SECURE"]
+    app.config["SESSION_COOKIE_NAME"] = "__Host-wf_session" if secure else "wf_session"
+
+    database.configure(app.config["SQLITE_BUSY_TIMEOUT"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "workflow" / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    fixed = app.config.get("FIXED_TODAY")
+    app.extensions["workflow.clock"] = Clock(date.fromisoformat(fixed) if fixed else None)
+
+    from workflow import auth, cli, presenters, web
+    from workflow.views import register_blueprints
+
+    auth.init_app(app)
+    web.init_app(app)
+    presenters.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _refuse_insecure_start(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise RuntimeError(
+            "Refusing to start in production with the development SECRET_KEY: set SECRET_KEY in "
+            "instance/config.py or WORKFLOW_SECRET_KEY in the environment."
+        )

@@ -1,0 +1,151 @@
+"""``flask --app wsgi wf …``: maintenance commands. They call the engine like the pages do."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from states import get_spec
+from states.spec import Role
+from workflow.engine import fire
+from workflow.engine.audit import verify_chain
+from workflow.engine.errors import EngineError, GuardFailed, InvalidInput
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import AuditEntry, User
+from workflow.operations import users as user_ops
+from workflow.permissions import Actor
+
+
+@click.group("wf")
+def wf() -> None:
+    """Quản lý quy trình công tác đảng viên."""
+
+
+@wf.command("create-admin")
+@click.argument("username")
+@click.option("--name", "full_name", default="Quản Trị Hệ Thống", help="Họ tên người quản trị.")
+def create_admin(username: str, full_name: str) -> None:
+    """Create a system administrator and print a random password (shown once)."""
+    try:
+        with unit_of_work():
+            user, password = user_ops.create_user(username, full_name, actor=Actor.system())
+            user_ops.add_grant(user, Role.ADMIN.value, None, "", actor=Actor.system())
+    except InvalidInput as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from None
+    click.echo(f"Tài khoản quản trị: {username}")
+    click.echo(f"Mật khẩu (chỉ hiện một lần): {password}")
+
+
+@wf.command("demo")
+@click.option("--seed", default=2026, help="Seed for the random generator.")
+def demo(seed: int) -> None:
+    """Load demonstration data: ~10 grassroots organizations, 40 cells, 400 members,
+    60 candidates in every state, one user per role (passwords printed)."""
+    from workflow.demo import load_demo
+
+    if db.session.scalars(select(User.id)).first() is not None:
+        raise click.ClickException(
+            "Cơ sở dữ liệu đã có dữ liệu; lệnh demo chỉ chạy trên CSDL trống."
+        )
+    accounts = load_demo(seed)
+    click.echo("Dữ liệu minh họa đã được nạp. Tài khoản (mật khẩu chỉ hiện một lần):")
+    for username, password, description in accounts:
+        click.echo(f"  {username:<16} {password:<32} {description}")
+
+
+def _actor(username: str) -> Actor:
+    user = db.session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        raise click.ClickException(f"Không có người dùng {username}.")
+    return Actor.of(user)
+
+
+@wf.command("fire")
+@click.argument("case_id", type=int)
+@click.argument("trigger")
+@click.option("--as", "username", required=True, help="Tên đăng nhập của người thực hiện.")
+@click.option("--data", default="{}", help="Dữ liệu biểu mẫu dạng JSON.")
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    default=None,
+    help="Phiên bản hồ sơ khi mở biểu mẫu (bỏ trống: không kiểm tra).",
+)
+def fire_command(
+    case_id: int, trigger: str, username: str, data: str, expected_version: int | None
+) -> None:
+    """Fire TRIGGER on CASE_ID as a user, exactly as the form would."""
+    try:
+        payload = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"--data không phải JSON hợp lệ: {exc}") from None
+    if not isinstance(payload, dict):
+        raise click.ClickException("--data phải là một đối tượng JSON.")
+    try:
+        result = fire(
+            case_id,
+            trigger,
+            actor=_actor(username),
+            payload=payload,
+            expected_version=expected_version,
+        )
+    except GuardFailed as exc:
+        raise click.ClickException(
+            "Chưa đủ điều kiện: " + "; ".join(v.message for v in exc.verdicts)
+        ) from None
+    except InvalidInput as exc:
+        raise click.ClickException(
+            "Dữ liệu chưa hợp lệ: " + "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+        ) from None
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from None
+    spec_label = get_spec("admission").state_label
+    click.echo(
+        f"Hồ sơ {result.case_id}: {spec_label(result.from_state)} → "
+        f"{spec_label(result.to_state)} (phiên bản {result.version}, "
+        f"dòng nhật ký {result.audit_seq})"
+    )
+
+
+@wf.command("audit")
+@click.argument("case_id", type=int)
+def audit_command(case_id: int) -> None:
+    """Print the audit trail of a case."""
+    rows = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == "case", AuditEntry.subject_id == case_id)
+        .order_by(AuditEntry.seq)
+    ).all()
+    if not rows:
+        raise click.ClickException(f"Không có nhật ký cho hồ sơ {case_id}.")
+    for r in rows:
+        click.echo(
+            f"#{r.seq} {r.entered_at:%Y-%m-%d %H:%M:%S} UTC  ngày sự kiện "
+            f"{r.event_date or '-'}  {r.actor_name} ({r.actor_role})  {r.action}: "
+            f"{r.from_state or '-'} → {r.to_state or '-'}  {r.payload}"
+        )
+
+
+@wf.command("audit-verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; name the first broken row."""
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"Chuỗi nhật ký nguyên vẹn: {report.rows} dòng.")
+        return
+    click.echo(
+        f"CHUỖI NHẬT KÝ BỊ HỎNG tại dòng {report.first_bad_seq}: {report.reason} "
+        f"(đã kiểm tra {report.rows} dòng hợp lệ trước đó).",
+        err=True,
+    )
+    sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(wf)

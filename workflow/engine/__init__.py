@@ -1,0 +1,350 @@
+"""The engine: the only code that moves a case from one state to another.
+
+``fire`` runs one transition in one database transaction: it locks the case, checks the version
+the form was loaded at, the actor's permission, the payload and the guards, writes the case, its
+records and exactly one audit row chained to the previous one, and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import attributes
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import MachineError
+
+from states import get_spec
+from states.dates import vn_date
+from states.fields import Field, PayloadInvalid, parse_payload
+from states.rules import rules_on
+from states.spec import (
+    GuardContext,
+    ProcedureSpec,
+    TransitionSpec,
+    Verdict,
+    is_structural,
+)
+from workflow.clock import today as clock_today
+from workflow.engine import audit, deadlines
+from workflow.engine.effects import EffectContext, run_effects
+from workflow.engine.errors import (
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleCase,
+    TransitionNotAllowed,
+)
+from workflow.engine.facts import build_facts, grassroots_root_id
+from workflow.engine.machine import build_machine
+from workflow.engine.uow import in_unit_of_work, unit_of_work
+from workflow.extensions import db
+from workflow.models import Case, Person, utcnow
+from workflow.permissions import Actor, level_path
+
+__all__ = [
+    "Available",
+    "FireResult",
+    "available_transitions",
+    "event_date_field",
+    "fire",
+    "open_case",
+]
+
+
+@dataclass(frozen=True)
+class FireResult:
+    case_id: int
+    trigger: str
+    from_state: str
+    to_state: str
+    version: int
+    audit_seq: int
+
+
+@dataclass(frozen=True)
+class Available:
+    """One action the actor may take now, or may take once the reasons are resolved."""
+
+    trigger: str
+    label: str
+    kind: str
+    allowed: bool
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def event_date_field(t: TransitionSpec) -> Field:
+    return Field("event_date", t.event_label, "date")
+
+
+def _parse(fields: tuple[Field, ...], payload: Mapping[str, Any], today: date) -> dict[str, Any]:
+    try:
+        return parse_payload(fields, payload, today)
+    except PayloadInvalid as exc:
+        raise InvalidInput(exc.errors) from None
+
+
+def _member_refs(fields: tuple[Field, ...], data: Mapping[str, Any]) -> list[tuple[str, int]]:
+    refs: list[tuple[str, int]] = []
+    for f in fields:
+        if f.kind == "member" and data.get(f.name):
+            refs.append((f.name, data[f.name]))
+        elif f.kind == "rows":
+            for i, row in enumerate(data.get(f.name) or []):
+                refs += [(f"{f.name}-{i}-{k}", v) for k, v in _member_refs(f.rows, row)]
+    return refs
+
+
+def _check_members(case: Case, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:
+    """Members named in a form must be official members of the case's grassroots organization."""
+    refs = _member_refs(fields, data)
+    if not refs:
+        return
+    people = {
+        p.id: p
+        for p in db.session.scalars(select(Person).where(Person.id.in_([pid for _, pid in refs])))
+    }
+    root = grassroots_root_id(case.cell)
+    errors = {}
+    for key, pid in refs:
+        p = people.get(pid)
+        if (
+            p is None
+            or p.member_status != "official"
+            or p.id == case.person_id
+            or grassroots_root_id(p.cell) != root
+        ):
+            errors[key] = "Chọn một đảng viên chính thức trong cùng đảng bộ, chi bộ cơ sở."
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _check_event_date(case: Case, t: TransitionSpec, event_date: date) -> None:
+    label = t.event_label
+    if event_date < case.person.birth_date:
+        raise InvalidInput({"event_date": f"{label} không được trước ngày sinh."})
+    floor = case.last_event_on
+    if t.kind == "record":
+        floor = case.opened_on
+    if floor is not None and event_date < floor:
+        raise InvalidInput(
+            {
+                "event_date": f"{label} ({vn_date(event_date)}) không được trước ngày của bước "
+                f"đã ghi trước đó ({vn_date(floor)})."
+            }
+        )
+
+
+def _failures(variants: tuple[TransitionSpec, ...], ctx: GuardContext) -> list[Verdict]:
+    """The reasons of the variant closest to passing (structural mismatches excluded)."""
+    best: list[Verdict] | None = None
+    for t in variants:
+        verdicts = [g(ctx) for g in t.guards]
+        if (
+            any(not v.ok for g, v in zip(t.guards, verdicts, strict=True) if is_structural(g))
+            and len(variants) > 1
+        ):
+            continue
+        failed = [v for v in verdicts if not v.ok]
+        if best is None or len(failed) < len(best):
+            best = failed
+    return best or []
+
+
+def _load_case(case_id: int) -> Case | None:
+    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+
+
+def fire(
+    case_id: int,
+    trigger: str,
+    *,
+    actor: Actor,
+    payload: Mapping[str, Any],
+    expected_version: int | None,
+) -> FireResult:
+    """Fire ``trigger`` on a case for ``actor``.
+
+    Raises NotFound (missing or out of scope), StaleCase (version moved on), TransitionNotAllowed,
+    PermissionDenied, InvalidInput (payload) or GuardFailed (rules); nothing is written then.
+    """
+    with unit_of_work():
+        case = _load_case(case_id)
+        if case is None or not actor.can_view(case.cell.path):
+            raise NotFound()
+        if expected_version is not None and case.version != expected_version:
+            raise StaleCase()
+        spec = get_spec(case.procedure)
+        variants = tuple(t for t in spec.transitions_for(trigger) if case.state in t.sources)
+        if not variants:
+            raise TransitionNotAllowed()
+        first = variants[0]
+        scope = actor.scope_for(first.roles, level_path(case.cell, first.level))
+        if scope is None:
+            raise PermissionDenied()
+        today = clock_today()
+        data = _parse((event_date_field(first), *first.fields), payload, today)
+        event_date: date = data["event_date"]
+        _check_event_date(case, first, event_date)
+        _check_members(case, first.fields, data)
+        rules = rules_on(event_date)
+        ctx = GuardContext(build_facts(case, actor, today), event_date, data, rules)
+        model = build_machine(spec, case.state, ctx)
+        try:
+            moved = model.trigger(trigger)
+        except MachineError:
+            raise TransitionNotAllowed() from None
+        if not moved or model.taken is None:
+            raise GuardFailed(_failures(variants, ctx))
+        taken = model.taken
+        from_state = case.state
+        to_state = taken.target(from_state)
+        run_effects(
+            taken.effects,
+            EffectContext(
+                case=case,
+                actor=actor,
+                scope=scope,
+                spec=taken,
+                data=data,
+                event_date=event_date,
+                rules=rules,
+                from_state=from_state,
+            ),
+        )
+        _apply_deadlines(spec, taken, case, data, event_date, rules)
+        case._state = to_state
+        if case.last_event_on is None or event_date > case.last_event_on:
+            case.last_event_on = event_date
+        attributes.flag_modified(case, "last_event_on")  # every firing bumps the version
+        if to_state in spec.finals:
+            case.closed_at = utcnow()
+            for d in case.deadlines:
+                if d.status == "open":
+                    d.status, d.closed_on = "cancelled", event_date
+        entry = audit.append(
+            actor=actor,
+            subject_type="case",
+            subject_id=case.id,
+            action=trigger,
+            role=scope.role.value,
+            procedure=spec.key,
+            from_state=from_state,
+            to_state=to_state,
+            event_date=event_date,
+            payload=data,
+        )
+        try:
+            db.session.flush()
+        except StaleDataError:
+            raise StaleCase() from None
+        result = FireResult(case.id, trigger, from_state, to_state, case.version, entry.seq)
+    return result
+
+
+def _apply_deadlines(
+    spec: ProcedureSpec,
+    t: TransitionSpec,
+    case: Case,
+    data: Mapping[str, Any],
+    event_date: date,
+    rules,
+) -> None:
+    for kind in t.closes:
+        deadlines.close_deadline(case, kind, event_date, "met")
+    for kind in t.cancels:
+        deadlines.close_deadline(case, kind, event_date, "cancelled")
+    for kind in t.opens:
+        dl_spec = spec.deadlines[kind]
+        deadlines.close_deadline(case, kind, event_date, "cancelled")
+        deadlines.open_deadline(case, dl_spec, data.get(dl_spec.start_field) or event_date, rules)
+
+
+def open_case(procedure: str, *, person: Person, actor: Actor, payload: Mapping[str, Any]) -> Case:
+    """Open a case at the procedure's initial state; call inside ``unit_of_work()``."""
+    if not in_unit_of_work():
+        raise RuntimeError("open_case() runs inside unit_of_work()")
+    spec = get_spec(procedure)
+    scope = actor.scope_for(spec.open_roles, person.cell.path)
+    if scope is None:
+        raise PermissionDenied()
+    today = clock_today()
+    fields = (
+        Field("event_date", spec.open_label and "Ngày chi bộ xét đưa vào danh sách nguồn", "date"),
+        *spec.open_fields,
+    )
+    data = _parse(fields, payload, today)
+    event_date = data["event_date"]
+    if event_date < person.birth_date:
+        raise InvalidInput(
+            {"event_date": "Ngày đưa vào danh sách nguồn không được trước ngày sinh."}
+        )
+    case = Case(
+        procedure=procedure,
+        _state=spec.initial,
+        person=person,
+        cell_id=person.cell_id,
+        last_event_on=event_date,
+        opened_on=event_date,
+    )
+    case.cell = person.cell
+    db.session.add(case)
+    db.session.flush()
+    _check_members(case, spec.open_fields, data)
+    run_effects(
+        ("assign_source_helper",),
+        EffectContext(
+            case=case,
+            actor=actor,
+            scope=scope,
+            spec=spec.transitions[0],
+            data=data,
+            event_date=event_date,
+            rules=rules_on(event_date),
+            from_state="",
+        ),
+    )
+    audit.append(
+        actor=actor,
+        subject_type="case",
+        subject_id=case.id,
+        action="open",
+        role=scope.role.value,
+        procedure=procedure,
+        from_state=None,
+        to_state=spec.initial,
+        event_date=event_date,
+        payload=data,
+    )
+    return case
+
+
+def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[Available]:
+    """The actions ``actor`` holds a role for in the case's current state, with the reasons
+    that keep each one disabled (guards judged as of today)."""
+    spec = get_spec(case.procedure)
+    if case.state in spec.finals:
+        return []
+    today = clock_today()
+    ctx: GuardContext | None = None
+    found: dict[str, Available] = {}
+    for t in spec.transitions_from(case.state):
+        if actor.scope_for(t.roles, level_path(case.cell, t.level)) is None:
+            continue
+        if ctx is None:
+            facts = facts if facts is not None else build_facts(case, actor, today)
+            ctx = GuardContext(facts, today, None, rules_on(today))
+        verdicts = [(g, g(ctx)) for g in t.guards]
+        if any(is_structural(g) and not v.ok for g, v in verdicts):
+            continue
+        failed = tuple(v.message for _, v in verdicts if not v.ok and v.message)
+        notes = tuple(v.message for _, v in verdicts if v.ok and v.pending and v.message)
+        current = found.get(t.trigger)
+        if current is None or (not current.allowed and not failed):
+            found[t.trigger] = Available(t.trigger, t.label, t.kind, not failed, failed, notes)
+    return list(found.values())

@@ -1,0 +1,135 @@
+"""Writing and verifying the hash-chained audit trail.
+
+Each row's hash covers its own fields and the previous row's hash, so editing, deleting or
+reordering any row breaks the chain from that row on. The head row is locked while a row is
+appended, which serializes the chain across concurrent transactions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from states.fields import to_jsonable
+from workflow.extensions import db
+from workflow.models import AuditEntry, AuditHead, utcnow
+from workflow.models.audit import GENESIS_HASH
+from workflow.permissions import Actor
+
+
+def canonical_json(data: Mapping[str, Any] | None) -> str:
+    return json.dumps(
+        to_jsonable(data or {}), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+
+
+def compute_hash(row: Any) -> str:
+    """``row``: an ``AuditEntry`` or a table row with the same column names."""
+    fields = [
+        row.seq,
+        row.entered_at.isoformat(timespec="microseconds"),
+        row.event_date.isoformat() if row.event_date else None,
+        row.actor_id,
+        row.actor_name,
+        row.actor_role,
+        row.subject_type,
+        row.subject_id,
+        row.procedure,
+        row.action,
+        row.from_state,
+        row.to_state,
+        row.payload,
+        row.comment,
+        row.prev_hash,
+    ]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def append(
+    *,
+    actor: Actor,
+    subject_type: str,
+    subject_id: int | None,
+    action: str,
+    role: str = "",
+    procedure: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    event_date: date | None = None,
+    payload: Mapping[str, Any] | None = None,
+    comment: str = "",
+) -> AuditEntry:
+    """Append one row; call inside a unit of work (it flushes, never commits)."""
+    head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
+    if head is None:
+        head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
+        db.session.add(head)
+    row = AuditEntry(
+        seq=head.seq + 1,
+        entered_at=utcnow(),
+        event_date=event_date,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        actor_role=role,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        procedure=procedure,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        payload=canonical_json(payload),
+        comment=comment or "",
+        prev_hash=head.row_hash,
+    )
+    row.row_hash = compute_hash(row)
+    head.seq = row.seq
+    head.row_hash = row.row_hash
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    rows: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(batch: int = 2000) -> ChainReport:
+    """Walk the chain from seq 1; name the first row that is missing, edited or out of place."""
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    count = 0
+    last_seq = 0
+    while True:
+        table = AuditEntry.__table__
+        rows = db.session.execute(
+            select(table).where(table.c.seq >= expected_seq).order_by(table.c.seq).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            if row.seq != expected_seq:
+                return ChainReport(False, count, expected_seq, f"thiếu dòng số {expected_seq}")
+            if row.prev_hash != prev_hash:
+                return ChainReport(False, count, row.seq, "không nối tiếp dòng trước")
+            if compute_hash(row) != row.row_hash:
+                return ChainReport(False, count, row.seq, "nội dung đã bị sửa")
+            prev_hash = row.row_hash
+            last_seq = row.seq
+            expected_seq += 1
+            count += 1
+    head = db.session.get(AuditHead, 1)
+    if head is not None and (head.seq != last_seq or head.row_hash != prev_hash):
+        bad = min(head.seq, last_seq + 1) or 1
+        return ChainReport(False, count, bad, "cuối chuỗi không khớp với dòng đầu mối (bị cắt bớt)")
+    return ChainReport(True, count)

@@ -1,0 +1,286 @@
+"""What a transition writes besides the state: certificates, votes, dossier papers, decisions.
+
+Effects run inside the engine's unit of work after the guards passed; they flush, never commit.
+A transition names its effects as "name" or "name:argument".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from states.guards import denominator
+from states.rules import RuleSet, vote_passes
+from states.spec import TransitionSpec
+from workflow.engine import deadlines
+from workflow.engine.errors import InvalidInput
+from workflow.engine.numbering import next_number
+from workflow.extensions import db
+from workflow.models import (
+    Case,
+    Certificate,
+    Decision,
+    DossierItem,
+    HelperAssignment,
+    Organization,
+    Sponsor,
+    VerificationRequest,
+    Vote,
+)
+from workflow.permissions import Actor, Scope
+
+
+@dataclass
+class EffectContext:
+    case: Case
+    actor: Actor
+    scope: Scope | None
+    spec: TransitionSpec
+    data: dict[str, Any]
+    event_date: date
+    rules: RuleSet
+    from_state: str
+    arg: str | None = None
+
+
+def _add_document(ctx: EffectContext, purpose: str, note: str = "") -> DossierItem:
+    code = ctx.rules["admission.forms"][purpose][0]
+    item = DossierItem(
+        purpose=purpose,
+        form_code=code,
+        received_on=ctx.event_date,
+        note=note,
+        recorded_by=ctx.actor.user_id,
+    )
+    ctx.case.documents.append(item)
+    return item
+
+
+def record_certificate(ctx: EffectContext) -> None:
+    db.session.add(
+        Certificate(
+            person_id=ctx.case.person_id,
+            kind="awareness",
+            number=ctx.data["certificate_number"],
+            issued_on=ctx.event_date,
+            issuer=ctx.data["issuer"],
+        )
+    )
+
+
+def submit_application(ctx: EffectContext) -> None:
+    _add_document(ctx, "application")
+    _add_document(ctx, "biography")
+
+
+def record_sponsors(ctx: EffectContext) -> None:
+    for old in list(ctx.case.sponsors):
+        ctx.case.sponsors.remove(old)
+        db.session.delete(old)
+    route = ctx.data["route"]
+    ctx.case.sponsor_route = route
+    for row in ctx.data["sponsors"]:
+        ctx.case.sponsors.append(
+            Sponsor(
+                person_id=row["member"],
+                together_since=row["together_since"],
+                replacement=bool(row.get("replacement")),
+            )
+        )
+        _add_document(ctx, "sponsor_letter")
+    if route == "youth_union":
+        _add_document(ctx, "union_resolution", ctx.data.get("union_resolution_number") or "")
+    elif route == "trade_union":
+        _add_document(ctx, "trade_union_resolution", ctx.data.get("union_resolution_number") or "")
+
+
+def record_document(ctx: EffectContext) -> None:
+    purpose = ctx.arg or ctx.data["document"]
+    parts = [
+        ctx.data.get("reference") or "",
+        ctx.data.get("opinion") or "",
+        ctx.data.get("note") or "",
+    ]
+    _add_document(ctx, purpose, "\n".join(p for p in parts if p))
+
+
+def send_verification_requests(ctx: EffectContext) -> None:
+    for row in ctx.data["requests"]:
+        ctx.case.verification_requests.append(
+            VerificationRequest(
+                subject=row["subject"],
+                addressee=row["addressee"],
+                sent_on=ctx.event_date,
+                note="",
+            )
+        )
+        _add_document(ctx, "verification_request", row["addressee"])
+
+
+def record_verification_answer(ctx: EffectContext) -> None:
+    request = next((r for r in ctx.case.verification_requests if r.id == ctx.data["request"]), None)
+    if request is None or request.answered_on is not None:
+        raise InvalidInput({"request": "Chọn một yêu cầu thẩm tra đang chờ kết quả của hồ sơ này."})
+    if ctx.event_date < request.sent_on:
+        raise InvalidInput({"event_date": "Ngày nhận kết quả không được trước ngày gửi yêu cầu."})
+    request.answered_on = ctx.event_date
+    request.result = ctx.data["result"]
+    request.note = ctx.data.get("note") or ""
+
+
+def record_vote(ctx: EffectContext) -> None:
+    body = ctx.arg or "cell"
+    data = ctx.data
+    den = denominator(data)
+    passed = vote_passes(data["yes"], den, ctx.rules["vote.approval_fraction"])
+    ctx.case.votes.append(
+        Vote(
+            body=body,
+            meeting_on=ctx.event_date,
+            resolution_number=data.get("resolution_number"),
+            official_total=data["official_total"],
+            excluded=data.get("excluded") or [],
+            denominator=den,
+            yes=data["yes"],
+            no=data["no"],
+            invalid=data.get("invalid") or 0,
+            passed=passed,
+        )
+    )
+    if passed and body == "cell":
+        _add_document(ctx, "cell_resolution", data.get("resolution_number") or "")
+    elif body == "grassroots":
+        note = data.get("resolution_number") or ""
+        if not passed:
+            note = (note + " – " if note else "") + "không đạt 2/3, báo cáo cấp trên quyết định"
+        _add_document(ctx, "grassroots_resolution", note)
+
+
+def record_proposal(ctx: EffectContext) -> None:
+    ctx.case.proposer_id = ctx.actor.user_id
+
+
+def issue_decision(ctx: EffectContext) -> None:
+    config = current_app.config
+    if ctx.arg == "grassroots":
+        root = db.session.get(Organization, ctx.case.cell.ancestor_ids()[0])
+        issuer, abbr = f"org:{root.id}", root.abbreviation or "ĐU"
+    else:
+        issuer, abbr = "upper", config["UPPER_COMMITTEE_ABBR"]
+    number, term = next_number(issuer, "QĐ", ctx.event_date)
+    decision = Decision(
+        case_id=ctx.case.id,
+        kind="admission",
+        issuer=issuer,
+        issuer_abbr=abbr,
+        doc_type="QĐ",
+        term_start=term,
+        number=number,
+        decided_on=ctx.event_date,
+        signer_id=ctx.actor.user_id,
+        signer_name=ctx.actor.name,
+        signer_title=(ctx.scope.title if ctx.scope else "") or "BÍ THƯ",
+        proposer_id=ctx.case.proposer_id,
+        rule_set=ctx.rules.key,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    ctx.data["decision_number"] = decision.reference
+    _add_document(ctx, "admission_decision", decision.reference)
+
+
+def extend_deadline(ctx: EffectContext) -> None:
+    deadline = deadlines.extend_deadline(
+        ctx.case, ctx.arg or "decision", ctx.data["days"], ctx.data["reason"]
+    )
+    if deadline is None:
+        raise InvalidInput({"days": "Hồ sơ không có thời hạn đang chạy để gia hạn."})
+    ctx.data["new_due_on"] = deadline.due_on
+
+
+def receive_decision(ctx: EffectContext) -> None:
+    ctx.case.decision_received_on = ctx.event_date
+
+
+def approve_late_ceremony(ctx: EffectContext) -> None:
+    ctx.case.late_ceremony_approval = ctx.data["reference"]
+
+
+def latest_decision(case_id: int, kind: str = "admission") -> Decision | None:
+    return db.session.scalars(
+        select(Decision)
+        .where(Decision.case_id == case_id, Decision.kind == kind)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+
+
+def hold_ceremony(ctx: EffectContext) -> None:
+    person = ctx.case.person
+    decision = latest_decision(ctx.case.id)
+    if decision is not None and ctx.event_date < decision.decided_on:
+        raise InvalidInput({"event_date": "Lễ kết nạp không được trước ngày ký quyết định."})
+    person.member_status = "probationary"
+    person.joined_on = ctx.event_date
+    person.admission_decision_on = decision.decided_on if decision else None
+    for row in ctx.data["helpers"]:
+        db.session.add(
+            HelperAssignment(
+                person_id=person.id,
+                helper_id=row["member"],
+                purpose="probation",
+                assigned_on=ctx.event_date,
+            )
+        )
+
+
+def assign_source_helper(ctx: EffectContext) -> None:
+    if ctx.data.get("helper"):
+        db.session.add(
+            HelperAssignment(
+                person_id=ctx.case.person_id,
+                helper_id=ctx.data["helper"],
+                purpose="source_list",
+                assigned_on=ctx.event_date,
+            )
+        )
+
+
+def pause(ctx: EffectContext) -> None:
+    ctx.case.paused_from = ctx.from_state
+
+
+def resume(ctx: EffectContext) -> None:
+    ctx.case.paused_from = None
+
+
+EFFECTS: dict[str, Callable[[EffectContext], None]] = {
+    "record_certificate": record_certificate,
+    "submit_application": submit_application,
+    "record_sponsors": record_sponsors,
+    "record_document": record_document,
+    "send_verification_requests": send_verification_requests,
+    "record_verification_answer": record_verification_answer,
+    "record_vote": record_vote,
+    "record_proposal": record_proposal,
+    "issue_decision": issue_decision,
+    "extend_deadline": extend_deadline,
+    "receive_decision": receive_decision,
+    "approve_late_ceremony": approve_late_ceremony,
+    "hold_ceremony": hold_ceremony,
+    "assign_source_helper": assign_source_helper,
+    "pause": pause,
+    "resume": resume,
+}
+
+
+def run_effects(names: tuple[str, ...], ctx: EffectContext) -> None:
+    for entry in names:
+        name, _, arg = entry.partition(":")
+        ctx.arg = arg or None
+        EFFECTS[name](ctx)

@@ -1,0 +1,39 @@
+"""All models, importable from one place."""
+
+from workflow.models.audit import AuditEntry, AuditHead
+from workflow.models.base import Base, utcnow
+from workflow.models.calendar import CalendarOverride
+from workflow.models.cases import (
+    Case,
+    Deadline,
+    DossierItem,
+    Sponsor,
+    VerificationRequest,
+    Vote,
+)
+from workflow.models.documents import Decision, RegisterCounter
+from workflow.models.orgs import Organization
+from workflow.models.people import Certificate, HelperAssignment, Person
+from workflow.models.users import Grant, User
+
+__all__ = [
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "CalendarOverride",
+    "Case",
+    "Certificate",
+    "Deadline",
+    "Decision",
+    "DossierItem",
+    "Grant",
+    "HelperAssignment",
+    "Organization",
+    "Person",
+    "RegisterCounter",
+    "Sponsor",
+    "User",
+    "VerificationRequest",
+    "Vote",
+    "utcnow",
+]

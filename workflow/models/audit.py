@@ -1,0 +1,74 @@
+"""The audit trail: append-only rows chained by SHA-256, one per recorded change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import DDL, Date, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.models.base import Base
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    #: gapless sequence, assigned from ``AuditHead`` in the writing transaction
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: when the row was entered (UTC)
+    entered_at: Mapped[datetime] = mapped_column()
+    #: when the event happened on paper (meeting, decision, ceremony date)
+    event_date: Mapped[date | None] = mapped_column(Date, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(100), default="")
+    actor_role: Mapped[str] = mapped_column(String(30), default="")
+    #: case | person | organization | user | calendar
+    subject_type: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    procedure: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str | None] = mapped_column(String(40))
+    #: canonical JSON (sorted keys, no spaces): exactly the text that was hashed
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row: the last sequence number and hash. Locking it serializes the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    row_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+
+
+# The database itself refuses to change or delete audit rows.
+SQLITE_TRIGGERS = (
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+)
+POSTGRESQL_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+)
+
+for _stmt in SQLITE_TRIGGERS:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_stmt).execute_if(dialect="sqlite"))
+for _stmt in POSTGRESQL_TRIGGERS:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_stmt).execute_if(dialect="postgresql"))
+
+event.listen(
+    AuditHead.__table__,
+    "after_create",
+    DDL(f"INSERT INTO audit_head (id, seq, row_hash) VALUES (1, 0, '{GENESIS_HASH}')"),  # noqa: S608 (constant)
+)

@@ -1,0 +1,120 @@
+"""Editing the organization tree."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from states.text import clean_line
+from workflow.engine import audit
+from workflow.engine.errors import InvalidInput
+from workflow.extensions import db
+from workflow.models import Organization
+from workflow.models.orgs import ALLOWED_PARENTS, ORG_KINDS
+from workflow.permissions import Actor
+
+
+def _validate(raw: Mapping[str, Any], org: Organization | None) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    code = clean_line(str(raw.get("code") or "")).upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9\-]{1,19}", code):
+        errors["code"] = "Mã gồm 2–20 chữ cái không dấu, chữ số hoặc gạch nối."
+    else:
+        clash = db.session.scalars(select(Organization.id).where(Organization.code == code)).first()
+        if clash is not None and (org is None or clash != org.id):
+            errors["code"] = "Mã này đã được dùng."
+    name = clean_line(str(raw.get("name") or ""))
+    if not name:
+        errors["name"] = "Chưa nhập tên."
+    elif len(name) > 200:
+        errors["name"] = "Tối đa 200 ký tự."
+    kind = raw.get("kind")
+    if kind not in ORG_KINDS:
+        errors["kind"] = "Chọn loại tổ chức."
+    parent = None
+    parent_raw = raw.get("parent_id")
+    if parent_raw not in (None, "", "0"):
+        try:
+            parent = db.session.get(Organization, int(parent_raw))
+        except (TypeError, ValueError):
+            parent = None
+        if parent is None:
+            errors["parent_id"] = "Tổ chức cấp trên không tồn tại."
+    if kind in ALLOWED_PARENTS and "parent_id" not in errors:
+        parent_kind = parent.kind if parent else None
+        if parent_kind not in ALLOWED_PARENTS[kind]:
+            allowed = ", ".join(
+                ORG_KINDS[k] if k else "Đảng ủy cấp trên" for k in ALLOWED_PARENTS[kind]
+            )
+            errors["parent_id"] = f"{ORG_KINDS[kind]} chỉ trực thuộc: {allowed}."
+        elif org is not None and parent is not None and parent.path.startswith(org.path):
+            errors["parent_id"] = "Không thể đặt tổ chức dưới chính nó hoặc cấp dưới của nó."
+    authorized = bool(raw.get("authorized_to_admit"))
+    if authorized and kind != "grassroots_committee":
+        errors["authorized_to_admit"] = "Chỉ đảng bộ cơ sở mới được ủy quyền kết nạp."
+    abbreviation = clean_line(str(raw.get("abbreviation") or "")) or None
+    if abbreviation and len(abbreviation) > 20:
+        errors["abbreviation"] = "Tối đa 20 ký tự."
+    if org is not None and kind != org.kind and org.children:
+        errors["kind"] = "Không đổi loại khi tổ chức còn tổ chức trực thuộc."
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "parent": parent,
+        "authorized_to_admit": authorized,
+        "abbreviation": abbreviation,
+        "active": bool(raw.get("active", True)),
+    }
+
+
+def _set_paths(org: Organization) -> None:
+    org.path = (org.parent.path if org.parent else "/") + f"{org.id}/"
+    for child in org.children:
+        _set_paths(child)
+
+
+def create_org(raw: Mapping[str, Any], *, actor: Actor) -> Organization:
+    data = _validate(raw, None)
+    org = Organization(**data)
+    db.session.add(org)
+    db.session.flush()
+    _set_paths(org)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="organization",
+        subject_id=org.id,
+        action="organization.create",
+        payload=_public(data),
+    )
+    return org
+
+
+def update_org(org: Organization, raw: Mapping[str, Any], *, actor: Actor) -> None:
+    data = _validate(raw, org)
+    moved = data["parent"] is not org.parent
+    for key, value in data.items():
+        setattr(org, key, value)
+    if moved:
+        db.session.flush()
+        _set_paths(org)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="organization",
+        subject_id=org.id,
+        action="organization.update",
+        payload=_public(data),
+    )
+
+
+def _public(data: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if k != "parent"}
+    out["parent_id"] = data["parent"].id if data["parent"] else None
+    return out

@@ -1,0 +1,169 @@
+"""Accounts and role grants."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func, select
+
+from states.spec import Role
+from states.text import check_person_name
+from workflow.auth import hash_password, password_problems, verify_password
+from workflow.engine import audit
+from workflow.engine.errors import InvalidInput
+from workflow.extensions import db
+from workflow.models import Grant, Organization, User
+from workflow.permissions import Actor
+
+_WORDS = (
+    "song",
+    "nui",
+    "rung",
+    "bien",
+    "lua",
+    "sen",
+    "tre",
+    "may",
+    "gio",
+    "trang",
+    "sao",
+    "dong",
+    "suoi",
+    "doi",
+    "hoa",
+    "chim",
+    "mua",
+    "nang",
+    "cau",
+    "thuyen",
+    "den",
+    "lang",
+)
+
+
+def random_password() -> str:
+    """A readable random password: four words, two digits and a symbol (about 25 bits/word)."""
+    words = [secrets.choice(_WORDS).capitalize() for _ in range(4)]
+    return (
+        "-".join(words)
+        + f"-{secrets.randbelow(90) + 10}{secrets.choice('!#%+')}"
+        + secrets.token_hex(2)
+    )
+
+
+def create_user(username: str, full_name: str, *, actor: Actor) -> tuple[User, str]:
+    errors = {}
+    username = username.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{2,59}", username):
+        errors["username"] = "Tên đăng nhập gồm 3–60 chữ thường không dấu, số, dấu chấm, gạch."
+    elif db.session.scalars(select(User.id).where(func.lower(User.username) == username)).first():
+        errors["username"] = "Tên đăng nhập đã có."
+    try:
+        full_name = check_person_name(full_name)
+    except ValueError as exc:
+        errors["full_name"] = str(exc)
+    if errors:
+        raise InvalidInput(errors)
+    password = random_password()
+    user = User(username=username, full_name=full_name, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        action="user.create",
+        payload={"username": username, "full_name": full_name},
+    )
+    return user, password
+
+
+def add_grant(user: User, role: str, org_id: int | None, title: str, *, actor: Actor) -> Grant:
+    errors = {}
+    try:
+        Role(role)
+    except ValueError:
+        errors["role"] = "Chọn vai trò."
+    org = None
+    if org_id is not None:
+        org = db.session.get(Organization, org_id)
+        if org is None:
+            errors["org_id"] = "Tổ chức không tồn tại."
+    if role == Role.CELL_SECRETARY and (org is None or not org.is_cell):
+        errors["org_id"] = "Bí thư chi bộ phải được gán cho một chi bộ."
+    if (
+        role in (Role.DEPARTMENT_STAFF, Role.AUDITOR, Role.ADMIN, Role.INSPECTION)
+        and org is not None
+    ):
+        errors["org_id"] = "Vai trò này được gán cho toàn Đảng ủy cấp trên."
+    if role == Role.GRASSROOTS_STAFF and (org is None or org.kind == "cell"):
+        errors["org_id"] = "Cán bộ đảng ủy cơ sở được gán cho tổ chức cơ sở hoặc đảng bộ bộ phận."
+    if any(g.role == role and g.org_id == org_id for g in user.grants):
+        errors["role"] = "Người dùng đã có vai trò này trong phạm vi này."
+    if errors:
+        raise InvalidInput(errors)
+    grant = Grant(role=role, org_id=org_id, title=title.strip().upper()[:60])
+    user.grants.append(grant)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        action="grant.add",
+        payload={"role": role, "org_id": org_id, "title": grant.title},
+    )
+    return grant
+
+
+def remove_grant(user: User, grant_id: int, *, actor: Actor) -> None:
+    grant = next((g for g in user.grants if g.id == grant_id), None)
+    if grant is None:
+        raise InvalidInput({"grant": "Không tìm thấy vai trò này."})
+    user.grants.remove(grant)
+    db.session.delete(grant)
+    user.session_epoch += 1
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        action="grant.remove",
+        payload={"role": grant.role, "org_id": grant.org_id},
+    )
+
+
+def reset_password(user: User, *, actor: Actor) -> str:
+    password = random_password()
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="password.reset")
+    return password
+
+
+def set_active(user: User, active: bool, *, actor: Actor) -> None:
+    user.active = active
+    user.session_epoch += 1
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        action="user.activate" if active else "user.deactivate",
+    )
+
+
+def change_password(user: User, current: str, new: str, confirm: str, *, actor: Actor) -> None:
+    errors = {}
+    if not verify_password(user.password_hash, current):
+        errors["current"] = "Mật khẩu hiện tại không đúng."
+    problems = password_problems(new, username=user.username, full_name=user.full_name)
+    if problems:
+        errors["new"] = " ".join(problems)
+    elif new != confirm:
+        errors["confirm"] = "Hai lần nhập mật khẩu mới không khớp."
+    if errors:
+        raise InvalidInput(errors)
+    user.password_hash = hash_password(new)
+    user.session_epoch += 1
+    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="password.change")

@@ -1,0 +1,106 @@
+"""Who may see and do what: roles held over organization subtrees. Deny by default.
+
+A grant covers an organization when the grant's organization is that organization or one of its
+ancestors; a grant without an organization covers the whole upper committee. Transitions name
+the roles that may fire them and the level of the case's organization chain that acts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from states.spec import Level, Role
+from workflow.models import Organization, User
+
+#: roles that may open case files (the system administrator manages accounts, not dossiers)
+CASE_VIEW_ROLES = frozenset(
+    {
+        Role.CELL_SECRETARY,
+        Role.GRASSROOTS_STAFF,
+        Role.DEPARTMENT_STAFF,
+        Role.SIGNER,
+        Role.INSPECTION,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: Role
+    org_id: int | None
+    #: materialized path of the granted organization ("" for the whole committee)
+    org_path: str
+    title: str = ""
+
+    def covers(self, path: str | None) -> bool:
+        """``path`` None stands for the upper committee itself."""
+        if self.org_id is None:
+            return True
+        return path is not None and path.startswith(self.org_path)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+    scopes: tuple[Scope, ...]
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        scopes = []
+        for grant in user.grants:
+            try:
+                role = Role(grant.role)
+            except ValueError:
+                continue
+            path = grant.org.path if grant.org is not None else ""
+            scopes.append(Scope(role, grant.org_id, path, grant.title or ""))
+        return cls(user.id, user.full_name, tuple(scopes))
+
+    @classmethod
+    def system(cls) -> Actor:
+        """For maintenance commands: acts with every role over everything."""
+        return cls(None, "Hệ thống", tuple(Scope(r, None, "") for r in Role))
+
+    def roles(self) -> set[Role]:
+        return {s.role for s in self.scopes}
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(s.role in roles for s in self.scopes)
+
+    def scope_for(self, roles: frozenset[Role] | set[Role], path: str | None) -> Scope | None:
+        for s in self.scopes:
+            if s.role in roles and s.covers(path):
+                return s
+        return None
+
+    def can_view(self, path: str) -> bool:
+        return self.scope_for(CASE_VIEW_ROLES, path) is not None
+
+    def visible_filter(self, path_column, roles=CASE_VIEW_ROLES) -> ColumnElement[bool]:
+        """SQL condition on an organization path column: what this actor may see."""
+        clauses = []
+        for s in self.scopes:
+            if s.role not in roles:
+                continue
+            if s.org_id is None:
+                return true()
+            clauses.append(path_column.startswith(s.org_path, autoescape=True))
+        return or_(*clauses) if clauses else false()
+
+
+def level_path(cell: Organization, level: Level) -> str | None:
+    """The path of the body acting at ``level`` for a case held by ``cell``.
+
+    Paths are "/grassroots/[subcommittee/]cell/" or "/grassroots_cell/".
+    """
+    ids = cell.ancestor_ids()
+    if level == Level.CELL:
+        return cell.path
+    if level == Level.UPPER:
+        return None
+    if level == Level.GRASSROOTS or len(ids) < 3:
+        return f"/{ids[0]}/"
+    return f"/{ids[0]}/{ids[1]}/"

@@ -1,0 +1,103 @@
+"""Turning stored codes into Vietnamese for pages: audit actions, payload values, labels."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask
+
+from states import REGISTRY
+from states.dates import vn_date
+from states.facts import EDUCATION_LEVELS
+from states.fields import Field
+from states.spec import ProcedureSpec
+from workflow.extensions import db
+from workflow.models import Person
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EDUCATION = dict(EDUCATION_LEVELS)
+
+ACTION_LABELS = {
+    "open": "Mở hồ sơ",
+    "person.create": "Tạo hồ sơ cá nhân",
+    "person.update": "Sửa thông tin cá nhân",
+    "person.membership_recorded": "Ghi lịch sử đảng tịch",
+    "organization.create": "Tạo tổ chức đảng",
+    "organization.update": "Sửa tổ chức đảng",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập sai",
+    "login_refused_locked": "Đăng nhập khi tài khoản bị khóa",
+    "logout": "Đăng xuất",
+    "user.create": "Tạo tài khoản",
+    "grant.add": "Thêm vai trò",
+    "grant.remove": "Bỏ vai trò",
+    "password.change": "Đổi mật khẩu",
+    "password.reset": "Đặt lại mật khẩu",
+    "user.activate": "Mở khóa tài khoản",
+    "user.deactivate": "Khóa tài khoản",
+    "calendar.add": "Thêm ngày điều chỉnh lịch",
+    "calendar.remove": "Xóa ngày điều chỉnh lịch",
+}
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+
+    def walk(fields: tuple[Field, ...]) -> None:
+        for f in fields:
+            if f.choices:
+                out.setdefault(f.name, {}).update(dict(f.choices))
+            walk(f.rows)
+
+    for spec in REGISTRY.values():
+        walk(spec.open_fields)
+        for t in spec.transitions:
+            walk(t.fields)
+    out.setdefault("result", {}).update(
+        {"clear": "Không có vấn đề", "concern": "Có vấn đề cần làm rõ"}
+    )
+    return out
+
+
+CHOICE_LABELS = _choice_labels()
+
+
+def action_label(spec: ProcedureSpec | None, action: str) -> str:
+    if spec is not None:
+        if action == "open":
+            return spec.open_label or ACTION_LABELS["open"]
+        for t in spec.transitions:
+            if t.trigger == action:
+                return t.label
+    return ACTION_LABELS.get(action, action)
+
+
+def payload_value(value: Any, key: str = "") -> str:
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if key in ("member", "helper") and isinstance(value, int):
+        person = db.session.get(Person, value)
+        return person.full_name if person else f"#{value}"
+    if isinstance(value, list):
+        return "; ".join(payload_value(v, key) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(
+            payload_value(v, k) for k, v in value.items() if v not in (None, "", False)
+        )
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            from datetime import date
+
+            return vn_date(date.fromisoformat(value))
+        if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
+            return CHOICE_LABELS[key][value]
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(action_label)
+    app.add_template_global(payload_value)
+    app.add_template_global(lambda key: _EDUCATION.get(key, key), "education_label")
+    app.add_template_filter(lambda text: json.loads(text or "{}"), "fromjson")

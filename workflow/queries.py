@@ -1,0 +1,212 @@
+"""Read queries, always scoped to what the actor may see. Out of scope looks like missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from states import get_spec
+from states.facts import OrgFacts
+from states.spec import GuardContext, Role, is_structural
+from states.text import fold
+from workflow.engine.errors import NotFound
+from workflow.extensions import db
+from workflow.models import Case, Deadline, Organization, Person
+from workflow.models.orgs import CELL_KINDS
+from workflow.permissions import CASE_VIEW_ROLES, Actor, level_path
+
+
+def all_orgs() -> dict[int, Organization]:
+    return {o.id: o for o in db.session.scalars(select(Organization))}
+
+
+def visible_orgs(actor: Actor, roles=CASE_VIEW_ROLES) -> list[Organization]:
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(actor.visible_filter(Organization.path, roles))
+            .order_by(Organization.path)
+        )
+    )
+
+
+def cells_for(actor: Actor, roles: frozenset[Role] | set[Role]) -> list[Organization]:
+    """Cells in which ``actor`` holds one of ``roles``."""
+    return [o for o in visible_orgs(actor, roles) if o.kind in CELL_KINDS and o.active]
+
+
+def get_case(case_id: int, actor: Actor) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or not actor.can_view(case.cell.path):
+        raise NotFound()
+    return case
+
+
+def get_person(person_id: int, actor: Actor) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or not actor.can_view(person.cell.path):
+        raise NotFound()
+    return person
+
+
+@dataclass
+class CaseFilter:
+    q: str = ""
+    state: str = ""
+    org_id: int | None = None
+    procedure: str = ""
+    status: str = "open"  # open | closed | all
+    overdue: bool = False
+
+
+def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
+    stmt = (
+        select(Case)
+        .join(Case.person)
+        .join(Organization, Organization.id == Case.cell_id)
+        .where(actor.visible_filter(Organization.path))
+        .options(joinedload(Case.person), joinedload(Case.cell))
+    )
+    if f.q:
+        key = fold(f.q)
+        digits = "".join(ch for ch in f.q if ch.isdigit())
+        conditions = [Person.search_key.contains(key, autoescape=True)]
+        if len(digits) == 12:
+            conditions.append(Person.citizen_id == digits)
+        stmt = stmt.where(or_(*conditions))
+    if f.state:
+        stmt = stmt.where(Case._state == f.state)
+    if f.procedure:
+        stmt = stmt.where(Case.procedure == f.procedure)
+    if f.org_id:
+        org = db.session.get(Organization, f.org_id)
+        if org is not None:
+            stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+    if f.status == "open":
+        stmt = stmt.where(Case.closed_at.is_(None))
+    elif f.status == "closed":
+        stmt = stmt.where(Case.closed_at.is_not(None))
+    if f.overdue:
+        stmt = stmt.where(
+            Case.id.in_(
+                select(Deadline.case_id).where(Deadline.status == "open", Deadline.due_on < today)
+            )
+        )
+    return stmt
+
+
+def paginate(stmt: Select, page: int, per_page: int):
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return rows, total, page
+
+
+def open_deadlines(case_ids: list[int]) -> dict[int, list[Deadline]]:
+    out: dict[int, list[Deadline]] = {}
+    if not case_ids:
+        return out
+    for d in db.session.scalars(
+        select(Deadline)
+        .where(Deadline.case_id.in_(case_ids), Deadline.status == "open")
+        .order_by(Deadline.due_on)
+    ):
+        out.setdefault(d.case_id, []).append(d)
+    return out
+
+
+@dataclass(frozen=True)
+class _StructuralFacts:
+    org: OrgFacts
+    paused_from: str | None
+
+
+def org_facts_from(cell: Organization, orgs: dict[int, Organization]) -> OrgFacts:
+    ids = cell.ancestor_ids()
+    root = orgs.get(ids[0])
+    return OrgFacts(
+        cell_id=cell.id,
+        cell_kind=cell.kind,
+        is_grassroots_cell=cell.kind == "grassroots_cell",
+        has_subcommittee=len(ids) == 3,
+        grassroots_authorized=bool(
+            root and root.kind == "grassroots_committee" and root.authorized_to_admit
+        ),
+    )
+
+
+def next_steps(case: Case, orgs: dict[int, Organization]) -> list[tuple[frozenset[Role], str]]:
+    """The forward steps that apply to this case now: (roles, acting body's path)."""
+    spec = get_spec(case.procedure)
+    if case.state in spec.finals:
+        return []
+    facts = _StructuralFacts(org_facts_from(case.cell, orgs), case.paused_from)
+    ctx = GuardContext(facts, None, None, None)
+    steps = []
+    for t in spec.transitions_from(case.state):
+        if t.kind not in ("main", "side") or t.trigger in (
+            "withdraw",
+            "pause",
+            "reject",
+            "return_for_correction",
+            "return_for_reverification",
+            "expire_certificate",
+        ):
+            continue
+        if any(is_structural(g) and not g(ctx).ok for g in t.guards):
+            continue
+        steps.append((t.roles, level_path(case.cell, t.level)))
+    return steps
+
+
+def waiting_on_actor(case: Case, actor: Actor, orgs: dict[int, Organization]) -> bool:
+    return any(actor.scope_for(roles, path) is not None for roles, path in next_steps(case, orgs))
+
+
+def cases_waiting_on(actor: Actor, today: date, limit: int = 200) -> list[Case]:
+    """Open cases in the actor's scope whose next step is the actor's to take."""
+    orgs = all_orgs()
+    stmt = case_query(actor, CaseFilter(status="open"), today).order_by(Case.id)
+    return [c for c in db.session.scalars(stmt).unique() if waiting_on_actor(c, actor, orgs)][
+        :limit
+    ]
+
+
+def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Select:
+    stmt = (
+        select(Person)
+        .join(Organization, Organization.id == Person.cell_id)
+        .where(actor.visible_filter(Organization.path))
+        .options(joinedload(Person.cell))
+    )
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        cond = Person.search_key.contains(fold(q), autoescape=True)
+        stmt = stmt.where(or_(cond, Person.citizen_id == digits) if len(digits) == 12 else cond)
+    if status:
+        stmt = stmt.where(Person.member_status == status)
+    if org_id:
+        org = db.session.get(Organization, org_id)
+        if org is not None:
+            stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+    return stmt.order_by(Person.search_key, Person.id)
+
+
+def official_members(root_path: str, exclude: int | None = None) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Organization, Organization.id == Person.cell_id)
+            .where(
+                and_(
+                    Organization.path.startswith(root_path, autoescape=True),
+                    Person.member_status == "official",
+                )
+            )
+            .where(Person.id != (exclude or 0))
+            .order_by(Person.search_key)
+        )
+    )

@@ -1,0 +1,178 @@
+"""Administration: accounts and grants (administrator), the calendar (department staff),
+and the audit trail (auditor)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from forms.admin import CalendarOverrideForm, GrantForm, UserForm
+from forms.base import apply_errors
+from states.spec import ROLE_LABELS, Role
+from workflow.clock import today
+from workflow.engine.audit import verify_chain
+from workflow.engine.errors import InvalidInput, NotFound
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import AuditEntry, CalendarOverride, Organization, User
+from workflow.operations import calendar as calendar_ops
+from workflow.operations import users as user_ops
+from workflow.web import current_actor, requires
+from workflow.workcalendar import load_calendar
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@bp.route("/users")
+@requires(Role.ADMIN)
+def users():
+    rows = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def new_user():
+    form = UserForm()
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                user, password = user_ops.create_user(
+                    form.username.data or "", form.full_name.data or "", actor=current_actor()
+                )
+                user_id = user.id
+        except InvalidInput as exc:
+            errors, status = apply_errors(form, exc.errors), 422
+        else:
+            return render_template(
+                "admin/password_shown.html", user=_user(user_id), password=password
+            )
+    return render_template("admin/user_new.html", form=form, errors=errors), status
+
+
+def _grant_form() -> GrantForm:
+    form = GrantForm()
+    form.role.choices = [("", "— chọn —"), *[(r.value, ROLE_LABELS[r]) for r in Role]]
+    orgs = db.session.scalars(select(Organization).order_by(Organization.path)).all()
+    form.org_id.choices = [
+        ("", "Toàn Đảng ủy cấp trên"),
+        *[(str(o.id), f"{'— ' * (len(o.ancestor_ids()) - 1)}{o.name}") for o in orgs],
+    ]
+    return form
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def user(user_id: int):
+    target = _user(user_id)
+    form = _grant_form()
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        org_raw = form.org_id.data or ""
+        try:
+            with unit_of_work():
+                fresh = _user(user_id)
+                user_ops.add_grant(
+                    fresh,
+                    form.role.data or "",
+                    int(org_raw) if org_raw.isdigit() else None,
+                    form.title.data or "",
+                    actor=current_actor(),
+                )
+        except InvalidInput as exc:
+            errors, status = apply_errors(form, exc.errors), 422
+        else:
+            flash("Đã thêm vai trò.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return render_template("admin/user.html", target=target, form=form, errors=errors), status
+
+
+@bp.route("/users/<int:user_id>/action", methods=["POST"])
+@requires(Role.ADMIN)
+def user_action(user_id: int):
+    action = request.form.get("action", "")
+    password = None
+    try:
+        with unit_of_work():
+            target = _user(user_id)
+            if action == "reset":
+                password = user_ops.reset_password(target, actor=current_actor())
+            elif action in ("activate", "deactivate"):
+                if target.id == current_actor().user_id:
+                    raise InvalidInput({"_": "Không tự khóa tài khoản của mình."})
+                user_ops.set_active(target, action == "activate", actor=current_actor())
+            elif action == "remove_grant" and request.form.get("grant", "").isdigit():
+                user_ops.remove_grant(target, int(request.form["grant"]), actor=current_actor())
+            else:
+                abort(400)
+    except InvalidInput as exc:
+        flash(" ".join(exc.errors.values()), "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    if password is not None:
+        return render_template("admin/password_shown.html", user=_user(user_id), password=password)
+    flash("Đã cập nhật.", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@requires(Role.DEPARTMENT_STAFF, Role.ADMIN)
+def calendar():
+    form = CalendarOverrideForm()
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                calendar_ops.add_override(
+                    {"day": form.day.data, "kind": form.kind.data, "note": form.note.data},
+                    actor=current_actor(),
+                )
+        except InvalidInput as exc:
+            errors, status = apply_errors(form, exc.errors), 422
+        else:
+            flash("Đã thêm ngày điều chỉnh; các thời hạn đang chạy đã được tính lại.", "success")
+            return redirect(url_for("admin.calendar"))
+    rows = db.session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)).all()
+    cal = load_calendar()
+    year = today().year
+    holidays = sorted((d, n) for d, n in cal._public.items() if d.year in (year, year + 1))
+    return render_template(
+        "admin/calendar.html", form=form, rows=rows, errors=errors, holidays=holidays
+    ), status
+
+
+@bp.route("/calendar/<int:row_id>/delete", methods=["POST"])
+@requires(Role.DEPARTMENT_STAFF, Role.ADMIN)
+def calendar_delete(row_id: int):
+    with unit_of_work():
+        row = db.session.get(CalendarOverride, row_id)
+        if row is None:
+            raise NotFound()
+        calendar_ops.remove_override(row, actor=current_actor())
+    flash("Đã xóa ngày điều chỉnh; các thời hạn đang chạy đã được tính lại.", "success")
+    return redirect(url_for("admin.calendar"))
+
+
+@bp.route("/audit")
+@requires(Role.AUDITOR, Role.DEPARTMENT_STAFF)
+def audit():
+    actor = current_actor()
+    if actor.scope_for(frozenset({Role.AUDITOR, Role.DEPARTMENT_STAFF}), None) is None:
+        abort(403)
+    page = request.args.get("page", "1")
+    page_no = int(page) if page.isdigit() and len(page) < 7 else 1
+    rows = db.session.scalars(
+        select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(50).offset((page_no - 1) * 50)
+    ).all()
+    report = verify_chain() if request.args.get("verify") == "1" else None
+    return render_template("admin/audit.html", rows=rows, page=page_no, report=report)

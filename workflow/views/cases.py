@@ -1,0 +1,348 @@
+"""Cases: the list, a case's page, opening a case and firing its transitions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from forms.base import SubForm, apply_errors, build_form, payload_of
+from forms.people import PersonForm
+from states import REGISTRY, get_spec
+from states.dates import vn_date
+from states.fields import Field, PayloadInvalid, parse_payload
+from states.rules import ADMISSION_FORMS, rules_on
+from states.spec import Role
+from workflow.clock import today
+from workflow.engine import available_transitions, event_date_field, fire, open_case
+from workflow.engine.effects import latest_decision
+from workflow.engine.errors import (
+    GuardFailed,
+    InvalidInput,
+    PermissionDenied,
+    StaleCase,
+    TransitionNotAllowed,
+)
+from workflow.engine.facts import awareness_certificate
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import AuditEntry, Case, Organization, Person
+from workflow.operations.people import create_person, validate_person
+from workflow.permissions import level_path
+from workflow.queries import (
+    CaseFilter,
+    case_query,
+    cells_for,
+    get_case,
+    official_members,
+    open_deadlines,
+    paginate,
+    visible_orgs,
+)
+from workflow.web import current_actor, requires
+from workflow.workcalendar import load_calendar
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+VIEWERS = (
+    Role.CELL_SECRETARY,
+    Role.GRASSROOTS_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.SIGNER,
+    Role.INSPECTION,
+)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.route("/")
+@requires(*VIEWERS)
+def index():
+    actor = current_actor()
+    day = today()
+    f = CaseFilter(
+        q=request.args.get("q", "").strip()[:100],
+        state=request.args.get("state", ""),
+        org_id=_int_arg("org"),
+        procedure=request.args.get("procedure", ""),
+        status=request.args.get("status", "open")
+        if request.args.get("status") in ("open", "closed", "all")
+        else "open",
+        overdue=request.args.get("overdue") == "1",
+    )
+    stmt = case_query(actor, f, day).order_by(Case.last_event_on.desc(), Case.id.desc())
+    cases, total, page = paginate(stmt, _int_arg("page") or 1, 25)
+    deadlines = open_deadlines([c.id for c in cases])
+    calendar = load_calendar()
+    lefts = {
+        d.id: calendar.working_days_left(day, d.due_on) for ds in deadlines.values() for d in ds
+    }
+    return render_template(
+        "cases/index.html",
+        cases=cases,
+        total=total,
+        page=page,
+        per_page=25,
+        f=f,
+        deadlines=deadlines,
+        lefts=lefts,
+        specs=REGISTRY,
+        orgs=visible_orgs(actor),
+        can_open=bool(cells_for(actor, {Role.CELL_SECRETARY})),
+    )
+
+
+def _timeline(case: Case) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == "case", AuditEntry.subject_id == case.id)
+            .order_by(AuditEntry.seq)
+        )
+    )
+
+
+def _checklist(case: Case):
+    """Every paper of the admission dossier with the date it was recorded, or missing."""
+    forms = rules_on(today())["admission.forms"]
+    held: dict[str, list] = {}
+    for item in case.documents:
+        held.setdefault(item.purpose, []).append(item)
+    cert = awareness_certificate(case.person_id)
+    rows = []
+    for purpose, (_code, title) in ADMISSION_FORMS.items():
+        items = held.get(purpose, [])
+        if purpose == "awareness_certificate" and cert is not None:
+            rows.append(
+                (forms[purpose][0], title, [(cert.issued_on, f"Số {cert.number}, {cert.issuer}")])
+            )
+            continue
+        rows.append((forms[purpose][0], title, [(i.received_on, i.note) for i in items]))
+    return rows
+
+
+@bp.route("/<int:case_id>")
+@requires(*VIEWERS)
+def detail(case_id: int):
+    actor = current_actor()
+    case = get_case(case_id, actor)
+    spec = get_spec(case.procedure)
+    calendar = load_calendar()
+    day = today()
+    deadlines = [
+        (d, calendar.working_days_left(day, d.due_on) if d.status == "open" else None)
+        for d in case.deadlines
+    ]
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        spec=spec,
+        actions=available_transitions(case, actor),
+        timeline=_timeline(case),
+        checklist=_checklist(case),
+        deadlines=deadlines,
+        certificate=awareness_certificate(case.person_id),
+        decision=latest_decision(case.id),
+        field_labels=_field_labels(spec),
+    )
+
+
+def _field_labels(spec) -> dict[str, dict[str, str]]:
+    """action → {payload key → label}, for reading the timeline."""
+    labels: dict[str, dict[str, str]] = {
+        "open": {"event_date": "Ngày", **{f.name: f.label for f in spec.open_fields}}
+    }
+    for t in spec.transitions:
+        labels.setdefault(
+            t.trigger,
+            {
+                "event_date": t.event_label,
+                **{f.name: f.label for f in t.fields},
+                "decision_number": "Quyết định",
+                "new_due_on": "Hạn mới",
+            },
+        )
+    return labels
+
+
+def _choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Options of member and record fields, limited to what the case may reference."""
+    choices: dict[str, list[tuple[str, str]]] = {}
+
+    def walk(fs):
+        for f in fs:
+            if f.kind == "rows":
+                walk(f.rows)
+            elif f.kind == "member" and f.name not in choices:
+                root = f"/{case.cell.ancestor_ids()[0]}/"
+                choices[f.name] = [
+                    (str(p.id), f"{p.full_name} – {p.cell.name}")
+                    for p in official_members(root, exclude=case.person_id)
+                ]
+            elif f.kind == "ref" and f.name == "request":
+                choices[f.name] = [
+                    (str(r.id), f"{r.subject} – {r.addressee} (gửi {vn_date(r.sent_on)})")
+                    for r in case.verification_requests
+                    if r.answered_on is None
+                ]
+
+    walk(fields)
+    return choices
+
+
+def _defaults(case: Case, trigger: str) -> dict:
+    data: dict = {"event_date": vn_date(today())}
+    if trigger in ("record_cell_resolution", "record_cell_rejection"):
+        data["official_total"] = str(
+            db.session.scalar(
+                select(func.count(Person.id)).where(
+                    Person.cell_id == case.cell_id, Person.member_status == "official"
+                )
+            )
+            or ""
+        )
+    if trigger == "record_certificate":
+        from flask import current_app
+
+        data["issuer"] = "Ban Thường vụ " + current_app.config["UPPER_COMMITTEE_NAME"]
+    return data
+
+
+@bp.route("/<int:case_id>/do/<trigger>", methods=["GET", "POST"])
+@requires(*VIEWERS)
+def act(case_id: int, trigger: str):
+    actor = current_actor()
+    case = get_case(case_id, actor)
+    spec = get_spec(case.procedure)
+    variants = [t for t in spec.transitions_for(trigger) if case.state in t.sources]
+    if not variants:
+        if not spec.transitions_for(trigger):
+            abort(404)
+        flash("Thao tác này không còn thực hiện được ở trạng thái hiện tại của hồ sơ.", "warning")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    t = variants[0]
+    if actor.scope_for(t.roles, level_path(case.cell, t.level)) is None:
+        abort(403)
+    fields = (event_date_field(t), *t.fields)
+    form = build_form(
+        fields,
+        _choices(case, t.fields),
+        data=_defaults(case, trigger) if request.method == "GET" else None,
+    )
+    if request.method == "GET":
+        form.expected_version.data = str(case.version)
+    available = next((a for a in available_transitions(case, actor) if a.trigger == trigger), None)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        version = form.expected_version.data or ""
+        if not version.isdigit():
+            return _stale(case)
+        try:
+            result = fire(
+                case.id,
+                trigger,
+                actor=actor,
+                payload=payload_of(form, fields),
+                expected_version=int(version),
+            )
+        except StaleCase:
+            return _stale(case)
+        except InvalidInput as exc:
+            errors, status = apply_errors(form, exc.errors), 422
+        except GuardFailed as exc:
+            errors = apply_errors(
+                form, {v.field or f"_{i}": v.message for i, v in enumerate(exc.verdicts)}
+            )
+            status = 422
+        except PermissionDenied:
+            abort(403)
+        except TransitionNotAllowed as exc:
+            flash(exc.message, "warning")
+            return redirect(url_for("cases.detail", case_id=case.id))
+        else:
+            flash(
+                f"Đã ghi: {t.label}. Trạng thái hồ sơ: {spec.state_label(result.to_state)}.",
+                "success",
+            )
+            return redirect(url_for("cases.detail", case_id=case.id))
+        db.session.rollback()
+        case = get_case(case_id, actor)
+    return render_template(
+        "cases/act.html",
+        case=case,
+        spec=spec,
+        t=t,
+        form=form,
+        fields=fields,
+        errors=errors,
+        available=available,
+    ), status
+
+
+def _stale(case: Case):
+    return render_template("errors/stale.html", case=case), 409
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.CELL_SECRETARY)
+def new():
+    """Put a person on the cell's source list: the person's record and the case, together."""
+    actor = current_actor()
+    cells = cells_for(actor, {Role.CELL_SECRETARY})
+    if not cells:
+        abort(403)
+    spec = get_spec("admission")
+    open_fields = (
+        Field("event_date", "Ngày chi bộ xét đưa vào danh sách nguồn", "date"),
+        *spec.open_fields,
+    )
+    form = PersonForm()
+    form.cell_id.choices = [(str(c.id), c.name) for c in cells]
+    extra = build_form(
+        open_fields,
+        _member_choices(cells[0]),
+        base=SubForm,
+        data={"event_date": vn_date(today())} if request.method == "GET" else None,
+    )
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        cell = next((c for c in cells if str(c.id) == form.cell_id.data), None)
+        problems = {} if cell else {"cell_id": "Chọn một chi bộ của bạn."}
+        payload = payload_of(extra, open_fields)
+        for check in (
+            lambda: validate_person(form.person_data()),
+            lambda: parse_payload(open_fields, payload, today()),
+        ):
+            try:
+                check()
+            except (InvalidInput, PayloadInvalid) as exc:
+                problems.update(exc.errors)
+        if not problems:
+            try:
+                with unit_of_work():
+                    person = create_person(form.person_data(), cell=cell, actor=actor)
+                    case_id = open_case("admission", person=person, actor=actor, payload=payload).id
+            except InvalidInput as exc:
+                problems = exc.errors
+            except PermissionDenied:
+                abort(403)
+            else:
+                flash("Đã đưa vào danh sách nguồn.", "success")
+                return redirect(url_for("cases.detail", case_id=case_id))
+        apply_errors(form, {k: v for k, v in problems.items() if k in form})
+        errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
+        status = 422
+    return render_template(
+        "cases/new.html", form=form, extra=extra, errors=errors, open_fields=open_fields
+    ), status
+
+
+def _member_choices(cell: Organization) -> dict[str, list[tuple[str, str]]]:
+    root = f"/{cell.ancestor_ids()[0]}/"
+    return {
+        "helper": [(str(p.id), f"{p.full_name} – {p.cell.name}") for p in official_members(root)]
+    }

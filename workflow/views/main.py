@@ -1,0 +1,30 @@
+"""The dashboard: my work first, overdue first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from states import REGISTRY
+from workflow.clock import today
+from workflow.queries import cases_waiting_on, open_deadlines
+from workflow.web import current_actor, requires
+from workflow.workcalendar import load_calendar
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@requires()
+def dashboard():
+    actor = current_actor()
+    day = today()
+    cases = cases_waiting_on(actor, day)
+    deadlines = open_deadlines([c.id for c in cases])
+    calendar = load_calendar()
+    rows = []
+    for case in cases:
+        first = (deadlines.get(case.id) or [None])[0]
+        left = calendar.working_days_left(day, first.due_on) if first else None
+        rows.append((case, first, left))
+    rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].id))
+    return render_template("dashboard.html", rows=rows, specs=REGISTRY)

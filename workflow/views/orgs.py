@@ -1,0 +1,168 @@
+"""The organization tree: view it, and (department staff) edit it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from forms.base import apply_errors
+from forms.orgs import OrganizationForm
+from states.spec import Role
+from workflow.engine.errors import InvalidInput, NotFound
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import Case, Organization, Person
+from workflow.models.orgs import ORG_KINDS
+from workflow.operations.orgs import create_org, update_org
+from workflow.queries import visible_orgs
+from workflow.web import current_actor, requires
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+VIEWERS = (
+    Role.CELL_SECRETARY,
+    Role.GRASSROOTS_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.SIGNER,
+    Role.INSPECTION,
+    Role.ADMIN,
+)
+EDITORS = (Role.DEPARTMENT_STAFF, Role.ADMIN)
+VIEW_ROLES = frozenset(VIEWERS)
+
+
+def _counts() -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    for cell_id, status, n in db.session.execute(
+        select(Person.cell_id, Person.member_status, func.count()).group_by(
+            Person.cell_id, Person.member_status
+        )
+    ):
+        counts.setdefault(cell_id, {})[status] = n
+    return counts
+
+
+@bp.route("/")
+@requires(*VIEWERS)
+def index():
+    actor = current_actor()
+    orgs = visible_orgs(actor, VIEW_ROLES)
+    visible = {o.id for o in orgs}
+    counts = _counts()
+    totals: dict[int, dict[str, int]] = {}
+    for o in orgs:
+        for anc in o.ancestor_ids():
+            for status, n in counts.get(o.id, {}).items():
+                bucket = totals.setdefault(anc, {})
+                bucket[status] = bucket.get(status, 0) + n
+    roots = [o for o in orgs if o.parent_id is None or o.parent_id not in visible]
+    return render_template(
+        "orgs/index.html",
+        roots=roots,
+        visible=visible,
+        totals=totals,
+        can_edit=actor.has_role(*EDITORS),
+    )
+
+
+def _get(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None or org.id not in {o.id for o in visible_orgs(current_actor(), VIEW_ROLES)}:
+        raise NotFound()
+    return org
+
+
+@bp.route("/<int:org_id>")
+@requires(*VIEWERS)
+def detail(org_id: int):
+    org = _get(org_id)
+    members = db.session.scalars(
+        select(Person).where(Person.cell_id == org.id).order_by(Person.search_key)
+    ).all()
+    open_cases = db.session.scalar(
+        select(func.count(Case.id))
+        .join(Organization, Organization.id == Case.cell_id)
+        .where(Organization.path.startswith(org.path), Case.closed_at.is_(None))
+    )
+    return render_template(
+        "orgs/detail.html",
+        org=org,
+        members=members,
+        open_cases=open_cases,
+        can_edit=current_actor().has_role(*EDITORS),
+    )
+
+
+def _form(org: Organization | None) -> OrganizationForm:
+    form = OrganizationForm(obj=org if request.method == "GET" else None)
+    form.kind.choices = [("", "— chọn —"), *ORG_KINDS.items()]
+    exclude = org.path if org else None
+    parents = [
+        o
+        for o in db.session.scalars(select(Organization).order_by(Organization.path))
+        if o.kind in ("grassroots_committee", "sub_committee")
+        and not (exclude and o.path.startswith(exclude))
+    ]
+    form.parent_id.choices = [
+        ("", "— trực thuộc Đảng ủy cấp trên —"),
+        *[(str(o.id), f"{o.name} ({o.kind_label})") for o in parents],
+    ]
+    if request.method == "GET" and org is not None:
+        form.parent_id.data = str(org.parent_id or "")
+        form.expected_version.data = str(org.version)
+    return form
+
+
+def _save(org: Organization | None):
+    if not current_actor().has_role(*EDITORS) or (
+        current_actor().scope_for(frozenset(EDITORS), None) is None
+    ):
+        abort(403)
+    form = _form(org)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        raw = {
+            k: form[k].data
+            for k in (
+                "code",
+                "name",
+                "kind",
+                "parent_id",
+                "authorized_to_admit",
+                "abbreviation",
+                "active",
+            )
+        }
+        try:
+            with unit_of_work():
+                if org is None:
+                    saved = create_org(raw, actor=current_actor())
+                else:
+                    fresh = db.session.get(Organization, org.id)
+                    if str(fresh.version) != (form.expected_version.data or ""):
+                        raise InvalidInput(
+                            {"_": "Tổ chức vừa được người khác sửa. Tải lại trang rồi sửa lại."}
+                        )
+                    update_org(fresh, raw, actor=current_actor())
+                    saved = fresh
+                saved_id = saved.id
+        except InvalidInput as exc:
+            errors = apply_errors(form, exc.errors)
+            status = 409 if "_" in exc.errors else 422
+        else:
+            flash("Đã lưu tổ chức.", "success")
+            return redirect(url_for("orgs.detail", org_id=saved_id))
+    return render_template("orgs/edit.html", form=form, org=org, errors=errors), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(*EDITORS)
+def new():
+    return _save(None)
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@requires(*EDITORS)
+def edit(org_id: int):
+    return _save(_get(org_id))

@@ -1,0 +1,126 @@
+"""People: search, a person's page and editing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from forms.base import apply_errors
+from forms.people import PersonForm
+from states import REGISTRY
+from states.dates import vn_date
+from states.spec import Role
+from workflow.engine.errors import InvalidInput
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import Case, Certificate, HelperAssignment
+from workflow.models.people import MEMBER_STATUSES
+from workflow.operations.people import update_person
+from workflow.queries import get_person, paginate, person_query, visible_orgs
+from workflow.web import current_actor, requires
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+VIEWERS = (
+    Role.CELL_SECRETARY,
+    Role.GRASSROOTS_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.SIGNER,
+    Role.INSPECTION,
+)
+EDITORS = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
+
+
+@bp.route("/")
+@requires(*VIEWERS)
+def index():
+    actor = current_actor()
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    status = status if status in MEMBER_STATUSES else ""
+    org = request.args.get("org", "")
+    org_id = int(org) if org.isdigit() and len(org) < 10 else None
+    page = request.args.get("page", "1")
+    people, total, page = paginate(
+        person_query(actor, q, status, org_id),
+        int(page) if page.isdigit() and len(page) < 6 else 1,
+        25,
+    )
+    return render_template(
+        "people/index.html",
+        people=people,
+        total=total,
+        page=page,
+        per_page=25,
+        q=q,
+        status=status,
+        org_id=org_id,
+        statuses=MEMBER_STATUSES,
+        orgs=visible_orgs(actor),
+    )
+
+
+@bp.route("/<int:person_id>")
+@requires(*VIEWERS)
+def detail(person_id: int):
+    actor = current_actor()
+    person = get_person(person_id, actor)
+    cases = db.session.scalars(
+        select(Case).where(Case.person_id == person.id).order_by(Case.id)
+    ).all()
+    certificates = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.person_id == person.id)
+        .order_by(Certificate.issued_on)
+    ).all()
+    helpers = db.session.scalars(
+        select(HelperAssignment).where(HelperAssignment.person_id == person.id)
+    ).all()
+    can_edit = actor.scope_for(EDITORS, person.cell.path) is not None
+    return render_template(
+        "people/detail.html",
+        person=person,
+        cases=cases,
+        specs=REGISTRY,
+        certificates=certificates,
+        helpers=helpers,
+        can_edit=can_edit,
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@requires(*EDITORS)
+def edit(person_id: int):
+    actor = current_actor()
+    person = get_person(person_id, actor)
+    if actor.scope_for(EDITORS, person.cell.path) is None:
+        abort(403)
+    form = PersonForm(obj=None if request.method == "POST" else person)
+    del form.cell_id
+    if request.method == "GET":
+        form.birth_date.data = vn_date(person.birth_date)
+        form.expected_version.data = str(person.version)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        if form.expected_version.data != str(person.version):
+            return render_template("errors/stale_person.html", person=person), 409
+        try:
+            with unit_of_work():
+                fresh = get_person(person_id, actor)
+                if str(fresh.version) != form.expected_version.data:
+                    raise _Stale()
+                update_person(fresh, form.person_data(), actor=actor)
+        except _Stale:
+            return render_template("errors/stale_person.html", person=person), 409
+        except InvalidInput as exc:
+            errors = apply_errors(form, exc.errors)
+            status = 422
+        else:
+            flash("Đã lưu thông tin.", "success")
+            return redirect(url_for("people.detail", person_id=person_id))
+    return render_template("people/edit.html", form=form, person=person, errors=errors), status
+
+
+class _Stale(Exception):
+    pass

@@ -1,0 +1,210 @@
+"""Request plumbing: route policies (deny by default), idle timeout, headers, error pages."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, session
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from states.dates import vn_date
+from states.identity import mask_citizen_id
+from states.spec import ROLE_LABELS, Role
+from workflow.engine.errors import NotFound
+from workflow.extensions import login_manager
+from workflow.permissions import Actor
+
+log = logging.getLogger("workflow")
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def requires(*roles: Role) -> Callable:
+    """Declare who may open a page: any of ``roles`` (in some scope), or any signed-in user
+    when no role is named. Pages without a declaration are refused (deny by default)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not current_actor().has_role(*roles):
+                log.warning("refused: user=%s endpoint=%s", current_user.id, request.endpoint)
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.policy = frozenset(roles) if roles else AUTHENTICATED  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    view.policy = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def current_actor() -> Actor:
+    actor = g.get("_actor")
+    if actor is None:
+        actor = Actor.of(current_user) if current_user.is_authenticated else Actor(None, "", ())
+        g._actor = actor
+    return actor
+
+
+def not_found() -> NotFound:
+    """Raise this for anything missing or out of the user's scope: both look the same."""
+    return NotFound()
+
+
+def _enforce_policy():
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "policy", None) is None:
+        log.error("endpoint without an access policy refused: %s", request.endpoint)
+        abort(403)
+    return None
+
+
+def _idle_timeout():
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    last = session.get("seen")
+    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    if last is not None and now - int(last) > limit:
+        logout_user()
+        session.clear()
+        flash("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.", "info")
+        return redirect(url_for_login())
+    session["seen"] = now
+    return None
+
+
+def url_for_login() -> str:
+    from flask import url_for
+
+    return url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static":
+        h["Cache-Control"] = "no-store"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+ERROR_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    409: "Hồ sơ đã thay đổi",
+    413: "Dữ liệu gửi lên quá lớn",
+    503: "Hệ thống đang bận",
+    500: "Lỗi hệ thống",
+}
+
+
+def _error_page(code: int, message: str = "", incident: str = ""):
+    return render_template(
+        "errors/error.html",
+        code=code,
+        title=ERROR_TITLES.get(code, "Lỗi"),
+        message=message,
+        incident=incident,
+    ), code
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_enforce_policy)
+    app.before_request(_idle_timeout)
+    app.after_request(_headers)
+
+    @app.errorhandler(NotFound)
+    def _not_found(_exc):
+        return _error_page(404, "Không tìm thấy trang hoặc hồ sơ bạn yêu cầu.")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        log.warning("csrf refused: endpoint=%s", request.endpoint)
+        return _error_page(
+            400,
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ). "
+            "Vui lòng tải lại trang và nhập lại.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _error_page(exc.code or 500, "")
+
+    @app.errorhandler(OperationalError)
+    def _db_busy(exc):
+        incident = secrets.token_hex(4)
+        log.error("database unavailable incident=%s: %s", incident, type(exc).__name__)
+        return _error_page(
+            503,
+            "Cơ sở dữ liệu đang bận hoặc tạm thời không truy cập được. "
+            "Vui lòng thử lại sau ít phút.",
+            incident,
+        )
+
+    @app.errorhandler(Exception)
+    def _crash(exc):
+        if isinstance(exc, HTTPException):
+            return _http(exc)
+        incident = secrets.token_hex(4)
+        log.error("unhandled error incident=%s", incident)
+        return _error_page(
+            500,
+            "Đã xảy ra lỗi không mong muốn. Hãy báo mã sự cố này cho quản trị hệ thống.",
+            incident,
+        )
+
+    app.add_template_filter(vn_date, "vn_date")
+    app.add_template_filter(mask_citizen_id, "mask_id")
+
+    @app.template_filter("vn_datetime")
+    def _vn_datetime(value):
+        from datetime import UTC
+
+        from workflow.clock import LOCAL_TZ
+
+        if value is None:
+            return ""
+        return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+
+    @app.context_processor
+    def _globals():
+        from workflow.clock import today
+
+        return {
+            "actor": current_actor() if current_user.is_authenticated else None,
+            "ROLE_LABELS": ROLE_LABELS,
+            "Role": Role,
+            "upper_name": app.config["UPPER_COMMITTEE_NAME"],
+            "upper_abbr": app.config["UPPER_COMMITTEE_ABBR"],
+            "today": today(),
+        }

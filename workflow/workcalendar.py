@@ -1,0 +1,51 @@
+"""Working days: the Vietnamese public holidays plus the committee's own corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import holidays
+from flask import g
+from sqlalchemy import select
+
+from states import dates
+from workflow.extensions import db
+from workflow.models import CalendarOverride
+
+
+class WorkingCalendar:
+    """``is_working(day)``: the override table wins, then the ``holidays`` Vietnamese calendar
+    (weekends, Tết, substitute days off and decreed make-up Saturdays)."""
+
+    def __init__(self, overrides: dict[date, str]):
+        self.overrides = overrides
+        self._public = holidays.country_holidays("VN", language="vi")
+
+    def is_working(self, day: date) -> bool:
+        kind = self.overrides.get(day)
+        if kind is not None:
+            return kind == "working_day"
+        return self._public.is_working_day(day)
+
+    def holiday_name(self, day: date) -> str | None:
+        return self._public.get(day)
+
+    def add_working_days(self, start: date, days: int) -> date:
+        return dates.add_working_days(start, days, self.is_working)
+
+    def working_days_left(self, today: date, due: date) -> int:
+        return dates.working_days_left(today, due, self.is_working)
+
+
+def load_calendar() -> WorkingCalendar:
+    """One calendar per request (the override table is small)."""
+    cached = g.get("_working_calendar")
+    if cached is None:
+        rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+        cached = WorkingCalendar(dict(rows))
+        g._working_calendar = cached
+    return cached
+
+
+def forget_calendar() -> None:
+    g.pop("_working_calendar", None)

@@ -36,527 +36,181 @@ STATES = {
 }
 FINALS = frozenset({"admitted", "rejected", "withdrawn"})
 
-#: states before the decision, where the dossier can still be returned, paused or withdrawn
-BEFORE_DECISION = (
-    "source_list",
-    "in_awareness_class",
-    "certified",
-    "preparing_dossier",
-    "under_verification",
-    "awaiting_cell_meeting",
-    "cell_resolved",
-    "subcommittee_appraised",
-    "grassroots_resolved",
-    "department_appraised",
-)
-AFTER_VERIFICATION = (
-    "awaiting_cell_meeting",
-    "cell_resolved",
-    "subcommittee_appraised",
-    "grassroots_resolved",
-    "department_appraised",
-)
-DECISION_PENDING = (
-    "cell_resolved",
-    "subcommittee_appraised",
-    "grassroots_resolved",
-    "department_appraised",
-)
-PAUSABLE = BEFORE_DECISION
+# fmt: off
+#: before the decision the dossier can still be returned, paused or withdrawn
+BEFORE_DECISION = ("source_list", "in_awareness_class", "certified", "preparing_dossier",
+                   "under_verification", "awaiting_cell_meeting", "cell_resolved",
+                   "subcommittee_appraised", "grassroots_resolved", "department_appraised")
+DOSSIER_OPEN = BEFORE_DECISION[3:]
+AFTER_VERIFICATION = BEFORE_DECISION[5:]
+DECISION_PENDING = BEFORE_DECISION[6:]
+CERTIFIED_STATES = BEFORE_DECISION[2:6]
 
 CELL = frozenset({Role.CELL_SECRETARY})
 CELL_UP = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
 COMMITTEES = frozenset({Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
+GRASSROOTS = frozenset({Role.GRASSROOTS_STAFF})
+DEPARTMENT = frozenset({Role.DEPARTMENT_STAFF})
+SIGNER = frozenset({Role.SIGNER})
 
-REASON = Field("reason", "Lý do", "text", max_length=2000)
+# --- the inputs of each form ---------------------------------------------------------------
+REASON = (Field("reason", "Lý do", "text", max_length=2000),)
 NOTE = Field("note", "Ghi chú", "text", required=False, max_length=2000)
-REFERENCE = Field("reference", "Số, ký hiệu văn bản", "line", required=False, max_length=60)
-DOCUMENT_CHOICES = tuple(
-    (key, f"{code} – {title}")
-    for key, (code, title) in ADMISSION_FORMS.items()
-    if key
-    in (
-        "biography",
-        "sponsor_letter",
-        "union_resolution",
-        "trade_union_resolution",
-        "opinions",
-        "application",
-    )
+CLASS = (Field("class_name", "Tên lớp, khóa học", "line", max_length=200),)
+CERTIFICATE = (Field("certificate_number", "Số giấy chứng nhận", "line", max_length=40),
+               Field("issuer", "Cơ quan cấp", "line", max_length=200))
+SPONSORS = (
+    Field("route", "Hình thức giới thiệu", "choice", choices=g.SPONSOR_ROUTES),
+    Field("sponsors", "Người giới thiệu", "rows", min_rows=1, max_rows=2, rows=(
+        Field("member", "Đảng viên chính thức", "member"),
+        Field("together_since", "Cùng công tác, học tập, sinh hoạt từ ngày", "date"),
+        Field("replacement", "Người được chi bộ phân công thay thế", "bool", required=False))),
+    Field("union_resolution_number", "Số nghị quyết của Đoàn/Công đoàn (nếu có)", "line",
+          required=False, max_length=40),
 )
-VOTE_FIELDS = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True)
-COMMITTEE_VOTE_FIELDS = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)
-CELL_MEETING_GUARDS = (
-    g.age_in_range,
-    g.education_sufficient,
-    g.certificate_valid,
-    g.sponsors_qualified,
-    g.documents_present("cell"),
-)
+DOCUMENT = (Field("document", "Loại giấy tờ", "choice", choices=tuple(
+    (key, f"{code} – {title}") for key, (code, title) in ADMISSION_FORMS.items()
+    if key in ("application", "biography", "sponsor_letter", "union_resolution",
+               "trade_union_resolution", "opinions"))), NOTE)
+REQUESTS = (Field("requests", "Nơi đề nghị thẩm tra", "rows", min_rows=1, max_rows=6, rows=(
+    Field("subject", "Người được thẩm tra (bản thân, cha, mẹ…)", "line", max_length=100),
+    Field("addressee", "Gửi đến (cấp ủy, địa phương)", "line", max_length=200))),)
+ANSWER = (Field("request", "Yêu cầu thẩm tra", "ref"),
+          Field("result", "Kết quả", "choice",
+                choices=(("clear", "Không có vấn đề"), ("concern", "Có vấn đề cần làm rõ"))),
+          NOTE)
+CONCLUSION = (Field("conclusion", "Kết luận về lý lịch, tiêu chuẩn chính trị", "text",
+                    max_length=2000),)
+CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True)
+OVER_AGE = Field("over_age_approval", "Văn bản đồng ý kết nạp người trên 60 tuổi (nếu có)",
+                 "line", required=False, max_length=80)
+COMMITTEE_VOTE = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)
+APPRAISAL = (Field("reference", "Số, ký hiệu văn bản", "line", required=False, max_length=60),
+             Field("opinion", "Ý kiến thẩm định", "text", max_length=2000))
+PROPOSAL = (Field("opinion", "Ý kiến thẩm định, đề xuất", "text", max_length=4000),)
+EXTENSION = (Field("days", "Số ngày làm việc gia hạn", "int", min=1, max=30), *REASON)
+LATE_APPROVAL = (Field("reference", "Số, ký hiệu văn bản đồng ý", "line", max_length=60),
+                 *REASON)
+HELPERS = (Field("helpers", "Đảng viên chính thức được phân công giúp đỡ", "rows", min_rows=1,
+                 max_rows=2, rows=(Field("member", "Đảng viên", "member"),)),)
+
+CELL_MEETING_GUARDS = (g.age_in_range, g.education_sufficient, g.certificate_valid,
+                       g.sponsors_qualified, g.documents_present("cell"))
 
 
 def _t(trigger, sources, dest, roles, level, label, event_label, **kw) -> TransitionSpec:
-    if isinstance(sources, str):
-        sources = (sources,)
-    return TransitionSpec(
-        trigger, tuple(sources), dest, frozenset(roles), level, label, event_label, **kw
-    )
+    sources = (sources,) if isinstance(sources, str) else tuple(sources)
+    return TransitionSpec(trigger, sources, dest, roles, level, label, event_label, **kw)
 
 
+# --- the graph: trigger, from, to, who, acting level, label, what the event date means ---
 TRANSITIONS: tuple[TransitionSpec, ...] = (
-    _t(
-        "enroll_awareness_class",
-        ("source_list", "certificate_expired"),
-        "in_awareness_class",
-        CELL,
-        Level.CELL,
-        "Ghi nhận đi học lớp nhận thức về Đảng",
-        "Ngày khai giảng lớp",
-        fields=(Field("class_name", "Tên lớp, khóa học", "line", max_length=200),),
-    ),
-    _t(
-        "record_certificate",
-        "in_awareness_class",
-        "certified",
-        CELL,
-        Level.CELL,
-        "Ghi giấy chứng nhận",
-        "Ngày cấp giấy chứng nhận",
-        effects=("record_certificate",),
-        fields=(
-            Field("certificate_number", "Số giấy chứng nhận", "line", max_length=40),
-            Field("issuer", "Cơ quan cấp", "line", max_length=200),
-        ),
-    ),
-    _t(
-        "submit_application",
-        "certified",
-        "preparing_dossier",
-        CELL,
-        Level.CELL,
-        "Nộp đơn xin vào Đảng và lý lịch",
-        "Ngày nộp đơn (1-KNĐ) và lý lịch (2-KNĐ)",
-        guards=(g.education_sufficient,),
-        effects=("submit_application",),
-        help="Ghi nhận đơn xin vào Đảng (1-KNĐ) và lý lịch người xin vào Đảng (2-KNĐ).",
-    ),
-    _t(
-        "record_sponsors",
-        ("preparing_dossier", "under_verification", "awaiting_cell_meeting"),
-        None,
-        CELL,
-        Level.CELL,
-        "Ghi người giới thiệu",
-        "Ngày nhận giấy giới thiệu",
-        guards=(g.sponsor_rows_match_route,),
-        effects=("record_sponsors",),
-        kind="record",
-        fields=(
-            Field("route", "Hình thức giới thiệu", "choice", choices=g.SPONSOR_ROUTES),
-            Field(
-                "sponsors",
-                "Người giới thiệu",
-                "rows",
-                min_rows=1,
-                max_rows=2,
-                rows=(
-                    Field("member", "Đảng viên chính thức", "member"),
-                    Field("together_since", "Cùng công tác, học tập, sinh hoạt từ ngày", "date"),
-                    Field(
-                        "replacement",
-                        "Người được chi bộ phân công thay thế",
-                        "bool",
-                        required=False,
-                    ),
-                ),
-            ),
-            Field(
-                "union_resolution_number",
-                "Số nghị quyết của Đoàn/Công đoàn (nếu có)",
-                "line",
-                required=False,
-                max_length=40,
-            ),
-        ),
-    ),
-    _t(
-        "record_document",
-        BEFORE_DECISION[3:],
-        None,
-        CELL_UP,
-        Level.CELL,
-        "Ghi nhận giấy tờ hồ sơ",
-        "Ngày nhận",
-        effects=("record_document",),
-        kind="record",
-        fields=(Field("document", "Loại giấy tờ", "choice", choices=DOCUMENT_CHOICES), NOTE),
-    ),
-    _t(
-        "start_verification",
-        "preparing_dossier",
-        "under_verification",
-        COMMITTEES,
-        Level.GRASSROOTS,
-        "Gửi yêu cầu thẩm tra lý lịch",
-        "Ngày gửi công văn (20-KNĐ)",
-        effects=("send_verification_requests",),
-        fields=(
-            Field(
-                "requests",
-                "Nơi đề nghị thẩm tra",
-                "rows",
-                min_rows=1,
-                max_rows=6,
-                rows=(
-                    Field(
-                        "subject",
-                        "Người được thẩm tra (bản thân, cha, mẹ…)",
-                        "line",
-                        max_length=100,
-                    ),
-                    Field("addressee", "Gửi đến (cấp ủy, địa phương)", "line", max_length=200),
-                ),
-            ),
-        ),
-    ),
-    _t(
-        "send_verification_request",
-        "under_verification",
-        None,
-        COMMITTEES,
-        Level.GRASSROOTS,
-        "Gửi thêm yêu cầu thẩm tra",
-        "Ngày gửi công văn",
-        effects=("send_verification_requests",),
-        kind="record",
-        fields=(
-            Field(
-                "requests",
-                "Nơi đề nghị thẩm tra",
-                "rows",
-                min_rows=1,
-                max_rows=3,
-                rows=(
-                    Field("subject", "Người được thẩm tra", "line", max_length=100),
-                    Field("addressee", "Gửi đến", "line", max_length=200),
-                ),
-            ),
-        ),
-    ),
-    _t(
-        "record_verification_answer",
-        "under_verification",
-        None,
-        COMMITTEES,
-        Level.GRASSROOTS,
-        "Ghi kết quả thẩm tra",
-        "Ngày nhận kết quả",
-        effects=("record_verification_answer",),
-        kind="record",
-        fields=(
-            Field("request", "Yêu cầu thẩm tra", "ref"),
-            Field(
-                "result",
-                "Kết quả",
-                "choice",
-                choices=(("clear", "Không có vấn đề"), ("concern", "Có vấn đề cần làm rõ")),
-            ),
-            NOTE,
-        ),
-    ),
-    _t(
-        "conclude_verification",
-        "under_verification",
-        "awaiting_cell_meeting",
-        COMMITTEES,
-        Level.GRASSROOTS,
-        "Kết luận thẩm tra, chứng nhận lý lịch",
-        "Ngày kết luận",
-        guards=(g.verification_answered, g.documents_present("verification")),
-        fields=(
-            Field(
-                "conclusion", "Kết luận về lý lịch, tiêu chuẩn chính trị", "text", max_length=2000
-            ),
-        ),
-    ),
-    _t(
-        "record_cell_resolution",
-        "awaiting_cell_meeting",
-        "cell_resolved",
-        CELL,
-        Level.CELL,
-        "Ghi nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)",
-        "Ngày họp chi bộ",
-        guards=(*CELL_MEETING_GUARDS, vote_consistent, vote_reaches_threshold),
-        effects=("record_vote:cell",),
-        opens=("decision",),
-        fields=(
-            *VOTE_FIELDS,
-            Field(
-                "over_age_approval",
-                "Văn bản đồng ý kết nạp người trên 60 tuổi (nếu có)",
-                "line",
-                required=False,
-                max_length=80,
-            ),
-        ),
-    ),
-    _t(
-        "record_cell_rejection",
-        "awaiting_cell_meeting",
-        "rejected",
-        CELL,
-        Level.CELL,
-        "Ghi kết quả chi bộ không đề nghị kết nạp",
-        "Ngày họp chi bộ",
-        guards=(vote_consistent, vote_below_threshold),
-        effects=("record_vote:cell",),
-        kind="side",
-        fields=VOTE_FIELDS,
-    ),
-    _t(
-        "appraise_by_subcommittee",
-        "cell_resolved",
-        "subcommittee_appraised",
-        {Role.GRASSROOTS_STAFF},
-        Level.SUBCOMMITTEE,
-        "Đảng ủy bộ phận thẩm định (7-KNĐ)",
-        "Ngày thẩm định",
-        guards=(g.under_subcommittee,),
-        effects=("record_document:subcommittee_report",),
-        fields=(REFERENCE, Field("opinion", "Ý kiến thẩm định", "text", max_length=2000)),
-    ),
-    _t(
-        "record_grassroots_resolution",
-        "cell_resolved",
-        "grassroots_resolved",
-        {Role.GRASSROOTS_STAFF},
-        Level.GRASSROOTS,
-        "Ghi nghị quyết đảng ủy cơ sở (8-KNĐ)",
-        "Ngày họp đảng ủy",
-        guards=(
-            g.has_grassroots_committee,
-            g.not_under_subcommittee,
-            g.grassroots_not_authorized,
-            vote_consistent,
-        ),
-        effects=("record_vote:grassroots",),
-        fields=COMMITTEE_VOTE_FIELDS,
-        help="Nếu không đạt 2/3, kết quả đầy đủ được báo cáo lên cấp trên để quyết định.",
-    ),
-    _t(
-        "record_grassroots_resolution",
-        "subcommittee_appraised",
-        "grassroots_resolved",
-        {Role.GRASSROOTS_STAFF},
-        Level.GRASSROOTS,
-        "Ghi nghị quyết đảng ủy cơ sở (8-KNĐ)",
-        "Ngày họp đảng ủy",
-        guards=(g.grassroots_not_authorized, vote_consistent),
-        effects=("record_vote:grassroots",),
-        fields=COMMITTEE_VOTE_FIELDS,
-    ),
-    _t(
-        "decide_by_grassroots",
-        ("cell_resolved", "subcommittee_appraised"),
-        "admission_decided",
-        {Role.SIGNER},
-        Level.GRASSROOTS,
-        "Đảng ủy cơ sở được ủy quyền quyết định kết nạp",
-        "Ngày ký quyết định",
-        guards=(
-            g.grassroots_authorized,
-            vote_consistent,
-            vote_reaches_threshold,
-            g.documents_present("verification"),
-        ),
-        effects=("record_vote:grassroots", "issue_decision:grassroots"),
-        closes=("decision",),
-        fields=COMMITTEE_VOTE_FIELDS,
-    ),
-    _t(
-        "appraise_by_department",
-        ("grassroots_resolved", "cell_resolved"),
-        "department_appraised",
-        {Role.DEPARTMENT_STAFF},
-        Level.UPPER,
-        "Thẩm định, trình Ban Thường vụ",
-        "Ngày thẩm định",
-        guards=(g.documents_present("department"),),
-        effects=("record_proposal",),
-        fields=(Field("opinion", "Ý kiến thẩm định, đề xuất", "text", max_length=4000),),
-    ),
-    _t(
-        "approve_admission",
-        "department_appraised",
-        "admission_decided",
-        {Role.SIGNER},
-        Level.UPPER,
-        "Phê duyệt quyết định kết nạp (9-KNĐ)",
-        "Ngày ký quyết định",
-        guards=(g.signer_not_proposer,),
-        effects=("issue_decision:upper",),
-        closes=("decision",),
-    ),
-    _t(
-        "decline_admission",
-        "department_appraised",
-        "rejected",
-        {Role.SIGNER},
-        Level.UPPER,
-        "Ban Thường vụ không đồng ý kết nạp",
-        "Ngày họp Ban Thường vụ",
-        closes=("decision",),
-        kind="side",
-        fields=(REASON,),
-    ),
-    _t(
-        "extend_decision_deadline",
-        DECISION_PENDING,
-        None,
-        {Role.DEPARTMENT_STAFF, Role.SIGNER},
-        Level.UPPER,
-        "Gia hạn thời hạn quyết định",
-        "Ngày quyết định gia hạn",
-        guards=(g.extension_available,),
-        effects=("extend_deadline:decision",),
-        kind="record",
-        fields=(Field("days", "Số ngày làm việc gia hạn", "int", min=1, max=30), REASON),
-    ),
-    _t(
-        "receive_decision",
-        "admission_decided",
-        "awaiting_ceremony",
-        CELL,
-        Level.CELL,
-        "Chi bộ nhận quyết định kết nạp",
-        "Ngày chi bộ nhận quyết định",
-        opens=("ceremony",),
-        effects=("receive_decision",),
-    ),
-    _t(
-        "approve_late_ceremony",
-        "awaiting_ceremony",
-        None,
-        COMMITTEES,
-        Level.GRASSROOTS,
-        "Ghi ý kiến cấp trên đồng ý tổ chức lễ muộn",
-        "Ngày cấp trên đồng ý",
-        effects=("approve_late_ceremony",),
-        kind="record",
-        fields=(Field("reference", "Số, ký hiệu văn bản đồng ý", "line", max_length=60), REASON),
-    ),
-    _t(
-        "hold_ceremony",
-        "awaiting_ceremony",
-        "admitted",
-        CELL,
-        Level.CELL,
-        "Tổ chức lễ kết nạp",
-        "Ngày tổ chức lễ kết nạp",
-        guards=(g.ceremony_in_time,),
-        effects=("hold_ceremony",),
-        closes=("ceremony",),
-        fields=(
-            Field(
-                "helpers",
-                "Đảng viên chính thức được phân công giúp đỡ",
-                "rows",
-                min_rows=1,
-                max_rows=2,
-                rows=(Field("member", "Đảng viên", "member"),),
-            ),
-        ),
-    ),
-    # side paths
-    _t(
-        "return_for_correction",
-        ("under_verification", *AFTER_VERIFICATION),
-        "preparing_dossier",
-        COMMITTEES,
-        Level.SUBCOMMITTEE,
-        "Trả lại để hoàn thiện hồ sơ",
-        "Ngày trả lại",
-        cancels=("decision",),
-        kind="side",
-        fields=(REASON,),
-    ),
-    _t(
-        "return_for_reverification",
-        AFTER_VERIFICATION,
-        "under_verification",
-        COMMITTEES,
-        Level.SUBCOMMITTEE,
-        "Trả lại để thẩm tra bổ sung",
-        "Ngày trả lại",
-        cancels=("decision",),
-        kind="side",
-        fields=(REASON,),
-    ),
-    _t(
-        "pause",
-        PAUSABLE,
-        "paused",
-        COMMITTEES,
-        Level.SUBCOMMITTEE,
-        "Tạm dừng xem xét",
-        "Ngày tạm dừng",
-        effects=("pause",),
-        kind="side",
-        fields=(REASON,),
-    ),
-    *(
-        _t(
-            "resume",
-            "paused",
-            state,
-            COMMITTEES,
-            Level.SUBCOMMITTEE,
-            "Tiếp tục xem xét",
-            "Ngày tiếp tục",
-            guards=(g.paused_from(state),),
-            effects=("resume",),
-            kind="side",
-            fields=(NOTE,),
-        )
-        for state in PAUSABLE
-    ),
-    _t(
-        "reject",
-        ("paused", "under_verification"),
-        "rejected",
-        COMMITTEES,
-        Level.SUBCOMMITTEE,
-        "Kết luận không đủ điều kiện kết nạp",
-        "Ngày kết luận",
-        cancels=("decision",),
-        kind="side",
-        fields=(REASON,),
-    ),
-    _t(
-        "withdraw",
-        (*BEFORE_DECISION, "paused", "certificate_expired"),
-        "withdrawn",
-        CELL_UP,
-        Level.CELL,
-        "Người vào Đảng rút hồ sơ",
-        "Ngày xin rút",
-        cancels=("decision",),
-        kind="side",
-        fields=(REASON,),
-    ),
-    _t(
-        "expire_certificate",
-        ("certified", "preparing_dossier", "under_verification", "awaiting_cell_meeting"),
-        "certificate_expired",
-        CELL_UP,
-        Level.CELL,
-        "Ghi nhận giấy chứng nhận hết hạn",
-        "Ngày ghi nhận",
-        guards=(g.certificate_has_expired,),
-        kind="side",
-    ),
+    _t("enroll_awareness_class", ("source_list", "certificate_expired"), "in_awareness_class",
+       CELL, Level.CELL, "Ghi nhận đi học lớp nhận thức về Đảng", "Ngày khai giảng lớp",
+       fields=CLASS),
+    _t("record_certificate", "in_awareness_class", "certified", CELL, Level.CELL,
+       "Ghi giấy chứng nhận", "Ngày cấp giấy chứng nhận", fields=CERTIFICATE,
+       effects=("record_certificate",)),
+    _t("submit_application", "certified", "preparing_dossier", CELL, Level.CELL,
+       "Nộp đơn xin vào Đảng và lý lịch", "Ngày nộp đơn (1-KNĐ) và lý lịch (2-KNĐ)",
+       guards=(g.education_sufficient,), effects=("submit_application",),
+       help="Ghi nhận đơn xin vào Đảng (1-KNĐ) và lý lịch người xin vào Đảng (2-KNĐ)."),
+    _t("record_sponsors", DOSSIER_OPEN[:3], None, CELL, Level.CELL, "Ghi người giới thiệu",
+       "Ngày nhận giấy giới thiệu", fields=SPONSORS, guards=(g.sponsor_rows_match_route,),
+       effects=("record_sponsors",), kind="record"),
+    _t("record_document", DOSSIER_OPEN, None, CELL_UP, Level.CELL, "Ghi nhận giấy tờ hồ sơ",
+       "Ngày nhận", fields=DOCUMENT, effects=("record_document",), kind="record"),
+    _t("start_verification", "preparing_dossier", "under_verification", COMMITTEES,
+       Level.GRASSROOTS, "Gửi yêu cầu thẩm tra lý lịch", "Ngày gửi công văn (20-KNĐ)",
+       fields=REQUESTS, effects=("send_verification_requests",)),
+    _t("send_verification_request", "under_verification", None, COMMITTEES, Level.GRASSROOTS,
+       "Gửi thêm yêu cầu thẩm tra", "Ngày gửi công văn", fields=REQUESTS,
+       effects=("send_verification_requests",), kind="record"),
+    _t("record_verification_answer", "under_verification", None, COMMITTEES, Level.GRASSROOTS,
+       "Ghi kết quả thẩm tra", "Ngày nhận kết quả", fields=ANSWER,
+       effects=("record_verification_answer",), kind="record"),
+    _t("conclude_verification", "under_verification", "awaiting_cell_meeting", COMMITTEES,
+       Level.GRASSROOTS, "Kết luận thẩm tra, chứng nhận lý lịch", "Ngày kết luận",
+       fields=CONCLUSION, guards=(g.verification_answered, g.documents_present("verification"))),
+    _t("record_cell_resolution", "awaiting_cell_meeting", "cell_resolved", CELL, Level.CELL,
+       "Ghi nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)", "Ngày họp chi bộ",
+       fields=(*CELL_VOTE, OVER_AGE), guards=(*CELL_MEETING_GUARDS, vote_consistent,
+                                              vote_reaches_threshold),
+       effects=("record_vote:cell",), opens=("decision",)),
+    _t("record_cell_rejection", "awaiting_cell_meeting", "rejected", CELL, Level.CELL,
+       "Ghi kết quả chi bộ không đề nghị kết nạp", "Ngày họp chi bộ", fields=CELL_VOTE,
+       guards=(vote_consistent, vote_below_threshold), effects=("record_vote:cell",),
+       kind="side"),
+    _t("appraise_by_subcommittee", "cell_resolved", "subcommittee_appraised", GRASSROOTS,
+       Level.SUBCOMMITTEE, "Đảng ủy bộ phận thẩm định (7-KNĐ)", "Ngày thẩm định",
+       fields=APPRAISAL, guards=(g.under_subcommittee,), exact=True,
+       effects=("record_document:subcommittee_report",)),
+    _t("record_grassroots_resolution", "cell_resolved", "grassroots_resolved", GRASSROOTS,
+       Level.GRASSROOTS, "Ghi nghị quyết đảng ủy cơ sở (8-KNĐ)", "Ngày họp đảng ủy",
+       fields=COMMITTEE_VOTE, effects=("record_vote:grassroots",),
+       guards=(g.has_grassroots_committee, g.not_under_subcommittee,
+               g.grassroots_not_authorized, vote_consistent),
+       help="Nếu không đạt 2/3, kết quả đầy đủ được báo cáo lên cấp trên để quyết định."),
+    _t("record_grassroots_resolution", "subcommittee_appraised", "grassroots_resolved",
+       GRASSROOTS, Level.GRASSROOTS, "Ghi nghị quyết đảng ủy cơ sở (8-KNĐ)", "Ngày họp đảng ủy",
+       fields=COMMITTEE_VOTE, effects=("record_vote:grassroots",),
+       guards=(g.grassroots_not_authorized, vote_consistent)),
+    _t("decide_by_grassroots", ("cell_resolved", "subcommittee_appraised"), "admission_decided",
+       SIGNER, Level.GRASSROOTS, "Đảng ủy cơ sở được ủy quyền quyết định kết nạp",
+       "Ngày ký quyết định", fields=COMMITTEE_VOTE, exact=True, closes=("decision",),
+       guards=(g.grassroots_authorized, vote_consistent, vote_reaches_threshold,
+               g.documents_present("verification")),
+       effects=("record_vote:grassroots", "issue_decision:grassroots")),
+    _t("appraise_by_department", "grassroots_resolved", "department_appraised", DEPARTMENT,
+       Level.UPPER, "Thẩm định, trình Ban Thường vụ", "Ngày thẩm định", fields=PROPOSAL,
+       guards=(g.documents_present("department"),), effects=("record_proposal",)),
+    _t("appraise_by_department", "cell_resolved", "department_appraised", DEPARTMENT,
+       Level.UPPER, "Thẩm định, trình Ban Thường vụ", "Ngày thẩm định", fields=PROPOSAL,
+       guards=(g.is_grassroots_cell, g.documents_present("department")),
+       effects=("record_proposal",)),
+    _t("approve_admission", "department_appraised", "admission_decided", SIGNER, Level.UPPER,
+       "Phê duyệt quyết định kết nạp (9-KNĐ)", "Ngày ký quyết định",
+       guards=(g.signer_not_proposer,), effects=("issue_decision:upper",),
+       closes=("decision",)),
+    _t("decline_admission", "department_appraised", "rejected", SIGNER, Level.UPPER,
+       "Ban Thường vụ không đồng ý kết nạp", "Ngày họp Ban Thường vụ", fields=REASON,
+       closes=("decision",), kind="side"),
+    _t("extend_decision_deadline", DECISION_PENDING, None, DEPARTMENT | SIGNER, Level.UPPER,
+       "Gia hạn thời hạn quyết định", "Ngày quyết định gia hạn", fields=EXTENSION,
+       guards=(g.extension_available,), effects=("extend_deadline:decision",), kind="record"),
+    _t("receive_decision", "admission_decided", "awaiting_ceremony", CELL, Level.CELL,
+       "Chi bộ nhận quyết định kết nạp", "Ngày chi bộ nhận quyết định", opens=("ceremony",),
+       effects=("receive_decision",)),
+    _t("approve_late_ceremony", "awaiting_ceremony", None, COMMITTEES, Level.GRASSROOTS,
+       "Ghi ý kiến cấp trên đồng ý tổ chức lễ muộn", "Ngày cấp trên đồng ý",
+       fields=LATE_APPROVAL, effects=("approve_late_ceremony",), kind="record"),
+    _t("hold_ceremony", "awaiting_ceremony", "admitted", CELL, Level.CELL, "Tổ chức lễ kết nạp",
+       "Ngày tổ chức lễ kết nạp", fields=HELPERS, guards=(g.ceremony_in_time,),
+       effects=("hold_ceremony",), closes=("ceremony",)),
+    # side paths: returns, pauses and exits
+    _t("return_for_correction", ("under_verification", *AFTER_VERIFICATION), "preparing_dossier",
+       COMMITTEES, Level.SUBCOMMITTEE, "Trả lại để hoàn thiện hồ sơ", "Ngày trả lại",
+       fields=REASON, cancels=("decision",), kind="side"),
+    _t("return_for_reverification", AFTER_VERIFICATION, "under_verification", COMMITTEES,
+       Level.SUBCOMMITTEE, "Trả lại để thẩm tra bổ sung", "Ngày trả lại", fields=REASON,
+       cancels=("decision",), kind="side"),
+    _t("pause", BEFORE_DECISION, "paused", COMMITTEES, Level.SUBCOMMITTEE, "Tạm dừng xem xét",
+       "Ngày tạm dừng", fields=REASON, effects=("pause",), kind="side"),
+    *(_t("resume", "paused", state, COMMITTEES, Level.SUBCOMMITTEE, "Tiếp tục xem xét",
+         "Ngày tiếp tục", fields=(NOTE,), guards=(g.paused_from(state),), effects=("resume",),
+         kind="side")
+      for state in BEFORE_DECISION),
+    _t("reject", ("paused", "under_verification"), "rejected", COMMITTEES, Level.SUBCOMMITTEE,
+       "Kết luận không đủ điều kiện kết nạp", "Ngày kết luận", fields=REASON,
+       cancels=("decision",), kind="side"),
+    _t("withdraw", (*BEFORE_DECISION, "paused", "certificate_expired"), "withdrawn", CELL_UP,
+       Level.CELL, "Người vào Đảng rút hồ sơ", "Ngày xin rút", fields=REASON,
+       cancels=("decision",), kind="side"),
+    _t("expire_certificate", CERTIFIED_STATES, "certificate_expired", CELL_UP, Level.CELL,
+       "Ghi nhận giấy chứng nhận hết hạn", "Ngày ghi nhận",
+       guards=(g.certificate_has_expired,), kind="side"),
 )
+# fmt: on
 
 DEADLINES = {
     "decision": DeadlineSpec(
@@ -567,7 +221,6 @@ DEADLINES = {
     ),
     "ceremony": DeadlineSpec("ceremony", "Tổ chức lễ kết nạp", "admission.ceremony_working_days"),
 }
-
 
 SPEC = ProcedureSpec(
     key=KEY,

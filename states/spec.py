@@ -126,7 +126,9 @@ class TransitionSpec:
     kind: str = "main"
     #: a short explanation shown on the form
     help: str = ""
-    comment_required: bool = False
+    #: the grant must be held at the acting body itself, not above it (signing authority, a
+    #: sub-committee's own appraisal): a higher grant does not speak for that body
+    exact: bool = False
 
     @property
     def is_internal(self) -> bool:

@@ -147,5 +147,39 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@wf.command("diagram")
+@click.argument("procedure", default="admission")
+@click.option("--all", "everything", is_flag=True, help="Include side paths (pause, withdraw…).")
+def diagram(procedure: str, everything: bool) -> None:
+    """Print the procedure's graph as a Mermaid state diagram."""
+    from states import REGISTRY
+
+    if procedure not in REGISTRY:
+        raise click.ClickException(f"Không có quy trình {procedure}.")
+    click.echo(mermaid(REGISTRY[procedure], everything))
+
+
+def mermaid(spec, everything: bool = False) -> str:
+    lines = ["stateDiagram-v2", f"    [*] --> {spec.initial}"]
+    for key, label in spec.states.items():
+        lines.append(f"    {key} : {label}")
+    seen = set()
+    for t in spec.transitions:
+        if t.dest is None or (
+            not everything
+            and t.kind != "main"
+            and t.trigger not in ("record_cell_rejection", "decline_admission")
+        ):
+            continue
+        for source in t.sources:
+            edge = (source, t.dest, t.trigger)
+            if edge in seen:
+                continue
+            seen.add(edge)
+            lines.append(f"    {source} --> {t.dest} : {t.trigger}")
+    lines += [f"    {final} --> [*]" for final in sorted(spec.finals)]
+    return "\n".join(lines)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(wf)

@@ -34,8 +34,11 @@ class Scope:
     org_path: str
     title: str = ""
 
-    def covers(self, path: str | None) -> bool:
-        """``path`` None stands for the upper committee itself."""
+    def covers(self, path: str | None, exact: bool = False) -> bool:
+        """``path`` None stands for the upper committee itself; ``exact`` requires the grant
+        to be held at that very body rather than at one of its ancestors."""
+        if exact:
+            return self.org_path == (path or "")
         if self.org_id is None:
             return True
         return path is not None and path.startswith(self.org_path)
@@ -70,11 +73,17 @@ class Actor:
     def has_role(self, *roles: Role) -> bool:
         return any(s.role in roles for s in self.scopes)
 
-    def scope_for(self, roles: frozenset[Role] | set[Role], path: str | None) -> Scope | None:
+    def scope_for(
+        self, roles: frozenset[Role] | set[Role], path: str | None, exact: bool = False
+    ) -> Scope | None:
         for s in self.scopes:
-            if s.role in roles and s.covers(path):
+            if s.role in roles and s.covers(path, exact):
                 return s
         return None
+
+    def scope_for_step(self, t, cell: Organization) -> Scope | None:
+        """The grant that lets this actor fire transition ``t`` on a case held by ``cell``."""
+        return self.scope_for(t.roles, level_path(cell, t.level), t.exact)
 
     def can_view(self, path: str) -> bool:
         return self.scope_for(CASE_VIEW_ROLES, path) is not None

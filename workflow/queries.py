@@ -10,13 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from states import get_spec
 from states.facts import OrgFacts
-from states.spec import GuardContext, Role, is_structural
+from states.spec import GuardContext, Role, TransitionSpec, is_structural
 from states.text import fold
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person
 from workflow.models.orgs import CELL_KINDS
-from workflow.permissions import CASE_VIEW_ROLES, Actor, level_path
+from workflow.permissions import CASE_VIEW_ROLES, Actor
 
 
 def all_orgs() -> dict[int, Organization]:
@@ -138,8 +138,8 @@ def org_facts_from(cell: Organization, orgs: dict[int, Organization]) -> OrgFact
     )
 
 
-def next_steps(case: Case, orgs: dict[int, Organization]) -> list[tuple[frozenset[Role], str]]:
-    """The forward steps that apply to this case now: (roles, acting body's path)."""
+def next_steps(case: Case, orgs: dict[int, Organization]) -> list[TransitionSpec]:
+    """The forward steps that apply to this case now (structurally)."""
     spec = get_spec(case.procedure)
     if case.state in spec.finals:
         return []
@@ -158,12 +158,12 @@ def next_steps(case: Case, orgs: dict[int, Organization]) -> list[tuple[frozense
             continue
         if any(is_structural(g) and not g(ctx).ok for g in t.guards):
             continue
-        steps.append((t.roles, level_path(case.cell, t.level)))
+        steps.append(t)
     return steps
 
 
 def waiting_on_actor(case: Case, actor: Actor, orgs: dict[int, Organization]) -> bool:
-    return any(actor.scope_for(roles, path) is not None for roles, path in next_steps(case, orgs))
+    return any(actor.scope_for_step(t, case.cell) is not None for t in next_steps(case, orgs))
 
 
 def cases_waiting_on(actor: Actor, today: date, limit: int = 200) -> list[Case]:

@@ -44,7 +44,7 @@ from workflow.engine.machine import build_machine
 from workflow.engine.uow import in_unit_of_work, unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Person, utcnow
-from workflow.permissions import Actor, level_path
+from workflow.permissions import Actor
 
 __all__ = [
     "Available",
@@ -184,7 +184,7 @@ def fire(
         if not variants:
             raise TransitionNotAllowed()
         first = variants[0]
-        scope = actor.scope_for(first.roles, level_path(case.cell, first.level))
+        scope = actor.scope_for_step(first, case.cell)
         if scope is None:
             raise PermissionDenied()
         today = clock_today()
@@ -334,7 +334,7 @@ def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[A
     ctx: GuardContext | None = None
     found: dict[str, Available] = {}
     for t in spec.transitions_from(case.state):
-        if actor.scope_for(t.roles, level_path(case.cell, t.level)) is None:
+        if actor.scope_for_step(t, case.cell) is None:
             continue
         if ctx is None:
             facts = facts if facts is not None else build_facts(case, actor, today)

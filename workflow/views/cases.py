@@ -27,7 +27,6 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Organization, Person
 from workflow.operations.people import create_person, validate_person
-from workflow.permissions import level_path
 from workflow.queries import (
     CaseFilter,
     case_query,
@@ -223,7 +222,7 @@ def act(case_id: int, trigger: str):
         flash("Thao tác này không còn thực hiện được ở trạng thái hiện tại của hồ sơ.", "warning")
         return redirect(url_for("cases.detail", case_id=case.id))
     t = variants[0]
-    if actor.scope_for(t.roles, level_path(case.cell, t.level)) is None:
+    if actor.scope_for_step(t, case.cell) is None:
         abort(403)
     fields = (event_date_field(t), *t.fields)
     form = build_form(

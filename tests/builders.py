@@ -1,0 +1,308 @@
+"""Builders for tests: a small organization tree with users, and cases moved by the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from states.spec import Role
+from workflow.engine import FireResult, fire, open_case
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import Case, Organization, Person, User
+from workflow.operations import orgs as org_ops
+from workflow.operations import people as people_ops
+from workflow.operations import users as user_ops
+from workflow.permissions import Actor
+
+PASSWORD = "Mat-khau-thu-nghiem-2026!"
+SYSTEM = Actor(None, "Khởi tạo thử nghiệm", Actor.system().scopes)
+
+#: code → (name, kind, parent code, authorized)
+ORGS = {
+    "G1": ("Đảng bộ Sở Tài chính", "grassroots_committee", None, False),
+    "C1": ("Chi bộ Phòng Ngân sách", "cell", "G1", False),
+    "C1B": ("Chi bộ Văn phòng Sở", "cell", "G1", False),
+    "G2": ("Đảng bộ Công ty Điện lực", "grassroots_committee", None, True),
+    "C2": ("Chi bộ Phòng Kỹ thuật", "cell", "G2", False),
+    "G3": ("Đảng bộ Bệnh viện tỉnh", "grassroots_committee", None, False),
+    "S3": ("Đảng bộ bộ phận Khối Nội", "sub_committee", "G3", False),
+    "C3": ("Chi bộ Khoa Nội", "cell", "S3", False),
+    "GC4": ("Chi bộ Sở Tư pháp", "grassroots_cell", None, False),
+}
+CELLS = ("C1", "C1B", "C2", "C3", "GC4")
+SURNAMES = ("Trần", "Lê", "Phạm", "Hoàng", "Vũ")
+GIVEN = ("An", "Bình", "Cường", "Dung", "Đức", "Giang", "Hải", "Hoa", "Khánh")
+
+#: username → (full name, [(role, org code or None, title)])
+USERS = {
+    "sec1": ("Ngô Văn Một", [(Role.CELL_SECRETARY, "C1", "")]),
+    "sec1b": ("Ngô Văn Hai", [(Role.CELL_SECRETARY, "C1B", "")]),
+    "sec2": ("Lý Thị Ba", [(Role.CELL_SECRETARY, "C2", "")]),
+    "sec3": ("Đinh Văn Bốn", [(Role.CELL_SECRETARY, "C3", "")]),
+    "sec4": ("Tạ Thị Năm", [(Role.CELL_SECRETARY, "GC4", ""), (Role.GRASSROOTS_STAFF, "GC4", "")]),
+    "gs1": ("Bùi Thị Sáu", [(Role.GRASSROOTS_STAFF, "G1", "")]),
+    "gs2": ("Bùi Văn Bảy", [(Role.GRASSROOTS_STAFF, "G2", "")]),
+    "gs3": ("Bùi Văn Tám", [(Role.GRASSROOTS_STAFF, "G3", "")]),
+    "gs3s": ("Bùi Văn Chín", [(Role.GRASSROOTS_STAFF, "S3", "")]),
+    "sign2": ("Hà Văn Mười", [(Role.SIGNER, "G2", "BÍ THƯ")]),
+    "dept": ("Trần Thị Tổ Chức", [(Role.DEPARTMENT_STAFF, None, "")]),
+    "dept2": ("Đỗ Văn Thẩm", [(Role.DEPARTMENT_STAFF, None, "")]),
+    "signer": ("Lê Văn Thường", [(Role.SIGNER, None, "PHÓ BÍ THƯ")]),
+    "signer2": ("Phạm Quang Vụ", [(Role.SIGNER, None, "BÍ THƯ")]),
+    "admin": ("Nguyễn Minh Quản", [(Role.ADMIN, None, "")]),
+    "auditor": ("Vũ Đức Soát", [(Role.AUDITOR, None, "")]),
+    "inspector": ("Hoàng Thị Kiểm", [(Role.INSPECTION, None, "")]),
+}
+
+_counter = {"cccd": 0}
+
+
+def citizen_id(birth: date, sex: str) -> str:
+    _counter["cccd"] += 1
+    century = (0 if birth.year < 2000 else 2) + (0 if sex == "male" else 1)
+    return f"025{century}{birth.year % 100:02d}{_counter['cccd']:06d}"
+
+
+def person_data(name: str, birth: date, sex: str = "female", **extra: Any) -> dict[str, Any]:
+    data = {
+        "full_name": name,
+        "birth_date": birth.isoformat(),
+        "sex": sex,
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "home_town": "xã Phú Lộc, tỉnh Phú Thọ",
+        "citizen_id": citizen_id(birth, sex),
+        "education": "university",
+        "occupation": "Chuyên viên",
+        "phone": "",
+    }
+    data.update(extra)
+    return data
+
+
+@dataclass
+class World:
+    orgs: dict[str, int]
+    users: dict[str, int]
+    members: dict[str, list[int]]
+    password: str = PASSWORD
+    day: date = field(default_factory=lambda: date(2025, 9, 1))
+
+    def org(self, code: str) -> Organization:
+        return db.session.get(Organization, self.orgs[code])
+
+    def actor(self, username: str) -> Actor:
+        user = db.session.get(User, self.users[username])
+        return Actor.of(user)
+
+    def new_candidate(
+        self,
+        cell: str = "C1",
+        *,
+        birth: date = date(2000, 3, 15),
+        opened: date = date(2025, 9, 1),
+        name: str = "Nguyễn Thị Hằng",
+        secretary: str | None = None,
+        **extra: Any,
+    ) -> int:
+        secretary = secretary or _secretary_of(cell)
+        with unit_of_work():
+            person = people_ops.create_person(
+                person_data(name, birth, **extra), cell=self.org(cell), actor=self.actor(secretary)
+            )
+            case = open_case(
+                "admission",
+                person=person,
+                actor=self.actor(secretary),
+                payload={"event_date": opened.isoformat()},
+            )
+            return case.id
+
+    def fire(
+        self, case_id: int, trigger: str, username: str, day: date | None = None, **payload: Any
+    ) -> FireResult:
+        case = db.session.get(Case, case_id)
+        default = case.last_event_on if case is not None and case.last_event_on else self.day
+        data = {"event_date": (day or default).isoformat(), **payload}
+        return fire(
+            case_id,
+            trigger,
+            actor=self.actor(username),
+            payload=data,
+            expected_version=case.version if case else None,
+        )
+
+    def advance(
+        self, case_id: int, target: str, start: date | None = None, step_days: int = 7
+    ) -> date:
+        """Fire the main path until the case reaches ``target``; returns the last event date."""
+        case = db.session.get(Case, case_id)
+        day = start or max(date(2025, 9, 8), case.last_event_on + timedelta(days=step_days))
+        while True:
+            case = db.session.get(Case, case_id)
+            if case.state == target:
+                return day - timedelta(days=step_days)
+            trigger, username, payload = next_step(self, case, day)
+            self.fire(case_id, trigger, username, day, **payload)
+            day += timedelta(days=step_days)
+
+
+def _secretary_of(cell: str) -> str:
+    return next(
+        u
+        for u, (_, grants) in USERS.items()
+        if any(r == Role.CELL_SECRETARY and o == cell for r, o, _ in grants)
+    )
+
+
+def _grassroots_staff_of(case: Case) -> str:
+    root = case.cell.ancestor_ids()[0]
+    code = next(c for c, i in _WORLD_ORGS.items() if i == root)
+    return {"G1": "gs1", "G2": "gs2", "G3": "gs3", "GC4": "sec4"}[code]
+
+
+_WORLD_ORGS: dict[str, int] = {}
+
+
+def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, Any]]:
+    """The main-path trigger for the case's state, who fires it, and a valid payload."""
+    cell_code = next(c for c, i in world.orgs.items() if i == case.cell_id)
+    sec = _secretary_of(cell_code)
+    staff = _grassroots_staff_of(case)
+    members = world.members[cell_code]
+    state = case.state
+    authorized = world.org("G2").id == case.cell.ancestor_ids()[0]
+    if state == "source_list":
+        return "enroll_awareness_class", sec, {"class_name": "Lớp nhận thức khóa 3/2025"}
+    if state == "in_awareness_class":
+        return (
+            "record_certificate",
+            sec,
+            {"certificate_number": "125-CN/ĐUK", "issuer": "Ban Thường vụ Đảng ủy Khối"},
+        )
+    if state == "certified":
+        return "submit_application", sec, {}
+    if state == "preparing_dossier":
+        if not case.sponsors:
+            return (
+                "record_sponsors",
+                sec,
+                {
+                    "route": "two_members",
+                    "sponsors": [
+                        {"member": members[0], "together_since": "2023-01-01"},
+                        {"member": members[1], "together_since": "2023-06-01"},
+                    ],
+                },
+            )
+        if not any(d.purpose == "opinions" for d in case.documents):
+            return "record_document", sec, {"document": "opinions", "note": "Ý kiến đoàn thể"}
+        return (
+            "start_verification",
+            staff,
+            {"requests": [{"subject": "Bản thân", "addressee": "Đảng ủy phường Tiên Cát"}]},
+        )
+    if state == "under_verification":
+        pending = [r for r in case.verification_requests if r.answered_on is None]
+        if pending:
+            return (
+                "record_verification_answer",
+                staff,
+                {"request": pending[0].id, "result": "clear"},
+            )
+        return "conclude_verification", staff, {"conclusion": "Lý lịch rõ ràng."}
+    if state == "awaiting_cell_meeting":
+        return "record_cell_resolution", sec, {"official_total": len(members), "yes": 9, "no": 0}
+    if state == "cell_resolved":
+        if cell_code == "C3":
+            return "appraise_by_subcommittee", "gs3s", {"opinion": "Đủ điều kiện."}
+        if authorized:
+            return "decide_by_grassroots", "sign2", {"official_total": 9, "yes": 9, "no": 0}
+        if cell_code == "GC4":
+            return "appraise_by_department", "dept", {"opinion": "Đề nghị kết nạp."}
+        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 8, "no": 1}
+    if state == "subcommittee_appraised":
+        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 9, "no": 0}
+    if state == "grassroots_resolved":
+        return "appraise_by_department", "dept", {"opinion": "Đề nghị kết nạp."}
+    if state == "department_appraised":
+        return "approve_admission", "signer", {}
+    if state == "admission_decided":
+        return "receive_decision", sec, {}
+    if state == "awaiting_ceremony":
+        return "hold_ceremony", sec, {"helpers": [{"member": members[2]}]}
+    raise AssertionError(f"no main step from {state}")
+
+
+def build_world() -> World:
+    orgs: dict[str, int] = {}
+    users: dict[str, int] = {}
+    members: dict[str, list[int]] = {}
+    with unit_of_work():
+        for code, (name, kind, parent, authorized) in ORGS.items():
+            org = org_ops.create_org(
+                {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "parent_id": orgs.get(parent) if parent else None,
+                    "authorized_to_admit": authorized,
+                    "abbreviation": "ĐU" if authorized else None,
+                },
+                actor=SYSTEM,
+            )
+            orgs[code] = org.id
+        for code in CELLS:
+            cell = db.session.get(Organization, orgs[code])
+            members[code] = []
+            for i in range(9):
+                sex = "male" if i % 2 else "female"
+                birth = date(1975 + i, 1 + i, 10 + i)
+                name = (
+                    f"{SURNAMES[CELLS.index(code)]} {'Văn' if sex == 'male' else 'Thị'} {GIVEN[i]}"
+                )
+                p = people_ops.create_person(person_data(name, birth, sex), cell=cell, actor=SYSTEM)
+                people_ops.record_membership(
+                    p,
+                    status="official",
+                    admission_decision_on=date(2010, 1, 5),
+                    joined_on=date(2010, 2, 1),
+                    official_on=date(2011, 2, 1),
+                    card_number=f"25{p.id:06d}",
+                    actor=SYSTEM,
+                )
+                members[code].append(p.id)
+        for username, (full_name, grants) in USERS.items():
+            user, _ = user_ops.create_user(username, full_name, actor=SYSTEM)
+            user.password_hash = _hash()
+            for role, org_code, title in grants:
+                user_ops.add_grant(
+                    user, role.value, orgs[org_code] if org_code else None, title, actor=SYSTEM
+                )
+            users[username] = user.id
+    _WORLD_ORGS.clear()
+    _WORLD_ORGS.update(orgs)
+    return World(orgs, users, members)
+
+
+_HASH: dict[str, str] = {}
+
+
+def _hash() -> str:
+    from workflow.auth import hash_password
+
+    if "h" not in _HASH:
+        _HASH["h"] = hash_password(PASSWORD)
+    return _HASH["h"]
+
+
+def official_members(cell_id: int) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person).where(Person.cell_id == cell_id, Person.member_status == "official")
+        )
+    )

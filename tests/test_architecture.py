@@ -1,0 +1,99 @@
+"""The layout's rules: states/ is pure Python, forms/ never imports the application, and only
+the engine writes a case's state."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_MODULES = sorted(p.stem for p in (ROOT / "states").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("module", STATE_MODULES)
+def test_states_modules_import_only_the_standard_library(module):
+    code = (
+        f"import sys, states.{module}\n"
+        "bad = [m for m in ('flask', 'sqlalchemy', 'wtforms', 'transitions', 'workflow',"
+        " 'forms', 'holidays', 'dateutil') if m in sys.modules]\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_forms_never_import_the_application():
+    offenders = [p.name for p in (ROOT / "forms").glob("*.py") if "workflow" in _imports(p)]
+    assert offenders == []
+
+
+def test_only_the_engine_assigns_a_case_state():
+    offenders = []
+    for path in (ROOT / "workflow").rglob("*.py"):
+        if "engine" in path.parts or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            for t in targets:
+                if isinstance(t, ast.Attribute) and t.attr == "_state":
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_views_never_commit():
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "workflow" / "views").glob("*.py")
+        if ".commit(" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_every_template_a_view_names_exists():
+    import re
+
+    names = set()
+    for path in (ROOT / "workflow").rglob("*.py"):
+        names |= set(re.findall(r'render_template\(\s*"([^"]+)"', path.read_text("utf-8")))
+    missing = [n for n in names if not (ROOT / "templates" / n).exists()]
+    assert names and missing == []
+
+
+def test_top_level_layout():
+    expected = {
+        "workflow",
+        "forms",
+        "states",
+        "templates",
+        "instance",
+        "tests",
+        "pyproject.toml",
+        "wsgi.py",
+        "README.md",
+        "bench",
+    }
+    present = {p.name for p in ROOT.iterdir() if not p.name.startswith(".")}
+    assert expected - {"bench"} <= present
+    assert present - expected <= {"__pycache__"}

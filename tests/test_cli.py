@@ -1,0 +1,145 @@
+"""The maintenance commands: flask --app wsgi wf …"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from workflow.extensions import db
+from workflow.models import AuditEntry, Case, Grant, User
+
+
+def invoke(app, *args):
+    return app.test_cli_runner().invoke(args=["wf", *args])
+
+
+def test_create_admin_prints_a_random_password_that_works(app, client):
+    result = invoke(app, "create-admin", "quantri")
+    assert result.exit_code == 0, result.output
+    password = re.search(r"Mật khẩu \(chỉ hiện một lần\): (\S+)", result.output).group(1)
+    assert len(password) >= 20
+    user = db.session.scalars(select(User).where(User.username == "quantri")).one()
+    assert [g.role for g in db.session.scalars(select(Grant).where(Grant.user_id == user.id))] == [
+        "admin"
+    ]
+    assert user.password_hash.startswith("$argon2id$")
+    response = client.post("/login", data={"username": "quantri", "password": password})
+    assert response.status_code == 302
+    again = invoke(app, "create-admin", "quantri")
+    assert again.exit_code != 0 and "đã có" in again.output
+
+
+def test_there_are_no_default_accounts(app):
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_fire_moves_a_case_exactly_like_the_form(app, world):
+    case_id = world.new_candidate("C1")
+    version = db.session.get(Case, case_id).version
+    result = invoke(
+        app,
+        "fire",
+        str(case_id),
+        "enroll_awareness_class",
+        "--as",
+        "sec1",
+        "--version",
+        str(version),
+        "--data",
+        json.dumps({"event_date": "2025-09-10", "class_name": "Lớp 9"}),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Trong danh sách nguồn → Đang học lớp nhận thức về Đảng" in result.output
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).state == "in_awareness_class"
+
+
+@pytest.mark.parametrize(
+    ("data", "user", "message"),
+    [
+        ("{not json", "sec1", "không phải JSON"),
+        ("[1, 2]", "sec1", "đối tượng JSON"),
+        ('{"event_date": "31/02/2025", "class_name": "A"}', "sec1", "không tồn tại trong lịch"),
+        ('{"event_date": "2025-09-10", "class_name": "A"}', "dept", "không có quyền"),
+        ('{"event_date": "2025-09-10", "class_name": "A"}', "sec1b", "Không tìm thấy"),
+        ('{"event_date": "2025-09-10", "class_name": "A"}', "nobody", "Không có người dùng"),
+    ],
+)
+def test_fire_refusals_are_explained_and_write_nothing(app, world, data, user, message):
+    case_id = world.new_candidate("C1")
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    result = invoke(
+        app, "fire", str(case_id), "enroll_awareness_class", "--as", user, "--data", data
+    )
+    assert result.exit_code != 0
+    assert message in result.output
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_fire_reports_guard_reasons(app, world):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "awaiting_cell_meeting")
+    result = invoke(
+        app,
+        "fire",
+        str(case_id),
+        "record_cell_resolution",
+        "--as",
+        "sec1",
+        "--data",
+        json.dumps({"event_date": "2026-02-01", "official_total": 9, "yes": 5, "no": 4}),
+    )
+    assert result.exit_code != 0 and "chưa đạt 2/3" in result.output
+
+
+def test_audit_prints_the_case_trail_and_verify_passes(app, world):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "certified")
+    result = invoke(app, "audit", str(case_id))
+    assert result.exit_code == 0
+    assert (
+        "open:" in result.output
+        and "record_certificate: in_awareness_class → certified" in result.output
+    )
+    assert invoke(app, "audit", "999999").exit_code != 0
+    verify = invoke(app, "audit-verify")
+    assert verify.exit_code == 0 and "nguyên vẹn" in verify.output
+
+
+def test_demo_loads_every_state_and_refuses_a_second_time(app):
+    result = invoke(app, "demo")
+    assert result.exit_code == 0, result.output
+    for username in (
+        "quantri",
+        "bantochuc",
+        "phobithu",
+        "ubkt",
+        "kiemtoan",
+        "dangbo.stc",
+        "chibo.ngansach",
+    ):
+        assert username in result.output
+    states = dict(db.session.execute(select(Case._state, func.count()).group_by(Case._state)).all())
+    from states import get_spec
+
+    assert set(states) == set(get_spec("admission").states)
+    assert sum(states.values()) == 60
+    from workflow.models import Organization, Person
+
+    cells = db.session.scalar(
+        select(func.count())
+        .select_from(Organization)
+        .where(Organization.kind.in_(("cell", "grassroots_cell")))
+    )
+    members = db.session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.member_status.in_(("official", "probationary")))
+    )
+    assert cells == 40 and 400 <= members <= 410
+    assert invoke(app, "audit-verify").exit_code == 0
+    assert invoke(app, "demo").exit_code != 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
+from forms.base import options
+
 
 class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", render_kw={"maxlength": 60, "autocomplete": "off"})
@@ -23,11 +25,7 @@ class CalendarOverrideForm(FlaskForm):
     day = StringField("Ngày", render_kw={"placeholder": "ngày/tháng/năm", "class": "date"})
     kind = SelectField(
         "Loại",
-        choices=[
-            ("", "— chọn —"),
-            ("day_off", "Ngày nghỉ thêm"),
-            ("working_day", "Ngày làm việc bù"),
-        ],
+        choices=options([("day_off", "Ngày nghỉ thêm"), ("working_day", "Ngày làm việc bù")]),
         validate_choice=False,
     )
     note = StringField("Căn cứ, ghi chú", render_kw={"maxlength": 200})

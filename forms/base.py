@@ -21,10 +21,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from states.fields import Field
 
 DATE_PLACEHOLDER = "ngày/tháng/năm"
+BLANK = "— chọn —"
+
+
+def options(pairs: Iterable[tuple[str, str]], blank: str | None = BLANK) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, with an empty first option by default."""
+    out = [SelectChoice("", blank)] if blank is not None else []
+    return out + [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def _wtf_field(f: Field, choices: Mapping[str, list[tuple[str, str]]]):
@@ -50,13 +58,11 @@ def _wtf_field(f: Field, choices: Mapping[str, list[tuple[str, str]]]):
     if f.kind == "bool":
         return BooleanField(label, **kwargs)
     if f.kind == "choice":
-        return SelectField(
-            label, choices=[("", "— chọn —"), *f.choices], validate_choice=False, **kwargs
-        )
+        return SelectField(label, choices=options(f.choices), validate_choice=False, **kwargs)
     if f.kind in ("member", "ref"):
         return SelectField(
             label,
-            choices=[("", "— chọn —"), *choices.get(f.name, [])],
+            choices=options(choices.get(f.name, [])),
             validate_choice=False,
             **kwargs,
         )
@@ -68,7 +74,11 @@ def _wtf_field(f: Field, choices: Mapping[str, list[tuple[str, str]]]):
         for sub in f.rows:
             setattr(RowForm, sub.name, _wtf_field(sub, choices))
         return FieldList(
-            FormField(RowForm), label=label, min_entries=f.max_rows, max_entries=f.max_rows
+            FormField(RowForm),
+            label=label,
+            min_entries=f.max_rows,
+            max_entries=f.max_rows,
+            description="optional" if f.min_rows == 0 else "",
         )
     raise ValueError(f"unsupported field kind {f.kind}")
 

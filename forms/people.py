@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 
+from forms.base import options
 from states.facts import EDUCATION_LEVELS
 
 PERSON_FIELDS = (
@@ -29,7 +30,7 @@ class PersonForm(FlaskForm):
     )
     sex = SelectField(
         "Giới tính",
-        choices=[("", "— chọn —"), ("male", "Nam"), ("female", "Nữ")],
+        choices=options([("male", "Nam"), ("female", "Nữ")]),
         validate_choice=False,
     )
     ethnicity = StringField("Dân tộc", default="Kinh", render_kw={"maxlength": 50})
@@ -40,7 +41,7 @@ class PersonForm(FlaskForm):
         render_kw={"maxlength": 20, "inputmode": "numeric", "autocomplete": "off"},
     )
     education = SelectField(
-        "Trình độ học vấn", choices=[("", "— chọn —"), *EDUCATION_LEVELS], validate_choice=False
+        "Trình độ học vấn", choices=options(EDUCATION_LEVELS), validate_choice=False
     )
     occupation = StringField("Nghề nghiệp, chức vụ, đơn vị công tác", render_kw={"maxlength": 200})
     phone = StringField("Điện thoại (không bắt buộc)", render_kw={"maxlength": 20})

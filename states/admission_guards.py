@@ -77,13 +77,28 @@ def certificate_valid(ctx: GuardContext) -> Verdict:
     expires = add_months(f.certificate.issued_on, validity)
     if ctx.event_date >= expires:
         age = full_months_between(f.certificate.issued_on, ctx.event_date)
-        return Verdict.failed(
+        return _until_today(
+            ctx,
             "admission.certificate_expired",
             f"Giấy chứng nhận số {f.certificate.number} cấp ngày "
             f"{vn_date(f.certificate.issued_on)} đã quá {validity} tháng tại ngày "
             f"{vn_date(ctx.event_date)} ({age} tháng): cần học lại lớp nhận thức về Đảng.",
         )
     return Verdict.passed()
+
+
+def _until_today(ctx: GuardContext, code: str, message: str) -> Verdict:
+    """A limit that passes with time: before the form is filled (judged as of today) it is
+    only a warning, because the event may have happened earlier, in time; once the form
+    gives the event's date it is a refusal."""
+    if ctx.payload is None:
+        return Verdict(
+            ok=True,
+            pending=True,
+            code=code,
+            message=message + " (Nếu sự việc diễn ra sớm hơn, hãy ghi đúng ngày.)",
+        )
+    return Verdict.failed(code, message)
 
 
 def certificate_has_expired(ctx: GuardContext) -> Verdict:
@@ -94,7 +109,7 @@ def certificate_has_expired(ctx: GuardContext) -> Verdict:
     validity = ctx.rules["admission.certificate_validity_months"]
     expires = add_months(f.certificate.issued_on, validity)
     if ctx.event_date < expires:
-        return Verdict.failed(
+        return Verdict.not_applicable(
             "admission.certificate_still_valid",
             f"Giấy chứng nhận còn giá trị đến hết ngày {vn_date(expires - timedelta(days=1))}.",
         )
@@ -271,7 +286,8 @@ def ceremony_in_time(ctx: GuardContext) -> Verdict:
         and ctx.event_date > f.ceremony_due
         and not f.late_ceremony_approved
     ):
-        return Verdict.failed(
+        return _until_today(
+            ctx,
             "admission.ceremony_late",
             f"Quá hạn tổ chức lễ kết nạp (hạn {vn_date(f.ceremony_due)}): cần ghi nhận ý kiến "
             "đồng ý của cấp ủy cấp trên trực tiếp trước.",

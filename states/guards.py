@@ -87,7 +87,7 @@ def vote_reaches_threshold(ctx: GuardContext) -> Verdict:
         return Verdict.failed(
             "vote.below_threshold",
             f"Số phiếu tán thành {p['yes']}/{den} chưa đạt {fraction[0]}/{fraction[1]} "
-            f"(cần ít nhất {need}).",
+            f"(cần ít nhất {need}). Nếu đúng là kết quả biểu quyết, hãy ghi kết quả không đạt.",
             "yes",
         )
     return Verdict.passed()

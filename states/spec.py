@@ -55,6 +55,8 @@ class Verdict:
     message: str = ""
     field: str | None = None
     pending: bool = False
+    #: the action does not apply to this case now: hide it rather than show it disabled
+    hidden: bool = False
 
     @classmethod
     def passed(cls) -> Verdict:
@@ -63,6 +65,10 @@ class Verdict:
     @classmethod
     def failed(cls, code: str, message: str, field: str | None = None) -> Verdict:
         return cls(ok=False, code=code, message=message, field=field)
+
+    @classmethod
+    def not_applicable(cls, code: str, message: str) -> Verdict:
+        return cls(ok=False, code=code, message=message, hidden=True)
 
     @classmethod
     def needs_input(cls) -> Verdict:

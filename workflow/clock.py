@@ -17,8 +17,12 @@ class Clock:
         self.offset = timedelta(0)
 
     def now(self) -> datetime:
-        """Aware UTC time."""
-        return datetime.now(UTC) + self.offset
+        """Aware UTC time; with a fixed day, that day at the current local time of day."""
+        real = datetime.now(UTC) + self.offset
+        if self.fixed_today is None:
+            return real
+        local = real.astimezone(LOCAL_TZ)
+        return datetime.combine(self.fixed_today, local.timetz()).astimezone(UTC)
 
     def today(self) -> date:
         if self.fixed_today is not None:

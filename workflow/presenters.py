@@ -14,7 +14,7 @@ from states.facts import EDUCATION_LEVELS
 from states.fields import Field
 from states.spec import ProcedureSpec
 from workflow.extensions import db
-from workflow.models import Person
+from workflow.models import Person, VerificationRequest
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EDUCATION = dict(EDUCATION_LEVELS)
@@ -80,6 +80,9 @@ def payload_value(value: Any, key: str = "") -> str:
     if key in ("member", "helper") and isinstance(value, int):
         person = db.session.get(Person, value)
         return person.full_name if person else f"#{value}"
+    if key == "request" and isinstance(value, int):
+        request = db.session.get(VerificationRequest, value)
+        return f"{request.subject} – {request.addressee}" if request else f"#{value}"
     if isinstance(value, list):
         return "; ".join(payload_value(v, key) for v in value)
     if isinstance(value, dict):
@@ -96,8 +99,32 @@ def payload_value(value: Any, key: str = "") -> str:
     return str(value)
 
 
+def payload_items(payload_text: str, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) pairs of an audit payload, in the form's field order, empty ones left
+    out and the event date (shown separately) skipped."""
+    data = json.loads(payload_text or "{}")
+    keys = [k for k in labels if k in data] + sorted(k for k in data if k not in labels)
+    return [
+        (labels.get(k, k), payload_value(data[k], k))
+        for k in keys
+        if k != "event_date" and data[k] not in (None, "", [], False)
+    ]
+
+
+def rows_used(rows: Any) -> bool:
+    """Whether any row of a repeated-rows form field holds a value."""
+    return any(
+        v not in (None, "", False)
+        for row in rows or []
+        if isinstance(row, dict)
+        for v in row.values()
+    )
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(action_label)
     app.add_template_global(payload_value)
+    app.add_template_global(payload_items)
+    app.add_template_global(rows_used)
     app.add_template_global(lambda key: _EDUCATION.get(key, key), "education_label")
     app.add_template_filter(lambda text: json.loads(text or "{}"), "fromjson")

@@ -176,7 +176,7 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return _http(exc)
         incident = secrets.token_hex(4)
-        log.error("unhandled error incident=%s", incident)
+        log.error("unhandled error incident=%s", incident, exc_info=exc)
         return _error_page(
             500,
             "Đã xảy ra lỗi không mong muốn. Hãy báo mã sự cố này cho quản trị hệ thống.",

@@ -340,7 +340,7 @@ def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[A
             facts = facts if facts is not None else build_facts(case, actor, today)
             ctx = GuardContext(facts, today, None, rules_on(today))
         verdicts = [(g, g(ctx)) for g in t.guards]
-        if any(is_structural(g) and not v.ok for g, v in verdicts):
+        if any((is_structural(g) or v.hidden) and not v.ok for g, v in verdicts):
             continue
         failed = tuple(v.message for _, v in verdicts if not v.ok and v.message)
         notes = tuple(v.message for _, v in verdicts if v.ok and v.pending and v.message)

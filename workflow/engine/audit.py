@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select
 
 from states.fields import to_jsonable
+from workflow.clock import clock
 from workflow.extensions import db
-from workflow.models import AuditEntry, AuditHead, utcnow
+from workflow.models import AuditEntry, AuditHead
 from workflow.models.audit import GENESIS_HASH
 from workflow.permissions import Actor
 
@@ -73,7 +74,7 @@ def append(
         db.session.add(head)
     row = AuditEntry(
         seq=head.seq + 1,
-        entered_at=utcnow(),
+        entered_at=clock().now().replace(tzinfo=None),
         event_date=event_date,
         actor_id=actor.user_id,
         actor_name=actor.name,

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from forms.admin import CalendarOverrideForm, GrantForm, UserForm
-from forms.base import apply_errors
+from forms.base import apply_errors, options
 from states.spec import ROLE_LABELS, Role
 from workflow.clock import today
 from workflow.engine.audit import verify_chain
@@ -61,12 +61,12 @@ def new_user():
 
 def _grant_form() -> GrantForm:
     form = GrantForm()
-    form.role.choices = [("", "— chọn —"), *[(r.value, ROLE_LABELS[r]) for r in Role]]
+    form.role.choices = options((r.value, ROLE_LABELS[r]) for r in Role)
     orgs = db.session.scalars(select(Organization).order_by(Organization.path)).all()
-    form.org_id.choices = [
-        ("", "Toàn Đảng ủy cấp trên"),
-        *[(str(o.id), f"{'— ' * (len(o.ancestor_ids()) - 1)}{o.name}") for o in orgs],
-    ]
+    form.org_id.choices = options(
+        ((o.id, f"{'— ' * (len(o.ancestor_ids()) - 1)}{o.name}") for o in orgs),
+        blank="Toàn Đảng ủy cấp trên",
+    )
     return form
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from forms.base import SubForm, apply_errors, build_form, payload_of
+from forms.base import SubForm, apply_errors, build_form, options, payload_of
 from forms.people import PersonForm
 from states import REGISTRY, get_spec
 from states.dates import vn_date
@@ -299,7 +299,7 @@ def new():
         *spec.open_fields,
     )
     form = PersonForm()
-    form.cell_id.choices = [(str(c.id), c.name) for c in cells]
+    form.cell_id.choices = options(((c.id, c.name) for c in cells), blank=None)
     extra = build_form(
         open_fields,
         _member_choices(cells[0]),

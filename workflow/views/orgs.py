@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from forms.base import apply_errors
+from forms.base import apply_errors, options
 from forms.orgs import OrganizationForm
 from states.spec import Role
 from workflow.engine.errors import InvalidInput, NotFound
@@ -95,7 +95,7 @@ def detail(org_id: int):
 
 def _form(org: Organization | None) -> OrganizationForm:
     form = OrganizationForm(obj=org if request.method == "GET" else None)
-    form.kind.choices = [("", "— chọn —"), *ORG_KINDS.items()]
+    form.kind.choices = options(ORG_KINDS.items())
     exclude = org.path if org else None
     parents = [
         o
@@ -103,10 +103,10 @@ def _form(org: Organization | None) -> OrganizationForm:
         if o.kind in ("grassroots_committee", "sub_committee")
         and not (exclude and o.path.startswith(exclude))
     ]
-    form.parent_id.choices = [
-        ("", "— trực thuộc Đảng ủy cấp trên —"),
-        *[(str(o.id), f"{o.name} ({o.kind_label})") for o in parents],
-    ]
+    form.parent_id.choices = options(
+        ((o.id, f"{o.name} ({o.kind_label})") for o in parents),
+        blank="— trực thuộc Đảng ủy cấp trên —",
+    )
     if request.method == "GET" and org is not None:
         form.parent_id.data = str(org.parent_id or "")
         form.expected_version.data = str(org.version)

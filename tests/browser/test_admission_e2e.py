@@ -1,0 +1,257 @@
+"""One candidate from the source list to admitted, through the pages, in Chromium.
+
+Each role logs in with its own account and uses the forms as a user would; CSRF protection is
+on. Screenshots of the main pages are written to the test's temporary directory (and to
+``$E2E_SCREENSHOTS`` when set).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.builders import PASSWORD, build_world
+from tests.conftest import BACKEND, _empty_postgres, make_app
+from workflow.extensions import db
+from workflow.models import Case, Decision
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+playwright = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def live(tmp_path, pg_database):
+    app = make_app(tmp_path, pg_database, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        if BACKEND == "sqlite":
+            db.create_all()
+        world = build_world()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, world, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.session.remove()
+        if BACKEND == "postgresql":
+            _empty_postgres()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page(tmp_path):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+class User:
+    """Drives the pages as one person would."""
+
+    def __init__(self, page, base: str, shots: Path):
+        self.page, self.base, self.shots = page, base, shots
+
+    def login(self, username: str) -> None:
+        if self.page.locator("form[action='/logout'] button").count():
+            self.page.click("form[action='/logout'] button")
+        self.page.goto(f"{self.base}/login")
+        self.page.fill("#username", username)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(f"{self.base}/")
+
+    def open_case(self, case_id: int) -> None:
+        self.page.goto(f"{self.base}/cases/{case_id}")
+
+    def act(
+        self,
+        label: str,
+        fields: dict[str, str] | None = None,
+        selects: dict[str, str] | None = None,
+        date: str | None = None,
+    ) -> None:
+        self.page.get_by_role("link", name=label, exact=True).click()
+        if date:
+            self.page.fill("#event_date", date)
+        for selector, value in (fields or {}).items():
+            self.page.fill(selector, value)
+        for selector, value in (selects or {}).items():
+            self.page.select_option(selector, value)
+        self.page.get_by_role("button", name="Ghi nhận").click()
+        flash = self.page.locator(".flash-success")
+        assert flash.count() == 1, self.page.content()[:3000]
+
+    def state(self) -> str:
+        return self.page.locator(".case-head .badge").inner_text()
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+
+
+def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path):
+    app, world, base = live
+    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    u = User(page, base, shots)
+
+    # the cell secretary puts a person on the source list
+    u.login("sec1")
+    page.get_by_role("link", name="+ Đưa quần chúng vào danh sách nguồn").first.click()
+    page.fill("#full_name", "Nguyễn Thị Hằng")
+    page.fill("#birth_date", "15/03/2000")
+    page.select_option("#sex", "female")
+    page.fill("#citizen_id", "025300987654")
+    page.fill("#home_town", "xã Phú Lộc, tỉnh Phú Thọ")
+    page.select_option("#education", "university")
+    page.fill("#occupation", "Chuyên viên Phòng Ngân sách")
+    page.fill("#event_date", "05/09/2025")
+    u.shot("01-source-list-form")
+    page.get_by_role("button", name="Đưa vào danh sách nguồn").click()
+    assert "Đã đưa vào danh sách nguồn." in page.content()
+    case_id = int(re.search(r"/cases/(\d+)", page.url).group(1))
+    assert u.state() == "Trong danh sách nguồn"
+
+    u.act(
+        "Ghi nhận đi học lớp nhận thức về Đảng",
+        {"#class_name": "Lớp bồi dưỡng khóa 9/2025"},
+        date="10/09/2025",
+    )
+    u.act("Ghi giấy chứng nhận", {"#certificate_number": "215-CN/ĐUK"}, date="30/09/2025")
+    u.act("Nộp đơn xin vào Đảng và lý lịch", date="10/10/2025")
+    assert u.state() == "Đang hoàn thiện hồ sơ"
+    members = world.members["C1"]
+    page.get_by_role("link", name="Ghi người giới thiệu", exact=True).click()
+    page.fill("#event_date", "12/10/2025")
+    page.select_option("#route", "two_members")
+    page.select_option("#sponsors-0-member", str(members[0]))
+    page.fill("#sponsors-0-together_since", "01/01/2023")
+    page.select_option("#sponsors-1-member", str(members[1]))
+    page.fill("#sponsors-1-together_since", "01/06/2023")
+    page.get_by_role("button", name="Ghi nhận").click()
+    u.act(
+        "Ghi nhận giấy tờ hồ sơ",
+        {"#note": "Ý kiến Công đoàn, Đoàn Thanh niên, chi ủy nơi cư trú"},
+        {"#document": "opinions"},
+        date="15/10/2025",
+    )
+
+    # the grassroots committee verifies the biography
+    u.login("gs1")
+    u.open_case(case_id)
+    u.act(
+        "Gửi yêu cầu thẩm tra lý lịch",
+        {"#requests-0-subject": "Bản thân", "#requests-0-addressee": "Đảng ủy phường Tiên Cát"},
+        date="20/10/2025",
+    )
+    conclude = page.locator("li.action", has_text="Kết luận thẩm tra, chứng nhận lý lịch")
+    assert "Còn 1/1 yêu cầu thẩm tra chưa có kết quả." in conclude.inner_text()
+    u.shot("02-guard-reasons")
+    request_id = str(db_session_first_request(app, case_id))
+    u.act(
+        "Ghi kết quả thẩm tra",
+        selects={"#request": request_id, "#result": "clear"},
+        date="10/11/2025",
+    )
+    u.act(
+        "Kết luận thẩm tra, chứng nhận lý lịch",
+        {"#conclusion": "Lý lịch rõ ràng."},
+        date="12/11/2025",
+    )
+    assert u.state() == "Chờ chi bộ xét"
+
+    # the cell meeting: a failed threshold is explained on the form, then the real result
+    u.login("sec1")
+    u.open_case(case_id)
+    page.get_by_role("link", name="Ghi nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)").click()
+    page.fill("#event_date", "20/11/2025")
+    page.fill("#official_total", "9")
+    page.fill("#yes", "5")
+    page.fill("#no", "4")
+    page.get_by_role("button", name="Ghi nhận").click()
+    assert "Số phiếu tán thành 5/9 chưa đạt 2/3 (cần ít nhất 6)." in page.content()
+    u.shot("03-vote-below-threshold")
+    page.fill("#yes", "8")
+    page.fill("#no", "1")
+    page.get_by_role("button", name="Ghi nhận").click()
+    assert u.state() == "Chi bộ đã đề nghị kết nạp"
+    assert "Ra quyết định kết nạp" in page.content()  # the 60-working-day clock is running
+
+    u.login("gs1")
+    u.open_case(case_id)
+    u.act(
+        "Ghi nghị quyết đảng ủy cơ sở (8-KNĐ)",
+        {"#official_total": "9", "#yes": "9", "#no": "0"},
+        date="01/12/2025",
+    )
+
+    u.login("dept")
+    u.open_case(case_id)
+    u.act(
+        "Thẩm định, trình Ban Thường vụ",
+        {"#opinion": "Hồ sơ đầy đủ; đề nghị kết nạp."},
+        date="10/12/2025",
+    )
+    assert u.state() == "Ban Tổ chức đã thẩm định, trình Ban Thường vụ"
+
+    u.login("signer")
+    page.goto(f"{base}/")
+    assert "Nguyễn Thị Hằng" in page.locator("table.list").inner_text()  # waiting on me
+    u.open_case(case_id)
+    u.act("Phê duyệt quyết định kết nạp (9-KNĐ)", date="18/12/2025")
+    assert "Số 1-QĐ/ĐUK" in page.content()
+
+    u.login("sec1")
+    u.open_case(case_id)
+    u.act("Chi bộ nhận quyết định kết nạp", date="22/12/2025")
+    u.act("Tổ chức lễ kết nạp", selects={"#helpers-0-member": str(members[2])}, date="06/01/2026")
+    assert u.state() == "Đã kết nạp"
+    u.shot("04-admitted-case-page")
+    timeline = page.locator("ol.timeline").inner_text()
+    for step in (
+        "Đưa vào danh sách nguồn",
+        "Ghi giấy chứng nhận",
+        "Kết luận thẩm tra",
+        "Ghi nghị quyết chi bộ đề nghị kết nạp",
+        "Phê duyệt quyết định kết nạp",
+        "Tổ chức lễ kết nạp",
+    ):
+        assert step in timeline
+    assert "20/11/2025" in timeline and "06/01/2026" in timeline
+
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert case.state == "admitted"
+        assert case.person.joined_on.isoformat() == "2026-01-06"
+        decision = db.session.query(Decision).filter_by(case_id=case_id).one()
+        assert case.person.admission_decision_on == decision.decided_on
+
+
+def db_session_first_request(app, case_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Case, case_id).verification_requests[0].id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from states import get_spec
 from states.facts import OrgFacts
-from states.spec import GuardContext, Role, TransitionSpec, is_structural
+from states.spec import GuardContext, Level, Role, TransitionSpec, is_structural
 from states.text import fold
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
@@ -162,8 +162,18 @@ def next_steps(case: Case, orgs: dict[int, Organization]) -> list[TransitionSpec
     return steps
 
 
+def responsible(t: TransitionSpec) -> TransitionSpec:
+    """The roles a step waits on: the department may stand in for a lower body's step, but
+    such a step waits on that body, not on the department."""
+    if t.level != Level.UPPER and len(t.roles) > 1 and Role.DEPARTMENT_STAFF in t.roles:
+        return replace(t, roles=t.roles - {Role.DEPARTMENT_STAFF})
+    return t
+
+
 def waiting_on_actor(case: Case, actor: Actor, orgs: dict[int, Organization]) -> bool:
-    return any(actor.scope_for_step(t, case.cell) is not None for t in next_steps(case, orgs))
+    return any(
+        actor.scope_for_step(responsible(t), case.cell) is not None for t in next_steps(case, orgs)
+    )
 
 
 def cases_waiting_on(actor: Actor, today: date, limit: int = 200) -> list[Case]:

@@ -89,3 +89,10 @@ def working_days_left(today: date, due: date, is_working: IsWorkingDay) -> int:
 
 def vn_date(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+def vn_long_date(d: date, padded_months: tuple[int, ...] = (1, 2)) -> str:
+    """As dated in documents: "ngày 05 tháng 3 năm 2026" — days below 10 and the months in
+    ``padded_months`` take a leading zero (the Party's document-format guidance)."""
+    month = f"{d.month:02d}" if d.month in padded_months else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"

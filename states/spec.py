@@ -135,6 +135,10 @@ class TransitionSpec:
     #: the grant must be held at the acting body itself, not above it (signing authority, a
     #: sub-committee's own appraisal): a higher grant does not speak for that body
     exact: bool = False
+    #: the user enters their password again before firing (signing a decision)
+    reauth: bool = False
+    #: the document kind whose draft the form shows for review before firing
+    preview: str | None = None
 
     @property
     def is_internal(self) -> bool:

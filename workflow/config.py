@@ -40,6 +40,22 @@ class DefaultConfig:
     #: committee term start dates (decision numbers restart at 1 in each term)
     TERM_STARTS = ("2020-10-01", "2025-10-01")
 
+    # Documents (HD 36-HD/VPTW format): margins top, bottom, left, right in millimetres.
+    DOCUMENT_MARGINS_MM = (25, 25, 35, 15)
+    #: months written with a leading zero in document dates ("tháng 02")
+    DOCUMENT_PADDED_MONTHS = (1, 2)
+    #: the committee's own working rules, cited among the legal bases of its decisions
+    WORKING_RULES_BASIS = (
+        "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối nhiệm kỳ 2025 – 2030;"
+    )
+    #: where the QR code on a printed document points (the public verification page)
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: PKCS#12 file and passphrase of the organization certificate; unset: documents unsigned
+    SIGNING_PKCS12: str | None = None
+    SIGNING_PASSPHRASE: str | None = None
+    #: processes used to render a batch of documents
+    RENDER_PROCESSES = 2
+
     PAGE_SIZE = 25
     #: a fixed "today" (ISO date) for demonstrations and tests; None uses the real date
     FIXED_TODAY: str | None = None

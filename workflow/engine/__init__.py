@@ -173,7 +173,7 @@ def fire(
     Raises NotFound (missing or out of scope), StaleCase (version moved on), TransitionNotAllowed,
     PermissionDenied, InvalidInput (payload) or GuardFailed (rules); nothing is written then.
     """
-    with unit_of_work():
+    with unit_of_work() as uow:
         case = _load_case(case_id)
         if case is None or not actor.can_view(case.cell.path):
             raise NotFound()
@@ -215,6 +215,7 @@ def fire(
                 event_date=event_date,
                 rules=rules,
                 from_state=from_state,
+                uow=uow,
             ),
         )
         _apply_deadlines(spec, taken, case, data, event_date, rules)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from states.guards import denominator
@@ -19,7 +18,7 @@ from states.rules import RuleSet, vote_passes
 from states.spec import TransitionSpec
 from workflow.engine import deadlines
 from workflow.engine.errors import InvalidInput
-from workflow.engine.numbering import next_number
+from workflow.engine.uow import UnitOfWork
 from workflow.extensions import db
 from workflow.models import (
     Case,
@@ -27,7 +26,6 @@ from workflow.models import (
     Decision,
     DossierItem,
     HelperAssignment,
-    Organization,
     Sponsor,
     VerificationRequest,
     Vote,
@@ -45,6 +43,7 @@ class EffectContext:
     event_date: date
     rules: RuleSet
     from_state: str
+    uow: UnitOfWork | None = None
     arg: str | None = None
 
 
@@ -165,31 +164,27 @@ def record_proposal(ctx: EffectContext) -> None:
     ctx.case.proposer_id = ctx.actor.user_id
 
 
+def draft_decision(ctx: EffectContext) -> None:
+    from workflow.documents import service
+
+    service.draft(ctx.case, ctx.arg or "admission", actor=ctx.actor)
+
+
 def issue_decision(ctx: EffectContext) -> None:
-    config = current_app.config
-    if ctx.arg == "grassroots":
-        root = db.session.get(Organization, ctx.case.cell.ancestor_ids()[0])
-        issuer, abbr = f"org:{root.id}", root.abbreviation or "ĐU"
-    else:
-        issuer, abbr = "upper", config["UPPER_COMMITTEE_ABBR"]
-    number, term = next_number(issuer, "QĐ", ctx.event_date)
-    decision = Decision(
-        case_id=ctx.case.id,
-        kind="admission",
-        issuer=issuer,
-        issuer_abbr=abbr,
-        doc_type="QĐ",
-        term_start=term,
-        number=number,
+    """Number and freeze the case's admission decision ("upper" or "grassroots" issues it)."""
+    from workflow.documents import service
+
+    decision = service.issue(
+        ctx.case,
+        "admission",
+        actor=ctx.actor,
+        scope=ctx.scope,
         decided_on=ctx.event_date,
-        signer_id=ctx.actor.user_id,
-        signer_name=ctx.actor.name,
-        signer_title=(ctx.scope.title if ctx.scope else "") or "BÍ THƯ",
-        proposer_id=ctx.case.proposer_id,
-        rule_set=ctx.rules.key,
+        rules=ctx.rules,
+        uow=ctx.uow,
+        level=ctx.arg or "upper",
+        extra={"ceremony_working_days": ctx.rules["admission.ceremony_working_days"]},
     )
-    db.session.add(decision)
-    db.session.flush()
     ctx.data["decision_number"] = decision.reference
     _add_document(ctx, "admission_decision", decision.reference)
 
@@ -214,7 +209,7 @@ def approve_late_ceremony(ctx: EffectContext) -> None:
 def latest_decision(case_id: int, kind: str = "admission") -> Decision | None:
     return db.session.scalars(
         select(Decision)
-        .where(Decision.case_id == case_id, Decision.kind == kind)
+        .where(Decision.case_id == case_id, Decision.kind == kind, Decision.status == "issued")
         .order_by(Decision.id.desc())
         .limit(1)
     ).first()
@@ -269,6 +264,7 @@ EFFECTS: dict[str, Callable[[EffectContext], None]] = {
     "record_vote": record_vote,
     "record_proposal": record_proposal,
     "issue_decision": issue_decision,
+    "draft_decision": draft_decision,
     "extend_deadline": extend_deadline,
     "receive_decision": receive_decision,
     "approve_late_ceremony": approve_late_ceremony,

@@ -11,7 +11,7 @@ from workflow.models.cases import (
     VerificationRequest,
     Vote,
 )
-from workflow.models.documents import Decision, RegisterCounter
+from workflow.models.documents import Decision, PrintJob, RegisterCounter
 from workflow.models.orgs import Organization
 from workflow.models.people import Certificate, HelperAssignment, Person
 from workflow.models.users import Grant, User
@@ -30,6 +30,7 @@ __all__ = [
     "HelperAssignment",
     "Organization",
     "Person",
+    "PrintJob",
     "RegisterCounter",
     "Sponsor",
     "User",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import DDL, Boolean, Date, ForeignKey, Integer, String, Text, event
+from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.models.base import Base, utcnow
@@ -18,7 +19,7 @@ class RegisterCounter(Base):
     """
 
     __tablename__ = "register_counter"
-    __table_args__ = (UniqueConstraint("issuer", "doc_type", "term_start", name="register"),)
+    __table_args__ = (Unique("issuer", "doc_type", "term_start", name="register"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: "upper" or "org:<id>"
@@ -29,26 +30,53 @@ class RegisterCounter(Base):
 
 
 class Decision(Base):
+    """A document: drafted by the department, issued (numbered, frozen) when signed.
+
+    Once issued its content never changes: the database refuses it. A correction is a new
+    decision that names the one it annuls or replaces.
+    """
+
     __tablename__ = "decision"
-    __table_args__ = (
-        UniqueConstraint("issuer", "doc_type", "term_start", "number", name="number"),
-    )
+    __table_args__ = (Unique("issuer", "doc_type", "term_start", "number", name="number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"), index=True)
     #: admission | recognition | removal_probationary | removal | transfer_letter
     kind: Mapped[str] = mapped_column(String(30))
+    #: draft | issued
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     issuer: Mapped[str] = mapped_column(String(40))
     issuer_abbr: Mapped[str] = mapped_column(String(20))
     doc_type: Mapped[str] = mapped_column(String(10))
-    term_start: Mapped[date] = mapped_column(Date)
-    number: Mapped[int] = mapped_column(Integer)
-    decided_on: Mapped[date] = mapped_column(Date)
+    #: the subject line (trích yếu), the only content the public verification page shows
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    term_start: Mapped[date | None] = mapped_column(Date)
+    number: Mapped[int | None] = mapped_column(Integer)
+    decided_on: Mapped[date | None] = mapped_column(Date, index=True)
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    signer_name: Mapped[str] = mapped_column(String(100))
-    signer_title: Mapped[str] = mapped_column(String(60))
+    signer_name: Mapped[str] = mapped_column(String(100), default="")
+    signer_title: Mapped[str] = mapped_column(String(60), default="")
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    rule_set: Mapped[str] = mapped_column(String(20))
+    rule_set: Mapped[str] = mapped_column(String(20), default="")
+    #: template file and the SHA-256 prefix of its source at issue time
+    template: Mapped[str] = mapped_column(String(60), default="")
+    template_version: Mapped[str] = mapped_column(String(16), default="")
+    #: canonical JSON of the plain data the template received
+    snapshot: Mapped[str] = mapped_column(Text, default="{}")
+    #: the HTML rendered at issue time; the PDF is made from exactly this
+    html: Mapped[str | None] = mapped_column(Text)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_path: Mapped[str | None] = mapped_column(String(300))
+    pdf_size: Mapped[int | None] = mapped_column(Integer)
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    rendered_at: Mapped[datetime | None] = mapped_column()
+    #: random, unguessable: the QR code's verification address
+    verify_token: Mapped[str] = mapped_column(String(40), unique=True)
+    #: the decision this one annuls or replaces
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    #: annul | replace
+    correction_kind: Mapped[str | None] = mapped_column(String(10))
+    drafted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -57,5 +85,74 @@ class Decision(Base):
 
     @property
     def reference(self) -> str:
-        """As printed: "Số 15-QĐ/ĐUK" (no colon)."""
-        return f"Số {self.number}-{self.symbol}"
+        """As printed: "Số 15-QĐ/ĐUK" (no colon); drafts have dots for the number."""
+        number = self.number if self.number is not None else "   "
+        return f"Số {number}-{self.symbol}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == "issued"
+
+
+# Issued decisions are frozen in the database: only the rendered file's fields may be filled
+# in, once; and they are never deleted. (The same statements are in the migration.)
+_FROZEN = (
+    "number",
+    "term_start",
+    "decided_on",
+    "issuer",
+    "doc_type",
+    "kind",
+    "snapshot",
+    "html",
+    "subject",
+    "signer_id",
+    "status",
+    "verify_token",
+    "corrects_id",
+)
+SQLITE_DECISION_TRIGGERS = (
+    "CREATE TRIGGER decision_issued_frozen BEFORE UPDATE ON decision WHEN OLD.status = 'issued'"
+    " AND ("
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _FROZEN)
+    + " OR (OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256))"
+    " BEGIN SELECT RAISE(ABORT, 'an issued decision cannot be changed'); END",
+    "CREATE TRIGGER decision_issued_kept BEFORE DELETE ON decision WHEN OLD.status = 'issued'"
+    " BEGIN SELECT RAISE(ABORT, 'an issued decision cannot be deleted'); END",
+)
+POSTGRESQL_DECISION_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION decision_issued_frozen() RETURNS trigger AS $$ BEGIN "
+    "IF TG_OP = 'DELETE' THEN IF OLD.status = 'issued' THEN "
+    "RAISE EXCEPTION 'an issued decision cannot be deleted'; END IF; RETURN OLD; END IF; "
+    "IF OLD.status = 'issued' AND ("
+    + " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _FROZEN)
+    + " OR (OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256)) "
+    "THEN RAISE EXCEPTION 'an issued decision cannot be changed'; END IF; RETURN NEW; END $$ "
+    "LANGUAGE plpgsql",
+    "CREATE TRIGGER decision_issued_frozen BEFORE UPDATE OR DELETE ON decision "
+    "FOR EACH ROW EXECUTE FUNCTION decision_issued_frozen()",
+)
+for _stmt in SQLITE_DECISION_TRIGGERS:
+    event.listen(Decision.__table__, "after_create", DDL(_stmt).execute_if(dialect="sqlite"))
+for _stmt in POSTGRESQL_DECISION_TRIGGERS:
+    event.listen(Decision.__table__, "after_create", DDL(_stmt).execute_if(dialect="postgresql"))
+
+
+class PrintJob(Base):
+    """Printing one meeting's decisions as a combined PDF and a zip, with its progress."""
+
+    __tablename__ = "print_job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    issuer: Mapped[str] = mapped_column(String(40))
+    meeting_on: Mapped[date] = mapped_column(Date)
+    #: pending | running | done | failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    pdf_path: Mapped[str | None] = mapped_column(String(300))
+    zip_path: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()

@@ -1,0 +1,1 @@
+"""Official documents: drafting, issuing (numbered, frozen), rendering to PDF, verifying."""

@@ -1,0 +1,70 @@
+"""The documents the committee issues, and how each is titled, numbered and printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str
+    #: template under templates/pdf/
+    template: str
+    #: register symbol before the issuer's abbreviation: "QĐ" gives "Số 15-QĐ/ĐUK"
+    doc_type: str
+    title: str
+    subject: str
+    form_code: str
+    label: str
+
+
+KINDS: dict[str, DocumentKind] = {
+    k.key: k
+    for k in (
+        DocumentKind(
+            "admission",
+            "pdf/admission.html",
+            "QĐ",
+            "QUYẾT ĐỊNH",
+            "về việc kết nạp đảng viên",
+            "9-KNĐ",
+            "Quyết định kết nạp đảng viên",
+        ),
+        DocumentKind(
+            "recognition",
+            "pdf/recognition.html",
+            "QĐ",
+            "QUYẾT ĐỊNH",
+            "về việc công nhận đảng viên chính thức",
+            "16-KNĐ",
+            "Quyết định công nhận đảng viên chính thức",
+        ),
+        DocumentKind(
+            "removal_probationary",
+            "pdf/removal_probationary.html",
+            "QĐ",
+            "QUYẾT ĐỊNH",
+            "về việc xóa tên trong danh sách đảng viên dự bị",
+            "",
+            "Quyết định xóa tên trong danh sách đảng viên dự bị",
+        ),
+        DocumentKind(
+            "removal",
+            "pdf/removal.html",
+            "QĐ",
+            "QUYẾT ĐỊNH",
+            "về việc xóa tên đảng viên",
+            "",
+            "Quyết định xóa tên đảng viên",
+        ),
+        DocumentKind(
+            "transfer_letter",
+            "pdf/transfer_letter.html",
+            "GT",
+            "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
+            "giới thiệu sinh hoạt đảng",
+            "",
+            "Giấy giới thiệu sinh hoạt đảng",
+        ),
+    )
+}

@@ -1,0 +1,220 @@
+"""Drafting, issuing and storing documents.
+
+Issuing happens inside the engine's transaction: the number is taken from the register, the
+HTML is rendered from the frozen snapshot and stored. The PDF is made after the commit (never
+holding the write lock), written to the instance folder, and its SHA-256 recorded in the audit
+trail; downloading it again returns those same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from states.rules import RuleSet
+from workflow.clock import clock
+from workflow.documents import render, snapshots
+from workflow.documents.kinds import KINDS
+from workflow.engine import audit
+from workflow.engine.audit import canonical_json
+from workflow.engine.numbering import next_number
+from workflow.engine.uow import UnitOfWork, unit_of_work
+from workflow.extensions import db
+from workflow.models import AuditHead, Case, Decision, Organization
+from workflow.permissions import Actor, Scope
+
+log = logging.getLogger("workflow.documents")
+
+
+class DocumentError(Exception):
+    pass
+
+
+def issuer_for(case: Case, level: str) -> tuple[str, str]:
+    """(issuer key, abbreviation) for decisions of the upper committee or of an authorized
+    grassroots committee."""
+    if level == "grassroots":
+        root = db.session.get(Organization, case.cell.ancestor_ids()[0])
+        return f"org:{root.id}", root.abbreviation or "ĐU"
+    return "upper", current_app.config["UPPER_COMMITTEE_ABBR"]
+
+
+def find_draft(case_id: int, kind: str) -> Decision | None:
+    return db.session.scalars(
+        select(Decision)
+        .where(Decision.case_id == case_id, Decision.kind == kind, Decision.status == "draft")
+        .order_by(Decision.id.desc())
+    ).first()
+
+
+def draft(case: Case, kind: str, *, actor: Actor, level: str = "upper") -> Decision:
+    """Create or refresh the case's draft of ``kind`` from the case as it is now."""
+    issuer, abbr = issuer_for(case, level)
+    data = snapshots.DRAFTS[kind](case, issuer)
+    decision = find_draft(case.id, kind)
+    if decision is None:
+        decision = Decision(
+            case_id=case.id, kind=kind, status="draft", verify_token=secrets.token_urlsafe(16)
+        )
+        db.session.add(decision)
+    decision.issuer, decision.issuer_abbr = issuer, abbr
+    decision.doc_type = KINDS[kind].doc_type
+    decision.subject = data["subject"]
+    decision.template = KINDS[kind].template
+    decision.snapshot = canonical_json(data)
+    decision.drafted_by = actor.user_id
+    decision.proposer_id = case.proposer_id
+    db.session.flush()
+    return decision
+
+
+def _verify_url(token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{token}"
+
+
+def issue(
+    case: Case,
+    kind: str,
+    *,
+    actor: Actor,
+    scope: Scope | None,
+    decided_on: date,
+    rules: RuleSet,
+    uow: UnitOfWork | None,
+    level: str = "upper",
+    extra: dict[str, Any] | None = None,
+) -> Decision:
+    """Number and freeze the case's draft (drafting it first when there is none)."""
+    decision = find_draft(case.id, kind) or draft(case, kind, actor=actor, level=level)
+    number, term = next_number(decision.issuer, decision.doc_type, decided_on)
+    decision.number, decision.term_start, decision.decided_on = number, term, decided_on
+    decision.signer_id = actor.user_id
+    decision.signer_name = actor.name
+    decision.signer_title = (scope.title if scope else "") or "BÍ THƯ"
+    decision.rule_set = rules.key
+    head = db.session.get(AuditHead, 1)
+    version = render.template_version(kind)
+    doc = snapshots.finish(
+        json.loads(decision.snapshot),
+        reference=decision.reference,
+        decided_on=decided_on,
+        legal_bases=rules.legal_bases,
+        signer_name=decision.signer_name,
+        signer_title=decision.signer_title,
+        verify_url=_verify_url(decision.verify_token),
+        chain=f"#{head.seq} {head.row_hash[:16]}" if head else "",
+        template_version=version,
+        extra=extra,
+    )
+    decision.snapshot = canonical_json(doc)
+    decision.html = render.render_html(kind, doc)
+    decision.template_version = version
+    decision.status = "issued"
+    db.session.flush()
+    if uow is not None:
+        decision_id = decision.id
+        uow.on_commit(lambda: render_and_store_quietly(decision_id))
+    return decision
+
+
+def preview_snapshot(decision: Decision, actor: Actor, rules: RuleSet) -> dict[str, Any]:
+    """A draft as it would read if signed today by ``actor`` (number left blank)."""
+    return snapshots.finish(
+        json.loads(decision.snapshot),
+        reference=decision.reference,
+        decided_on=None,
+        legal_bases=rules.legal_bases,
+        signer_name="",
+        signer_title="",
+        verify_url="",
+        chain="",
+        template_version=render.template_version(decision.kind),
+    )
+
+
+def storage_root() -> Path:
+    return Path(current_app.instance_path) / "documents"
+
+
+def _store(decision: Decision, pdf: bytes, digest: str) -> str:
+    year = decision.decided_on.year if decision.decided_on else clock().today().year
+    relative = f"{year}/{decision.id}-{digest[:12]}.pdf"
+    path = storage_root() / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pdf)
+    os.replace(tmp, path)
+    return relative
+
+
+def render_and_store(decision_id: int) -> Decision:
+    """Make the issued decision's PDF once, store it and record its hash."""
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or not decision.is_issued:
+        raise DocumentError("chỉ văn bản đã ban hành mới có tệp PDF")
+    if decision.pdf_sha256:
+        return decision
+    from workflow.documents import signing
+
+    pdf = render.html_to_pdf(decision.html)
+    signed = signing.configured()
+    if signed:
+        pdf = signing.sign(pdf, reason=f"Ban hành {decision.reference}")
+    digest = hashlib.sha256(pdf).hexdigest()
+    relative = _store(decision, pdf, digest)
+    with unit_of_work():
+        fresh = db.session.get(Decision, decision_id, with_for_update=True, populate_existing=True)
+        if fresh.pdf_sha256:  # someone else stored it first: keep theirs
+            return fresh
+        fresh.pdf_sha256, fresh.pdf_path, fresh.pdf_size = digest, relative, len(pdf)
+        fresh.signed = signed
+        fresh.rendered_at = clock().now().replace(tzinfo=None)
+        audit.append(
+            actor=Actor(None, "Hệ thống", ()),
+            subject_type="decision",
+            subject_id=fresh.id,
+            action="document.rendered",
+            event_date=fresh.decided_on,
+            payload={
+                "reference": fresh.reference,
+                "sha256": digest,
+                "size": len(pdf),
+                "signed": signed,
+                "template_version": fresh.template_version,
+            },
+        )
+    return db.session.get(Decision, decision_id)
+
+
+def render_and_store_quietly(decision_id: int) -> None:
+    """After-commit hook: a failure leaves the decision issued, its PDF made on first use."""
+    try:
+        render_and_store(decision_id)
+    except Exception:
+        log.exception("rendering decision %s failed; it will be rendered on download", decision_id)
+
+
+def pdf_bytes(decision: Decision) -> bytes:
+    """The stored PDF, checked against its recorded hash."""
+    if not decision.pdf_sha256:
+        decision = render_and_store(decision.id)
+    data = (storage_root() / decision.pdf_path).read_bytes()
+    if hashlib.sha256(data).hexdigest() != decision.pdf_sha256:
+        raise DocumentError(f"tệp của {decision.reference} không khớp mã băm đã ghi")
+    return data
+
+
+def download_name(decision: Decision) -> str:
+    number = decision.number if decision.number is not None else "du-thao"
+    return f"{decision.kind}-{number}-{decision.doc_type}-{decision.issuer_abbr}.pdf".replace(
+        "Đ", "D"
+    ).replace("đ", "d")

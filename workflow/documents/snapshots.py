@@ -1,0 +1,133 @@
+"""The plain data a document template receives, built from a case.
+
+A draft's snapshot is frozen when the department drafts it; issuing adds only what the signing
+decides (number, date, signer, the legal bases in force that day), so what the signer reviewed
+is what is issued.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from states.dates import vn_date
+from states.facts import EDUCATION_LEVELS
+from workflow.extensions import db
+from workflow.models import Case, Organization, Person, Vote
+
+EDUCATION = dict(EDUCATION_LEVELS)
+
+
+def committee_name(org: Organization) -> str:
+    """ "Đảng bộ Công ty X" is led by "Đảng ủy Công ty X"."""
+    return "Đảng ủy " + org.name.removeprefix("Đảng bộ ").removeprefix("Chi bộ ")
+
+
+def issuer_of(case: Case, issuer: str) -> dict[str, str]:
+    config = current_app.config
+    if issuer == "upper":
+        upper = config["UPPER_COMMITTEE_NAME"]
+        return {
+            "superior_name": config["SUPERIOR_BODY"],
+            "issuer_name": upper,
+            "decider": f"Ban Thường vụ {upper}",
+            "on_behalf": "T/M BAN THƯỜNG VỤ",
+            "department": f"Ban Tổ chức {upper}",
+            "abbr": config["UPPER_COMMITTEE_ABBR"],
+        }
+    root = db.session.get(Organization, int(issuer.removeprefix("org:")))
+    name = committee_name(root)
+    return {
+        "superior_name": config["UPPER_COMMITTEE_NAME"],
+        "issuer_name": name,
+        "decider": name,
+        "on_behalf": "T/M ĐẢNG ỦY",
+        "department": name,
+        "abbr": root.abbreviation or "ĐU",
+    }
+
+
+def person_data(p: Person) -> dict[str, str]:
+    return {
+        "full_name": p.full_name,
+        "birth_date": vn_date(p.birth_date),
+        "home_town": p.home_town,
+        "ethnicity": p.ethnicity,
+        "religion": p.religion,
+        "education": EDUCATION.get(p.education, p.education),
+        "occupation": p.occupation or "—",
+    }
+
+
+def _resolution(vote: Vote, body: str) -> str:
+    number = f"số {vote.resolution_number} " if vote.resolution_number else ""
+    return f"Nghị quyết {number}ngày {vn_date(vote.meeting_on)} của {body}"
+
+
+def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """Everything the admission decision says that does not depend on the signing."""
+    who = issuer_of(case, issuer)
+    cell = case.cell
+    ids = cell.ancestor_ids()
+    root = cell if len(ids) == 1 else db.session.get(Organization, ids[0])
+    considered = []
+    cell_vote = next((v for v in reversed(case.votes) if v.body == "cell" and v.passed), None)
+    if cell_vote is not None:
+        considered.append(_resolution(cell_vote, cell.name))
+    grassroots_vote = next((v for v in reversed(case.votes) if v.body == "grassroots"), None)
+    if grassroots_vote is not None and root is not cell:
+        considered.append(_resolution(grassroots_vote, committee_name(root)))
+    considering = "Xét " + ", ".join(considered) if considered else "Xét đề nghị của chi bộ"
+    if issuer == "upper":
+        considering += f" và đề nghị của {who['department']}"
+    executors = [who["department"]] if issuer == "upper" else []
+    if root is not cell:
+        executors.append(committee_name(root))
+    executors.append(cell.name)
+    return {
+        **{k: v for k, v in who.items() if k != "abbr"},
+        "subject": "về việc kết nạp đảng viên",
+        "form_code": "9-KNĐ",
+        "place": current_app.config["PLACE_NAME"],
+        "person": person_data(case.person),
+        "cell_name": cell.name,
+        "considering": considering + ",",
+        "executors": ", ".join(executors),
+        "recipients": ["Như Điều 3", f"Lưu hồ sơ đảng viên, Văn phòng {who['abbr']}"],
+    }
+
+
+DRAFTS = {"admission": admission_draft}
+
+
+def finish(
+    draft: dict[str, Any],
+    *,
+    reference: str,
+    decided_on: date | None,
+    legal_bases,
+    signer_name: str,
+    signer_title: str,
+    verify_url: str,
+    chain: str,
+    template_version: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Add what the signing decides to a draft snapshot."""
+    from workflow.documents.render import long_date
+
+    return {
+        **draft,
+        **(extra or {}),
+        "reference": reference,
+        "decided_on_iso": decided_on.isoformat() if decided_on else "",
+        "long_date": long_date(decided_on),
+        "legal_bases": [*legal_bases, current_app.config["WORKING_RULES_BASIS"]],
+        "signer_name": signer_name,
+        "signer_title": signer_title,
+        "verify_url": verify_url,
+        "chain": chain,
+        "template_version": template_version,
+    }

@@ -313,7 +313,10 @@ def paused_from(state: str) -> Guard:
     def guard(ctx: GuardContext) -> Verdict:
         if _facts(ctx).paused_from == state:
             return Verdict.passed()
-        return Verdict.failed("admission.not_paused_from", "")
+        return Verdict.failed(
+            "admission.not_paused_from",
+            f"Hồ sơ không tạm dừng từ trạng thái này ({state}).",
+        )
 
     guard.__name__ = f"paused_from_{state}"
     guard.structural = True  # type: ignore[attr-defined]

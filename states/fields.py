@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from states.text import clean_line, clean_text
@@ -50,6 +50,8 @@ _VN_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 def parse_date(value: Any) -> date:
     """Accept a date, an ISO string (yyyy-mm-dd) or a Vietnamese one (dd/mm/yyyy)."""
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):

@@ -86,15 +86,17 @@ _CENTURY_DIGITS = {1800: (8, 9), 1900: (0, 1), 2000: (2, 3), 2100: (4, 5), 2200:
 
 
 def normalize_citizen_id(raw: str) -> str:
-    """Fullwidth digits become ASCII; spaces, dots and hyphens between groups are dropped."""
+    """Digits of any script (fullwidth, Arabic-Indic…) become ASCII; spaces, dots and hyphens
+    between groups are dropped."""
     text = unicodedata.normalize("NFKC", raw).strip()
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
     return re.sub(r"[\s.\-]", "", text)
 
 
 def check_citizen_id(raw: str, birth_date: date | None, sex: str | None) -> str:
     """Return the normalized number or raise ValueError with a Vietnamese message."""
     number = normalize_citizen_id(raw)
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):
         raise ValueError("Số CCCD phải gồm đúng 12 chữ số.")
     if number[:3] not in PROVINCE_CODES:
         raise ValueError(f"Mã tỉnh {number[:3]} trong số CCCD không tồn tại.")

@@ -17,6 +17,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -87,6 +88,14 @@ class TransitionForm(FlaskForm):
     """Base of every transition form: the version the case was loaded at travels with it."""
 
     expected_version = HiddenField()
+
+
+class ReauthTransitionForm(TransitionForm):
+    """For signing: the user's password again (checked by the view, never stored)."""
+
+    password = PasswordField(
+        "Mật khẩu của bạn (xác nhận ký)", render_kw={"autocomplete": "current-password"}
+    )
 
 
 class SubForm(FlaskForm):

@@ -223,7 +223,20 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     page.goto(f"{base}/")
     assert "Nguyễn Thị Hằng" in page.locator("table.list").inner_text()  # waiting on me
     u.open_case(case_id)
-    u.act("Phê duyệt quyết định kết nạp (9-KNĐ)", date="18/12/2025")
+    page.get_by_role("link", name="Phê duyệt quyết định kết nạp (9-KNĐ)").click()
+    preview = page.locator("iframe.pdf").get_attribute("src")  # the draft, for review
+    draft = page.request.get(f"{base}{preview}")
+    assert draft.status == 200
+    assert draft.headers["content-type"] == "application/pdf"
+    assert draft.body().startswith(b"%PDF-")
+    page.fill("#event_date", "18/12/2025")
+    page.fill("#password", "sai-mat-khau-roi")
+    page.get_by_role("button", name="Ghi nhận").click()
+    assert "Mật khẩu không đúng" in page.content()
+    u.shot("05-signer-review")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Ghi nhận").click()
+    assert page.locator(".flash-success").count() == 1
     assert "Số 1-QĐ/ĐUK" in page.content()
 
     u.login("sec1")

@@ -8,6 +8,7 @@ with every document. Rendering happens outside database transactions.
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,9 @@ from workflow.documents.kinds import KINDS
 
 BASE_TEMPLATE = "pdf/_base.html"
 _font_config: FontConfiguration | None = None
+#: WeasyPrint (Pango, fontconfig) is not thread-safe: one render at a time per process;
+#: batches scale with processes instead (see documents.batch)
+_render_lock = threading.Lock()
 
 
 def font_config() -> FontConfiguration:
@@ -67,11 +71,12 @@ def render_html(kind_key: str, doc: dict[str, Any], *, draft: bool = False) -> s
 def html_to_pdf(html: str) -> bytes:
     """Render stored HTML to PDF bytes. Deterministic: the same HTML gives the same bytes
     (the document dates come from the HTML's metadata, never from the clock)."""
-    fetcher = AssetFetcher()
-    document = HTML(string=html, base_url="app-asset:/", url_fetcher=fetcher).render(
-        font_config=font_config()
-    )
-    return document.write_pdf()
+    with _render_lock:
+        fetcher = AssetFetcher()
+        document = HTML(string=html, base_url="app-asset:/", url_fetcher=fetcher).render(
+            font_config=font_config()
+        )
+        return document.write_pdf()
 
 
 def long_date(d: date | None) -> str:

@@ -163,9 +163,17 @@ def render_and_store(decision_id: int) -> Decision:
         raise DocumentError("chỉ văn bản đã ban hành mới có tệp PDF")
     if decision.pdf_sha256:
         return decision
+    return store_rendered(decision_id, render.html_to_pdf(decision.html))
+
+
+def store_rendered(decision_id: int, pdf: bytes) -> Decision:
+    """Sign (when configured), write and record a freshly rendered PDF; the first stored
+    file wins if two workers race."""
     from workflow.documents import signing
 
-    pdf = render.html_to_pdf(decision.html)
+    decision = db.session.get(Decision, decision_id)
+    if decision.pdf_sha256:
+        return decision
     signed = signing.configured()
     if signed:
         pdf = signing.sign(pdf, reason=f"Ban hành {decision.reference}")
@@ -173,7 +181,7 @@ def render_and_store(decision_id: int) -> Decision:
     relative = _store(decision, pdf, digest)
     with unit_of_work():
         fresh = db.session.get(Decision, decision_id, with_for_update=True, populate_existing=True)
-        if fresh.pdf_sha256:  # someone else stored it first: keep theirs
+        if fresh.pdf_sha256:
             return fresh
         fresh.pdf_sha256, fresh.pdf_path, fresh.pdf_size = digest, relative, len(pdf)
         fresh.signed = signed

@@ -86,7 +86,7 @@ class Decision(Base):
     @property
     def reference(self) -> str:
         """As printed: "Số 15-QĐ/ĐUK" (no colon); drafts have dots for the number."""
-        number = self.number if self.number is not None else "   "
+        number = self.number if self.number is not None else "\u00a0" * 6
         return f"Số {number}-{self.symbol}"
 
     @property

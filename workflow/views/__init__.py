@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from workflow.views import admin, auth, cases, main, orgs, people
+    from workflow.views import admin, auth, cases, documents, main, orgs, people
 
-    for module in (auth, main, cases, people, orgs, admin):
+    for module in (auth, main, cases, people, orgs, admin, documents):
         app.register_blueprint(module.bp)
+    app.register_blueprint(documents.verify_bp)

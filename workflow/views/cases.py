@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from forms.base import SubForm, apply_errors, build_form, options, payload_of
+from forms.base import (
+    ReauthTransitionForm,
+    SubForm,
+    TransitionForm,
+    apply_errors,
+    build_form,
+    options,
+    payload_of,
+)
 from forms.people import PersonForm
 from states import REGISTRY, get_spec
 from states.dates import vn_date
@@ -13,6 +21,7 @@ from states.fields import Field, PayloadInvalid, parse_payload
 from states.rules import ADMISSION_FORMS, rules_on
 from states.spec import Role
 from workflow.clock import today
+from workflow.documents.service import find_draft
 from workflow.engine import available_transitions, event_date_field, fire, open_case
 from workflow.engine.effects import latest_decision
 from workflow.engine.errors import (
@@ -228,8 +237,10 @@ def act(case_id: int, trigger: str):
     form = build_form(
         fields,
         _choices(case, t.fields),
+        base=ReauthTransitionForm if t.reauth else TransitionForm,
         data=_defaults(case, trigger) if request.method == "GET" else None,
     )
+    draft = find_draft(case.id, t.preview) if t.preview else None
     if request.method == "GET":
         form.expected_version.data = str(case.version)
     available = next((a for a in available_transitions(case, actor) if a.trigger == trigger), None)
@@ -239,6 +250,19 @@ def act(case_id: int, trigger: str):
         version = form.expected_version.data or ""
         if not version.isdigit():
             return _stale(case)
+        if t.reauth and not _password_ok(form.password.data):
+            form.password.errors = ["Mật khẩu không đúng: cần nhập lại mật khẩu để ký."]
+            return render_template(
+                "cases/act.html",
+                case=case,
+                spec=spec,
+                t=t,
+                form=form,
+                fields=fields,
+                errors=[],
+                available=available,
+                draft=draft,
+            ), 422
         try:
             result = fire(
                 case.id,
@@ -278,7 +302,18 @@ def act(case_id: int, trigger: str):
         fields=fields,
         errors=errors,
         available=available,
+        draft=draft,
     ), status
+
+
+def _password_ok(password: str | None) -> bool:
+    from flask_login import current_user
+
+    from workflow.auth import verify_password
+    from workflow.models import User
+
+    user = db.session.get(User, current_user.id)
+    return bool(password) and verify_password(user.password_hash, password)
 
 
 def _stale(case: Case):

@@ -1,0 +1,131 @@
+"""Printing the decisions of one standing-committee meeting: one combined PDF and a zip.
+
+PDFs still missing are rendered in worker processes (rendering is CPU-bound and scales with
+processes, not threads); the database work stays in the calling thread. Progress is kept in
+the ``print_job`` row so any web worker can show it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from flask import Flask, current_app
+from pypdf import PdfWriter
+from sqlalchemy import select
+
+from workflow.clock import clock
+from workflow.documents import service
+from workflow.documents.render import html_to_pdf
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import Decision, PrintJob
+
+log = logging.getLogger("workflow.documents")
+
+
+def meeting_decisions(issuer: str, meeting_on: date) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(
+                Decision.issuer == issuer,
+                Decision.decided_on == meeting_on,
+                Decision.status == "issued",
+            )
+            .order_by(Decision.number)
+        )
+    )
+
+
+def _warm_up() -> None:
+    """Pay WeasyPrint's import and first-render cost once per worker process."""
+    html_to_pdf("<html><body>.</body></html>")
+
+
+def render_many(htmls: list[str], processes: int) -> list[bytes]:
+    """Render HTML documents to PDF, in worker processes when there are several."""
+    if processes <= 1 or len(htmls) < 2:
+        return [html_to_pdf(h) for h in htmls]
+    with ProcessPoolExecutor(
+        max_workers=processes, mp_context=get_context("spawn"), initializer=_warm_up
+    ) as pool:
+        return list(pool.map(html_to_pdf, htmls, chunksize=max(1, len(htmls) // (4 * processes))))
+
+
+def _progress(job_id: int, **fields) -> None:
+    with unit_of_work():
+        job = db.session.get(PrintJob, job_id)
+        for key, value in fields.items():
+            setattr(job, key, value)
+
+
+def run_job(job_id: int) -> None:
+    """Render what is missing, then write the combined PDF and the zip."""
+    job = db.session.get(PrintJob, job_id)
+    decisions = meeting_decisions(job.issuer, job.meeting_on)
+    _progress(job_id, status="running", total=len(decisions), done=0)
+    try:
+        missing = [d for d in decisions if not d.pdf_sha256]
+        done = len(decisions) - len(missing)
+        _progress(job_id, done=done)
+        step = max(1, current_app.config["RENDER_PROCESSES"] * 4)
+        for start in range(0, len(missing), step):
+            chunk = missing[start : start + step]
+            pdfs = render_many([d.html for d in chunk], current_app.config["RENDER_PROCESSES"])
+            for decision, pdf in zip(chunk, pdfs, strict=True):
+                service.store_rendered(decision.id, pdf)
+            done += len(chunk)
+            _progress(job_id, done=done)
+        db.session.expire_all()
+        files = [
+            (service.download_name(d), service.pdf_bytes(d))
+            for d in meeting_decisions(job.issuer, job.meeting_on)
+        ]
+        folder = service.storage_root() / "batches"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{job.meeting_on.isoformat()}-{job.issuer.replace(':', '-')}-{job_id}"
+        writer = PdfWriter()
+        for _, data in files:
+            writer.append(io.BytesIO(data))
+        combined = io.BytesIO()
+        writer.write(combined)
+        (folder / f"{stem}.pdf").write_bytes(combined.getvalue())
+        with zipfile.ZipFile(folder / f"{stem}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files:
+                archive.writestr(name, data)
+        _progress(
+            job_id,
+            status="done",
+            pdf_path=f"batches/{stem}.pdf",
+            zip_path=f"batches/{stem}.zip",
+            finished_at=clock().now().replace(tzinfo=None),
+        )
+    except Exception as exc:
+        log.exception("print job %s failed", job_id)
+        db.session.rollback()
+        _progress(job_id, status="failed", error=type(exc).__name__)
+
+
+def start_job(app: Flask, job_id: int) -> None:
+    """Run the job in the background (or at once when PRINT_JOBS_INLINE is set, in tests)."""
+    if app.config.get("PRINT_JOBS_INLINE"):
+        run_job(job_id)
+        return
+
+    def work() -> None:
+        with app.app_context():
+            run_job(job_id)
+
+    threading.Thread(target=work, name=f"print-job-{job_id}", daemon=True).start()
+
+
+def job_file(job: PrintJob, which: str) -> Path | None:
+    relative = job.pdf_path if which == "pdf" else job.zip_path
+    return service.storage_root() / relative if relative else None

@@ -1,0 +1,382 @@
+"""Documents: preview, download, a meeting's batch approval and printing, verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from states.fields import PayloadInvalid, parse_date
+from states.rules import rules_on
+from states.spec import Role
+from workflow.auth import verify_password
+from workflow.clock import today
+from workflow.documents import batch, render, service
+from workflow.documents.kinds import KINDS
+from workflow.engine import fire
+from workflow.engine.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User
+from workflow.permissions import CASE_VIEW_ROLES
+from workflow.queries import CaseFilter, case_query
+from workflow.web import current_actor, public, requires
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+verify_bp = Blueprint("verify", __name__)
+
+VIEWERS = tuple(CASE_VIEW_ROLES)
+
+
+@bp.app_template_global("find_draft")
+def _find_draft(case_id: int, kind: str = "admission") -> Decision | None:
+    return service.find_draft(case_id, kind)
+
+
+@bp.app_template_global("case_decisions")
+def case_decisions(case_id: int) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision).where(Decision.case_id == case_id).order_by(Decision.id)
+        )
+    )
+
+
+SIGNERS = frozenset({Role.SIGNER})
+
+
+def get_decision(decision_id: int) -> Decision:
+    """A decision the user may see: the case it belongs to is in their scope."""
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.case_id is None:
+        raise NotFound()
+    case = db.session.get(Case, decision.case_id)
+    if not current_actor().can_view(case.cell.path):
+        raise NotFound()
+    return decision
+
+
+def _pdf_response(data: bytes, name: str, *, inline: bool) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    if inline:  # shown inside our own page for review
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.route("/")
+@requires(*VIEWERS)
+def index():
+    actor = current_actor()
+    visible = case_query(actor, CaseFilter(status="all"), today()).with_only_columns(Case.id)
+    rows = db.session.scalars(
+        select(Decision)
+        .where(Decision.case_id.in_(visible))
+        .order_by(Decision.decided_on.desc().nulls_first(), Decision.id.desc())
+        .limit(200)
+    ).all()
+    meetings = db.session.execute(
+        select(Decision.issuer, Decision.issuer_abbr, Decision.decided_on, func.count())
+        .where(Decision.case_id.in_(visible), Decision.status == "issued")
+        .group_by(Decision.issuer, Decision.issuer_abbr, Decision.decided_on)
+        .order_by(Decision.decided_on.desc())
+        .limit(30)
+    ).all()
+    return render_template(
+        "documents/index.html",
+        decisions=rows,
+        meetings=meetings,
+        kinds=KINDS,
+        can_sign=actor.has_role(Role.SIGNER),
+    )
+
+
+@bp.route("/<int:decision_id>")
+@requires(*VIEWERS)
+def detail(decision_id: int):
+    decision = get_decision(decision_id)
+    corrected = db.session.get(Decision, decision.corrects_id) if decision.corrects_id else None
+    corrections = db.session.scalars(
+        select(Decision).where(Decision.corrects_id == decision.id)
+    ).all()
+    trail = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == "decision", AuditEntry.subject_id == decision.id)
+        .order_by(AuditEntry.seq)
+    ).all()
+    return render_template(
+        "documents/detail.html",
+        d=decision,
+        kind=KINDS[decision.kind],
+        corrected=corrected,
+        corrections=corrections,
+        trail=trail,
+        snapshot=json.loads(decision.snapshot or "{}"),
+    )
+
+
+@bp.route("/<int:decision_id>/preview.pdf")
+@requires(*VIEWERS)
+def preview(decision_id: int):
+    """Issued: the stored file. Draft: rendered now, marked DỰ THẢO, never stored."""
+    decision = get_decision(decision_id)
+    if decision.is_issued:
+        return _pdf_response(
+            service.pdf_bytes(decision), service.download_name(decision), inline=True
+        )
+    doc = service.preview_snapshot(decision, current_actor(), rules_on(today()))
+    pdf = render.html_to_pdf(render.render_html(decision.kind, doc, draft=True))
+    return _pdf_response(pdf, service.download_name(decision), inline=True)
+
+
+@bp.route("/<int:decision_id>/download.pdf")
+@requires(*VIEWERS)
+def download(decision_id: int):
+    decision = get_decision(decision_id)
+    if not decision.is_issued:
+        abort(404)
+    return _pdf_response(service.pdf_bytes(decision), service.download_name(decision), inline=False)
+
+
+# --- a meeting's decisions: approve them together, print them together --------------------
+
+
+def _pending_approvals(actor) -> list[Case]:
+    stmt = case_query(actor, CaseFilter(status="open", state="department_appraised"), today())
+    return [
+        c
+        for c in db.session.scalars(stmt.order_by(Case.id)).unique()
+        if service.find_draft(c.id, "admission") is not None
+    ]
+
+
+@bp.route("/approve", methods=["GET", "POST"])
+@requires(Role.SIGNER)
+def approve():
+    """The signer approves the decisions of one standing-committee meeting, after entering
+    their password again. Each decision is its own transaction: one refusal does not undo
+    the others."""
+    actor = current_actor()
+    if actor.scope_for(SIGNERS, None) is None:
+        abort(403)
+    cases = _pending_approvals(actor)
+    errors: list[str] = []
+    results: list[tuple[Case, str]] = []
+    status = 200
+    meeting = request.form.get("meeting_on", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        user = db.session.get(User, current_user.id)
+        chosen = {int(x) for x in request.form.getlist("case") if x.isdigit()}
+        try:
+            meeting_on = parse_date(meeting)
+            if meeting_on > today():
+                raise PayloadInvalid({"meeting_on": "Ngày họp không được sau ngày hôm nay."})
+        except (ValueError, PayloadInvalid) as exc:
+            errors.append(
+                str(exc) if isinstance(exc, ValueError) else " ".join(exc.errors.values())
+            )
+            meeting_on = None
+        if not verify_password(user.password_hash, request.form.get("password", "")):
+            errors.append("Mật khẩu không đúng: cần nhập lại mật khẩu để ký duyệt.")
+        if not chosen:
+            errors.append("Chưa chọn quyết định nào.")
+        if errors:
+            status = 422
+        else:
+            for case in [c for c in cases if c.id in chosen]:
+                results.append((case, _approve_one(case, actor, meeting_on, request.form)))
+            ok = sum(1 for _, r in results if r == "")
+            flash(
+                f"Đã ký duyệt {ok}/{len(results)} quyết định họp ngày {meeting_on:%d/%m/%Y}.",
+                "success" if ok == len(results) else "warning",
+            )
+            if ok:
+                return redirect(
+                    url_for("documents.meeting", issuer="upper", day=meeting_on.isoformat())
+                )
+            cases = _pending_approvals(actor)
+    return render_template(
+        "documents/approve.html",
+        cases=cases,
+        errors=errors,
+        results=results,
+        meeting=meeting or today().strftime("%d/%m/%Y"),
+    ), status
+
+
+def _approve_one(case: Case, actor, meeting_on: date, form) -> str:
+    version = form.get(f"version-{case.id}", "")
+    try:
+        fire(
+            case.id,
+            "approve_admission",
+            actor=actor,
+            payload={"event_date": meeting_on},
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except GuardFailed as exc:
+        return "; ".join(v.message for v in exc.verdicts)
+    except (StaleCase, InvalidInput, EngineError) as exc:
+        return exc.message
+    return ""
+
+
+@bp.route("/meetings/<issuer>/<day>")
+@requires(*VIEWERS)
+def meeting(issuer: str, day: str):
+    try:
+        meeting_on = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    actor = current_actor()
+    visible = {
+        c
+        for (c,) in db.session.execute(
+            case_query(actor, CaseFilter(status="all"), today()).with_only_columns(Case.id)
+        )
+    }
+    decisions = [d for d in batch.meeting_decisions(issuer, meeting_on) if d.case_id in visible]
+    if not decisions:
+        abort(404)
+    jobs = db.session.scalars(
+        select(PrintJob)
+        .where(PrintJob.issuer == issuer, PrintJob.meeting_on == meeting_on)
+        .order_by(PrintJob.id.desc())
+        .limit(5)
+    ).all()
+    return render_template(
+        "documents/meeting.html",
+        decisions=decisions,
+        issuer=issuer,
+        meeting_on=meeting_on,
+        jobs=jobs,
+        kinds=KINDS,
+        can_print=_may_print(issuer),
+    )
+
+
+def _may_print(issuer: str) -> bool:
+    """Printing a whole meeting belongs to the body's signers and the department."""
+    actor = current_actor()
+    roles = frozenset({Role.SIGNER, Role.DEPARTMENT_STAFF})
+    if issuer == "upper":
+        return actor.scope_for(roles, None) is not None
+    org = (
+        db.session.get(Organization, int(issuer.removeprefix("org:")))
+        if issuer.startswith("org:") and issuer[4:].isdigit()
+        else None
+    )
+    return org is not None and actor.scope_for(roles, org.path) is not None
+
+
+@bp.route("/meetings/<issuer>/<day>/print", methods=["POST"])
+@requires(Role.SIGNER, Role.DEPARTMENT_STAFF)
+def print_meeting(issuer: str, day: str):
+    try:
+        meeting_on = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if not _may_print(issuer) or not batch.meeting_decisions(issuer, meeting_on):
+        abort(404)
+    with unit_of_work():
+        job = PrintJob(user_id=current_user.id, issuer=issuer, meeting_on=meeting_on)
+        db.session.add(job)
+        db.session.flush()
+        job_id = job.id
+    batch.start_job(current_app._get_current_object(), job_id)
+    return redirect(url_for("documents.job", job_id=job_id))
+
+
+def _get_job(job_id: int) -> PrintJob:
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.user_id != current_user.id:
+        raise NotFound()
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@requires(Role.SIGNER, Role.DEPARTMENT_STAFF)
+def job(job_id: int):
+    return render_template("documents/job.html", job=_get_job(job_id))
+
+
+@bp.route("/jobs/<int:job_id>/<which>")
+@requires(Role.SIGNER, Role.DEPARTMENT_STAFF)
+def job_download(job_id: int, which: str):
+    job = _get_job(job_id)
+    if which not in ("combined.pdf", "decisions.zip") or job.status != "done":
+        abort(404)
+    path = batch.job_file(job, "pdf" if which.endswith(".pdf") else "zip")
+    name = f"quyet-dinh-{job.meeting_on.isoformat()}.{which.rsplit('.', 1)[1]}"
+    response = send_file(
+        path,
+        as_attachment=True,
+        download_name=name,
+        mimetype="application/pdf" if which.endswith(".pdf") else "application/zip",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- public verification ---------------------------------------------------------------
+
+
+@verify_bp.route("/verify/<token>", methods=["GET", "POST"])
+@public
+def verify(token: str):
+    """What the QR code opens: the decision's heading and hash, and a check of a file. No
+    personal data: the subject line (trích yếu) names no one."""
+    decision = db.session.scalars(
+        select(Decision).where(Decision.verify_token == token, Decision.status == "issued")
+    ).first()
+    if decision is None:
+        abort(404)
+    outcome = None
+    signatures = None
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1) if upload else b""
+        if not data:
+            errors.append("Chưa chọn tệp để đối chiếu.")
+            status = 422
+        elif not data.startswith(b"%PDF-"):
+            errors.append("Tệp không phải là tệp PDF.")
+            status = 422
+        else:
+            outcome = hashlib.sha256(data).hexdigest() == decision.pdf_sha256
+            if outcome and decision.signed:
+                from workflow.documents import signing
+
+                signatures = signing.validate(data)
+    elif decision.signed and decision.pdf_sha256:
+        from workflow.documents import signing
+
+        signatures = signing.validate(service.pdf_bytes(decision))
+    return render_template(
+        "documents/verify.html",
+        d=decision,
+        kind=KINDS[decision.kind],
+        outcome=outcome,
+        errors=errors,
+        signatures=signatures,
+    ), status

@@ -81,7 +81,9 @@ def make_app(tmp_path, pg_database, **overrides):
         "SQLITE_BUSY_TIMEOUT": 30,
     }
     config.update(overrides)
-    app = create_app(config)
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    app = create_app(config, instance_path=str(instance))
     app.extensions["workflow.hasher"] = FAST_HASHER
     return app
 

@@ -16,10 +16,12 @@ from workflow.extensions import csrf, db, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Defaults in code, then ``instance/config.py``, then ``WORKFLOW_*`` and ``DATABASE_URL``
     environment variables, then ``test_config``."""
-    instance_path = os.environ.get("WORKFLOW_INSTANCE_PATH") or str(ROOT / "instance")
+    instance_path = (
+        instance_path or os.environ.get("WORKFLOW_INSTANCE_PATH") or str(ROOT / "instance")
+    )
     app = Flask(
         __name__,
         instance_path=instance_path,

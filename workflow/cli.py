@@ -147,6 +147,45 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@wf.command("render")
+@click.argument("document_id", type=int)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Tệp PDF ghi ra.",
+)
+def render_command(document_id: int, output: str) -> None:
+    """Write the stored PDF of an issued document (rendering it first if it is missing)."""
+    from workflow.documents import service
+    from workflow.models import Decision
+
+    decision = db.session.get(Decision, document_id)
+    if decision is None or not decision.is_issued:
+        raise click.ClickException(f"Không có văn bản đã ban hành số hiệu {document_id}.")
+    data = service.pdf_bytes(decision)
+    with open(output, "wb") as fh:
+        fh.write(data)
+    decision = db.session.get(Decision, document_id)
+    click.echo(f"{decision.reference}: {len(data)} byte, SHA-256 {decision.pdf_sha256}")
+
+
+@wf.command("render-pending")
+def render_pending() -> None:
+    """Make the PDFs of issued documents whose rendering did not happen after signing."""
+    from workflow.documents import service
+    from workflow.models import Decision
+
+    ids = db.session.scalars(
+        select(Decision.id).where(Decision.status == "issued", Decision.pdf_sha256.is_(None))
+    ).all()
+    for decision_id in ids:
+        service.render_and_store(decision_id)
+    click.echo(f"Đã tạo {len(ids)} tệp PDF.")
+
+
 @wf.command("diagram")
 @click.argument("procedure", default="admission")
 @click.option("--all", "everything", is_flag=True, help="Include side paths (pause, withdraw…).")

@@ -55,6 +55,10 @@ class DefaultConfig:
     SIGNING_PASSPHRASE: str | None = None
     #: processes used to render a batch of documents
     RENDER_PROCESSES = 2
+    #: make an issued decision's PDF right after the signing commits (else on first use)
+    RENDER_AFTER_ISSUE = True
+    #: run print jobs in the request instead of a background thread (tests)
+    PRINT_JOBS_INLINE = False
 
     PAGE_SIZE = 25
     #: a fixed "today" (ISO date) for demonstrations and tests; None uses the real date

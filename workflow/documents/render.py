@@ -68,11 +68,11 @@ def render_html(kind_key: str, doc: dict[str, Any], *, draft: bool = False) -> s
     )
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:
     """Render stored HTML to PDF bytes. Deterministic: the same HTML gives the same bytes
     (the document dates come from the HTML's metadata, never from the clock)."""
     with _render_lock:
-        fetcher = AssetFetcher()
+        fetcher = fetcher or AssetFetcher()
         document = HTML(string=html, base_url="app-asset:/", url_fetcher=fetcher).render(
             font_config=font_config()
         )

@@ -120,7 +120,7 @@ def issue(
     decision.template_version = version
     decision.status = "issued"
     db.session.flush()
-    if uow is not None:
+    if uow is not None and current_app.config["RENDER_AFTER_ISSUE"]:
         decision_id = decision.id
         uow.on_commit(lambda: render_and_store_quietly(decision_id))
     return decision

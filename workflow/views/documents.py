@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -326,12 +325,9 @@ def job_download(job_id: int, which: str):
         abort(404)
     path = batch.job_file(job, "pdf" if which.endswith(".pdf") else "zip")
     name = f"quyet-dinh-{job.meeting_on.isoformat()}.{which.rsplit('.', 1)[1]}"
-    response = send_file(
-        path,
-        as_attachment=True,
-        download_name=name,
-        mimetype="application/pdf" if which.endswith(".pdf") else "application/zip",
-    )
+    response = Response(path.read_bytes(),
+                        mimetype="application/pdf" if which.endswith(".pdf") else "application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

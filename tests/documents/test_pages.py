@@ -1,0 +1,174 @@
+"""The document pages: review, download, batch approval and printing, public verification."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from tests.builders import PASSWORD
+from workflow.documents import service
+from workflow.extensions import db
+from workflow.models import Case, Decision
+
+
+def issued(case_id: int) -> Decision:
+    db.session.rollback()
+    return db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id, Decision.status == "issued")
+    ).one()
+
+
+def test_signer_reviews_the_draft_and_must_enter_the_password(world, login):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "department_appraised")
+    draft = service.find_draft(case_id, "admission")
+    client = login("signer")
+    form = client.get(f"/cases/{case_id}/do/approve_admission")
+    assert form.status_code == 200
+    assert f"/documents/{draft.id}/preview.pdf".encode() in form.data
+    preview = client.get(f"/documents/{draft.id}/preview.pdf")
+    assert preview.mimetype == "application/pdf"
+    assert preview.headers["Content-Disposition"].startswith("inline")
+    text = " ".join(PdfReader(io.BytesIO(preview.data)).pages[0].extract_text().split())
+    assert "DỰ THẢO" in text
+    assert "Nguyễn Thị Hằng" in text
+    version = db.session.get(Case, case_id).version
+    wrong = client.post(
+        f"/cases/{case_id}/do/approve_admission",
+        data={"event_date": "05/03/2026", "expected_version": version, "password": "sai"},
+    )
+    assert wrong.status_code == 422
+    assert "Mật khẩu không đúng" in wrong.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Case, case_id).state == "department_appraised"
+    right = client.post(
+        f"/cases/{case_id}/do/approve_admission",
+        data={"event_date": "05/03/2026", "expected_version": version, "password": PASSWORD},
+    )
+    assert right.status_code == 302
+    assert issued(case_id).reference == "Số 1-QĐ/ĐUK"
+
+
+def test_download_is_the_stored_file_as_an_attachment(world, login):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision = issued(case_id)
+    client = login("sec1")
+    first = client.get(f"/documents/{decision.id}/download.pdf")
+    second = client.get(f"/documents/{decision.id}/download.pdf")
+    assert first.status_code == 200
+    assert first.headers["Content-Disposition"].startswith("attachment")
+    assert first.headers["Cache-Control"] == "no-store"
+    assert first.data == second.data == service.pdf_bytes(decision)
+
+
+def test_documents_outside_the_scope_are_missing(world, login):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision = issued(case_id)
+    client = login("sec1b")
+    for url in (
+        f"/documents/{decision.id}",
+        f"/documents/{decision.id}/download.pdf",
+        f"/documents/{decision.id}/preview.pdf",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_public_verification_shows_the_heading_and_checks_a_file(world, client):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision = issued(case_id)
+    data = service.pdf_bytes(decision)
+    token = decision.verify_token
+    page = client.get(f"/verify/{token}")  # anonymous: the QR code's target
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for expected in ("Số 1-QĐ/ĐUK", decision.pdf_sha256, "Quyết định về việc kết nạp đảng viên"):
+        assert expected in body
+    assert "Nguyễn Thị Hằng" not in body  # no personal data
+    same = client.post(
+        f"/verify/{token}",
+        data={"file": (io.BytesIO(data), "qd.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "trùng khớp với bản gốc" in same.get_data(as_text=True)
+    changed = client.post(
+        f"/verify/{token}",
+        data={"file": (io.BytesIO(data + b"\n%x"), "qd.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "KHÔNG trùng khớp" in changed.get_data(as_text=True)
+    not_pdf = client.post(
+        f"/verify/{token}",
+        data={"file": (io.BytesIO(b"<html>"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert not_pdf.status_code == 422
+    assert "không phải là tệp PDF" in not_pdf.get_data(as_text=True)
+    assert client.get("/verify/khong-ton-tai").status_code == 404
+
+
+def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(app, world, login):
+    app.config["PRINT_JOBS_INLINE"] = True
+    cases = []
+    for i, cell in enumerate(("C1", "C1B", "GC4")):
+        cid = world.new_candidate(cell, name=f"Nguyễn Văn {'ABC'[i]}n")
+        world.advance(cid, "department_appraised")
+        cases.append(cid)
+    client = login("signer")
+    page = client.get("/documents/approve")
+    assert all(f'value="{c}"' in page.get_data(as_text=True) for c in cases)
+    versions = {f"version-{c}": db.session.get(Case, c).version for c in cases}
+    bad = client.post(
+        "/documents/approve",
+        data={"case": cases, "meeting_on": "05/03/2026", "password": "sai-roi", **versions},
+    )
+    assert bad.status_code == 422
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Decision).where(Decision.status == "issued")
+        )
+        == 0
+    )
+    done = client.post(
+        "/documents/approve",
+        data={"case": cases, "meeting_on": "05/03/2026", "password": PASSWORD, **versions},
+    )
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/documents/meetings/upper/2026-03-05")
+    db.session.rollback()
+    assert sorted(issued(c).number for c in cases) == [1, 2, 3]
+    job = client.post("/documents/meetings/upper/2026-03-05/print")
+    assert job.status_code == 302
+    job_page = client.get(job.headers["Location"])
+    assert "Đã xong 3 quyết định" in job_page.get_data(as_text=True)
+    job_id = re.search(r"/documents/jobs/(\d+)", job.headers["Location"]).group(1)
+    combined = client.get(f"/documents/jobs/{job_id}/combined.pdf")
+    assert len(PdfReader(io.BytesIO(combined.data)).pages) == 3
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/documents/jobs/{job_id}/decisions.zip").data)
+    )
+    assert sorted(archive.namelist()) == [
+        f"admission-{n}-QĐ-DUK.pdf".replace("Đ", "D") for n in (1, 2, 3)
+    ]
+    for name in archive.namelist():
+        number = int(name.split("-")[1])
+        decision = next(issued(c) for c in cases if issued(c).number == number)
+        assert archive.read(name) == service.pdf_bytes(decision)
+    # another user cannot see this job
+    other = login("signer2")
+    assert other.get(f"/documents/jobs/{job_id}").status_code == 404
+
+
+def test_batch_rendering_in_worker_processes_matches_single_rendering(app):
+    from tests.documents.samples import SAMPLES
+    from workflow.documents.batch import render_many
+    from workflow.documents.render import html_to_pdf, render_html
+
+    htmls = [render_html(k, v) for k, v in SAMPLES.items()]
+    assert render_many(htmls, processes=2) == [html_to_pdf(h) for h in htmls]

@@ -235,9 +235,7 @@ def clone_appraised(world, count: int) -> list[int]:
 def test_two_hundred_concurrent_issuances_are_numbered_one_to_two_hundred(app, world):
     app.config["RENDER_AFTER_ISSUE"] = False  # numbering only; rendering is tested above
     cases = clone_appraised(world, 200)
-    versions = {
-        c: v for c, v in db.session.execute(select(Case.id, Case.version).where(Case.id.in_(cases)))
-    }
+    versions = dict(db.session.execute(select(Case.id, Case.version).where(Case.id.in_(cases))))
     signer = world.actor("signer")
     errors: list[Exception] = []
     threads_count = 8

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from states.spec import Role
+from workflow.documents import service
 from workflow.engine import FireResult, fire, open_case
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
-from workflow.models import Case, Organization, Person, User
+from workflow.models import Case, Decision, Organization, Person, User
 from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
 from workflow.operations import users as user_ops
@@ -306,3 +307,57 @@ def official_members(cell_id: int) -> list[Person]:
             select(Person).where(Person.cell_id == cell_id, Person.member_status == "official")
         )
     )
+
+
+def clone_appraised(world: World, count: int) -> list[int]:
+    """``count`` cases waiting for the signature, made quickly: one real case, then copies
+    of its person, case and draft (setup only; the signing goes through the engine)."""
+    template = world.new_candidate("C1", name="Nguyễn Văn Mẫu")
+    world.advance(template, "department_appraised")
+    source = db.session.get(Case, template)
+    draft = service.find_draft(template, "admission")
+    ids = [template]
+    with unit_of_work():
+        for i in range(count - 1):
+            p = source.person
+            person = Person(
+                full_name=f"Nguyễn Văn Mẫu {chr(0x41 + i % 26)}",
+                search_key="nguyen van mau",
+                birth_date=p.birth_date,
+                sex=p.sex,
+                ethnicity=p.ethnicity,
+                religion=p.religion,
+                home_town=p.home_town,
+                citizen_id=citizen_id(p.birth_date, p.sex),
+                education=p.education,
+                occupation=p.occupation,
+                cell_id=p.cell_id,
+            )
+            case = Case(
+                procedure="admission",
+                _state="department_appraised",
+                person=person,
+                cell_id=source.cell_id,
+                opened_on=source.opened_on,
+                last_event_on=source.last_event_on,
+                proposer_id=source.proposer_id,
+            )
+            db.session.add(case)
+            db.session.flush()
+            db.session.add(
+                Decision(
+                    case_id=case.id,
+                    kind="admission",
+                    status="draft",
+                    issuer=draft.issuer,
+                    issuer_abbr=draft.issuer_abbr,
+                    doc_type=draft.doc_type,
+                    subject=draft.subject,
+                    template=draft.template,
+                    snapshot=draft.snapshot,
+                    verify_token=f"t{i}-{case.id}",
+                    proposer_id=draft.proposer_id,
+                )
+            )
+            ids.append(case.id)
+    return ids

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from tests.builders import SYSTEM, citizen_id
+from tests.builders import SYSTEM, clone_appraised
 from workflow.documents import service
 from workflow.engine import fire
 from workflow.engine.uow import unit_of_work
@@ -178,64 +178,12 @@ def test_numbers_restart_in_a_new_committee_term(world):
     assert issued(new).term_start == date(2025, 10, 1)
 
 
-def clone_appraised(world, count: int) -> list[int]:
-    """``count`` cases waiting for the signature, made quickly: one real case, then copies
-    of its person, case and draft (setup only; the signing goes through the engine)."""
-    template = world.new_candidate("C1", name="Nguyễn Văn Mẫu")
-    world.advance(template, "department_appraised")
-    source = db.session.get(Case, template)
-    draft = service.find_draft(template, "admission")
-    ids = [template]
-    with unit_of_work():
-        for i in range(count - 1):
-            p = source.person
-            person = Person(
-                full_name=f"Nguyễn Văn Mẫu {chr(0x41 + i % 26)}",
-                search_key="nguyen van mau",
-                birth_date=p.birth_date,
-                sex=p.sex,
-                ethnicity=p.ethnicity,
-                religion=p.religion,
-                home_town=p.home_town,
-                citizen_id=citizen_id(p.birth_date, p.sex),
-                education=p.education,
-                occupation=p.occupation,
-                cell_id=p.cell_id,
-            )
-            case = Case(
-                procedure="admission",
-                _state="department_appraised",
-                person=person,
-                cell_id=source.cell_id,
-                opened_on=source.opened_on,
-                last_event_on=source.last_event_on,
-                proposer_id=source.proposer_id,
-            )
-            db.session.add(case)
-            db.session.flush()
-            db.session.add(
-                Decision(
-                    case_id=case.id,
-                    kind="admission",
-                    status="draft",
-                    issuer=draft.issuer,
-                    issuer_abbr=draft.issuer_abbr,
-                    doc_type=draft.doc_type,
-                    subject=draft.subject,
-                    template=draft.template,
-                    snapshot=draft.snapshot,
-                    verify_token=f"t{i}-{case.id}",
-                    proposer_id=draft.proposer_id,
-                )
-            )
-            ids.append(case.id)
-    return ids
-
-
 def test_two_hundred_concurrent_issuances_are_numbered_one_to_two_hundred(app, world):
     app.config["RENDER_AFTER_ISSUE"] = False  # numbering only; rendering is tested above
     cases = clone_appraised(world, 200)
-    versions = dict(db.session.execute(select(Case.id, Case.version).where(Case.id.in_(cases))))
+    versions = dict(
+        db.session.execute(select(Case.id, Case.version).where(Case.id.in_(cases))).all()
+    )
     signer = world.actor("signer")
     errors: list[Exception] = []
     threads_count = 8

@@ -11,6 +11,7 @@ import io
 import logging
 import threading
 import zipfile
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
@@ -49,14 +50,49 @@ def _warm_up() -> None:
     html_to_pdf("<html><body>.</body></html>")
 
 
-def render_many(htmls: list[str], processes: int) -> list[bytes]:
-    """Render HTML documents to PDF, in worker processes when there are several."""
+def _rendered(htmls: list[str], processes: int) -> Iterator[bytes]:
+    """PDFs in order, as they come: from one pool of worker processes for the whole run."""
     if processes <= 1 or len(htmls) < 2:
-        return [html_to_pdf(h) for h in htmls]
+        for html in htmls:
+            yield html_to_pdf(html)
+        return
     with ProcessPoolExecutor(
         max_workers=processes, mp_context=get_context("spawn"), initializer=_warm_up
     ) as pool:
-        return list(pool.map(html_to_pdf, htmls, chunksize=max(1, len(htmls) // (4 * processes))))
+        chunk = max(1, min(8, len(htmls) // (4 * processes)))
+        yield from pool.map(html_to_pdf, htmls, chunksize=chunk)
+
+
+def render_many(htmls: list[str], processes: int) -> list[bytes]:
+    return list(_rendered(htmls, processes))
+
+
+def render_and_store_all(
+    decisions: list[Decision],
+    processes: int,
+    progress: Callable[[int], None] | None = None,
+    group: int = 8,
+) -> None:
+    """Render the decisions' PDFs and store them, a group per transaction; the parent stores
+    one group while the workers render the next."""
+    ids = [d.id for d in decisions]
+    pending: list[tuple[int, bytes]] = []
+    stored = 0
+    for decision_id, pdf in zip(
+        ids, _rendered([d.html for d in decisions], processes), strict=True
+    ):
+        pending.append((decision_id, pdf))
+        if len(pending) >= group:
+            service.store_many(pending)
+            stored += len(pending)
+            pending = []
+            if progress:
+                progress(stored)
+    if pending:
+        service.store_many(pending)
+        stored += len(pending)
+        if progress:
+            progress(stored)
 
 
 def _progress(job_id: int, **fields) -> None:
@@ -73,16 +109,13 @@ def run_job(job_id: int) -> None:
     _progress(job_id, status="running", total=len(decisions), done=0)
     try:
         missing = [d for d in decisions if not d.pdf_sha256]
-        done = len(decisions) - len(missing)
-        _progress(job_id, done=done)
-        step = max(1, current_app.config["RENDER_PROCESSES"] * 4)
-        for start in range(0, len(missing), step):
-            chunk = missing[start : start + step]
-            pdfs = render_many([d.html for d in chunk], current_app.config["RENDER_PROCESSES"])
-            for decision, pdf in zip(chunk, pdfs, strict=True):
-                service.store_rendered(decision.id, pdf)
-            done += len(chunk)
-            _progress(job_id, done=done)
+        already = len(decisions) - len(missing)
+        _progress(job_id, done=already)
+        render_and_store_all(
+            missing,
+            current_app.config["RENDER_PROCESSES"],
+            progress=lambda n: _progress(job_id, done=already + n),
+        )
         db.session.expire_all()
         files = [
             (service.download_name(d), service.pdf_bytes(d))

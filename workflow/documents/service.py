@@ -167,40 +167,53 @@ def render_and_store(decision_id: int) -> Decision:
 
 
 def store_rendered(decision_id: int, pdf: bytes) -> Decision:
-    """Sign (when configured), write and record a freshly rendered PDF; the first stored
-    file wins if two workers race."""
+    """Sign (when configured), write and record a freshly rendered PDF."""
+    store_many([(decision_id, pdf)])
+    return db.session.get(Decision, decision_id)
+
+
+def store_many(rendered: list[tuple[int, bytes]]) -> None:
+    """Sign (when configured), write and record freshly rendered PDFs in one transaction,
+    one audit row each. A decision that already has its file keeps it (first one wins)."""
     from workflow.documents import signing
 
-    decision = db.session.get(Decision, decision_id)
-    if decision.pdf_sha256:
-        return decision
     signed = signing.configured()
-    if signed:
-        pdf = signing.sign(pdf, reason=f"Ban hành {decision.reference}")
-    digest = hashlib.sha256(pdf).hexdigest()
-    relative = _store(decision, pdf, digest)
+    prepared = []
+    for decision_id, pdf in rendered:
+        decision = db.session.get(Decision, decision_id)
+        if decision.pdf_sha256:
+            continue
+        if signed:
+            pdf = signing.sign(pdf, reason=f"Ban hành {decision.reference}")
+        digest = hashlib.sha256(pdf).hexdigest()
+        prepared.append((decision_id, digest, _store(decision, pdf, digest), len(pdf)))
+    if not prepared:
+        return
+    now = clock().now().replace(tzinfo=None)
+    system = Actor(None, "Hệ thống", ())
     with unit_of_work():
-        fresh = db.session.get(Decision, decision_id, with_for_update=True, populate_existing=True)
-        if fresh.pdf_sha256:
-            return fresh
-        fresh.pdf_sha256, fresh.pdf_path, fresh.pdf_size = digest, relative, len(pdf)
-        fresh.signed = signed
-        fresh.rendered_at = clock().now().replace(tzinfo=None)
-        audit.append(
-            actor=Actor(None, "Hệ thống", ()),
-            subject_type="decision",
-            subject_id=fresh.id,
-            action="document.rendered",
-            event_date=fresh.decided_on,
-            payload={
-                "reference": fresh.reference,
-                "sha256": digest,
-                "size": len(pdf),
-                "signed": signed,
-                "template_version": fresh.template_version,
-            },
-        )
-    return db.session.get(Decision, decision_id)
+        for decision_id, digest, relative, size in prepared:
+            fresh = db.session.get(
+                Decision, decision_id, with_for_update=True, populate_existing=True
+            )
+            if fresh.pdf_sha256:
+                continue
+            fresh.pdf_sha256, fresh.pdf_path, fresh.pdf_size = digest, relative, size
+            fresh.signed, fresh.rendered_at = signed, now
+            audit.append(
+                actor=system,
+                subject_type="decision",
+                subject_id=fresh.id,
+                action="document.rendered",
+                event_date=fresh.decided_on,
+                payload={
+                    "reference": fresh.reference,
+                    "sha256": digest,
+                    "size": size,
+                    "signed": signed,
+                    "template_version": fresh.template_version,
+                },
+            )
 
 
 def render_and_store_quietly(decision_id: int) -> None:

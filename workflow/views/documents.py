@@ -325,8 +325,10 @@ def job_download(job_id: int, which: str):
         abort(404)
     path = batch.job_file(job, "pdf" if which.endswith(".pdf") else "zip")
     name = f"quyet-dinh-{job.meeting_on.isoformat()}.{which.rsplit('.', 1)[1]}"
-    response = Response(path.read_bytes(),
-                        mimetype="application/pdf" if which.endswith(".pdf") else "application/zip")
+    response = Response(
+        path.read_bytes(),
+        mimetype="application/pdf" if which.endswith(".pdf") else "application/zip",
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

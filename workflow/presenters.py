@@ -39,6 +39,9 @@ ACTION_LABELS = {
     "user.deactivate": "Khóa tài khoản",
     "calendar.add": "Thêm ngày điều chỉnh lịch",
     "calendar.remove": "Xóa ngày điều chỉnh lịch",
+    "document.rendered": "Tạo tệp PDF, ghi mã băm",
+    "document.correction_drafted": "Soạn quyết định sửa đổi",
+    "document.issued": "Ký ban hành",
 }
 
 

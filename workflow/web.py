@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, session
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, session
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -54,10 +54,13 @@ def public(view: Callable) -> Callable:
 
 
 def current_actor() -> Actor:
-    actor = g.get("_actor")
+    """The signed-in user's grants, read once per request (cached on the request itself: an
+    application context can outlive a request, for instance in tests)."""
+    cache = request.environ.setdefault("workflow.cache", {})
+    actor = cache.get("actor")
     if actor is None:
         actor = Actor.of(current_user) if current_user.is_authenticated else Actor(None, "", ())
-        g._actor = actor
+        cache["actor"] = actor
     return actor
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import holidays
-from flask import g
+from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from states import dates
@@ -37,15 +37,22 @@ class WorkingCalendar:
         return dates.working_days_left(today, due, self.is_working)
 
 
+def _cache() -> dict:
+    if has_request_context():
+        return request.environ.setdefault("workflow.cache", {})
+    return g.setdefault("_workflow_cache", {})
+
+
 def load_calendar() -> WorkingCalendar:
     """One calendar per request (the override table is small)."""
-    cached = g.get("_working_calendar")
+    cache = _cache()
+    cached = cache.get("calendar")
     if cached is None:
         rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
         cached = WorkingCalendar(dict(rows))
-        g._working_calendar = cached
+        cache["calendar"] = cached
     return cached
 
 
 def forget_calendar() -> None:
-    g.pop("_working_calendar", None)
+    _cache().pop("calendar", None)

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
@@ -83,8 +84,9 @@ class User:
         self.page.goto(f"{self.base}/login")
         self.page.fill("#username", username)
         self.page.fill("#password", PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url(f"{self.base}/")
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+        expect(self.page).to_have_url(f"{self.base}/")
 
     def open_case(self, case_id: int) -> None:
         self.page.goto(f"{self.base}/cases/{case_id}")
@@ -103,9 +105,13 @@ class User:
             self.page.fill(selector, value)
         for selector, value in (selects or {}).items():
             self.page.select_option(selector, value)
-        self.page.get_by_role("button", name="Ghi nhận").click()
-        flash = self.page.locator(".flash-success")
-        assert flash.count() == 1, self.page.content()[:3000]
+        self.submit()
+        expect(self.page.locator(".flash-success")).to_have_count(1)
+
+    def submit(self, name: str = "Ghi nhận") -> None:
+        """Click the form's button and wait for the next page to finish loading."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name).click()
 
     def state(self) -> str:
         return self.page.locator(".case-head .badge").inner_text()
@@ -132,7 +138,7 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     page.fill("#occupation", "Chuyên viên Phòng Ngân sách")
     page.fill("#event_date", "05/09/2025")
     u.shot("01-source-list-form")
-    page.get_by_role("button", name="Đưa vào danh sách nguồn").click()
+    u.submit("Đưa vào danh sách nguồn")
     assert "Đã đưa vào danh sách nguồn." in page.content()
     case_id = int(re.search(r"/cases/(\d+)", page.url).group(1))
     assert u.state() == "Trong danh sách nguồn"
@@ -153,7 +159,8 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     page.fill("#sponsors-0-together_since", "01/01/2023")
     page.select_option("#sponsors-1-member", str(members[1]))
     page.fill("#sponsors-1-together_since", "01/06/2023")
-    page.get_by_role("button", name="Ghi nhận").click()
+    u.submit()
+    expect(page.locator(".flash-success")).to_have_count(1)
     u.act(
         "Ghi nhận giấy tờ hồ sơ",
         {"#note": "Ý kiến Công đoàn, Đoàn Thanh niên, chi ủy nơi cư trú"},
@@ -193,12 +200,12 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     page.fill("#official_total", "9")
     page.fill("#yes", "5")
     page.fill("#no", "4")
-    page.get_by_role("button", name="Ghi nhận").click()
+    u.submit()
     assert "Số phiếu tán thành 5/9 chưa đạt 2/3 (cần ít nhất 6)." in page.content()
     u.shot("03-vote-below-threshold")
     page.fill("#yes", "8")
     page.fill("#no", "1")
-    page.get_by_role("button", name="Ghi nhận").click()
+    u.submit()
     assert u.state() == "Chi bộ đã đề nghị kết nạp"
     assert "Ra quyết định kết nạp" in page.content()  # the 60-working-day clock is running
 
@@ -231,12 +238,12 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     assert draft.body().startswith(b"%PDF-")
     page.fill("#event_date", "18/12/2025")
     page.fill("#password", "sai-mat-khau-roi")
-    page.get_by_role("button", name="Ghi nhận").click()
+    u.submit()
     assert "Mật khẩu không đúng" in page.content()
     u.shot("05-signer-review")
     page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Ghi nhận").click()
-    assert page.locator(".flash-success").count() == 1
+    u.submit()
+    expect(page.locator(".flash-success")).to_have_count(1)
     assert "Số 1-QĐ/ĐUK" in page.content()
 
     u.login("sec1")

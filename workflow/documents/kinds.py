@@ -68,3 +68,13 @@ KINDS: dict[str, DocumentKind] = {
         ),
     )
 }
+
+KINDS["annulment"] = DocumentKind(
+    "annulment",
+    "pdf/annulment.html",
+    "QĐ",
+    "QUYẾT ĐỊNH",
+    "về việc hủy bỏ quyết định",
+    "",
+    "Quyết định hủy bỏ",
+)

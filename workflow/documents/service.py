@@ -92,9 +92,10 @@ def issue(
     uow: UnitOfWork | None,
     level: str = "upper",
     extra: dict[str, Any] | None = None,
+    decision: Decision | None = None,
 ) -> Decision:
     """Number and freeze the case's draft (drafting it first when there is none)."""
-    decision = find_draft(case.id, kind) or draft(case, kind, actor=actor, level=level)
+    decision = decision or find_draft(case.id, kind) or draft(case, kind, actor=actor, level=level)
     number, term = next_number(decision.issuer, decision.doc_type, decided_on)
     decision.number, decision.term_start, decision.decided_on = number, term, decided_on
     decision.signer_id = actor.user_id
@@ -239,3 +240,104 @@ def download_name(decision: Decision) -> str:
     return f"{decision.kind}-{number}-{decision.doc_type}-{decision.issuer_abbr}.pdf".replace(
         "Đ", "D"
     ).replace("đ", "d")
+
+
+def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor) -> Decision:
+    """Draft a decision that replaces (same kind, current data) or annuls ``original``."""
+    if not original.is_issued:
+        raise DocumentError("chỉ sửa bằng quyết định mới đối với văn bản đã ban hành")
+    if how not in ("replace", "annul"):
+        raise DocumentError("cách sửa không hợp lệ")
+    case = db.session.get(Case, original.case_id)
+    level = "upper" if original.issuer == "upper" else "grassroots"
+    issuer, abbr = issuer_for(case, level)
+    original_doc = json.loads(original.snapshot)
+    if how == "replace":
+        kind = original.kind
+        data = snapshots.DRAFTS[kind](case, issuer)
+        data["replaces"] = f"{original.reference} ngày {original.decided_on:%d/%m/%Y}"
+        subject = data["subject"]
+    else:
+        kind = "annulment"
+        who = snapshots.issuer_of(case, issuer)
+        subject = f"về việc hủy bỏ {original.reference.replace('Số', 'Quyết định số', 1)}"
+        data = {
+            **{k: v for k, v in who.items() if k != "abbr"},
+            "subject": subject,
+            "form_code": "",
+            "place": current_app.config["PLACE_NAME"],
+            "person": original_doc.get("person", {}),
+            "considering": f"Xét đề nghị của {who['department']},",
+            "executors": original_doc.get("executors", who["department"]),
+            "recipients": ["Như Điều 3", f"Lưu hồ sơ đảng viên, Văn phòng {who['abbr']}"],
+            "annulled_reference": original.reference.replace("Số", "Quyết định số", 1),
+            "annulled_date": original.decided_on.strftime("%d/%m/%Y"),
+            "annulled_subject": original.subject,
+        }
+    data["reason"] = reason
+    decision = Decision(
+        case_id=original.case_id,
+        kind=kind,
+        status="draft",
+        issuer=issuer,
+        issuer_abbr=abbr,
+        doc_type=KINDS[kind].doc_type,
+        subject=subject,
+        template=KINDS[kind].template,
+        snapshot=canonical_json(data),
+        drafted_by=actor.user_id,
+        proposer_id=actor.user_id,
+        verify_token=secrets.token_urlsafe(16),
+        corrects_id=original.id,
+        correction_kind=how,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="decision",
+        subject_id=decision.id,
+        action="document.correction_drafted",
+        payload={"corrects": original.reference, "how": how, "reason": reason},
+    )
+    return decision
+
+
+def issue_correction(
+    decision: Decision, *, actor: Actor, scope: Scope, decided_on: date, uow: UnitOfWork
+) -> Decision:
+    """Sign a correction drafted with ``draft_correction``: numbered in the same register."""
+    from states.rules import rules_on
+
+    if decision.status != "draft" or decision.corrects_id is None:
+        raise DocumentError("không phải dự thảo quyết định sửa đổi")
+    if decision.drafted_by == actor.user_id:
+        raise DocumentError("Người ký không được là người đã soạn dự thảo.")
+    original = db.session.get(Decision, decision.corrects_id)
+    if decided_on < original.decided_on:
+        raise DocumentError("Ngày ký không được trước ngày của quyết định được sửa.")
+    case = db.session.get(Case, decision.case_id)
+    issued_decision = issue(
+        case,
+        decision.kind,
+        actor=actor,
+        scope=scope,
+        decided_on=decided_on,
+        rules=rules_on(decided_on),
+        uow=uow,
+        decision=decision,
+        level="upper" if decision.issuer == "upper" else "grassroots",
+    )
+    audit.append(
+        actor=actor,
+        subject_type="decision",
+        subject_id=issued_decision.id,
+        action="document.issued",
+        event_date=decided_on,
+        payload={
+            "reference": issued_decision.reference,
+            "corrects": original.reference,
+            "how": decision.correction_kind,
+        },
+    )
+    return issued_decision

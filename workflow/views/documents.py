@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from states.fields import PayloadInvalid, parse_date
 from states.rules import rules_on
 from states.spec import Role
+from states.text import clean_text
 from workflow.auth import verify_password
 from workflow.clock import today
 from workflow.documents import batch, render, service
@@ -130,6 +131,66 @@ def detail(decision_id: int):
         trail=trail,
         snapshot=json.loads(decision.snapshot or "{}"),
     )
+
+
+def issuer_scope(decision: Decision, roles: frozenset[Role], *, exact: bool):
+    """The actor's grant over the body that issued (or will issue) ``decision``."""
+    if decision.issuer == "upper":
+        return current_actor().scope_for(roles, None)
+    org = db.session.get(Organization, int(decision.issuer.removeprefix("org:")))
+    return current_actor().scope_for(roles, org.path, exact) if org else None
+
+
+@bp.route("/<int:decision_id>/correct", methods=["POST"])
+@requires(Role.DEPARTMENT_STAFF, Role.GRASSROOTS_STAFF)
+def correct(decision_id: int):
+    """Draft the decision that replaces or annuls an issued one (it is never edited)."""
+    decision = get_decision(decision_id)
+    roles = frozenset({Role.DEPARTMENT_STAFF, Role.GRASSROOTS_STAFF})
+    if not decision.is_issued or issuer_scope(decision, roles, exact=False) is None:
+        abort(403)
+    how = request.form.get("how", "")
+    reason = clean_text(request.form.get("reason", ""))[:1000]
+    if how not in ("replace", "annul") or not reason:
+        flash("Chọn thay thế hay hủy bỏ và ghi rõ lý do.", "error")
+        return redirect(url_for("documents.detail", decision_id=decision_id))
+    with unit_of_work():
+        draft = service.draft_correction(
+            db.session.get(Decision, decision_id), how=how, reason=reason, actor=current_actor()
+        )
+        draft_id = draft.id
+    flash("Đã soạn dự thảo; người có thẩm quyền ký duyệt trên trang dự thảo.", "success")
+    return redirect(url_for("documents.detail", decision_id=draft_id))
+
+
+@bp.route("/<int:decision_id>/sign", methods=["POST"])
+@requires(Role.SIGNER)
+def sign(decision_id: int):
+    """Sign a drafted correction, after entering the password again."""
+    decision = get_decision(decision_id)
+    scope = issuer_scope(decision, SIGNERS, exact=True)
+    if decision.is_issued or decision.corrects_id is None or scope is None:
+        abort(403)
+    user = db.session.get(User, current_user.id)
+    if not verify_password(user.password_hash, request.form.get("password", "")):
+        flash("Mật khẩu không đúng: cần nhập lại mật khẩu để ký.", "error")
+        return redirect(url_for("documents.detail", decision_id=decision_id))
+    try:
+        decided_on = parse_date(request.form.get("decided_on", ""))
+        if decided_on > today():
+            raise ValueError("Ngày ký không được sau ngày hôm nay.")
+        with unit_of_work() as uow:
+            fresh = db.session.get(
+                Decision, decision_id, with_for_update=True, populate_existing=True
+            )
+            service.issue_correction(
+                fresh, actor=current_actor(), scope=scope, decided_on=decided_on, uow=uow
+            )
+    except (ValueError, service.DocumentError) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("documents.detail", decision_id=decision_id))
+    flash("Đã ký và ban hành quyết định.", "success")
+    return redirect(url_for("documents.detail", decision_id=decision_id))
 
 
 @bp.route("/<int:decision_id>/preview.pdf")

@@ -7,6 +7,7 @@ on. Screenshots of the main pages are written to the test's temporary directory 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -275,3 +276,43 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
 def db_session_first_request(app, case_id: int) -> int:
     with app.app_context():
         return db.session.get(Case, case_id).verification_requests[0].id
+
+
+def test_a_signer_approves_a_meetings_batch_and_prints_it(live, page, tmp_path):
+    app, world, base = live
+    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        cases = []
+        for i, cell in enumerate(("C1", "C1B", "GC4", "C3")):
+            cid = world.new_candidate(cell, name=f"Trần Thị {('Hoa', 'Lan', 'Mai', 'Đào')[i]}")
+            world.advance(cid, "department_appraised")
+            cases.append(cid)
+    u = User(page, base, shots)
+    u.login("signer")
+    page.goto(f"{base}/documents/approve")
+    for cid in cases:
+        page.check(f"#case-{cid}")
+    page.fill("#meeting_on", "05/03/2026")
+    page.fill("#password", PASSWORD)
+    u.shot("06-batch-approval")
+    u.submit("Ký các quyết định đã chọn")
+    expect(page.locator(".flash-success")).to_contain_text("Đã ký duyệt 4/4")
+    expect(page.locator("table.list tbody tr")).to_have_count(4)
+    u.submit("In cả phiên: một tệp PDF gộp và một tệp ZIP")
+    # the job runs in the background; the page refreshes itself until it is done
+    expect(page.get_by_role("link", name="Tải PDF gộp")).to_be_visible(timeout=60000)
+    u.shot("07-batch-printed")
+    href = page.get_by_role("link", name="Tải PDF gộp").get_attribute("href")
+    combined = page.request.get(f"{base}{href}")
+    assert combined.headers["content-type"] == "application/pdf"
+    (shots / "meeting-combined.pdf").write_bytes(combined.body())
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(combined.body()))
+    assert len(reader.pages) == 4
+    texts = [" ".join(p.extract_text().split()) for p in reader.pages]
+    for number, name in zip(
+        range(1, 5), ("Trần Thị Hoa", "Trần Thị Lan", "Trần Thị Mai", "Trần Thị Đào"), strict=True
+    ):
+        assert any(f"Số {number}-QĐ/ĐUK" in t and name in t for t in texts)

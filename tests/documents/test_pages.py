@@ -172,3 +172,45 @@ def test_batch_rendering_in_worker_processes_matches_single_rendering(app):
 
     htmls = [render_html(k, v) for k, v in SAMPLES.items()]
     assert render_many(htmls, processes=2) == [html_to_pdf(h) for h in htmls]
+
+
+def test_no_route_changes_an_issued_decision(world, login):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision = issued(case_id)
+    before = (decision.number, decision.html, decision.pdf_sha256, decision.snapshot)
+    signer = login("signer")
+    assert (
+        signer.post(
+            f"/documents/{decision.id}/sign",
+            data={"decided_on": "05/03/2026", "password": PASSWORD},
+        ).status_code
+        == 403
+    )
+    version = db.session.get(Case, case_id).version
+    again = signer.post(
+        f"/cases/{case_id}/do/approve_admission",
+        data={"event_date": "05/03/2026", "expected_version": version, "password": PASSWORD},
+    )
+    assert again.status_code == 302  # not allowed in this state: back to the case page
+    for method, url in (
+        ("put", f"/documents/{decision.id}"),
+        ("delete", f"/documents/{decision.id}"),
+        ("post", f"/documents/{decision.id}/download.pdf"),
+    ):
+        assert getattr(signer, method)(url).status_code == 405
+    after = issued(case_id)
+    assert (after.number, after.html, after.pdf_sha256, after.snapshot) == before
+
+
+def test_cli_render_writes_the_stored_file(app, world, tmp_path):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision = issued(case_id)
+    out = tmp_path / "qd.pdf"
+    result = app.test_cli_runner().invoke(args=["wf", "render", str(decision.id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == service.pdf_bytes(decision)
+    assert decision.pdf_sha256 in result.output
+    missing = app.test_cli_runner().invoke(args=["wf", "render", "9999", "-o", str(out)])
+    assert missing.exit_code != 0

@@ -16,11 +16,17 @@ import segno
 from flask import current_app
 from markupsafe import Markup
 from weasyprint import HTML
+from weasyprint import __version__ as weasyprint_version
 from weasyprint.text.fonts import FontConfiguration
 
 from states.dates import vn_long_date
 from workflow.documents.fetcher import AssetFetcher
 from workflow.documents.kinds import KINDS
+
+# Versions before 70 let some resources bypass a restrictive URL fetcher (CVE-2025-68616,
+# CVE-2026-55073): refuse to run with them.
+if int(weasyprint_version.split(".")[0]) < 70:  # pragma: no cover
+    raise RuntimeError(f"WeasyPrint {weasyprint_version} is too old: 70.0 or newer is required")
 
 BASE_TEMPLATE = "pdf/_base.html"
 _font_config: FontConfiguration | None = None

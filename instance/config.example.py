@@ -14,3 +14,15 @@ TERM_STARTS = ("2020-10-01", "2025-10-01")
 
 # Serve over HTTPS in production. Only for plain-HTTP use on one's own machine:
 # SESSION_COOKIE_SECURE = False
+
+# Documents: the public address the QR code on each printed decision points to.
+PUBLIC_BASE_URL = "https://dangvien.example.gov.vn"
+# Page margins in millimetres: top, bottom, left, right (HD 36-HD/VPTW).
+DOCUMENT_MARGINS_MM = (25, 25, 35, 15)
+# The committee's working rules, cited among the legal bases of its decisions.
+WORKING_RULES_BASIS = "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối nhiệm kỳ 2025 – 2030;"
+# Digital signature of issued PDFs (PAdES) with the organization's certificate, if it has one:
+# SIGNING_PKCS12 = "/etc/workflow/org-certificate.p12"
+# SIGNING_PASSPHRASE = "…"
+# Processes used to render a meeting's batch of decisions.
+RENDER_PROCESSES = 2

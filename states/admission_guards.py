@@ -6,7 +6,6 @@ itself in Vietnamese when it fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from states.dates import (
@@ -17,6 +16,18 @@ from states.dates import (
     vn_date,
 )
 from states.facts import EDUCATION_LEVELS, EDUCATION_RANK, AdmissionFacts
+from states.guards import (  # noqa: F401  (shared guards the admission table uses)
+    extension_available,
+    grassroots_authorized,
+    grassroots_not_authorized,
+    has_grassroots_committee,
+    is_grassroots_cell,
+    not_under_subcommittee,
+    paused_from,
+    signer_not_proposer,
+    under_subcommittee,
+    until_today,
+)
 from states.spec import Guard, GuardContext, Verdict
 
 EDUCATION_LABELS = dict(EDUCATION_LEVELS)
@@ -77,7 +88,7 @@ def certificate_valid(ctx: GuardContext) -> Verdict:
     expires = add_months(f.certificate.issued_on, validity)
     if ctx.event_date >= expires:
         age = full_months_between(f.certificate.issued_on, ctx.event_date)
-        return _until_today(
+        return until_today(
             ctx,
             "admission.certificate_expired",
             f"Giấy chứng nhận số {f.certificate.number} cấp ngày "
@@ -85,20 +96,6 @@ def certificate_valid(ctx: GuardContext) -> Verdict:
             f"{vn_date(ctx.event_date)} ({age} tháng): cần học lại lớp nhận thức về Đảng.",
         )
     return Verdict.passed()
-
-
-def _until_today(ctx: GuardContext, code: str, message: str) -> Verdict:
-    """A limit that passes with time: before the form is filled (judged as of today) it is
-    only a warning, because the event may have happened earlier, in time; once the form
-    gives the event's date it is a refusal."""
-    if ctx.payload is None:
-        return Verdict(
-            ok=True,
-            pending=True,
-            code=code,
-            message=message + " (Nếu sự việc diễn ra sớm hơn, hãy ghi đúng ngày.)",
-        )
-    return Verdict.failed(code, message)
 
 
 def certificate_has_expired(ctx: GuardContext) -> Verdict:
@@ -218,66 +215,6 @@ def verification_answered(ctx: GuardContext) -> Verdict:
     return Verdict.passed()
 
 
-def _org_guard(name: str, test: Callable[[AdmissionFacts], bool], code: str, message: str) -> Guard:
-    """A structural guard: it depends only on the organization, so a failing one hides the
-    action instead of showing it disabled."""
-
-    def guard(ctx: GuardContext) -> Verdict:
-        return Verdict.passed() if test(_facts(ctx)) else Verdict.failed(code, message)
-
-    guard.__name__ = name
-    guard.structural = True  # type: ignore[attr-defined]
-    return guard
-
-
-under_subcommittee = _org_guard(
-    "under_subcommittee",
-    lambda f: f.org.has_subcommittee,
-    "admission.no_subcommittee",
-    "Chi bộ không thuộc đảng bộ bộ phận nào.",
-)
-not_under_subcommittee = _org_guard(
-    "not_under_subcommittee",
-    lambda f: not f.org.has_subcommittee,
-    "admission.subcommittee_first",
-    "Chi bộ thuộc đảng bộ bộ phận: cần đảng ủy bộ phận thẩm định trước.",
-)
-has_grassroots_committee = _org_guard(
-    "has_grassroots_committee",
-    lambda f: not f.org.is_grassroots_cell,
-    "admission.grassroots_cell",
-    "Chi bộ cơ sở không có đảng ủy cơ sở: hồ sơ chuyển thẳng lên Ban Tổ chức.",
-)
-is_grassroots_cell = _org_guard(
-    "is_grassroots_cell",
-    lambda f: f.org.is_grassroots_cell,
-    "admission.needs_grassroots_resolution",
-    "Cần nghị quyết của đảng ủy cơ sở trước.",
-)
-grassroots_authorized = _org_guard(
-    "grassroots_authorized",
-    lambda f: f.org.grassroots_authorized,
-    "admission.not_authorized",
-    "Đảng ủy cơ sở không được ủy quyền quyết định kết nạp.",
-)
-grassroots_not_authorized = _org_guard(
-    "grassroots_not_authorized",
-    lambda f: not f.org.grassroots_authorized,
-    "admission.authorized_decides",
-    "Đảng ủy cơ sở được ủy quyền: ra quyết định kết nạp thay vì nghị quyết đề nghị.",
-)
-
-
-def signer_not_proposer(ctx: GuardContext) -> Verdict:
-    f = _facts(ctx)
-    if f.actor_id is not None and f.actor_id == f.proposer_id:
-        return Verdict.failed(
-            "admission.signer_is_proposer",
-            "Người ký quyết định không được là người đã thẩm định, trình hồ sơ.",
-        )
-    return Verdict.passed()
-
-
 def ceremony_in_time(ctx: GuardContext) -> Verdict:
     """A ceremony later than 30 working days needs the superior committee's approval first."""
     f = _facts(ctx)
@@ -286,41 +223,13 @@ def ceremony_in_time(ctx: GuardContext) -> Verdict:
         and ctx.event_date > f.ceremony_due
         and not f.late_ceremony_approved
     ):
-        return _until_today(
+        return until_today(
             ctx,
             "admission.ceremony_late",
             f"Quá hạn tổ chức lễ kết nạp (hạn {vn_date(f.ceremony_due)}): cần ghi nhận ý kiến "
             "đồng ý của cấp ủy cấp trên trực tiếp trước.",
         )
     return Verdict.passed()
-
-
-def extension_available(ctx: GuardContext) -> Verdict:
-    f = _facts(ctx)
-    limit = ctx.rules["admission.decision_extension_working_days"]
-    asked = (ctx.payload or {}).get("days") or 0
-    if f.decision_extension_used + asked > limit or f.decision_extension_used >= limit:
-        return Verdict.failed(
-            "admission.extension_exhausted",
-            f"Chỉ được gia hạn tổng cộng tối đa {limit} ngày làm việc "
-            f"(đã gia hạn {f.decision_extension_used}).",
-            "days",
-        )
-    return Verdict.passed()
-
-
-def paused_from(state: str) -> Guard:
-    def guard(ctx: GuardContext) -> Verdict:
-        if _facts(ctx).paused_from == state:
-            return Verdict.passed()
-        return Verdict.failed(
-            "admission.not_paused_from",
-            f"Hồ sơ không tạm dừng từ trạng thái này ({state}).",
-        )
-
-    guard.__name__ = f"paused_from_{state}"
-    guard.structural = True  # type: ignore[attr-defined]
-    return guard
 
 
 def sponsor_rows_match_route(ctx: GuardContext) -> Verdict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from states.fields import Field
 from states.rules import vote_passes, votes_needed
-from states.spec import GuardContext, Verdict
+from states.spec import Guard, GuardContext, Verdict
 
 EXCLUSION_REASONS: tuple[tuple[str, str], ...] = (
     ("temporary_transfer", "Chuyển sinh hoạt tạm thời đi đảng bộ khác"),
@@ -107,3 +107,115 @@ def vote_below_threshold(ctx: GuardContext) -> Verdict:
             "yes",
         )
     return Verdict.passed()
+
+
+# --- guards that read only the organization, the proposer and the deadlines, whatever the
+# procedure (facts with ``org``, ``actor_id``, ``proposer_id``, ``decision_extension_used``,
+# ``paused_from``) ----------------------------------------------------------------------
+
+
+def until_today(ctx: GuardContext, code: str, message: str) -> Verdict:
+    """A limit that passes with time: before the form is filled (judged as of today) it is
+    only a warning, because the event may have happened earlier, in time; once the form
+    gives the event's date it is a refusal."""
+    if ctx.payload is None:
+        return Verdict(
+            ok=True,
+            pending=True,
+            code=code,
+            message=message + " (Nếu sự việc diễn ra sớm hơn, hãy ghi đúng ngày.)",
+        )
+    return Verdict.failed(code, message)
+
+
+def _org_guard(name: str, test, code: str, message: str) -> Guard:
+    """A structural guard: it depends only on the organization, so a failing one hides the
+    action instead of showing it disabled."""
+
+    def guard(ctx: GuardContext) -> Verdict:
+        return Verdict.passed() if test(ctx.facts.org) else Verdict.failed(code, message)
+
+    guard.__name__ = name
+    guard.structural = True  # type: ignore[attr-defined]
+    return guard
+
+
+under_subcommittee = _org_guard(
+    "under_subcommittee",
+    lambda org: org.has_subcommittee,
+    "org.no_subcommittee",
+    "Chi bộ không thuộc đảng bộ bộ phận nào.",
+)
+not_under_subcommittee = _org_guard(
+    "not_under_subcommittee",
+    lambda org: not org.has_subcommittee,
+    "org.subcommittee_first",
+    "Chi bộ thuộc đảng bộ bộ phận: cần đảng ủy bộ phận thẩm định trước.",
+)
+has_grassroots_committee = _org_guard(
+    "has_grassroots_committee",
+    lambda org: not org.is_grassroots_cell,
+    "org.grassroots_cell",
+    "Chi bộ cơ sở không có đảng ủy cơ sở: hồ sơ chuyển thẳng lên Ban Tổ chức.",
+)
+is_grassroots_cell = _org_guard(
+    "is_grassroots_cell",
+    lambda org: org.is_grassroots_cell,
+    "org.needs_grassroots_resolution",
+    "Cần nghị quyết của đảng ủy cơ sở trước.",
+)
+grassroots_authorized = _org_guard(
+    "grassroots_authorized",
+    lambda org: org.grassroots_authorized,
+    "org.not_authorized",
+    "Đảng ủy cơ sở không được ủy quyền ra quyết định này.",
+)
+grassroots_not_authorized = _org_guard(
+    "grassroots_not_authorized",
+    lambda org: not org.grassroots_authorized,
+    "org.authorized_decides",
+    "Đảng ủy cơ sở được ủy quyền: ra quyết định thay vì nghị quyết đề nghị.",
+)
+
+
+def signer_not_proposer(ctx: GuardContext) -> Verdict:
+    """Segregation of duties: who proposed a decision does not sign it."""
+    f = ctx.facts
+    if f.actor_id is not None and f.actor_id == f.proposer_id:
+        return Verdict.failed(
+            "decision.signer_is_proposer",
+            "Người ký quyết định không được là người đã thẩm định, trình hồ sơ.",
+        )
+    return Verdict.passed()
+
+
+def extension_available(setting: str) -> Guard:
+    """At most ``rules[setting]`` working days of extension in all."""
+
+    def guard(ctx: GuardContext) -> Verdict:
+        used = ctx.facts.decision_extension_used
+        limit = ctx.rules[setting]
+        asked = (ctx.payload or {}).get("days") or 0
+        if used + asked > limit or used >= limit:
+            return Verdict.failed(
+                "deadline.extension_exhausted",
+                f"Chỉ được gia hạn tổng cộng tối đa {limit} ngày làm việc (đã gia hạn {used}).",
+                "days",
+            )
+        return Verdict.passed()
+
+    guard.__name__ = "extension_available"
+    return guard
+
+
+def paused_from(state: str) -> Guard:
+    def guard(ctx: GuardContext) -> Verdict:
+        if ctx.facts.paused_from == state:
+            return Verdict.passed()
+        return Verdict.failed(
+            "case.not_paused_from", f"Hồ sơ không tạm dừng từ trạng thái này ({state})."
+        )
+
+    guard.__name__ = f"paused_from_{state}"
+    guard.structural = True  # type: ignore[attr-defined]
+    return guard

@@ -91,7 +91,7 @@ def test_extension_up_to_thirty_days_with_a_reason(world):
     assert extended.due_on == nth_working_day_after(start, 80) > base_due
     with pytest.raises(GuardFailed) as exc:
         world.fire(case_id, "extend_decision_deadline", "signer", days=15, reason="Thêm nữa.")
-    assert exc.value.verdicts[0].code == "admission.extension_exhausted"
+    assert exc.value.verdicts[0].code == "deadline.extension_exhausted"
     world.fire(case_id, "extend_decision_deadline", "signer", days=10, reason="Lần cuối.")
     assert open_deadline(case_id, "decision").due_on == nth_working_day_after(start, 90)
 

@@ -430,7 +430,7 @@ def test_signer_cannot_sign_what_they_proposed(world, app):
     before = snapshot(case_id)
     with pytest.raises(GuardFailed) as exc:
         world.fire(case_id, "approve_admission", "dept")
-    assert [v.code for v in exc.value.verdicts] == ["admission.signer_is_proposer"]
+    assert [v.code for v in exc.value.verdicts] == ["decision.signer_is_proposer"]
     assert snapshot(case_id) == before
     world.fire(case_id, "approve_admission", "signer2")
     assert db.session.get(Case, case_id).state == "admission_decided"

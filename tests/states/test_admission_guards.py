@@ -332,7 +332,7 @@ def test_signer_not_proposer(proposer_id, actor_id, ok):
     if ok:
         assert_passed(verdict)
     else:
-        assert_failed(verdict, "admission.signer_is_proposer")
+        assert_failed(verdict, "decision.signer_is_proposer")
 
 
 DUE = date(2026, 7, 10)
@@ -382,11 +382,13 @@ def test_late_ceremony_at_preview_is_only_a_warning():
 )
 def test_extension_available(used, payload, ok):
     facts = admission_facts(decision_extension_used=used)
-    verdict = g.extension_available(context(facts, payload=payload))
+    verdict = g.extension_available("admission.decision_extension_working_days")(
+        context(facts, payload=payload)
+    )
     if ok:
         assert_passed(verdict)
     else:
-        assert_failed(verdict, "admission.extension_exhausted", "days")
+        assert_failed(verdict, "deadline.extension_exhausted", "days")
         assert "30 ngày làm việc" in verdict.message
 
 
@@ -460,7 +462,7 @@ def test_organization_guards_are_structural(guard, org_kwargs, ok):
         assert_passed(verdict)
     else:
         assert verdict.ok is False
-        assert verdict.code.startswith("admission.")
+        assert verdict.code.startswith("org.")
         assert is_vietnamese(verdict.message)
 
 
@@ -482,7 +484,7 @@ def test_paused_from_is_structural(paused_from, ok):
 
 def test_paused_from_failure_carries_a_vietnamese_message():
     verdict = g.paused_from("under_verification")(context(admission_facts(paused_from="certified")))
-    assert_failed(verdict, "admission.not_paused_from")
+    assert_failed(verdict, "case.not_paused_from")
 
 
 # --- the shared vote guards -------------------------------------------------------------------
@@ -573,7 +575,7 @@ def test_vote_guards_need_input_at_preview(guard):
         g.verification_answered,
         g.signer_not_proposer,
         g.ceremony_in_time,
-        g.extension_available,
+        g.extension_available("admission.decision_extension_working_days"),
     ],
     ids=lambda guard: guard.__name__,
 )

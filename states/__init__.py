@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from states import admission
+from states import admission, probation
 from states.spec import ProcedureSpec
 
-REGISTRY: dict[str, ProcedureSpec] = {spec.key: spec for spec in (admission.SPEC,)}
+REGISTRY: dict[str, ProcedureSpec] = {spec.key: spec for spec in (admission.SPEC, probation.SPEC)}
 
 
 def get_spec(key: str) -> ProcedureSpec:

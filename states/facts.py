@@ -83,3 +83,26 @@ class AdmissionFacts:
     #: user who sent the case to the standing committee (appraised it)
     proposer_id: int | None
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class ProbationFacts:
+    today: date
+    state: str
+    person: PersonFacts
+    org: OrgFacts
+    #: the ceremony date: probation starts on it
+    joined_on: date | None
+    #: the day the 12 months end; the official date when recognized
+    probation_end: date | None
+    #: the probation started on 29 February and nobody has confirmed its end yet
+    probation_end_needs_review: bool
+    #: recognition | removal, once the cell has resolved (or the department, for an escalation)
+    proposal: str | None
+    #: cell votes on this case that reached no 2/3 majority either way
+    failed_votes: int
+    documents: frozenset[str]
+    decision_extension_used: int
+    proposer_id: int | None
+    actor_id: int | None
+    paused_from: str | None = None

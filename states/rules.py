@@ -81,6 +81,29 @@ ADMISSION_FORMS: Mapping[str, tuple[str, str]] = {
     "admission_decision": ("9-KNĐ", "Quyết định kết nạp đảng viên"),
 }
 
+#: Papers of the probation and recognition dossier (HD 12-2022 Part II 1.1(c)).
+PROBATION_FORMS: Mapping[str, tuple[str, str]] = {
+    "new_member_certificate": (
+        "CN-ĐVM",
+        "Giấy chứng nhận học lớp bồi dưỡng lý luận chính trị dành cho đảng viên mới",
+    ),
+    "self_review": ("10-KNĐ", "Bản tự kiểm điểm của đảng viên dự bị"),
+    "helper_assessment": (
+        "11-KNĐ",
+        "Bản nhận xét đảng viên dự bị của đảng viên chính thức được phân công giúp đỡ",
+    ),
+    "opinions": (
+        "12-KNĐ",
+        "Tổng hợp ý kiến nhận xét của đoàn thể chính trị – xã hội nơi sinh hoạt và chi ủy "
+        "nơi cư trú",
+    ),
+    "cell_resolution": ("13-KNĐ", "Nghị quyết của chi bộ đề nghị công nhận (hoặc xóa tên)"),
+    "subcommittee_report": ("14-KNĐ", "Báo cáo thẩm định của đảng ủy bộ phận"),
+    "grassroots_resolution": ("15-KNĐ", "Nghị quyết đề nghị của đảng ủy cơ sở"),
+    "recognition_decision": ("16-KNĐ", "Quyết định công nhận đảng viên chính thức"),
+    "removal_decision": ("QĐ", "Quyết định xóa tên trong danh sách đảng viên dự bị"),
+}
+
 _BASE_SETTINGS: dict[str, Setting] = {
     "admission.min_age_months": Setting(
         216, f"QĐ 24-QĐ/TW mục 1.1: đủ 18 tuổi, tính theo tháng, đến ngày chi bộ xét; {URL_AGE}"
@@ -123,6 +146,25 @@ _BASE_SETTINGS: dict[str, Setting] = {
     ),
     "probation.months": Setting(
         12, f"Điều lệ Đảng, Điều 5: thời kỳ dự bị 12 tháng; {URL_CEREMONY}"
+    ),
+    "probation.cell_review_working_days": Setting(
+        30, f"Chậm nhất 30 ngày làm việc sau khi hết 12 tháng dự bị, chi bộ xét; {URL_CEREMONY}"
+    ),
+    "probation.decision_working_days": Setting(
+        30, f"30 ngày làm việc từ ngày chi bộ có nghị quyết đề nghị công nhận; {URL_DECIDE}"
+    ),
+    "probation.decision_extension_working_days": Setting(
+        30, f"Trường hợp đặc biệt được kéo dài không quá 30 ngày làm việc; {URL_DECIDE}"
+    ),
+    "probation.max_failed_votes": Setting(
+        3,
+        f"Sau 3 lần biểu quyết không đạt 2/3, báo cáo cấp ủy cấp trên xem xét; {URL_CEREMONY}",
+    ),
+    "probation.forms": Setting(
+        PROBATION_FORMS,
+        f"HD 12-HD/BTCTW 2022, phụ lục mẫu; {URL_FORMS}",
+        uncertain=True,
+        note="Giấy chứng nhận lớp đảng viên mới không có mã mẫu; CN-ĐVM là mã nội bộ.",
     ),
     "deadline.origin": Setting(
         "next_working_day",

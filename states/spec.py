@@ -107,6 +107,8 @@ class DeadlineSpec:
     extension_setting: str | None = None
     #: payload field whose date starts the clock (default: the event date)
     start_field: str = "event_date"
+    #: working_days, or months (calendar months with month-end clamping)
+    unit: str = "working_days"
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,10 @@ class ProcedureSpec:
     open_label: str = ""
     open_fields: tuple[Field, ...] = ()
     open_roles: frozenset[Role] = frozenset()
+    #: clocks that start when the case opens
+    open_deadlines: tuple[str, ...] = ()
+    #: persistence effects run when the case opens
+    open_effects: tuple[str, ...] = ()
 
     def triggers(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}

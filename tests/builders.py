@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from states.spec import Role
+from workflow.clock import clock
 from workflow.documents import service
 from workflow.engine import FireResult, fire, open_case
 from workflow.engine.uow import unit_of_work
@@ -143,13 +144,26 @@ class World:
         """Fire the main path until the case reaches ``target``; returns the last event date."""
         case = db.session.get(Case, case_id)
         day = start or max(date(2025, 9, 8), case.last_event_on + timedelta(days=step_days))
+        last = day
         while True:
             case = db.session.get(Case, case_id)
             if case.state == target:
-                return day - timedelta(days=step_days)
+                return last
+            if case.procedure == "probation" and case.state == "in_probation":
+                day = max(day, case.probation_end)  # the 12 months must have run
+            if day > clock().today():  # move time forward instead of waiting
+                clock().set_today(day)
             trigger, username, payload = next_step(self, case, day)
             self.fire(case_id, trigger, username, day, **payload)
+            last = day
             day += timedelta(days=step_days)
+
+    def probation_of(self, admission_case_id: int) -> int:
+        """The probation case the ceremony opened for the admission case's person."""
+        person_id = db.session.get(Case, admission_case_id).person_id
+        return db.session.scalars(
+            select(Case.id).where(Case.person_id == person_id, Case.procedure == "probation")
+        ).one()
 
 
 def _secretary_of(cell: str) -> str:
@@ -177,6 +191,8 @@ def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, 
     members = world.members[cell_code]
     state = case.state
     authorized = world.org("G2").id == case.cell.ancestor_ids()[0]
+    if case.procedure == "probation":
+        return probation_step(case, state, sec, staff, members, authorized, cell_code)
     if state == "source_list":
         return "enroll_awareness_class", sec, {"class_name": "Lớp nhận thức khóa 3/2025"}
     if state == "in_awareness_class":
@@ -237,6 +253,52 @@ def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, 
     if state == "awaiting_ceremony":
         return "hold_ceremony", sec, {"helpers": [{"member": members[2]}]}
     raise AssertionError(f"no main step from {state}")
+
+
+def probation_step(
+    case: Case,
+    state: str,
+    sec: str,
+    staff: str,
+    members: list[int],
+    authorized: bool,
+    cell_code: str,
+) -> tuple[str, str, dict[str, Any]]:
+    """The recognition path; a case proposed for removal goes the same way to its decision."""
+    papers = {d.purpose for d in case.documents}
+    if state == "in_probation":
+        for purpose in ("self_review", "helper_assessment", "opinions"):
+            if purpose not in papers:
+                return "record_document", sec, {"document": purpose}
+        if "new_member_certificate" not in papers:
+            return (
+                "record_new_member_certificate",
+                sec,
+                {"certificate_number": "88-CN/ĐVM", "issuer": "Ban Thường vụ Đảng ủy Khối"},
+            )
+        return "end_probation", sec, {}
+    if state == "awaiting_cell_review":
+        return (
+            "record_cell_resolution",
+            sec,
+            {"proposal": "recognition", "official_total": len(members), "yes": 9, "no": 0},
+        )
+    if state == "cell_proposed":
+        if cell_code == "C3":
+            return "appraise_by_subcommittee", "gs3s", {"opinion": "Đủ điều kiện."}
+        if authorized:
+            return "decide_by_grassroots", "sign2", {"official_total": 9, "yes": 9, "no": 0}
+        if cell_code == "GC4":
+            return "appraise_by_department", "dept", {"opinion": "Đề nghị."}
+        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 9, "no": 0}
+    if state == "subcommittee_appraised":
+        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 9, "no": 0}
+    if state in ("grassroots_proposed",):
+        return "appraise_by_department", "dept", {"opinion": "Đề nghị."}
+    if state == "department_appraised":
+        trigger = "approve_recognition" if case.proposal == "recognition" else "approve_removal"
+        return trigger, "signer", {}
+    raise AssertionError(f"no probation step from {state}")
 
 
 def build_world() -> World:

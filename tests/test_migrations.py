@@ -46,3 +46,80 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_
                     conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
                 db.create_all()
             db.engine.dispose()
+
+
+def test_upgrade_keeps_existing_data(tmp_path, pg_database):
+    """A database made by the first revision, with records in it, upgrades to the head."""
+
+    app = make_app(tmp_path, pg_database)
+    with app.app_context():
+        if BACKEND == "postgresql":
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP FUNCTION IF EXISTS audit_log_append_only()"))
+                conn.execute(text("DROP FUNCTION IF EXISTS decision_issued_frozen()"))
+        try:
+            upgrade(revision="03a361cc1b66")
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO organization (id, code, name, kind, path, authorized_to_admit,"
+                        " active, version, created_at) VALUES (1, 'G1', 'Đảng bộ A',"
+                        " 'grassroots_cell', '/1/', false, true, 1, '2025-01-01')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO person (id, full_name, search_key, birth_date, sex, ethnicity,"
+                        " religion, home_town, citizen_id, education, occupation, phone, cell_id,"
+                        " member_status, version, created_at) VALUES (1, 'Lê Văn A', 'le van a',"
+                        " '1990-01-01', 'male', 'Kinh', 'Không', 'X', '025090000001', 'university',"
+                        " '', '', 1, 'official', 1, '2025-01-01')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO membership_case (id, procedure, state, version, person_id,"
+                        " cell_id, opened_at, opened_on) VALUES (1, 'admission',"
+                        " 'cell_resolved', 3, 1, 1, '2025-01-01', '2025-01-01')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO deadline (id, case_id, kind, starts_on, base_days,"
+                        " extended_days, due_on, status, note) VALUES (1, 1, 'decision',"
+                        " '2025-02-01', 60, 0, '2025-05-01', 'open', '')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO decision (id, case_id, kind, issuer, issuer_abbr, doc_type,"
+                        " term_start, number, decided_on, signer_name, signer_title, rule_set,"
+                        " created_at) VALUES (1, 1, 'admission', 'upper', 'ĐUK', 'QĐ',"
+                        " '2020-10-01', 7, '2025-03-01', 'X', 'BÍ THƯ', '2022-01', '2025-03-01')"
+                    )
+                )
+            upgrade()
+            with db.engine.connect() as conn:
+                case = conn.execute(
+                    text(
+                        "SELECT state, version, proposal_reason, "
+                        "probation_end_confirmed FROM membership_case"
+                    )
+                ).one()
+                unit = conn.execute(text("SELECT unit FROM deadline")).scalar_one()
+                decision = conn.execute(
+                    text("SELECT status, number, verify_token FROM decision")
+                ).one()
+            assert (case.state, case.version, case.proposal_reason) == ("cell_resolved", 3, "")
+            assert bool(case.probation_end_confirmed) is True
+            assert unit == "working_days"
+            assert (decision.status, decision.number) == ("issued", 7)
+            assert len(decision.verify_token) >= 20
+        finally:
+            downgrade(revision="base")
+            if BACKEND == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+                db.create_all()
+            db.engine.dispose()

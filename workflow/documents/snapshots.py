@@ -15,7 +15,7 @@ from flask import current_app
 from states.dates import vn_date
 from states.facts import EDUCATION_LEVELS
 from workflow.extensions import db
-from workflow.models import Case, Organization, Person, Vote
+from workflow.models import Case, Decision, Organization, Person, Vote
 
 EDUCATION = dict(EDUCATION_LEVELS)
 
@@ -66,8 +66,9 @@ def _resolution(vote: Vote, body: str) -> str:
     return f"Nghị quyết {number}ngày {vn_date(vote.meeting_on)} của {body}"
 
 
-def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
-    """Everything the admission decision says that does not depend on the signing."""
+def _chain(case: Case, issuer: str, *, cell_title: str) -> dict[str, Any]:
+    """What every decision drafted from a case's resolutions says: who considered what, who
+    carries it out, who receives it."""
     who = issuer_of(case, issuer)
     cell = case.cell
     ids = cell.ancestor_ids()
@@ -76,10 +77,12 @@ def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
     cell_vote = next((v for v in reversed(case.votes) if v.body == "cell" and v.passed), None)
     if cell_vote is not None:
         considered.append(_resolution(cell_vote, cell.name))
+    elif any(v.body == "cell" for v in case.votes):
+        considered.append(f"báo cáo kết quả các lần biểu quyết của {cell.name}")
     grassroots_vote = next((v for v in reversed(case.votes) if v.body == "grassroots"), None)
     if grassroots_vote is not None and root is not cell:
         considered.append(_resolution(grassroots_vote, committee_name(root)))
-    considering = "Xét " + ", ".join(considered) if considered else "Xét đề nghị của chi bộ"
+    considering = "Xét " + ", ".join(considered) if considered else f"Xét đề nghị của {cell_title}"
     if issuer == "upper":
         considering += f" và đề nghị của {who['department']}"
     executors = [who["department"]] if issuer == "upper" else []
@@ -88,8 +91,6 @@ def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
     executors.append(cell.name)
     return {
         **{k: v for k, v in who.items() if k != "abbr"},
-        "subject": "về việc kết nạp đảng viên",
-        "form_code": "9-KNĐ",
         "place": current_app.config["PLACE_NAME"],
         "person": person_data(case.person),
         "cell_name": cell.name,
@@ -99,7 +100,62 @@ def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
     }
 
 
-DRAFTS = {"admission": admission_draft}
+def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """Everything the admission decision says that does not depend on the signing."""
+    return {
+        **_chain(case, issuer, cell_title="chi bộ"),
+        "subject": "về việc kết nạp đảng viên",
+        "form_code": "9-KNĐ",
+    }
+
+
+def _admission_reference(person: Person) -> str:
+    from sqlalchemy import select
+
+    decision = db.session.scalars(
+        select(Decision)
+        .join(Case, Case.id == Decision.case_id)
+        .where(
+            Case.person_id == person.id, Decision.kind == "admission", Decision.status == "issued"
+        )
+        .order_by(Decision.id.desc())
+    ).first()
+    return decision.reference if decision else "kết nạp"
+
+
+def recognition_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """16-KNĐ: the official date is the day the 12 months ended, whatever the signing date."""
+    person = case.person
+    return {
+        **_chain(case, issuer, cell_title="chi bộ"),
+        "subject": "về việc công nhận đảng viên chính thức",
+        "form_code": "16-KNĐ",
+        "joined_on": vn_date(person.joined_on),
+        "admission_reference": _admission_reference(person),
+        "admission_date": vn_date(person.admission_decision_on),
+        "official_on": vn_date(case.probation_end),
+        "card_article": (
+            f"Đồng chí {person.full_name} được xét cấp thẻ đảng viên; "
+            f"{case.cell.name} lập danh sách, gửi ảnh theo quy định."
+        ),
+    }
+
+
+def removal_probationary_draft(case: Case, issuer: str) -> dict[str, Any]:
+    return {
+        **_chain(case, issuer, cell_title="chi bộ"),
+        "subject": "về việc xóa tên trong danh sách đảng viên dự bị",
+        "form_code": "",
+        "joined_on": vn_date(case.person.joined_on),
+        "reason": case.proposal_reason or "không đủ tư cách đảng viên chính thức",
+    }
+
+
+DRAFTS = {
+    "admission": admission_draft,
+    "recognition": recognition_draft,
+    "removal_probationary": removal_probationary_draft,
+}
 
 
 def finish(

@@ -267,26 +267,41 @@ def _apply_deadlines(
 
 
 def open_case(procedure: str, *, person: Person, actor: Actor, payload: Mapping[str, Any]) -> Case:
-    """Open a case at the procedure's initial state; call inside ``unit_of_work()``."""
+    """Open a case at the procedure's initial state from a form; call inside
+    ``unit_of_work()``."""
     if not in_unit_of_work():
         raise RuntimeError("open_case() runs inside unit_of_work()")
     spec = get_spec(procedure)
     scope = actor.scope_for(spec.open_roles, person.cell.path)
     if scope is None:
         raise PermissionDenied()
-    today = clock_today()
     fields = (
-        Field("event_date", spec.open_label and "Ngày chi bộ xét đưa vào danh sách nguồn", "date"),
+        Field("event_date", "Ngày chi bộ xét đưa vào danh sách nguồn", "date"),
         *spec.open_fields,
     )
-    data = _parse(fields, payload, today)
-    event_date = data["event_date"]
-    if event_date < person.birth_date:
+    data = _parse(fields, payload, clock_today())
+    if data["event_date"] < person.birth_date:
         raise InvalidInput(
             {"event_date": "Ngày đưa vào danh sách nguồn không được trước ngày sinh."}
         )
+    return _open(spec, person, actor, scope.role.value, data, scope)
+
+
+def start_case(
+    procedure: str, *, person: Person, actor: Actor, opened_on: date, role: str = ""
+) -> Case:
+    """Open the next procedure's case as part of the change that hands over to it (the
+    ceremony opens probation); the caller's unit of work commits both."""
+    return _open(get_spec(procedure), person, actor, role, {"event_date": opened_on}, None)
+
+
+def _open(
+    spec: ProcedureSpec, person: Person, actor: Actor, role: str, data: dict[str, Any], scope
+) -> Case:
+    event_date: date = data["event_date"]
+    rules = rules_on(event_date)
     case = Case(
-        procedure=procedure,
+        procedure=spec.key,
         _state=spec.initial,
         person=person,
         cell_id=person.cell_id,
@@ -298,7 +313,7 @@ def open_case(procedure: str, *, person: Person, actor: Actor, payload: Mapping[
     db.session.flush()
     _check_members(case, spec.open_fields, data)
     run_effects(
-        ("assign_source_helper",),
+        spec.open_effects,
         EffectContext(
             case=case,
             actor=actor,
@@ -306,17 +321,19 @@ def open_case(procedure: str, *, person: Person, actor: Actor, payload: Mapping[
             spec=spec.transitions[0],
             data=data,
             event_date=event_date,
-            rules=rules_on(event_date),
+            rules=rules,
             from_state="",
         ),
     )
+    for kind in spec.open_deadlines:
+        deadlines.open_deadline(case, spec.deadlines[kind], event_date, rules)
     audit.append(
         actor=actor,
         subject_type="case",
         subject_id=case.id,
         action="open",
-        role=scope.role.value,
-        procedure=procedure,
+        role=role,
+        procedure=spec.key,
         from_state=None,
         to_state=spec.initial,
         event_date=event_date,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from states.dates import add_months
 from states.rules import RuleSet
 from states.spec import DeadlineSpec
 from workflow.models import Case, Deadline
@@ -11,14 +12,19 @@ from workflow.workcalendar import load_calendar
 
 
 def open_deadline(case: Case, spec: DeadlineSpec, start: date, rules: RuleSet) -> Deadline:
-    days = rules[spec.length_setting]
+    length = rules[spec.length_setting]
+    if spec.unit == "months":
+        due = add_months(start, length)
+    else:
+        due = load_calendar().add_working_days(start, length)
     deadline = Deadline(
         case_id=case.id,
         kind=spec.kind,
+        unit=spec.unit,
         starts_on=start,
-        base_days=days,
+        base_days=length,
         extended_days=0,
-        due_on=load_calendar().add_working_days(start, days),
+        due_on=due,
         status="open",
     )
     case.deadlines.append(deadline)
@@ -62,7 +68,11 @@ def recompute_open_deadlines(changed_day: date) -> int:
     calendar = load_calendar()
     count = 0
     for deadline in db.session.scalars(
-        select(Deadline).where(Deadline.status == "open", Deadline.starts_on < changed_day)
+        select(Deadline).where(
+            Deadline.status == "open",
+            Deadline.starts_on < changed_day,
+            Deadline.unit == "working_days",
+        )
     ):
         due = calendar.add_working_days(
             deadline.starts_on, deadline.base_days + deadline.extended_days

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from states.dates import add_months, needs_leap_day_review
 from states.guards import denominator
 from states.rules import RuleSet, vote_passes
 from states.spec import TransitionSpec
@@ -21,6 +22,7 @@ from workflow.engine.errors import InvalidInput
 from workflow.engine.uow import UnitOfWork
 from workflow.extensions import db
 from workflow.models import (
+    CardIssuance,
     Case,
     Certificate,
     Decision,
@@ -48,7 +50,7 @@ class EffectContext:
 
 
 def _add_document(ctx: EffectContext, purpose: str, note: str = "") -> DossierItem:
-    code = ctx.rules["admission.forms"][purpose][0]
+    code = ctx.rules[f"{ctx.case.procedure}.forms"][purpose][0]
     item = DossierItem(
         purpose=purpose,
         form_code=code,
@@ -61,15 +63,24 @@ def _add_document(ctx: EffectContext, purpose: str, note: str = "") -> DossierIt
 
 
 def record_certificate(ctx: EffectContext) -> None:
+    """An awareness-class certificate (the default) or, with ``new_member``, the new-member
+    political class certificate that goes into the recognition dossier."""
+    kind = ctx.arg or "awareness"
     db.session.add(
         Certificate(
             person_id=ctx.case.person_id,
-            kind="awareness",
+            kind=kind,
             number=ctx.data["certificate_number"],
             issued_on=ctx.event_date,
             issuer=ctx.data["issuer"],
         )
     )
+    if kind == "new_member":
+        _add_document(
+            ctx,
+            "new_member_certificate",
+            f"Số {ctx.data['certificate_number']}, {ctx.data['issuer']}",
+        )
 
 
 def submit_application(ctx: EffectContext) -> None:
@@ -164,29 +175,48 @@ def record_proposal(ctx: EffectContext) -> None:
     ctx.case.proposer_id = ctx.actor.user_id
 
 
+def _proposed_kind(case) -> str:
+    return "recognition" if case.proposal == "recognition" else "removal_probationary"
+
+
 def draft_decision(ctx: EffectContext) -> None:
+    """Draft the decision the case leads to ("auto": the one its proposal asks for)."""
     from workflow.documents import service
 
-    service.draft(ctx.case, ctx.arg or "admission", actor=ctx.actor)
+    kind = _proposed_kind(ctx.case) if ctx.arg == "auto" else (ctx.arg or "admission")
+    service.draft(ctx.case, kind, actor=ctx.actor)
+
+
+#: what each kind of decision adds to its draft at signing, and the dossier paper it becomes
+ISSUED_PAPER = {
+    "admission": "admission_decision",
+    "recognition": "recognition_decision",
+    "removal_probationary": "removal_decision",
+}
 
 
 def issue_decision(ctx: EffectContext) -> None:
-    """Number and freeze the case's admission decision ("upper" or "grassroots" issues it)."""
+    """Number and freeze the case's decision: "kind@upper" or "kind@grassroots" (an authorized
+    grassroots committee) issues it."""
     from workflow.documents import service
 
+    kind, _, level = (ctx.arg or "admission@upper").partition("@")
+    extra = {}
+    if kind == "admission":
+        extra["ceremony_working_days"] = ctx.rules["admission.ceremony_working_days"]
     decision = service.issue(
         ctx.case,
-        "admission",
+        kind,
         actor=ctx.actor,
         scope=ctx.scope,
         decided_on=ctx.event_date,
         rules=ctx.rules,
         uow=ctx.uow,
-        level=ctx.arg or "upper",
-        extra={"ceremony_working_days": ctx.rules["admission.ceremony_working_days"]},
+        level=level or "upper",
+        extra=extra,
     )
     ctx.data["decision_number"] = decision.reference
-    _add_document(ctx, "admission_decision", decision.reference)
+    _add_document(ctx, ISSUED_PAPER[kind], decision.reference)
 
 
 def extend_deadline(ctx: EffectContext) -> None:
@@ -246,6 +276,103 @@ def assign_source_helper(ctx: EffectContext) -> None:
         )
 
 
+def open_probation(ctx: EffectContext) -> None:
+    """The ceremony starts probation: its case opens in the same transaction."""
+    from workflow.engine import start_case
+
+    start_case(
+        "probation",
+        person=ctx.case.person,
+        actor=ctx.actor,
+        opened_on=ctx.event_date,
+        role=ctx.scope.role.value if ctx.scope else "",
+    )
+
+
+def start_probation(ctx: EffectContext) -> None:
+    """Probation lasts 12 calendar months from the ceremony, month ends clamped; one begun on
+    29 February ends on a day someone must confirm."""
+    months = ctx.rules["probation.months"]
+    ctx.case.probation_end = add_months(ctx.event_date, months)
+    ctx.case.probation_end_confirmed = not needs_leap_day_review(ctx.event_date)
+    ctx.data["probation_end"] = ctx.case.probation_end
+
+
+def assign_helpers(ctx: EffectContext) -> None:
+    for row in ctx.data["helpers"]:
+        db.session.add(
+            HelperAssignment(
+                person_id=ctx.case.person_id,
+                helper_id=row["member"],
+                purpose="probation",
+                assigned_on=ctx.event_date,
+            )
+        )
+
+
+def confirm_probation_end(ctx: EffectContext) -> None:
+    """For a probation begun on 29 February: the clamped day, or 1 March."""
+    end = ctx.case.probation_end
+    if ctx.data["end"] == "march_first":
+        end = date(end.year, 3, 1)
+    ctx.case.probation_end = end
+    ctx.case.probation_end_confirmed = True
+    clock = deadlines.find_open(ctx.case, "probation_end")
+    if clock is not None:
+        clock.due_on = end
+    ctx.data["probation_end"] = end
+
+
+def end_probation(ctx: EffectContext) -> None:
+    ctx.data["probation_end"] = ctx.case.probation_end  # starts the cell's 30 working days
+
+
+def set_proposal(ctx: EffectContext) -> None:
+    ctx.case.proposal = ctx.data["proposal"]
+    ctx.case.proposal_reason = ctx.data.get("reason") or ""
+
+
+def clear_proposal(ctx: EffectContext) -> None:
+    """Back to the cell: the proposal and any unsigned draft go."""
+    ctx.case.proposal = None
+    ctx.case.proposal_reason = ""
+    for draft in db.session.scalars(
+        select(Decision).where(Decision.case_id == ctx.case.id, Decision.status == "draft")
+    ):
+        db.session.delete(draft)
+
+
+def make_official(ctx: EffectContext) -> None:
+    """Official as of the day the 12 months ended, however late the decision; the card is
+    proposed with the recognition."""
+    person = ctx.case.person
+    person.member_status = "official"
+    person.official_on = ctx.case.probation_end
+    decision = latest_decision(ctx.case.id, "recognition")
+    db.session.add(
+        CardIssuance(
+            person_id=person.id,
+            org_id=ctx.case.cell.ancestor_ids()[0],
+            case_id=ctx.case.id,
+            decision_id=decision.id if decision else None,
+            proposed_on=ctx.event_date,
+        )
+    )
+    ctx.data["official_on"] = ctx.case.probation_end
+
+
+def mark_removed(ctx: EffectContext) -> None:
+    """The person's record stays, marked removed; the helpers' assignments end."""
+    person = ctx.case.person
+    person.member_status = "removed"
+    for helper in db.session.scalars(
+        select(HelperAssignment).where(
+            HelperAssignment.person_id == person.id, HelperAssignment.ended_on.is_(None)
+        )
+    ):
+        helper.ended_on = ctx.event_date
+
+
 def pause(ctx: EffectContext) -> None:
     ctx.case.paused_from = ctx.from_state
 
@@ -270,6 +397,15 @@ EFFECTS: dict[str, Callable[[EffectContext], None]] = {
     "approve_late_ceremony": approve_late_ceremony,
     "hold_ceremony": hold_ceremony,
     "assign_source_helper": assign_source_helper,
+    "open_probation": open_probation,
+    "assign_helpers": assign_helpers,
+    "start_probation": start_probation,
+    "confirm_probation_end": confirm_probation_end,
+    "end_probation": end_probation,
+    "set_proposal": set_proposal,
+    "clear_proposal": clear_proposal,
+    "make_official": make_official,
+    "mark_removed": mark_removed,
     "pause": pause,
     "resume": resume,
 }

@@ -11,6 +11,7 @@ from states.facts import (
     CertificateFacts,
     OrgFacts,
     PersonFacts,
+    ProbationFacts,
     SponsorFacts,
     VerificationFacts,
 )
@@ -40,6 +41,17 @@ def awareness_certificate(person_id: int) -> Certificate | None:
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
         .limit(1)
     ).first()
+
+
+def person_facts(person) -> PersonFacts:
+    return PersonFacts(
+        id=person.id,
+        full_name=person.full_name,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        education=person.education,
+        member_status=person.member_status,
+    )
 
 
 def grassroots_root_id(org: Organization) -> int:
@@ -74,14 +86,7 @@ def admission_facts(case: Case, actor: Actor | None, today: date) -> AdmissionFa
     return AdmissionFacts(
         today=today,
         state=case.state,
-        person=PersonFacts(
-            id=person.id,
-            full_name=person.full_name,
-            birth_date=person.birth_date,
-            sex=person.sex,
-            education=person.education,
-            member_status=person.member_status,
-        ),
+        person=person_facts(person),
         org=org_facts(case.cell),
         certificate=CertificateFacts(cert.number, cert.issued_on) if cert else None,
         sponsor_route=case.sponsor_route,
@@ -103,8 +108,31 @@ def admission_facts(case: Case, actor: Actor | None, today: date) -> AdmissionFa
     )
 
 
+def probation_facts(case: Case, actor: Actor | None, today: date) -> ProbationFacts:
+    person = case.person
+    documents = {item.purpose for item in case.documents}
+    decision = next(
+        (d for d in case.deadlines if d.kind == "decision" and d.status == "open"), None
+    )
+    return ProbationFacts(
+        today=today,
+        state=case.state,
+        person=person_facts(person),
+        org=org_facts(case.cell),
+        joined_on=person.joined_on,
+        probation_end=case.probation_end,
+        probation_end_needs_review=not case.probation_end_confirmed,
+        proposal=case.proposal,
+        failed_votes=sum(1 for v in case.votes if v.body == "cell" and not v.passed),
+        documents=frozenset(documents),
+        decision_extension_used=decision.extended_days if decision else 0,
+        proposer_id=case.proposer_id,
+        actor_id=actor.user_id if actor else None,
+    )
+
+
 #: procedure key → facts builder
-BUILDERS = {"admission": admission_facts}
+BUILDERS = {"admission": admission_facts, "probation": probation_facts}
 
 
 def build_facts(case: Case, actor: Actor | None, today: date):

@@ -13,7 +13,13 @@ from workflow.models.cases import (
 )
 from workflow.models.documents import Decision, PrintJob, RegisterCounter
 from workflow.models.orgs import Organization
-from workflow.models.people import Certificate, HelperAssignment, Person
+from workflow.models.people import (
+    CardIssuance,
+    Certificate,
+    HelperAssignment,
+    MembershipGap,
+    Person,
+)
 from workflow.models.users import Grant, User
 
 __all__ = [
@@ -21,6 +27,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "CalendarOverride",
+    "CardIssuance",
     "Case",
     "Certificate",
     "Deadline",
@@ -28,6 +35,7 @@ __all__ = [
     "DossierItem",
     "Grant",
     "HelperAssignment",
+    "MembershipGap",
     "Organization",
     "Person",
     "PrintJob",

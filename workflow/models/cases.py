@@ -38,6 +38,13 @@ class Case(Base):
     #: the date the cell received the decision (starts the ceremony clock)
     decision_received_on: Mapped[date | None] = mapped_column(Date)
     late_ceremony_approval: Mapped[str | None] = mapped_column(String(60))
+    #: probation: the day the 12 months end (the official date if recognized)
+    probation_end: Mapped[date | None] = mapped_column(Date)
+    #: a probation begun on 29 February ends on a clamped day someone must confirm
+    probation_end_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: probation: recognition | removal, as proposed by the cell (or the department)
+    proposal: Mapped[str | None] = mapped_column(String(20))
+    proposal_reason: Mapped[str] = mapped_column(Text, default="")
 
     person: Mapped[Person] = relationship()
     cell: Mapped[Organization] = relationship()
@@ -136,7 +143,10 @@ class Deadline(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
+    #: working_days | months
+    unit: Mapped[str] = mapped_column(String(15), default="working_days")
     starts_on: Mapped[date] = mapped_column(Date)
+    #: the length, in the unit
     base_days: Mapped[int] = mapped_column(Integer)
     extended_days: Mapped[int] = mapped_column(Integer, default=0)
     due_on: Mapped[date] = mapped_column(Date, index=True)

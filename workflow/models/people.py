@@ -89,3 +89,36 @@ class HelperAssignment(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
 
     helper: Mapped[Person] = relationship(foreign_keys=[helper_id])
+
+
+class MembershipGap(Base):
+    """A period that does not count towards party age (e.g. between leaving and re-admission)."""
+
+    __tablename__ = "membership_gap"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CardIssuance(Base):
+    """A party card proposed with the recognition decision, then issued."""
+
+    __tablename__ = "card_issuance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: the grassroots organization whose list the card is on
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    proposed_on: Mapped[date] = mapped_column(Date)
+    #: proposed | issued
+    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
+    card_number: Mapped[str | None] = mapped_column(String(20))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship()

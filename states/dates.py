@@ -96,3 +96,11 @@ def vn_long_date(d: date, padded_months: tuple[int, ...] = (1, 2)) -> str:
     ``padded_months`` take a leading zero (the Party's document-format guidance)."""
     month = f"{d.month:02d}" if d.month in padded_months else str(d.month)
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def party_age_months(admission_decision: date, on: date, gaps: list[tuple[date, date]] = ()) -> int:
+    """Party age: full months from the admission decision's signing, minus recorded gaps."""
+    total = full_months_between(admission_decision, on)
+    for start, end in gaps:
+        total -= max(0, full_months_between(start, min(end, on)))
+    return max(0, total)

@@ -123,11 +123,28 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
         "chibo.ngansach",
     ):
         assert username in result.output
-    states = dict(db.session.execute(select(Case._state, func.count()).group_by(Case._state)).all())
     from states import get_spec
 
-    assert set(states) == set(get_spec("admission").states)
-    assert sum(states.values()) == 60
+    def states_of(procedure: str) -> dict[str, int]:
+        return dict(
+            db.session.execute(
+                select(Case._state, func.count())
+                .where(Case.procedure == procedure)
+                .group_by(Case._state)
+            ).all()
+        )
+
+    admission = states_of("admission")
+    assert set(admission) == set(get_spec("admission").states)
+    assert sum(admission.values()) == 60
+    probation = states_of("probation")
+    assert {
+        "in_probation",
+        "awaiting_cell_review",
+        "department_appraised",
+        "official",
+        "removed",
+    } <= set(probation)
     from workflow.models import Organization, Person
 
     cells = db.session.scalar(

@@ -147,6 +147,22 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@wf.command("scan-deadlines")
+def scan_deadlines() -> None:
+    """Daily: end the probations whose 12 months have run, mark newly overdue deadlines.
+    Idempotent: a second run the same day changes nothing."""
+    from workflow.clock import today
+    from workflow.operations.deadlines import scan
+
+    report = scan(today())
+    click.echo(
+        f"Hết thời kỳ dự bị: {len(report.ended_probations)} hồ sơ; "
+        f"mới quá hạn: {len(report.newly_overdue)} thời hạn."
+    )
+    for case_id, reason in report.skipped.items():
+        click.echo(f"  bỏ qua hồ sơ {case_id}: {reason}")
+
+
 @wf.command("render")
 @click.argument("document_id", type=int)
 @click.option(

@@ -316,6 +316,8 @@ class Demo:
     roots: dict[str, Organization] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    #: what the cell proposes for the probation case being moved on
+    proposal: str = "recognition"
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def name(self, sex: str) -> str:
@@ -403,7 +405,7 @@ def _build_members(d: Demo, total: int) -> None:
     for cell, count in zip(d.cells, per_cell, strict=True):
         unit = cell.name.removeprefix("Chi bộ ")
         for k in range(count):
-            probationary = k == count - 1 and d.rng.random() < 0.5
+            probationary = k >= count - 2 and d.rng.random() < 0.55
             data = d.person_data(
                 1966,
                 1996 if not probationary else 2001,
@@ -424,7 +426,8 @@ def _build_members(d: Demo, total: int) -> None:
             person = people_ops.create_person(data, cell=cell, actor=d.system)
             birth = person.birth_date
             if probationary:
-                decided = d.today - timedelta(days=d.rng.randint(60, 330))
+                # some have served their 12 months already and are being recognized
+                decided = d.today - timedelta(days=d.rng.randint(60, 560))
             else:
                 earliest = date(birth.year + 21, birth.month, 1)
                 span = max(30, (d.today - timedelta(days=500) - earliest).days)
@@ -708,7 +711,7 @@ def _actor_for_step(d: Demo, case: Case, trigger: str) -> Actor:
     from states import get_spec
     from workflow.permissions import level_path
 
-    spec = get_spec("admission")
+    spec = get_spec(case.procedure)
     t = next(t for t in spec.transitions_for(trigger) if case.state in t.sources)
     path = level_path(case.cell, t.level)
     for role in (Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF, Role.SIGNER):
@@ -816,7 +819,142 @@ def load_demo(seed: int = 2026, members: int = 400) -> list[tuple[str, str, str]
             others = [c for c in eligible if c is not home]
             cell = others[(index * 7) % len(others)]
         _run_candidate(d, cell, target, roots, index)
+    _run_probations(d, roots)
     return d.accounts
+
+
+#: where the probationary members' cases stand, by how long ago their probation ended
+PROBATION_TARGETS = (
+    "official",
+    "awaiting_cell_review",
+    "department_appraised",
+    "removed:removal",
+    "cell_proposed",
+    "department_appraised:removal",
+    "grassroots_proposed",
+    "official",
+    "awaiting_cell_review",
+)
+
+
+def _probation_payload(case: Case, trigger: str, day: date, d: Demo) -> dict:
+    from sqlalchemy import func, select
+
+    p: dict = {"event_date": day.isoformat()}
+    if trigger == "record_document":
+        held = {x.purpose for x in case.documents}
+        p["document"] = next(
+            k for k in ("self_review", "helper_assessment", "opinions") if k not in held
+        )
+    elif trigger == "record_new_member_certificate":
+        p.update(
+            certificate_number=f"{d.rng.randint(100, 999)}-CN/ĐVM",
+            issuer="Ban Thường vụ Đảng ủy Khối",
+        )
+    elif trigger in (
+        "record_cell_resolution",
+        "record_grassroots_resolution",
+        "decide_by_grassroots",
+    ):
+        total = 9
+        if trigger == "record_cell_resolution":
+            total = db.session.scalar(
+                select(func.count(Person.id)).where(
+                    Person.cell_id == case.cell_id, Person.member_status == "official"
+                )
+            )
+            p["proposal"] = d.proposal
+            if d.proposal == "removal":
+                p["reason"] = (
+                    "Không hoàn thành nhiệm vụ, vi phạm tư cách đảng viên trong thời kỳ dự bị."
+                )
+        p.update(official_total=total, yes=total, no=0)
+    elif trigger in ("appraise_by_subcommittee",):
+        p["opinion"] = "Đủ điều kiện theo quy định."
+    elif trigger == "appraise_by_department":
+        p["opinion"] = "Hồ sơ đầy đủ; đề nghị Ban Thường vụ xem xét, quyết định."
+    return p
+
+
+def _probation_step(case: Case, roots) -> str:
+    held = {x.purpose for x in case.documents}
+    root = roots[case.cell.ancestor_ids()[0]]
+    if case.state == "in_probation":
+        if len(held & {"self_review", "helper_assessment", "opinions"}) < 3:
+            return "record_document"
+        if "new_member_certificate" not in held:
+            return "record_new_member_certificate"
+        return "end_probation"
+    if case.state == "awaiting_cell_review":
+        return "record_cell_resolution"
+    if case.state == "cell_proposed":
+        if len(case.cell.ancestor_ids()) == 3:
+            return "appraise_by_subcommittee"
+        if root.authorized_to_admit:
+            return "decide_by_grassroots"
+        return (
+            "appraise_by_department"
+            if case.cell.kind == "grassroots_cell"
+            else "record_grassroots_resolution"
+        )
+    if case.state == "subcommittee_appraised":
+        return "record_grassroots_resolution"
+    if case.state == "grassroots_proposed":
+        return "appraise_by_department"
+    return "approve_recognition" if case.proposal == "recognition" else "approve_removal"
+
+
+def _run_probations(d: Demo, roots) -> None:
+    """Probation cases for the members recorded as probationary; those whose 12 months have
+    run are moved on through recognition with back-dated events."""
+    from sqlalchemy import select
+
+    from workflow.engine import start_case
+
+    people = list(
+        db.session.scalars(
+            select(Person)
+            .where(
+                Person.member_status == "probationary",
+                ~Person.id.in_(select(Case.person_id).where(Case.procedure == "probation")),
+            )
+            .order_by(Person.joined_on)
+        )
+    )
+    ended = 0
+    for person in people:
+        with unit_of_work():
+            fresh = db.session.get(Person, person.id)
+            case_id = start_case(
+                "probation", person=fresh, actor=d.system, opened_on=fresh.joined_on
+            ).id
+        case = db.session.get(Case, case_id)
+        end = case.probation_end
+        if end > d.today - timedelta(days=10):
+            continue  # still on probation
+        target, _, proposal = PROBATION_TARGETS[ended % len(PROBATION_TARGETS)].partition(":")
+        d.proposal = proposal or "recognition"
+        ended += 1
+        day = end - timedelta(days=40)
+        # a stage the organization's path does not have (a grassroots cell has no grassroots
+        # committee, an authorized committee decides itself) ends the case at its outcome
+        while case.state != target and case.state not in ("official", "removed"):
+            trigger = _probation_step(case, roots)
+            if trigger == "end_probation":
+                day = end
+            day = min(day + timedelta(days=d.rng.randint(2, 6)), d.today)
+            if trigger == "end_probation":
+                day = end
+            actor = _actor_for_step(d, case, trigger)
+            fire(
+                case_id,
+                trigger,
+                actor=actor,
+                payload=_probation_payload(case, trigger, day, d),
+                expected_version=case.version,
+            )
+            db.session.expire_all()
+            case = db.session.get(Case, case_id)
 
 
 __all__ = ["fold", "load_demo"]

@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "calendar.add": "Thêm ngày điều chỉnh lịch",
     "calendar.remove": "Xóa ngày điều chỉnh lịch",
     "document.rendered": "Tạo tệp PDF, ghi mã băm",
+    "deadline.overdue": "Quá hạn",
+    "card.issued": "Ghi cấp thẻ đảng viên",
+    "person.gap_added": "Ghi thời gian không tính tuổi đảng",
     "document.correction_drafted": "Soạn quyết định sửa đổi",
     "document.issued": "Ký ban hành",
 }

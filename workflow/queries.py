@@ -220,3 +220,64 @@ def official_members(root_path: str, exclude: int | None = None) -> list[Person]
             .order_by(Person.search_key)
         )
     )
+
+
+def holders(case: Case, orgs: dict[int, Organization]) -> list[str]:
+    """Who holds the case now: the roles and bodies its next steps wait on."""
+    from states.spec import ROLE_LABELS
+    from workflow.permissions import level_path
+
+    out: list[str] = []
+    for t in next_steps(case, orgs):
+        t = responsible(t)
+        path = level_path(case.cell, t.level)
+        body = orgs[int(path.strip("/").split("/")[-1])].name if path else "Đảng ủy cấp trên"
+        for role in sorted(t.roles, key=lambda r: r.value):
+            label = f"{ROLE_LABELS[role]} – {body}"
+            if label not in out:
+                out.append(label)
+    return out
+
+
+@dataclass
+class DeadlineRow:
+    deadline: Deadline
+    case: Case
+    left: int
+    overdue: bool
+    holders: list[str]
+
+
+def open_deadline_rows(
+    actor: Actor, today: date, calendar, *, org_id: int | None = None, kind: str = ""
+) -> list[DeadlineRow]:
+    """Every open deadline the actor may see, overdue first, then by what is left."""
+    stmt = (
+        select(Deadline, Case)
+        .join(Case, Case.id == Deadline.case_id)
+        .join(Organization, Organization.id == Case.cell_id)
+        .where(Deadline.status == "open", actor.visible_filter(Organization.path))
+        .options(joinedload(Case.person), joinedload(Case.cell))
+    )
+    if org_id:
+        org = db.session.get(Organization, org_id)
+        if org is not None:
+            stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+    if kind:
+        procedure, _, deadline_kind = kind.partition(":")
+        stmt = stmt.where(Case.procedure == procedure, Deadline.kind == deadline_kind)
+    orgs = all_orgs()
+    rows = []
+    for deadline, case in db.session.execute(stmt).unique():
+        left = calendar.left(deadline, today)
+        rows.append(
+            DeadlineRow(
+                deadline,
+                case,
+                left,
+                left < 0 and deadline.unit == "working_days",
+                holders(case, orgs),
+            )
+        )
+    rows.sort(key=lambda r: (not r.overdue, r.left, r.case.id))
+    return rows

@@ -36,6 +36,13 @@ class WorkingCalendar:
     def working_days_left(self, today: date, due: date) -> int:
         return dates.working_days_left(today, due, self.is_working)
 
+    def left(self, deadline, today: date) -> int:
+        """What is left of a clock, in its own unit: working days, or calendar days for a
+        period counted in months (negative: overdue)."""
+        if deadline.unit == "months":
+            return (deadline.due_on - today).days
+        return self.working_days_left(today, deadline.due_on)
+
 
 def _cache() -> dict:
     if has_request_context():

@@ -158,3 +158,50 @@ def record_membership(
             "card_number": card_number,
         },
     )
+
+
+def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):
+    """A period that does not count towards party age (e.g. between leaving and re-admission)."""
+    from workflow.models import MembershipGap
+
+    errors = {}
+    dates = {}
+    for key in ("start_on", "end_on"):
+        try:
+            dates[key] = parse_date(raw.get(key) or "")
+        except ValueError as exc:
+            errors[key] = str(exc)
+    reason = clean_line(str(raw.get("reason") or ""))
+    if not reason:
+        errors["reason"] = "Ghi lý do, căn cứ."
+    elif len(reason) > 300:
+        errors["reason"] = "Tối đa 300 ký tự."
+    if not errors:
+        start, end = dates["start_on"], dates["end_on"]
+        if end <= start:
+            errors["end_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
+        elif end > today():
+            errors["end_on"] = "Ngày kết thúc không được sau hôm nay."
+        elif person.admission_decision_on is None or start < person.admission_decision_on:
+            errors["start_on"] = "Khoảng thời gian phải sau ngày ký quyết định kết nạp."
+        elif any(
+            g.start_on < end and start < g.end_on
+            for g in db.session.scalars(
+                select(MembershipGap).where(MembershipGap.person_id == person.id)
+            )
+        ):
+            errors["start_on"] = "Trùng với một khoảng thời gian đã ghi."
+    if errors:
+        raise InvalidInput(errors)
+    gap = MembershipGap(
+        person_id=person.id, start_on=dates["start_on"], end_on=dates["end_on"], reason=reason
+    )
+    db.session.add(gap)
+    audit.append(
+        actor=actor,
+        subject_type="person",
+        subject_id=person.id,
+        action="person.gap_added",
+        payload={"start_on": gap.start_on, "end_on": gap.end_on, "reason": reason},
+    )
+    return gap

@@ -6,8 +6,18 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from workflow.views import admin, auth, cases, documents, main, orgs, people
+    from workflow.views import (
+        admin,
+        auth,
+        cards,
+        cases,
+        deadlines,
+        documents,
+        main,
+        orgs,
+        people,
+    )
 
-    for module in (auth, main, cases, people, orgs, admin, documents):
+    for module in (auth, main, cases, people, orgs, admin, documents, deadlines, cards):
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)

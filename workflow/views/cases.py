@@ -18,7 +18,7 @@ from forms.people import PersonForm
 from states import REGISTRY, get_spec
 from states.dates import vn_date
 from states.fields import Field, PayloadInvalid, parse_payload
-from states.rules import ADMISSION_FORMS, rules_on
+from states.rules import rules_on
 from states.spec import Role
 from workflow.clock import today
 from workflow.documents.service import find_draft
@@ -84,9 +84,7 @@ def index():
     cases, total, page = paginate(stmt, _int_arg("page") or 1, 25)
     deadlines = open_deadlines([c.id for c in cases])
     calendar = load_calendar()
-    lefts = {
-        d.id: calendar.working_days_left(day, d.due_on) for ds in deadlines.values() for d in ds
-    }
+    lefts = {d.id: calendar.left(d, day) for ds in deadlines.values() for d in ds}
     return render_template(
         "cases/index.html",
         cases=cases,
@@ -113,21 +111,18 @@ def _timeline(case: Case) -> list[AuditEntry]:
 
 
 def _checklist(case: Case):
-    """Every paper of the admission dossier with the date it was recorded, or missing."""
-    forms = rules_on(today())["admission.forms"]
+    """Every paper of the case's dossier, by form code, with the date it was recorded."""
+    forms = rules_on(today())[f"{case.procedure}.forms"]
     held: dict[str, list] = {}
     for item in case.documents:
         held.setdefault(item.purpose, []).append(item)
-    cert = awareness_certificate(case.person_id)
+    cert = awareness_certificate(case.person_id) if case.procedure == "admission" else None
     rows = []
-    for purpose, (_code, title) in ADMISSION_FORMS.items():
-        items = held.get(purpose, [])
+    for purpose, (code, title) in forms.items():
+        items = [(i.received_on, i.note) for i in held.get(purpose, [])]
         if purpose == "awareness_certificate" and cert is not None:
-            rows.append(
-                (forms[purpose][0], title, [(cert.issued_on, f"Số {cert.number}, {cert.issuer}")])
-            )
-            continue
-        rows.append((forms[purpose][0], title, [(i.received_on, i.note) for i in items]))
+            items = [(cert.issued_on, f"Số {cert.number}, {cert.issuer}")]
+        rows.append((code, title, items))
     return rows
 
 
@@ -139,10 +134,7 @@ def detail(case_id: int):
     spec = get_spec(case.procedure)
     calendar = load_calendar()
     day = today()
-    deadlines = [
-        (d, calendar.working_days_left(day, d.due_on) if d.status == "open" else None)
-        for d in case.deadlines
-    ]
+    deadlines = [(d, calendar.left(d, day) if d.status == "open" else None) for d in case.deadlines]
     return render_template(
         "cases/detail.html",
         case=case,
@@ -202,7 +194,7 @@ def _choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str,
 
 def _defaults(case: Case, trigger: str) -> dict:
     data: dict = {"event_date": vn_date(today())}
-    if trigger in ("record_cell_resolution", "record_cell_rejection"):
+    if trigger in ("record_cell_resolution", "record_cell_rejection", "record_inconclusive_vote"):
         data["official_total"] = str(
             db.session.scalar(
                 select(func.count(Person.id)).where(
@@ -211,7 +203,7 @@ def _defaults(case: Case, trigger: str) -> dict:
             )
             or ""
         )
-    if trigger == "record_certificate":
+    if trigger in ("record_certificate", "record_new_member_certificate"):
         from flask import current_app
 
         data["issuer"] = "Ban Thường vụ " + current_app.config["UPPER_COMMITTEE_NAME"]

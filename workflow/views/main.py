@@ -24,7 +24,8 @@ def dashboard():
     rows = []
     for case in cases:
         first = (deadlines.get(case.id) or [None])[0]
-        left = calendar.working_days_left(day, first.due_on) if first else None
+        left = calendar.left(first, day) if first else None
         rows.append((case, first, left))
     rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].id))
+    # overdue first; a period counted in months that has run out is not "overdue"
     return render_template("dashboard.html", rows=rows, specs=REGISTRY)

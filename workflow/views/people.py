@@ -8,13 +8,15 @@ from sqlalchemy import select
 from forms.base import apply_errors
 from forms.people import PersonForm
 from states import REGISTRY
-from states.dates import vn_date
+from states.dates import format_months, party_age_months, vn_date
 from states.spec import Role
+from workflow.clock import today
 from workflow.engine.errors import InvalidInput
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
-from workflow.models import Case, Certificate, HelperAssignment
+from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
+from workflow.operations import people as person_ops
 from workflow.operations.people import update_person
 from workflow.queries import get_person, paginate, person_query, visible_orgs
 from workflow.web import current_actor, requires
@@ -77,6 +79,18 @@ def detail(person_id: int):
         select(HelperAssignment).where(HelperAssignment.person_id == person.id)
     ).all()
     can_edit = actor.scope_for(EDITORS, person.cell.path) is not None
+    gaps = db.session.scalars(
+        select(MembershipGap)
+        .where(MembershipGap.person_id == person.id)
+        .order_by(MembershipGap.start_on)
+    ).all()
+    party_age = None
+    if person.member_status == "official" and person.admission_decision_on:
+        party_age = format_months(
+            party_age_months(
+                person.admission_decision_on, today(), [(g.start_on, g.end_on) for g in gaps]
+            )
+        )
     return render_template(
         "people/detail.html",
         person=person,
@@ -85,6 +99,9 @@ def detail(person_id: int):
         certificates=certificates,
         helpers=helpers,
         can_edit=can_edit,
+        gaps=gaps,
+        party_age=party_age,
+        can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
     )
 
 
@@ -120,6 +137,23 @@ def edit(person_id: int):
             flash("Đã lưu thông tin.", "success")
             return redirect(url_for("people.detail", person_id=person_id))
     return render_template("people/edit.html", form=form, person=person, errors=errors), status
+
+
+@bp.route("/<int:person_id>/gaps", methods=["POST"])
+@requires(Role.DEPARTMENT_STAFF)
+def add_gap(person_id: int):
+    actor = current_actor()
+    if actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is None:
+        abort(403)
+    get_person(person_id, actor)
+    try:
+        with unit_of_work():
+            person_ops.add_gap(get_person(person_id, actor), request.form, actor=actor)
+    except InvalidInput as exc:
+        flash(" ".join(exc.errors.values()), "error")
+    else:
+        flash("Đã ghi khoảng thời gian không tính tuổi đảng.", "success")
+    return redirect(url_for("people.detail", person_id=person_id))
 
 
 class _Stale(Exception):

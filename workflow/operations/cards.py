@@ -1,0 +1,48 @@
+"""Party cards proposed with recognition, and recorded when issued."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from states.fields import parse_date
+from workflow.clock import today
+from workflow.engine import audit
+from workflow.engine.errors import InvalidInput
+from workflow.extensions import db
+from workflow.models import CardIssuance, Person
+from workflow.permissions import Actor
+
+
+def record_issued(card: CardIssuance, raw: Mapping[str, Any], *, actor: Actor) -> None:
+    errors = {}
+    number = re.sub(r"\s", "", str(raw.get("card_number") or ""))
+    if not re.fullmatch(r"\d{8}", number):
+        errors["card_number"] = "Số thẻ đảng viên gồm 8 chữ số."
+    elif db.session.scalars(
+        select(Person.id).where(Person.card_number == number, Person.id != card.person_id)
+    ).first():
+        errors["card_number"] = "Số thẻ này đã cấp cho người khác."
+    try:
+        issued_on = parse_date(raw.get("issued_on") or "")
+        if issued_on > today() or issued_on < card.proposed_on:
+            errors["issued_on"] = "Ngày cấp phải từ ngày đề nghị đến hôm nay."
+    except ValueError as exc:
+        errors["issued_on"] = str(exc)
+    if card.status != "proposed":
+        errors["card_number"] = "Thẻ này đã được ghi cấp."
+    if errors:
+        raise InvalidInput(errors)
+    card.card_number, card.issued_on, card.status = number, issued_on, "issued"
+    db.session.get(Person, card.person_id).card_number = number
+    audit.append(
+        actor=actor,
+        subject_type="person",
+        subject_id=card.person_id,
+        action="card.issued",
+        event_date=issued_on,
+        payload={"card_number": number, "card": card.id},
+    )

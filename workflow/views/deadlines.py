@@ -1,0 +1,40 @@
+"""The deadline dashboard: every open clock in the user's scope, overdue first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from states import REGISTRY
+from workflow.clock import today
+from workflow.permissions import CASE_VIEW_ROLES
+from workflow.queries import open_deadline_rows, visible_orgs
+from workflow.web import current_actor, requires
+from workflow.workcalendar import load_calendar
+
+bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
+
+
+@bp.route("/")
+@requires(*CASE_VIEW_ROLES)
+def index():
+    actor = current_actor()
+    org = request.args.get("org", "")
+    org_id = int(org) if org.isdigit() and len(org) < 10 else None
+    kinds = [
+        (f"{key}:{kind}", f"{spec.label}: {d.label}")
+        for key, spec in REGISTRY.items()
+        for kind, d in spec.deadlines.items()
+    ]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in dict(kinds) else ""
+    rows = open_deadline_rows(actor, today(), load_calendar(), org_id=org_id, kind=kind)
+    return render_template(
+        "deadlines.html",
+        rows=rows,
+        kinds=kinds,
+        kind=kind,
+        org_id=org_id,
+        orgs=visible_orgs(actor),
+        specs=REGISTRY,
+        overdue=sum(1 for r in rows if r.overdue),
+    )

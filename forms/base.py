@@ -153,4 +153,5 @@ def _find(form: FlaskForm, key: str):
     if len(rest) == 1:
         return entry
     sub = rest[1]
-    return entry.form.get(sub, entry)
+    # a WTForms form supports `in` and `[]` but has no .get()
+    return entry.form[sub] if sub in entry.form else entry  # noqa: SIM401

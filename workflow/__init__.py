@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from workflow import database
+from workflow import database, logredact
 from workflow.clock import Clock
 from workflow.config import DEV_SECRET_KEY, DefaultConfig
 from workflow.extensions import csrf, db, login_manager, migrate
@@ -41,12 +41,13 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         uri = f"sqlite:///{Path(app.instance_path) / 'workflow.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = database.normalize_url(uri)
+    # statement parameters (citizen ids, names) stay out of exception messages and logs
+    options = {"hide_parameters": True}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True,
-            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-        }
+        options["pool_pre_ping"] = True
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     _refuse_insecure_start(app)
+    logredact.install()
     # the __Host- prefix binds the cookie to this host and path, and requires Secure
     secure = app.config["SESSION_COOKIE_SECURE"]
     app.config["SESSION_COOKIE_NAME"] = "__Host-wf_session" if secure else "wf_session"
@@ -61,8 +62,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.extensions["workflow.clock"] = Clock(date.fromisoformat(fixed) if fixed else None)
 
     from workflow import auth, cli, presenters, web
+    from workflow.ids import BoundedIntConverter
     from workflow.views import register_blueprints
 
+    app.url_map.converters["int"] = BoundedIntConverter
     auth.init_app(app)
     web.init_app(app)
     presenters.init_app(app)

@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from states.text import clean_line
 from workflow.engine import audit
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db, login_manager
+from workflow.ids import parse_id
 from workflow.models import User, utcnow
 from workflow.permissions import Actor
 
@@ -87,15 +89,16 @@ GENERIC_LOGIN_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
 def authenticate(username: str, password: str, *, ip: str = "") -> LoginResult:
     """Check the password; count failures in the database so the lockout holds across workers."""
     config = current_app.config
+    username = clean_line(username)[:100]  # no control characters reach a query or the log
     with unit_of_work():
         user = db.session.scalars(
-            select(User).where(func.lower(User.username) == username.strip().lower())
+            select(User).where(func.lower(User.username) == username.lower())
         ).first()
         now = utcnow()
         if user is None:
             hasher().hash(password)  # same work as a real check: no timing oracle
             audit.append(
-                actor=Actor(None, username[:100], ()),
+                actor=Actor(None, username, ()),
                 subject_type="user",
                 subject_id=None,
                 action="login_failed",
@@ -155,9 +158,10 @@ def end_sessions(user_id: int, action: str = "logout") -> None:
 
 def load_user(token: str) -> User | None:
     uid, _, epoch = token.partition(":")
-    if not uid.isdigit() or not epoch.lstrip("-").isdigit():
+    user_id = parse_id(uid)
+    if user_id is None or not epoch.lstrip("-").isascii() or not epoch.lstrip("-").isdigit():
         return None
-    user = db.session.get(User, int(uid))
+    user = db.session.get(User, user_id)
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return user

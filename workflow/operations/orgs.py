@@ -12,6 +12,7 @@ from states.text import clean_line
 from workflow.engine import audit
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import Organization
 from workflow.models.orgs import ALLOWED_PARENTS, ORG_KINDS
 from workflow.permissions import Actor
@@ -37,10 +38,8 @@ def _validate(raw: Mapping[str, Any], org: Organization | None) -> dict[str, Any
     parent = None
     parent_raw = raw.get("parent_id")
     if parent_raw not in (None, "", "0"):
-        try:
-            parent = db.session.get(Organization, int(parent_raw))
-        except (TypeError, ValueError):
-            parent = None
+        parent_id = parse_id(parent_raw)
+        parent = db.session.get(Organization, parent_id) if parent_id else None
         if parent is None:
             errors["parent_id"] = "Tổ chức cấp trên không tồn tại."
     if kind in ALLOWED_PARENTS and "parent_id" not in errors:

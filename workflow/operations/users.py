@@ -13,6 +13,7 @@ from workflow.auth import hash_password, password_problems, verify_password
 from workflow.engine import audit
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import Grant, Organization, User
 from workflow.permissions import Actor
 
@@ -79,17 +80,22 @@ def create_user(username: str, full_name: str, *, actor: Actor) -> tuple[User, s
     return user, password
 
 
-def add_grant(user: User, role: str, org_id: int | None, title: str, *, actor: Actor) -> Grant:
+def add_grant(
+    user: User, role: str, org_ref: int | str | None, title: str, *, actor: Actor
+) -> Grant:
+    """``org_ref`` is an organization id as typed or chosen; empty means the whole committee."""
     errors = {}
     try:
         Role(role)
     except ValueError:
         errors["role"] = "Chọn vai trò."
     org = None
-    if org_id is not None:
-        org = db.session.get(Organization, org_id)
+    org_id = None
+    if org_ref not in (None, ""):
+        org_id = parse_id(org_ref)
+        org = db.session.get(Organization, org_id) if org_id else None
         if org is None:
-            errors["org_id"] = "Tổ chức không tồn tại."
+            raise InvalidInput({**errors, "org_id": "Tổ chức không tồn tại."})
     if role == Role.CELL_SECRETARY and (org is None or not org.is_cell):
         errors["org_id"] = "Bí thư chi bộ phải được gán cho một chi bộ."
     if (

@@ -26,7 +26,8 @@ def _safe_next(target: str | None) -> str:
         return url_for("main.dashboard")
     parts = urlsplit(target)
     if (
-        parts.scheme
+        any(ch.isspace() or not ch.isprintable() for ch in target)
+        or parts.scheme
         or parts.netloc
         or not target.startswith("/")
         or target.startswith("//")
@@ -72,6 +73,7 @@ def logout():
 def password():
     form = PasswordChangeForm()
     errors: list[str] = []
+    status = 200
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -84,11 +86,13 @@ def password():
                     actor=current_actor(),
                 )
         except InvalidInput as exc:
-            errors = apply_errors(form, exc.errors)
+            errors, status = apply_errors(form, exc.errors), 422
         else:
             user = db.session.get(User, current_user.id)
             session.clear()
             login_user(user)  # this session continues under the new epoch; others end
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("auth/password.html", form=form, errors=errors)
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/password.html", form=form, errors=errors), status

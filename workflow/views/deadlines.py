@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from states import REGISTRY
 from workflow.clock import today
+from workflow.ids import parse_id
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import open_deadline_rows, visible_orgs
 from workflow.web import current_actor, requires
@@ -19,7 +20,7 @@ bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
 def index():
     actor = current_actor()
     org = request.args.get("org", "")
-    org_id = int(org) if org.isdigit() and len(org) < 10 else None
+    org_id = parse_id(org)
     kinds = [
         (f"{key}:{kind}", f"{spec.label}: {d.label}")
         for key, spec in REGISTRY.items()

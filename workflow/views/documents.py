@@ -32,6 +32,7 @@ from workflow.engine import fire
 from workflow.engine.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
+from workflow.ids import parse_count, parse_id
 from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import CaseFilter, case_query
@@ -244,7 +245,7 @@ def approve():
     meeting = request.form.get("meeting_on", "") if request.method == "POST" else ""
     if request.method == "POST":
         user = db.session.get(User, current_user.id)
-        chosen = {int(x) for x in request.form.getlist("case") if x.isdigit()}
+        chosen = {n for n in map(parse_id, request.form.getlist("case")) if n}
         try:
             meeting_on = parse_date(meeting)
             if meeting_on > today():
@@ -290,7 +291,7 @@ def _approve_one(case: Case, actor, meeting_on: date, form) -> str:
             "approve_admission",
             actor=actor,
             payload={"event_date": meeting_on},
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=-1 if (v := parse_count(version)) is None else v,
         )
     except GuardFailed as exc:
         return "; ".join(v.message for v in exc.verdicts)
@@ -339,11 +340,8 @@ def _may_print(issuer: str) -> bool:
     roles = frozenset({Role.SIGNER, Role.DEPARTMENT_STAFF})
     if issuer == "upper":
         return actor.scope_for(roles, None) is not None
-    org = (
-        db.session.get(Organization, int(issuer.removeprefix("org:")))
-        if issuer.startswith("org:") and issuer[4:].isdigit()
-        else None
-    )
+    org_id = parse_id(issuer.removeprefix("org:")) if issuer.startswith("org:") else None
+    org = db.session.get(Organization, org_id) if org_id else None
     return org is not None and actor.scope_for(roles, org.path) is not None
 
 

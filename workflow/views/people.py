@@ -10,10 +10,12 @@ from forms.people import PersonForm
 from states import REGISTRY
 from states.dates import format_months, party_age_months, vn_date
 from states.spec import Role
+from states.text import clean_line
 from workflow.clock import today
 from workflow.engine.errors import InvalidInput
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import people as person_ops
@@ -37,15 +39,15 @@ EDITORS = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT
 @requires(*VIEWERS)
 def index():
     actor = current_actor()
-    q = request.args.get("q", "").strip()[:100]
+    q = clean_line(request.args.get("q", ""))[:100]
     status = request.args.get("status", "")
     status = status if status in MEMBER_STATUSES else ""
     org = request.args.get("org", "")
-    org_id = int(org) if org.isdigit() and len(org) < 10 else None
+    org_id = parse_id(org)
     page = request.args.get("page", "1")
     people, total, page = paginate(
         person_query(actor, q, status, org_id),
-        int(page) if page.isdigit() and len(page) < 6 else 1,
+        parse_id(page) or 1,
         25,
     )
     return render_template(

@@ -26,3 +26,7 @@ WORKING_RULES_BASIS = "Căn cứ Quy chế làm việc của Ban Chấp hành Đ
 # SIGNING_PASSPHRASE = "…"
 # Processes used to render a meeting's batch of decisions.
 RENDER_PROCESSES = 2
+# Scans attached to dossiers: where they are stored (outside the web root; back it up with the
+# database) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
+# ATTACHMENTS_DIR = "/var/lib/workflow/attachments"
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

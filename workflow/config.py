@@ -30,7 +30,13 @@ class DefaultConfig:
     IDLE_TIMEOUT_MINUTES = 30
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = 3600
+    #: a request body above this is refused with 413 before it is read
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    #: largest scan attached to a dossier (PDF, JPEG or PNG), and its largest picture
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    ATTACHMENT_MAX_PIXELS = 60_000_000
+    #: where attachments are stored (outside the web root); None: instance/attachments
+    ATTACHMENTS_DIR: str | None = None
     MAX_FORM_MEMORY_SIZE = 500 * 1024
 
     #: failed logins before an account is locked, and for how long

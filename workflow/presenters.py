@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "person.gap_added": "Ghi thời gian không tính tuổi đảng",
     "document.correction_drafted": "Soạn quyết định sửa đổi",
     "document.issued": "Ký ban hành",
+    "attachment.added": "Đính kèm bản quét",
+    "access.refused": "Bị từ chối truy cập",
+    "attachment.removed": "Gỡ bản quét",
 }
 
 
@@ -127,7 +130,16 @@ def rows_used(rows: Any) -> bool:
     )
 
 
+def filesize(size: int) -> str:
+    """1536 → "1,5 KB" (Vietnamese decimal comma)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".", ",")
+    return f"{size} byte"
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(filesize)
     app.add_template_global(action_label)
     app.add_template_global(payload_value)
     app.add_template_global(payload_items)

@@ -141,6 +141,32 @@ def _error_page(code: int, message: str = "", incident: str = ""):
     ), code
 
 
+def _record_refusal() -> None:
+    """A signed-in user refused a page or an action: who, when and what, in the audit trail."""
+    from workflow.engine import audit
+    from workflow.engine.uow import in_unit_of_work, unit_of_work
+    from workflow.extensions import db
+
+    if not current_user.is_authenticated or in_unit_of_work():
+        return
+    db.session.rollback()
+    try:
+        with unit_of_work():
+            audit.append(
+                actor=current_actor(),
+                subject_type="user",
+                subject_id=current_user.id,
+                action="access.refused",
+                payload={
+                    "endpoint": request.endpoint or "",
+                    "method": request.method,
+                    "path": request.path[:200],
+                },
+            )
+    except Exception:  # the refusal page must still be served
+        log.exception("could not record a refusal")
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_enforce_policy)
     app.before_request(_idle_timeout)
@@ -161,6 +187,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if exc.code == 403:
+            _record_refusal()
         return _error_page(exc.code or 500, "")
 
     @app.errorhandler(OperationalError)

@@ -18,14 +18,27 @@ from workflow.database import write_intent
 from workflow.extensions import db
 
 _active: ContextVar[bool] = ContextVar("unit_of_work_active", default=False)
+_current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
 
 
 class UnitOfWork:
     def __init__(self) -> None:
         self.after_commit: list[Callable[[], None]] = []
+        self.after_rollback: list[Callable[[], None]] = []
 
     def on_commit(self, hook: Callable[[], None]) -> None:
         self.after_commit.append(hook)
+
+    def on_rollback(self, hook: Callable[[], None]) -> None:
+        """Undo a side effect outside the database (a stored file) if the transaction fails."""
+        self.after_rollback.append(hook)
+
+
+def current_uow() -> UnitOfWork:
+    uow = _current.get()
+    if uow is None:
+        raise RuntimeError("no unit of work is active")
+    return uow
 
 
 def in_unit_of_work() -> bool:
@@ -42,15 +55,19 @@ def unit_of_work() -> Iterator[UnitOfWork]:
     session.rollback()
     uow = UnitOfWork()
     active_token = _active.set(True)
+    current_token = _current.set(uow)
     intent_token = write_intent.set(True)
     try:
         yield uow
         session.commit()
     except BaseException:
         session.rollback()
+        for hook in uow.after_rollback:
+            hook()
         raise
     finally:
         write_intent.reset(intent_token)
+        _current.reset(current_token)
         _active.reset(active_token)
     for hook in uow.after_commit:
         hook()

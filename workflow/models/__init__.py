@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+from workflow.models.attachments import AccessLogEntry, Attachment
 from workflow.models.audit import AuditEntry, AuditHead
 from workflow.models.base import Base, utcnow
 from workflow.models.calendar import CalendarOverride
@@ -23,6 +24,8 @@ from workflow.models.people import (
 from workflow.models.users import Grant, User
 
 __all__ = [
+    "AccessLogEntry",
+    "Attachment",
     "AuditEntry",
     "AuditHead",
     "Base",

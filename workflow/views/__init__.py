@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from workflow.views import (
         admin,
+        attachments,
         auth,
         cards,
         cases,
@@ -18,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         people,
     )
 
-    for module in (auth, main, cases, people, orgs, admin, documents, deadlines, cards):
+    blueprints = (auth, main, cases, attachments, people, orgs, admin, documents, deadlines, cards)
+    for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)

@@ -14,7 +14,9 @@ from workflow.engine.audit import verify_chain
 from workflow.engine.errors import InvalidInput, NotFound
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import AuditEntry, CalendarOverride, Organization, User
+from workflow.operations import access_log as access_log_ops
 from workflow.operations import calendar as calendar_ops
 from workflow.operations import users as user_ops
 from workflow.web import current_actor, requires
@@ -85,7 +87,7 @@ def user(user_id: int):
                 user_ops.add_grant(
                     fresh,
                     form.role.data or "",
-                    int(org_raw) if org_raw.isdigit() else None,
+                    org_raw,
                     form.title.data or "",
                     actor=current_actor(),
                 )
@@ -111,8 +113,9 @@ def user_action(user_id: int):
                 if target.id == current_actor().user_id:
                     raise InvalidInput({"_": "Không tự khóa tài khoản của mình."})
                 user_ops.set_active(target, action == "activate", actor=current_actor())
-            elif action == "remove_grant" and request.form.get("grant", "").isdigit():
-                user_ops.remove_grant(target, int(request.form["grant"]), actor=current_actor())
+            elif action == "remove_grant" and parse_id(request.form.get("grant")):
+                grant_id = parse_id(request.form.get("grant"))
+                user_ops.remove_grant(target, grant_id, actor=current_actor())
             else:
                 abort(400)
     except InvalidInput as exc:
@@ -170,9 +173,23 @@ def audit():
     if actor.scope_for(frozenset({Role.AUDITOR, Role.DEPARTMENT_STAFF}), None) is None:
         abort(403)
     page = request.args.get("page", "1")
-    page_no = int(page) if page.isdigit() and len(page) < 7 else 1
+    page_no = parse_id(page) or 1
     rows = db.session.scalars(
         select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(50).offset((page_no - 1) * 50)
     ).all()
     report = verify_chain() if request.args.get("verify") == "1" else None
     return render_template("admin/audit.html", rows=rows, page=page_no, report=report)
+
+
+@bp.route("/access-log")
+@requires(Role.AUDITOR, Role.DEPARTMENT_STAFF)
+def access_log():
+    """Who read verification results or dossier scans, and when (newest first)."""
+    actor = current_actor()
+    if actor.scope_for(frozenset({Role.AUDITOR, Role.DEPARTMENT_STAFF}), None) is None:
+        abort(403)
+    case_id = parse_id(request.args.get("case", ""))
+    rows = access_log_ops.recent("case" if case_id else None, case_id, limit=300)
+    return render_template(
+        "admin/access_log.html", rows=rows, case_id=case_id, parts=access_log_ops.PART_LABELS
+    )

@@ -20,6 +20,7 @@ from states.dates import vn_date
 from states.fields import Field, PayloadInvalid, parse_payload
 from states.rules import rules_on
 from states.spec import Role
+from states.text import clean_line
 from workflow.clock import today
 from workflow.documents.service import find_draft
 from workflow.engine import available_transitions, event_date_field, fire, open_case
@@ -34,7 +35,10 @@ from workflow.engine.errors import (
 from workflow.engine.facts import awareness_certificate
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
-from workflow.models import AuditEntry, Case, Organization, Person
+from workflow.ids import parse_count, parse_id
+from workflow.models import Attachment, AuditEntry, Case, Organization, Person
+from workflow.operations import access_log
+from workflow.operations import attachments as attachment_ops
 from workflow.operations.people import create_person, validate_person
 from workflow.queries import (
     CaseFilter,
@@ -62,7 +66,7 @@ VIEWERS = (
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_id(value)
 
 
 @bp.route("/")
@@ -70,11 +74,13 @@ def _int_arg(name: str) -> int | None:
 def index():
     actor = current_actor()
     day = today()
+    state = request.args.get("state", "")
+    procedure = request.args.get("procedure", "")
     f = CaseFilter(
-        q=request.args.get("q", "").strip()[:100],
-        state=request.args.get("state", ""),
+        q=clean_line(request.args.get("q", ""))[:100],
+        state=state if any(state in spec.states for spec in REGISTRY.values()) else "",
         org_id=_int_arg("org"),
-        procedure=request.args.get("procedure", ""),
+        procedure=procedure if procedure in REGISTRY else "",
         status=request.args.get("status", "open")
         if request.args.get("status") in ("open", "closed", "all")
         else "open",
@@ -110,9 +116,13 @@ def _timeline(case: Case) -> list[AuditEntry]:
     )
 
 
-def _checklist(case: Case):
-    """Every paper of the case's dossier, by form code, with the date it was recorded."""
+def _checklist(case: Case, scans: list[Attachment]):
+    """Every paper of the case's dossier, by form code, with the date it was recorded and the
+    scans attached to it."""
     forms = rules_on(today())[f"{case.procedure}.forms"]
+    scanned: dict[str, list[Attachment]] = {}
+    for scan in scans:
+        scanned.setdefault(scan.purpose, []).append(scan)
     held: dict[str, list] = {}
     for item in case.documents:
         held.setdefault(item.purpose, []).append(item)
@@ -122,7 +132,7 @@ def _checklist(case: Case):
         items = [(i.received_on, i.note) for i in held.get(purpose, [])]
         if purpose == "awareness_certificate" and cert is not None:
             items = [(cert.issued_on, f"Số {cert.number}, {cert.issuer}")]
-        rows.append((code, title, items))
+        rows.append((purpose, code, title, items, scanned.get(purpose, [])))
     return rows
 
 
@@ -131,17 +141,26 @@ def _checklist(case: Case):
 def detail(case_id: int):
     actor = current_actor()
     case = get_case(case_id, actor)
+    if any(r.answered_on for r in case.verification_requests):
+        # the page shows verification results: a read of sensitive personal data
+        with unit_of_work():
+            access_log.record(actor, "case", case_id, "verification")
+        case = get_case(case_id, actor)
     spec = get_spec(case.procedure)
     calendar = load_calendar()
     day = today()
     deadlines = [(d, calendar.left(d, day) if d.status == "open" else None) for d in case.deadlines]
+    scans = attachment_ops.listed(case)
     return render_template(
         "cases/detail.html",
         case=case,
         spec=spec,
         actions=available_transitions(case, actor),
         timeline=_timeline(case),
-        checklist=_checklist(case),
+        checklist=_checklist(case, scans),
+        other_scans=[s for s in scans if s.purpose == attachment_ops.OTHER],
+        uploaders=attachment_ops.uploader_names(scans),
+        may_attach=attachment_ops.may_write(actor, case),
         deadlines=deadlines,
         certificate=awareness_certificate(case.person_id),
         decision=latest_decision(case.id),
@@ -239,8 +258,8 @@ def act(case_id: int, trigger: str):
     errors: list[str] = []
     status = 200
     if request.method == "POST" and form.validate_on_submit():
-        version = form.expected_version.data or ""
-        if not version.isdigit():
+        version = parse_count(form.expected_version.data)
+        if version is None:
             return _stale(case)
         if t.reauth and not _password_ok(form.password.data):
             form.password.errors = ["Mật khẩu không đúng: cần nhập lại mật khẩu để ký."]
@@ -261,7 +280,7 @@ def act(case_id: int, trigger: str):
                 trigger,
                 actor=actor,
                 payload=payload_of(form, fields),
-                expected_version=int(version),
+                expected_version=version,
             )
         except StaleCase:
             return _stale(case)

@@ -1,0 +1,1 @@
+"""Web tests share the suite's fixtures (tests/conftest.py)."""

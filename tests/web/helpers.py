@@ -1,0 +1,145 @@
+"""Small helpers shared by the web tests: row counts, case snapshots, form data, HTML bits."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tests.builders import citizen_id
+from workflow.extensions import db
+from workflow.models import (
+    Attachment,
+    AuditEntry,
+    CalendarOverride,
+    Case,
+    Certificate,
+    Deadline,
+    DossierItem,
+    Grant,
+    HelperAssignment,
+    Organization,
+    Person,
+    Sponsor,
+    User,
+    VerificationRequest,
+    Vote,
+)
+
+#: the tables a web write may touch; "nothing changed" compares all of them
+TABLES = (
+    Attachment,
+    AuditEntry,
+    CalendarOverride,
+    Case,
+    Certificate,
+    Deadline,
+    DossierItem,
+    Grant,
+    HelperAssignment,
+    Organization,
+    Person,
+    Sponsor,
+    User,
+    VerificationRequest,
+    Vote,
+)
+
+
+def counts() -> dict[str, int]:
+    """Row counts of every table above, read fresh from the database. A refusal is recorded
+    in the audit trail by design, so refusal rows do not count as a change."""
+    db.session.rollback()
+    out = {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in TABLES
+    }
+    out["audit_log"] = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action != "access.refused")
+    )
+    return out
+
+
+def case_snapshot(case_id: int) -> tuple[str, int, Any]:
+    """(state, version, last event date) of a case, read fresh from the database."""
+    db.session.rollback()
+    case = db.session.get(Case, case_id)
+    return case.state, case.version, case.last_event_on
+
+
+def audit_rows(**where: Any) -> list[AuditEntry]:
+    db.session.rollback()
+    stmt = select(AuditEntry).order_by(AuditEntry.seq)
+    for key, value in where.items():
+        stmt = stmt.where(getattr(AuditEntry, key) == value)
+    return list(db.session.scalars(stmt))
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def field_block(body: str, name: str) -> str:
+    """The rendered ``<div class="field ...">`` (or, in a table of rows, the ``<td>``) that holds
+    the input named ``name``: its label, its control and the error list shown next to it."""
+    for opener, closer in (('<div class="field', "</div>"), ("<td", "</td>")):
+        for block in re.split(rf"(?={re.escape(opener)})", body)[1:]:
+            block = block.split(closer, 1)[0]
+            if re.search(rf'\bname="{re.escape(name)}"', block):
+                return block
+    raise AssertionError(f"no field named {name!r} on the page")
+
+
+def hidden_value(body: str, name: str) -> str:
+    m = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', body)
+    assert m, f"no input named {name!r}"
+    value = re.search(r'\bvalue="([^"]*)"', m.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def new_case_form(world, **overrides: Any) -> dict[str, str]:
+    """A valid submission of /cases/new for sec1 (cell C1)."""
+    birth = date(2000, 3, 15)
+    data = {
+        "full_name": "Phạm Thị Lan",
+        "birth_date": "15/03/2000",
+        "sex": "female",
+        "citizen_id": citizen_id(birth, "female"),
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "home_town": "xã Phú Lộc, tỉnh Phú Thọ",
+        "education": "university",
+        "occupation": "Chuyên viên Phòng Ngân sách",
+        "phone": "0912 345 678",
+        "cell_id": str(world.orgs["C1"]),
+        "event_date": "01/06/2026",
+        "helper": str(world.members["C1"][0]),
+        "note": "Quần chúng ưu tú, đề nghị theo dõi.",
+    }
+    data.update(overrides)
+    return data
+
+
+def org_form(org: Organization, **overrides: Any) -> dict[str, str]:
+    """The organization edit form as the browser would send it back unchanged."""
+    data = {
+        "code": org.code,
+        "name": org.name,
+        "kind": org.kind,
+        "parent_id": str(org.parent_id or ""),
+        "abbreviation": org.abbreviation or "",
+        "expected_version": str(org.version),
+        "active": "y",
+    }
+    if org.authorized_to_admit:
+        data["authorized_to_admit"] = "y"
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def user_row(username: str) -> User:
+    db.session.rollback()
+    return db.session.scalars(select(User).where(User.username == username)).one()

@@ -1,0 +1,393 @@
+"""Scans attached to a dossier: content-checked, stored outside the web root under random names,
+served only as downloads to those who may see the case, and every sensitive read logged."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
+
+from tests.web.helpers import audit_rows, counts, field_block, hidden_value, page
+from workflow.extensions import db
+from workflow.models import AccessLogEntry, Attachment
+
+MiB = 1024 * 1024
+
+
+def pdf_bytes(pad: int = 0) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if pad:
+        writer.add_metadata({"/Subject": "x" * pad})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_of_size(size: int) -> bytes:
+    """A valid PDF of exactly ``size`` bytes (the padding is a metadata string)."""
+    pad = 1000
+    for _ in range(5):  # the size grows by one byte per byte of padding, give or take offsets
+        data = pdf_bytes(pad=pad)
+        if len(data) == size:
+            return data
+        pad += size - len(data)
+    raise AssertionError(f"could not build a PDF of {size} bytes")
+    return data
+
+
+def image_bytes(kind: str, size=(60, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(body))
+        + kind
+        + body
+        + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
+
+
+def png_flood(width: int, height: int) -> bytes:
+    """A small PNG that declares a huge picture (a pixel flood): its size is known from the
+    header before any pixel is decoded."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 1000)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", pixels)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def post_multipart(client, url: str, data: dict):
+    """POST a multipart form built in memory (the test client would spool a large body to a
+    temporary file that it never closes)."""
+    fields = {
+        key: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple) else value
+        for key, value in data.items()
+    }
+    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
+    return client.post(
+        url,
+        input_stream=body,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def upload(client, case_id: int, data: bytes, filename: str, purpose: str = "application"):
+    form = client.get(f"/cases/{case_id}/attachments/new")
+    assert form.status_code == 200
+    return post_multipart(
+        client,
+        f"/cases/{case_id}/attachments/new",
+        {
+            "csrf_token": hidden_value(page(form), "csrf_token"),
+            "purpose": purpose,
+            "file": (io.BytesIO(data), filename),
+        },
+    )
+
+
+def stored_files(app) -> list[Path]:
+    folder = Path(app.instance_path) / "attachments"
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def attachment_rows() -> list[Attachment]:
+    db.session.rollback()
+    return list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
+
+
+def reads(part: str | None = None) -> int:
+    db.session.rollback()
+    stmt = select(func.count()).select_from(AccessLogEntry)
+    if part:
+        stmt = stmt.where(AccessLogEntry.part == part)
+    return db.session.scalar(stmt)
+
+
+def test_scan_is_stored_under_random_name_and_downloaded_as_attachment_when_cell_uploads_pdf(
+    app, world, login
+):
+    case_id = world.new_candidate("C1")
+    data = pdf_bytes()
+    client = login("sec1")
+    response = upload(client, case_id, data, "../../etc/Đơn xin vào Đảng.pdf")
+    assert response.status_code == 302, page(response)[:2000]
+    [row] = attachment_rows()
+    assert (row.case_id, row.purpose, row.content_type, row.size) == (
+        case_id,
+        "application",
+        "application/pdf",
+        len(data),
+    )
+    assert row.original_name == "Đơn xin vào Đảng.pdf"
+    [stored] = stored_files(app)
+    assert stored.name == row.stored_name
+    assert len(row.stored_name) == 32 and "etc" not in str(stored)
+    assert Path(app.static_folder) not in stored.parents
+    assert stored.read_bytes() == data
+    [added] = audit_rows(action="attachment.added")
+    assert added.subject_id == case_id
+    detail = page(client.get(f"/cases/{case_id}"))
+    assert "Đơn xin vào Đảng.pdf" in detail
+
+    before_reads = reads("attachment")
+    dept = login("dept")
+    got = dept.get(f"/cases/{case_id}/attachments/{row.id}")
+    assert got.status_code == 200
+    assert got.data == data
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''" in got.headers["Content-Disposition"]
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Cache-Control"] == "no-store"
+    assert "sandbox" in got.headers["Content-Security-Policy"]
+    assert reads("attachment") == before_reads + 1
+    log = page(login("auditor").get(f"/admin/access-log?case={case_id}"))
+    assert "Trần Thị Tổ Chức" in log and "Bản quét giấy tờ hồ sơ" in log
+
+
+@pytest.mark.parametrize(
+    ("kind", "filename"), [("PNG", "anh-the.png"), ("JPEG", "so-yeu.jpg"), ("JPEG", "scan")]
+)
+def test_image_scan_is_accepted_when_content_and_name_agree(app, world, login, kind, filename):
+    case_id = world.new_candidate("C1")
+    response = upload(login("sec1"), case_id, image_bytes(kind), filename, purpose="other")
+    assert response.status_code == 302
+    [row] = attachment_rows()
+    assert row.content_type == f"image/{kind.lower()}"
+    assert row.original_name.endswith(".png" if kind == "PNG" else ".jpg")
+
+
+def test_scan_of_exactly_the_limit_is_accepted_when_uploaded(app, world, login):
+    case_id = world.new_candidate("C1")
+    response = upload(login("sec1"), case_id, pdf_of_size(10 * MiB), "lon.pdf")
+    assert response.status_code == 302
+    assert attachment_rows()[0].size == 10 * MiB
+
+
+BAD_UPLOADS = (
+    # (what is wrong, content, file name, purpose, message)
+    ("empty file", b"", "trong.pdf", "application", "Chưa chọn tệp, hoặc tệp rỗng."),
+    ("one byte over the limit", "over", "lon.pdf", "application", "Tệp lớn hơn 10 MB."),
+    ("PNG named .pdf", "png", "ho_so.pdf", "application",
+     "Tên tệp có đuôi .pdf nhưng nội dung là PNG"),
+    ("HTML named .jpg", b"<html><script>alert(1)</script></html>", "anh.jpg", "application",
+     "Chỉ nhận tệp PDF, JPEG hoặc PNG"),
+    ("SVG with a script", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+     b"</svg>", "so-do.svg", "application", "Chỉ nhận tệp PDF, JPEG hoặc PNG"),
+    ("HTML page", b"<!doctype html><title>x</title>", "trang.html", "application",
+     "Chỉ nhận tệp PDF, JPEG hoặc PNG"),
+    ("PDF with an executable name", "pdf", "x.pdf.exe", "application", "Không nhận tệp .exe"),
+    ("polyglot PDF and HTML", b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>",
+     "polyglot.pdf", "application", "Tệp PDF bị hỏng hoặc không đọc được."),
+    ("PDF with JavaScript", "pdf-js", "don.pdf", "application",
+     "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
+    ("truncated PNG", "png-cut", "anh.png", "application", "Tệp ảnh bị hỏng hoặc không đọc được."),
+    ("pixel flood", "flood", "anh.png", "application", "Ảnh quá lớn (quá 60 triệu điểm ảnh)"),
+    ("no paper chosen", "pdf", "don.pdf", "", "Chọn giấy tờ mà bản quét thể hiện."),
+    ("paper of another procedure", "pdf", "don.pdf", "self_review",
+     "Chọn giấy tờ mà bản quét thể hiện."),
+)  # fmt: skip
+
+
+def _content(spec) -> bytes:
+    if isinstance(spec, bytes):
+        return spec
+    if spec == "over":
+        return pdf_of_size(10 * MiB + 1)
+    if spec == "png":
+        return image_bytes("PNG")
+    if spec == "png-cut":
+        return image_bytes("PNG", (400, 300))[:200]
+    if spec == "flood":
+        return png_flood(30000, 30000)
+    if spec == "pdf-js":
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("1")}
+        )
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    return pdf_bytes()
+
+
+def test_bad_upload_is_refused_with_message_and_nothing_is_stored(app, world, login, subtests):
+    case_id = world.new_candidate("C1")
+    client = login("sec1")
+    before = counts()
+    for label, content, filename, purpose, message in BAD_UPLOADS:
+        with subtests.test(msg=label):
+            response = upload(client, case_id, _content(content), filename, purpose)
+            assert response.status_code == 422
+            field = "purpose" if message.startswith("Chọn giấy tờ") else "file"
+            assert message in field_block(page(response), field)
+            assert counts() == before
+            assert attachment_rows() == []
+            assert stored_files(app) == []
+
+
+def test_body_over_the_request_cap_is_refused_with_413_when_uploaded(app, world, login):
+    case_id = world.new_candidate("C1")
+    client = login("sec1")
+    response = post_multipart(
+        client,
+        f"/cases/{case_id}/attachments/new",
+        {"purpose": "application", "file": (io.BytesIO(b"%PDF-" + b"0" * 13 * MiB), "x.pdf")},
+    )
+    assert response.status_code == 413
+    assert "Dữ liệu gửi lên quá lớn" in page(response)
+    assert attachment_rows() == [] and stored_files(app) == []
+
+
+def test_file_is_deleted_when_the_transaction_fails_after_it_was_written(
+    app, world, login, monkeypatch
+):
+    from workflow.engine import audit
+
+    case_id = world.new_candidate("C1")
+    client = login("sec1")
+
+    def broken(**_kwargs):
+        raise RuntimeError("disk full while writing the audit row")
+
+    monkeypatch.setattr(audit, "append", broken)
+    response = upload(client, case_id, pdf_bytes(), "don.pdf")
+    assert response.status_code == 500
+    assert attachment_rows() == []
+    assert stored_files(app) == []
+
+
+def test_other_cell_gets_404_and_viewers_cannot_upload_when_they_try(app, world, login):
+    case_id = world.new_candidate("C1")
+    upload(login("sec1"), case_id, pdf_bytes(), "don.pdf")
+    [row] = attachment_rows()
+    other = login("sec2")
+    assert other.get(f"/cases/{case_id}/attachments/new").status_code == 404
+    assert other.get(f"/cases/{case_id}/attachments/{row.id}").status_code == 404
+    assert other.post(f"/cases/{case_id}/attachments/{row.id}/remove").status_code == 404
+    signer = login("signer")
+    assert signer.get(f"/cases/{case_id}/attachments/new").status_code == 403
+    assert signer.get(f"/cases/{case_id}/attachments/{row.id}").status_code == 200
+    assert login("inspector").get(f"/cases/{case_id}/attachments/{row.id}").status_code == 200
+    # an attachment reached through another case's URL does not exist
+    second = world.new_candidate("C1")
+    assert login("dept").get(f"/cases/{second}/attachments/{row.id}").status_code == 404
+    assert [a.removed_at for a in attachment_rows()] == [None]
+
+
+def test_scan_leaves_the_checklist_but_stays_audited_when_uploader_removes_it(app, world, login):
+    case_id = world.new_candidate("C1")
+    client = login("sec1")
+    upload(client, case_id, pdf_bytes(), "Đơn.pdf")
+    [row] = attachment_rows()
+    assert login("sec1b").post(f"/cases/{case_id}/attachments/{row.id}/remove").status_code == 404
+    client = login("sec1")
+    response = client.post(f"/cases/{case_id}/attachments/{row.id}/remove")
+    assert response.status_code == 302
+    [row] = attachment_rows()
+    assert row.removed_at is not None
+    assert f"/attachments/{row.id}" not in page(client.get(f"/cases/{case_id}"))
+    assert client.get(f"/cases/{case_id}/attachments/{row.id}").status_code == 404
+    assert [r.action for r in audit_rows(subject_id=case_id) if "attachment" in r.action] == [
+        "attachment.added",
+        "attachment.removed",
+    ]
+    assert len(stored_files(app)) == 1
+
+
+def test_reading_verification_results_is_logged_only_when_the_page_shows_them(app, world, login):
+    fresh = world.new_candidate("C1")
+    answered = world.new_candidate("C1")
+    world.advance(answered, "awaiting_cell_meeting")
+    client = login("dept")
+    client.get(f"/cases/{fresh}")
+    assert reads("verification") == 0
+    client.get(f"/cases/{answered}")
+    client.get(f"/cases/{answered}")
+    db.session.rollback()
+    rows = db.session.scalars(select(AccessLogEntry).order_by(AccessLogEntry.id)).all()
+    assert [(r.part, r.subject_id, r.user_id) for r in rows] == [
+        ("verification", answered, world.users["dept"])
+    ] * 2
+
+
+def test_name_with_markup_is_shown_escaped_when_listed(app, world, login):
+    case_id = world.new_candidate("C1")
+    client = login("sec1")
+    upload(client, case_id, pdf_bytes(), '<img src=x onerror="alert(1)">.pdf')
+    body = page(client.get(f"/cases/{case_id}"))
+    assert "<img src=x" not in body
+    assert "&lt;img src=x" in body
+
+
+def test_database_errors_never_carry_a_citizen_id_into_the_logs(app, world, caplog):
+    """PostgreSQL describes the failing row in its own message; the log must not repeat it."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from workflow.models import Person
+
+    db.session.rollback()
+    existing = db.session.scalars(select(Person).limit(1)).one()
+    clone = Person(
+        full_name="Người Trùng Số",
+        search_key="nguoi trung so",
+        birth_date=existing.birth_date,
+        sex=existing.sex,
+        citizen_id=existing.citizen_id,
+        cell_id=existing.cell_id,
+    )
+    db.session.add(clone)
+    with pytest.raises(IntegrityError) as caught:
+        db.session.flush()
+    db.session.rollback()
+    assert "hidden due to hide_parameters" in str(caught.value)
+
+    with caplog.at_level(logging.ERROR, logger="workflow"):
+        logging.getLogger("workflow").error(
+            "unhandled error for %s", existing.citizen_id, exc_info=caught.value
+        )
+        logging.getLogger("workflow.documents").error("rendering failed", exc_info=caught.value)
+    assert len(caplog.records) == 2
+    logged = caplog.text
+    assert "IntegrityError" in logged
+    assert "Traceback" in logged
+    assert existing.citizen_id not in logged
+    assert "[redacted]" in logged
+
+
+def test_redaction_of_server_details():
+    from workflow.logredact import redact
+
+    text = (
+        'duplicate key value violates unique constraint "uq_person_citizen_id"\n'
+        "DETAIL:  Key (citizen_id)=(001203004567) already exists.\n"
+        "new row violates check constraint\n"
+        "DETAIL:  Failing row contains (7, Nguyễn Văn A, 1990-01-01)."
+    )
+    out = redact(text)
+    assert "001203004567" not in out and "Nguyễn" not in out
+    assert 'unique constraint "uq_person_citizen_id"' in out
+    # numbers of other lengths (ids, years, decision numbers) are kept
+    assert redact("case 1234 in 2026, phone 0912345678") == "case 1234 in 2026, phone 0912345678"
+    assert redact("id 0012030045671") == "id 0012030045671"

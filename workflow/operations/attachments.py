@@ -1,0 +1,282 @@
+"""Scans of dossier papers: checked by their content, stored outside the web root.
+
+A file is accepted only when its bytes are a PDF, a JPEG or a PNG that its parser can read; the
+name and type the browser sent are never trusted. It is written under a random name in the
+attachments folder before the row is committed, and deleted again if the transaction fails, so
+neither a row without a file nor (short of a crash) a file without a row is left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import struct
+import warnings
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from flask import current_app
+from sqlalchemy import select
+
+from states.rules import rules_on
+from states.spec import Role
+from states.text import clean_line
+from workflow.clock import today
+from workflow.engine import audit
+from workflow.engine.errors import InvalidInput, PermissionDenied
+from workflow.engine.uow import current_uow
+from workflow.extensions import db
+from workflow.models import Attachment, Case, User, utcnow
+from workflow.permissions import Actor
+
+#: who may attach a scan to a case in their scope
+WRITE_ROLES = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
+#: what a scan may be: content type → extension given to the downloaded file
+TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+OTHER = "other"
+OTHER_LABEL = "Giấy tờ khác"
+#: extensions a user may give such a file, by the type its content must then have
+EXTENSIONS = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+#: PDF features a scanned paper never needs and a hostile file may use
+_PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def purposes(case: Case) -> list[tuple[str, str]]:
+    """(key, label) of the papers a scan can show for this case's procedure."""
+    forms = rules_on(today())[f"{case.procedure}.forms"]
+    return [(key, f"{code} – {title}") for key, (code, title) in forms.items()] + [
+        (OTHER, OTHER_LABEL)
+    ]
+
+
+def may_write(actor: Actor, case: Case) -> bool:
+    return case.closed_at is None and actor.scope_for(WRITE_ROLES, case.cell.path) is not None
+
+
+def storage_dir() -> Path:
+    configured = current_app.config.get("ATTACHMENTS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
+
+
+def path_of(attachment: Attachment) -> Path:
+    return storage_dir() / attachment.stored_name[:2] / attachment.stored_name
+
+
+def sniff(data: bytes) -> str:
+    """The content type of ``data``, or InvalidInput with the reason in Vietnamese."""
+    if data.startswith(b"%PDF-"):
+        _check_pdf(data)
+        return "application/pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        _check_image(data, "JPEG")
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        _check_image(data, "PNG")
+        return "image/png"
+    raise InvalidInput({"file": "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)."})
+
+
+def _check_pdf(data: bytes) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if any(marker in data for marker in _PDF_ACTIVE):
+        raise InvalidInput(
+            {"file": "Tệp PDF chứa mã lệnh hoặc tệp nhúng; chỉ nhận bản quét giấy tờ."}
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pages = len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        pages = 0
+    if pages == 0:
+        raise InvalidInput({"file": "Tệp PDF bị hỏng hoặc không đọc được."})
+
+
+def _check_image(data: bytes, expected: str) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    limit = current_app.config["ATTACHMENT_MAX_PIXELS"]
+    too_large = (
+        f"Ảnh quá lớn (quá {limit // 1_000_000} triệu điểm ảnh); hãy quét ở độ phân giải thấp hơn."
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own guard against decompression bombs, as an error rather than a warning
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise InvalidInput({"file": too_large}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InvalidInput({"file": "Tệp ảnh bị hỏng hoặc không đọc được."}) from None
+    try:
+        with image:
+            # the header gives the size before any pixel is decoded (no decompression bomb)
+            if image.format != expected:
+                raise InvalidInput({"file": "Nội dung ảnh không khớp với định dạng."})
+            width, height = image.size
+            if width * height > limit:
+                raise InvalidInput({"file": too_large})
+            image.verify()
+    except InvalidInput:
+        raise
+    except (OSError, SyntaxError, ValueError, struct.error):
+        raise InvalidInput({"file": "Tệp ảnh bị hỏng hoặc không đọc được."}) from None
+
+
+def _check_extension(filename: str, content_type: str) -> None:
+    """A name that claims another type than the content has is refused (a disguised file)."""
+    base = PurePosixPath(filename.replace("\\", "/")).name
+    if "." not in base.strip("."):
+        return
+    extension = base.rsplit(".", 1)[1].lower()
+    claimed = EXTENSIONS.get(extension)
+    if claimed is None:
+        raise InvalidInput(
+            {"file": f"Không nhận tệp .{extension[:10]}: chỉ nhận tệp PDF, JPEG hoặc PNG."}
+        )
+    if claimed != content_type:
+        raise InvalidInput(
+            {
+                "file": f"Tên tệp có đuôi .{extension} nhưng nội dung là "
+                f"{NAMES[content_type]}: tệp không được chấp nhận."
+            }
+        )
+
+
+def _display_name(filename: str, content_type: str) -> str:
+    """The user's name without any folder, cleaned, with the extension the content has."""
+    base = PurePosixPath(clean_line(filename).replace("\\", "/")).name
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = stem.strip(" .")[:150] or "tep-dinh-kem"
+    return f"{stem}.{TYPES[content_type]}"
+
+
+def add(case: Case, purpose: str, upload: Upload, *, actor: Actor) -> Attachment:
+    """Check and store a scan. Runs inside the caller's unit of work."""
+    if not may_write(actor, case):
+        raise PermissionDenied()
+    errors: dict[str, str] = {}
+    if purpose not in dict(purposes(case)):
+        errors["purpose"] = "Chọn giấy tờ mà bản quét thể hiện."
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    content_type = ""
+    if not upload.data:
+        errors["file"] = "Chưa chọn tệp, hoặc tệp rỗng."
+    elif len(upload.data) > limit:
+        errors["file"] = f"Tệp lớn hơn {limit // (1024 * 1024)} MB."
+    else:
+        try:
+            content_type = sniff(upload.data)
+            _check_extension(upload.filename, content_type)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+
+    stored_name = secrets.token_hex(16)
+    attachment = Attachment(
+        case_id=case.id,
+        purpose=purpose,
+        original_name=_display_name(upload.filename, content_type),
+        stored_name=stored_name,
+        content_type=content_type,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        uploaded_by=actor.user_id,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    _write(path_of(attachment), upload.data)
+    audit.append(
+        actor=actor,
+        subject_type="case",
+        subject_id=case.id,
+        procedure=case.procedure,
+        action="attachment.added",
+        payload={
+            "attachment": attachment.id,
+            "purpose": purpose,
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = target.with_suffix(".part")
+    try:
+        with open(partial, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    # if the transaction then fails, the file goes too
+    current_uow().on_rollback(lambda: target.unlink(missing_ok=True))
+
+
+def remove(attachment: Attachment, *, actor: Actor) -> None:
+    """Withdraw a scan from the dossier: the uploader, or department staff over the case."""
+    case = attachment.case
+    own = attachment.uploaded_by == actor.user_id and may_write(actor, case)
+    staff = (
+        case.closed_at is None
+        and actor.scope_for({Role.DEPARTMENT_STAFF}, case.cell.path) is not None
+    )
+    if not (own or staff):
+        raise PermissionDenied()
+    if attachment.removed_at is not None:
+        raise InvalidInput({"_": "Bản quét này đã được gỡ."})
+    attachment.removed_at = utcnow()
+    attachment.removed_by = actor.user_id
+    audit.append(
+        actor=actor,
+        subject_type="case",
+        subject_id=case.id,
+        procedure=case.procedure,
+        action="attachment.removed",
+        payload={"attachment": attachment.id, "name": attachment.original_name},
+    )
+
+
+def listed(case: Case) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.case_id == case.id, Attachment.removed_at.is_(None))
+            .order_by(Attachment.id)
+        )
+    )
+
+
+def uploader_names(attachments: list[Attachment]) -> dict[int, str]:
+    ids = {a.uploaded_by for a in attachments}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    return dict(rows.all())
+
+
+def label_of(case: Case, purpose: str) -> str:
+    return dict(purposes(case)).get(purpose, purpose)

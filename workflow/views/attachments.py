@@ -1,0 +1,131 @@
+"""Scans attached to a case's dossier: add, download, withdraw."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from forms.attachments import AttachmentForm
+from forms.base import apply_errors, options
+from states.spec import Role
+from workflow.engine.errors import InvalidInput, PermissionDenied
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import Attachment
+from workflow.operations import access_log
+from workflow.operations import attachments as ops
+from workflow.queries import get_case
+from workflow.web import current_actor, requires
+
+bp = Blueprint("attachments", __name__, url_prefix="/cases")
+
+VIEWERS = (
+    Role.CELL_SECRETARY,
+    Role.GRASSROOTS_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.SIGNER,
+    Role.INSPECTION,
+)
+
+
+def _attachment(case_id: int, attachment_id: int) -> Attachment:
+    """The attachment, only through a case the user may see (else 404)."""
+    get_case(case_id, current_actor())
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case_id or attachment.removed_at:
+        abort(404)
+    return attachment
+
+
+@bp.route("/<int:case_id>/attachments/new", methods=["GET", "POST"])
+@requires(*ops.WRITE_ROLES)
+def new(case_id: int):
+    actor = current_actor()
+    case = get_case(case_id, actor)
+    if not ops.may_write(actor, case):
+        abort(403)
+    form = AttachmentForm()
+    form.purpose.choices = options(ops.purposes(case), blank="— chọn giấy tờ —")
+    if request.method == "GET" and request.args.get("purpose"):
+        form.purpose.data = request.args["purpose"]
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        upload = request.files.get(form.file.name)
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        data = b""
+        if upload:
+            data = upload.stream.read(limit + 1)
+            upload.close()
+        try:
+            with unit_of_work():
+                fresh = get_case(case_id, actor)
+                added = ops.add(
+                    fresh,
+                    form.purpose.data or "",
+                    ops.Upload(upload.filename or "" if upload else "", data),
+                    actor=actor,
+                )
+                name = added.original_name
+        except PermissionDenied:
+            abort(403)
+        except InvalidInput as exc:
+            errors, status = apply_errors(form, exc.errors), 422
+        else:
+            flash(f"Đã đính kèm bản quét “{name}”.", "success")
+            return redirect(url_for("cases.detail", case_id=case_id) + "#attachments")
+    elif form.is_submitted():
+        status = 422
+    return render_template("cases/attachment_new.html", case=case, form=form, errors=errors), status
+
+
+@bp.route("/<int:case_id>/attachments/<int:attachment_id>")
+@requires(*VIEWERS)
+def download(case_id: int, attachment_id: int):
+    attachment = _attachment(case_id, attachment_id)
+    path = ops.path_of(attachment)
+    if not path.is_file():
+        abort(404)
+    with unit_of_work():
+        access_log.record(current_actor(), "case", case_id, "attachment", attachment.id)
+    response = send_file(
+        io.BytesIO(path.read_bytes()),  # at most ATTACHMENT_MAX_BYTES; no file handle is left open
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
+    # even if a browser were to render it, it could run nothing and reach nothing
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/<int:case_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@requires(*ops.WRITE_ROLES)
+def remove(case_id: int, attachment_id: int):
+    form = AttachmentForm()  # only for its CSRF check
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with unit_of_work():
+            ops.remove(_attachment(case_id, attachment_id), actor=current_actor())
+    except PermissionDenied:
+        abort(403)
+    except InvalidInput as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Đã gỡ bản quét khỏi hồ sơ.", "success")
+    return redirect(url_for("cases.detail", case_id=case_id) + "#attachments")

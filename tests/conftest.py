@@ -11,11 +11,15 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, text
 
+from tests import builders
 from tests.builders import World, build_world
 from workflow import create_app
 from workflow.extensions import db
@@ -66,6 +70,64 @@ def _empty_postgres() -> None:
         )
 
 
+class IsolatedClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+_SNAPSHOT: dict[str, Any] = {}
+
+
+def _dump() -> dict[str, list[dict[str, Any]]]:
+    with db.engine.connect() as conn:
+        return {
+            table.name: [dict(row._mapping) for row in conn.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def _restore(rows: dict[str, list[dict[str, Any]]]) -> None:
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if not rows.get(table.name):
+                continue
+            if table.name == "audit_head":
+                conn.execute(table.delete())
+            conn.execute(table.insert(), rows[table.name])
+        if conn.dialect.name == "postgresql":
+            for table in db.metadata.sorted_tables:
+                if "id" not in table.c or not table.c.id.autoincrement:
+                    continue
+                if not rows.get(table.name):
+                    continue
+                top = conn.execute(select(func.max(table.c.id))).scalar()
+                conn.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n)"),
+                    {"t": table.name, "n": top},
+                )
+
+
+def fast_world() -> World:
+    """``build_world()``, or a copy of the rows it wrote in an earlier test."""
+    db.session.remove()
+    if not _SNAPSHOT:
+        world = build_world()
+        db.session.remove()
+        _SNAPSHOT.update(rows=_dump(), world=world)
+        return world
+    _restore(_SNAPSHOT["rows"])
+    first: World = _SNAPSHOT["world"]
+    builders._WORLD_ORGS.clear()
+    builders._WORLD_ORGS.update(first.orgs)
+    return World(
+        dict(first.orgs), dict(first.users), {k: list(v) for k, v in first.members.items()}
+    )
+
+
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 
@@ -85,6 +147,9 @@ def make_app(tmp_path, pg_database, **overrides):
     instance.mkdir(exist_ok=True)
     app = create_app(config, instance_path=str(instance))
     app.extensions["workflow.hasher"] = FAST_HASHER
+    # each request gets its own application context, as in production (the fixture's pushed
+    # context would otherwise carry Flask-Login's cached user from one request to the next)
+    app.test_client_class = IsolatedClient
     return app
 
 
@@ -104,8 +169,9 @@ def app(tmp_path, pg_database):
 @pytest.fixture
 def world(app) -> World:
     """A small committee: three grassroots committees (one with a sub-committee, one
-    authorized to admit), a grassroots cell, official members, and one user per role."""
-    return build_world()
+    authorized to admit), a grassroots cell, official members, and one user per role
+    (built once per worker, then copied back into each test's empty database)."""
+    return fast_world()
 
 
 @pytest.fixture

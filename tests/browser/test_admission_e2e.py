@@ -316,3 +316,102 @@ def test_a_signer_approves_a_meetings_batch_and_prints_it(live, page, tmp_path):
         range(1, 5), ("Trần Thị Hoa", "Trần Thị Lan", "Trần Thị Mai", "Trần Thị Đào"), strict=True
     ):
         assert any(f"Số {number}-QĐ/ĐUK" in t and name in t for t in texts)
+
+
+def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, page, tmp_path):
+    from datetime import date, timedelta
+
+    from workflow.clock import clock
+    from workflow.operations.deadlines import scan
+
+    app, world, base = live
+    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    with app.app_context():
+        cases = {}
+        for name in ("Trần Thị Hoa", "Trần Văn Bình"):
+            cid = world.new_candidate("C1", name=name)
+            world.advance(cid, "admitted")
+            cases[name] = world.probation_of(cid)
+        late = world.new_candidate("C1B", name="Lê Văn Muộn")
+        world.advance(late, "cell_resolved")  # its decision clock runs out meanwhile
+        end = db.session.get(Case, cases["Trần Thị Hoa"]).probation_end
+        clock().set_today(end + timedelta(days=20))
+        assert len(scan(clock().today()).ended_probations) == 2  # the daily job
+    u = User(page, base, shots)
+    u.login("sec1")
+    day = (end + timedelta(days=5)).strftime("%d/%m/%Y")
+    hoa, binh = cases["Trần Thị Hoa"], cases["Trần Văn Bình"]
+    u.open_case(hoa)
+    expect(page.locator(".case-head .badge")).to_have_text("Hết thời kỳ dự bị, chờ chi bộ xét")
+    for document in ("self_review", "helper_assessment", "opinions"):
+        u.act("Ghi nhận giấy tờ hồ sơ", selects={"#document": document}, date=day)
+    u.act(
+        "Ghi giấy chứng nhận lớp đảng viên mới",
+        {"#certificate_number": "12-CN/ĐVM", "#issuer": "Ban Thường vụ Đảng ủy Khối"},
+        date=day,
+    )
+    u.act(
+        "Ghi nghị quyết chi bộ (13-KNĐ)",
+        {"#official_total": "9", "#yes": "9", "#no": "0"},
+        {"#proposal": "recognition"},
+        date=day,
+    )
+    u.open_case(binh)
+    page.get_by_role("link", name="Ghi nghị quyết chi bộ (13-KNĐ)").click()
+    page.fill("#event_date", day)
+    page.select_option("#proposal", "removal")
+    page.fill("#official_total", "9")
+    page.fill("#yes", "8")
+    page.fill("#no", "1")
+    u.submit()
+    expect(page.locator("#reason + ul.errors, .errors")).to_contain_text("phải ghi rõ lý do")
+    page.fill("#reason", "Không hoàn thành nhiệm vụ đảng viên trong thời kỳ dự bị.")
+    u.submit()
+    expect(page.locator(".flash-success")).to_have_count(1)
+
+    u.login("gs1")
+    for cid in (hoa, binh):
+        u.open_case(cid)
+        u.act(
+            "Ghi nghị quyết đảng ủy cơ sở (15-KNĐ)",
+            {"#official_total": "9", "#yes": "9", "#no": "0"},
+            date=day,
+        )
+    u.login("dept")
+    page.goto(f"{base}/deadlines/")
+    u.shot("08-deadline-dashboard")
+    first_row = page.locator("table.list tbody tr").first
+    expect(first_row).to_contain_text("Lê Văn Muộn")
+    expect(first_row).to_contain_text("QUÁ HẠN")
+    for cid in (hoa, binh):
+        u.open_case(cid)
+        u.act(
+            "Thẩm định, trình Ban Thường vụ", {"#opinion": "Đủ điều kiện theo quy định."}, date=day
+        )
+    u.login("signer")
+    signed = (end + timedelta(days=15)).strftime("%d/%m/%Y")
+    for cid, label in (
+        (hoa, "Phê duyệt quyết định công nhận đảng viên chính thức (16-KNĐ)"),
+        (binh, "Phê duyệt quyết định xóa tên trong danh sách đảng viên dự bị"),
+    ):
+        u.open_case(cid)
+        page.get_by_role("link", name=label).click()
+        page.fill("#event_date", signed)
+        page.fill("#password", PASSWORD)
+        u.submit()
+        expect(page.locator(".flash-success")).to_have_count(1)
+    u.open_case(hoa)
+    expect(page.locator(".case-head .badge")).to_have_text("Đã công nhận đảng viên chính thức")
+    u.shot("09-recognized")
+    page.get_by_role("link", name="Trần Thị Hoa").first.click()
+    facts = page.locator("dl.facts").nth(1).inner_text()
+    assert "Đảng viên chính thức" in facts
+    assert end.strftime("%d/%m/%Y") in facts  # official from the day the 12 months ended
+    u.open_case(binh)
+    expect(page.locator(".case-head .badge")).to_have_text(
+        "Đã xóa tên trong danh sách đảng viên dự bị"
+    )
+    with app.app_context():
+        assert db.session.get(Case, binh).person.member_status == "removed"
+        assert db.session.get(Case, hoa).person.official_on == end
+        assert end < date(2030, 1, 1)

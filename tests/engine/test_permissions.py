@@ -12,7 +12,7 @@ import pytest
 
 from tests.builders import USERS
 from workflow.engine import fire
-from workflow.engine.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.engine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
 from workflow.extensions import db
 from workflow.models import Case
 
@@ -57,6 +57,20 @@ ALLOWED = {
     ("C1", "certified", "withdraw"): {"sec1", "gs1", "dept", "dept2"},
 }
 
+#: the same for probation cases (the probation opened by the ceremony)
+PROBATION_ALLOWED = {
+    ("C1", "in_probation", "assign_helper"): {"sec1"},
+    ("C1", "in_probation", "record_document"): {"sec1", "gs1", "dept", "dept2"},
+    ("C1", "in_probation", "confirm_probation_end"): {"gs1", "dept", "dept2"},
+    ("C1", "awaiting_cell_review", "record_cell_resolution"): {"sec1"},
+    ("C3", "cell_proposed", "appraise_by_subcommittee"): {"gs3s"},
+    ("C1", "cell_proposed", "record_grassroots_resolution"): {"gs1"},
+    ("C2", "cell_proposed", "decide_by_grassroots"): {"sign2"},
+    ("C1", "grassroots_proposed", "appraise_by_department"): {"dept", "dept2"},
+    ("C1", "department_appraised", "approve_recognition"): {"signer", "signer2"},
+    ("C1", "department_appraised", "return_for_correction"): {"gs1", "dept", "dept2"},
+}
+
 ALL_USERS = sorted(USERS)
 CASES = sorted(ALLOWED)
 
@@ -77,7 +91,7 @@ def attempt(world, case_id: int, trigger: str, user: str) -> str:
         return "missing"
     except PermissionDenied:
         return "denied"
-    except InvalidInput:
+    except (InvalidInput, GuardFailed):
         return "ok"
     return "ok"
 
@@ -92,6 +106,39 @@ def test_permission_matrix(world, key):
     assert outcomes == {user: expected(cell, key, user) for user in ALL_USERS}
     db.session.expire_all()
     assert db.session.get(Case, case_id).version == version  # nothing was written
+
+
+PROBATION_CASES = sorted(PROBATION_ALLOWED)
+
+
+@pytest.mark.parametrize("key", PROBATION_CASES, ids=["-".join(k) for k in PROBATION_CASES])
+def test_probation_permission_matrix(world, key):
+    from datetime import date
+
+    from workflow.clock import clock
+
+    cell, state, trigger = key
+    admission = world.new_candidate(cell)
+    world.advance(admission, "admitted")
+    case_id = world.probation_of(admission)
+    if state != "in_probation":
+        clock().set_today(date(2027, 8, 1))
+        world.advance(case_id, state)
+    version = db.session.get(Case, case_id).version
+    outcomes = {user: attempt(world, case_id, trigger, user) for user in ALL_USERS}
+    expected_ = {
+        user: (
+            "missing"
+            if user not in VIEWERS[cell]
+            else "ok"
+            if user in PROBATION_ALLOWED[key]
+            else "denied"
+        )
+        for user in ALL_USERS
+    }
+    assert outcomes == expected_
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).version == version
 
 
 def test_matrix_covers_every_level_and_every_role_that_acts():

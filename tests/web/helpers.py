@@ -82,6 +82,11 @@ def page(response) -> str:
     return response.get_data(as_text=True)
 
 
+def without_tokens(body: str) -> str:
+    """A page with its CSRF tokens blanked: they carry the second they were made in."""
+    return re.sub(r'(name="csrf_token"[^>]*value=|name="csrf-token" content=)"[^"]*"', r"\1", body)
+
+
 def field_block(body: str, name: str) -> str:
     """The rendered ``<div class="field ...">`` (or, in a table of rows, the ``<td>``) that holds
     the input named ``name``: its label, its control and the error list shown next to it."""

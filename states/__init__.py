@@ -5,10 +5,19 @@
 
 from __future__ import annotations
 
-from states import admission, probation
+from states import admission, probation, temporary_transfer, transfer, transfer_in
 from states.spec import ProcedureSpec
 
-REGISTRY: dict[str, ProcedureSpec] = {spec.key: spec for spec in (admission.SPEC, probation.SPEC)}
+REGISTRY: dict[str, ProcedureSpec] = {
+    spec.key: spec
+    for spec in (
+        admission.SPEC,
+        probation.SPEC,
+        transfer.SPEC,
+        transfer_in.SPEC,
+        temporary_transfer.SPEC,
+    )
+}
 
 
 def get_spec(key: str) -> ProcedureSpec:

@@ -106,3 +106,26 @@ class ProbationFacts:
     proposer_id: int | None
     actor_id: int | None
     paused_from: str | None = None
+
+
+@dataclass(frozen=True)
+class TransferFacts:
+    today: date
+    state: str
+    person: PersonFacts
+    #: the organization that holds the case (the member's cell while the transfer runs)
+    org: OrgFacts
+    #: within (to another organization of the committee) | out | in | temporary
+    direction: str
+    #: the receiving organization is one of the committee's own
+    internal_destination: bool
+    #: temporary transfers: work (or residence) | study
+    purpose: str | None
+    period_start: date | None
+    period_end: date | None
+    #: the date of the introduction letter, and the day it must be presented by
+    letter_on: date | None
+    present_by: date | None
+    proposer_id: int | None
+    actor_id: int | None
+    paused_from: str | None = None

@@ -42,6 +42,8 @@ class Field:
     rows: tuple[Field, ...] = ()
     max_rows: int = 5
     min_rows: int = 0
+    #: a date that may lie ahead (the planned end of a temporary transfer)
+    future: bool = False
 
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -93,7 +95,9 @@ def _blank(value: Any) -> bool:
 def _parse_one(f: Field, value: Any, today: date) -> Any:
     if f.kind == "date":
         d = parse_date(value)
-        if d > today:
+        if f.future and d.year > today.year + 10:
+            raise ValueError("Ngày quá xa so với hôm nay.")
+        if d > today and not f.future:
             raise ValueError("Ngày không được sau ngày hôm nay.")
         return d
     if f.kind in ("int", "member", "ref"):

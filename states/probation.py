@@ -177,7 +177,11 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
 
 DEADLINES = {
     "probation_end": DeadlineSpec(
-        "probation_end", "Hết thời kỳ dự bị (12 tháng)", "probation.months", unit="months"
+        "probation_end",
+        "Hết thời kỳ dự bị (12 tháng)",
+        "probation.months",
+        unit="months",
+        alerts=False,
     ),
     "cell_review": DeadlineSpec(
         "cell_review",

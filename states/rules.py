@@ -33,6 +33,14 @@ URL_DENOMINATOR = (
     "chuyen-muc-hoi-dap/cach-tinh-ket-qua-bau-cu-o-dai-hoi-cac-cap-dai-hoi-dang-vien-556421.html"
 )
 URL_FORMS = "http://tnu.edu.vn/ket-nap-dang-va-chuyen-dang-chinh-thuc-dn129.html"
+URL_TRANSFER = "https://tccb.sgu.edu.vn/quanly/web/article/248"
+URL_TRANSFER_START = (
+    "https://ezlearning.edu.vn/topic/thu-tuc-xin-chuyen-sinh-hoat-dang-ve-dia-phuong"
+)
+URL_TRANSFER_CHECK = (
+    "https://thuvienphapluat.vn/hoi-dap-phap-luat/55B08-hd-trach-nhiem-cua-cap-co-so-ve-xay-"
+    "dung-va-quan-ly-ho-so-dang-vien.html"
+)
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,38 @@ _BASE_SETTINGS: dict[str, Setting] = {
         uncertain=True,
     ),
     "admission.forms": Setting(ADMISSION_FORMS, f"HD 12-HD/BTCTW 2022, phụ lục mẫu; {URL_FORMS}"),
+    "transfer.start_working_days": Setting(
+        60,
+        "Trong 60 ngày làm việc kể từ ngày quyết định nghỉ hưu, chuyển công tác… có hiệu lực, "
+        f"đảng viên phải làm xong thủ tục chuyển sinh hoạt đảng chính thức; {URL_TRANSFER_START}",
+    ),
+    "transfer.presentation_working_days": Setting(
+        30,
+        "Trong 30 ngày làm việc kể từ ngày tổ chức có thẩm quyền giới thiệu, đảng viên phải "
+        f"xuất trình giấy giới thiệu với tổ chức đảng nơi đến; {URL_TRANSFER}",
+    ),
+    "transfer.check_months": Setting(
+        3,
+        "Hằng quý cấp ủy cơ sở kiểm tra phiếu báo chuyển sinh hoạt đảng, báo cáo đảng viên chậm "
+        f"nộp hồ sơ quá 3 tháng; {URL_TRANSFER_CHECK}",
+    ),
+    "transfer.temporary_min_months": Setting(
+        3, f"Chuyển sinh hoạt tạm thời: từ 3 tháng trở lên; {URL_TRANSFER_START}"
+    ),
+    "transfer.temporary_work_max_months": Setting(
+        12,
+        f"Thay đổi nơi cư trú, nơi làm việc dưới 1 năm (12 tháng, không kể tháng thứ 12); "
+        f"{URL_TRANSFER_START}",
+    ),
+    "transfer.temporary_study_max_months": Setting(
+        24, f"Đi học tập trung trong nước từ 3 tháng đến 2 năm; {URL_TRANSFER_START}"
+    ),
+    "transfer.temporary_grace_days": Setting(
+        0,
+        "Hết thời hạn ghi trên giấy giới thiệu tạm thời mà chưa trở về: quá hạn ngay (cách hiểu "
+        "của hệ thống)",
+        uncertain=True,
+    ),
 }
 
 _CHARTER = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;"

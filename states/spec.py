@@ -44,6 +44,8 @@ class Level(StrEnum):
     SUBCOMMITTEE = "subcommittee"
     GRASSROOTS = "grassroots"
     UPPER = "upper"
+    #: the organization a transfer goes to (the case's transfer names it)
+    RECEIVING = "receiving"
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ Guard = Callable[[GuardContext], Verdict]
 
 
 def is_structural(guard: Guard) -> bool:
-    """Structural guards read only ``facts.org`` and ``facts.paused_from``: when one fails the
+    """Structural guards read only ``facts.org``, ``facts.paused_from`` and
+    ``facts.internal_destination`` (transfers): when one fails the
     action does not apply to this case at all, so it is hidden rather than shown disabled."""
     return bool(getattr(guard, "structural", False))
 
@@ -107,8 +110,10 @@ class DeadlineSpec:
     extension_setting: str | None = None
     #: payload field whose date starts the clock (default: the event date)
     start_field: str = "event_date"
-    #: working_days, or months (calendar months with month-end clamping)
+    #: working_days, months (calendar months with month-end clamping) or days (calendar)
     unit: str = "working_days"
+    #: passing the due date is a fault to report (not, e.g., the end of probation)
+    alerts: bool = True
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ class ProcedureSpec:
     open_deadlines: tuple[str, ...] = ()
     #: persistence effects run when the case opens
     open_effects: tuple[str, ...] = ()
+    open_event_label: str = "Ngày chi bộ xét đưa vào danh sách nguồn"
 
     def triggers(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}

@@ -14,6 +14,9 @@ from sqlalchemy import ColumnElement, false, or_, true
 from states.spec import Level, Role
 from workflow.models import Organization, User
 
+#: procedures whose cases carry a transfer record with a receiving side
+TRANSFER_PROCEDURES = frozenset({"transfer", "transfer_in", "temporary_transfer"})
+
 #: roles that may open case files (the system administrator manages accounts, not dossiers)
 CASE_VIEW_ROLES = frozenset(
     {
@@ -81,12 +84,16 @@ class Actor:
                 return s
         return None
 
-    def scope_for_step(self, t, cell: Organization) -> Scope | None:
-        """The grant that lets this actor fire transition ``t`` on a case held by ``cell``."""
-        return self.scope_for(t.roles, level_path(cell, t.level), t.exact)
+    def scope_for_step(self, t, case) -> Scope | None:
+        """The grant that lets this actor fire transition ``t`` on ``case``."""
+        return self.scope_for(t.roles, level_path(acting_org(case, t.level), t.level), t.exact)
 
     def can_view(self, path: str) -> bool:
         return self.scope_for(CASE_VIEW_ROLES, path) is not None
+
+    def can_view_case(self, case) -> bool:
+        """The holding organization's side, or a transfer's receiving side, may open a case."""
+        return any(self.can_view(path) for path in case_paths(case))
 
     def visible_filter(self, path_column, roles=CASE_VIEW_ROLES) -> ColumnElement[bool]:
         """SQL condition on an organization path column: what this actor may see."""
@@ -100,13 +107,32 @@ class Actor:
         return or_(*clauses) if clauses else false()
 
 
+def receiving_org(case) -> Organization | None:
+    """The committee's own organization a transfer case goes to (None for other cases)."""
+    transfer = case.transfer if case.procedure in TRANSFER_PROCEDURES else None
+    return transfer.to_org if transfer is not None else None
+
+
+def acting_org(case, level: Level) -> Organization:
+    """The organization whose chain acts at ``level``: the receiving side of a transfer for
+    its receiving steps, the holding cell for everything else."""
+    if level == Level.RECEIVING:
+        return receiving_org(case) or case.cell
+    return case.cell
+
+
+def case_paths(case) -> list[str]:
+    receiving = receiving_org(case)
+    return [case.cell.path] + ([receiving.path] if receiving is not None else [])
+
+
 def level_path(cell: Organization, level: Level) -> str | None:
     """The path of the body acting at ``level`` for a case held by ``cell``.
 
     Paths are "/grassroots/[subcommittee/]cell/" or "/grassroots_cell/".
     """
     ids = cell.ancestor_ids()
-    if level == Level.CELL:
+    if level in (Level.CELL, Level.RECEIVING):
         return cell.path
     if level == Level.UPPER:
         return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from states import get_spec
 from states.facts import OrgFacts
@@ -14,9 +14,9 @@ from states.spec import GuardContext, Level, Role, TransitionSpec, is_structural
 from states.text import fold
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
-from workflow.models import Case, Deadline, Organization, Person
+from workflow.models import Case, Deadline, Organization, Person, Transfer
 from workflow.models.orgs import CELL_KINDS
-from workflow.permissions import CASE_VIEW_ROLES, Actor
+from workflow.permissions import CASE_VIEW_ROLES, Actor, receiving_org
 
 
 def all_orgs() -> dict[int, Organization]:
@@ -40,7 +40,7 @@ def cells_for(actor: Actor, roles: frozenset[Role] | set[Role]) -> list[Organiza
 
 def get_case(case_id: int, actor: Actor) -> Case:
     case = db.session.get(Case, case_id)
-    if case is None or not actor.can_view(case.cell.path):
+    if case is None or not actor.can_view_case(case):
         raise NotFound()
     return case
 
@@ -122,6 +122,7 @@ def open_deadlines(case_ids: list[int]) -> dict[int, list[Deadline]]:
 class _StructuralFacts:
     org: OrgFacts
     paused_from: str | None
+    internal_destination: bool = False
 
 
 def org_facts_from(cell: Organization, orgs: dict[int, Organization]) -> OrgFacts:
@@ -143,7 +144,9 @@ def next_steps(case: Case, orgs: dict[int, Organization]) -> list[TransitionSpec
     spec = get_spec(case.procedure)
     if case.state in spec.finals:
         return []
-    facts = _StructuralFacts(org_facts_from(case.cell, orgs), case.paused_from)
+    facts = _StructuralFacts(
+        org_facts_from(case.cell, orgs), case.paused_from, receiving_org(case) is not None
+    )
     ctx = GuardContext(facts, None, None, None)
     steps = []
     for t in spec.transitions_from(case.state):
@@ -172,7 +175,7 @@ def responsible(t: TransitionSpec) -> TransitionSpec:
 
 def waiting_on_actor(case: Case, actor: Actor, orgs: dict[int, Organization]) -> bool:
     return any(
-        actor.scope_for_step(responsible(t), case.cell) is not None for t in next_steps(case, orgs)
+        actor.scope_for_step(responsible(t), case) is not None for t in next_steps(case, orgs)
     )
 
 
@@ -225,12 +228,12 @@ def official_members(root_path: str, exclude: int | None = None) -> list[Person]
 def holders(case: Case, orgs: dict[int, Organization]) -> list[str]:
     """Who holds the case now: the roles and bodies its next steps wait on."""
     from states.spec import ROLE_LABELS
-    from workflow.permissions import level_path
+    from workflow.permissions import acting_org, level_path
 
     out: list[str] = []
     for t in next_steps(case, orgs):
         t = responsible(t)
-        path = level_path(case.cell, t.level)
+        path = level_path(acting_org(case, t.level), t.level)
         body = orgs[int(path.strip("/").split("/")[-1])].name if path else "Đảng ủy cấp trên"
         for role in sorted(t.roles, key=lambda r: r.value):
             label = f"{ROLE_LABELS[role]} – {body}"
@@ -248,21 +251,37 @@ class DeadlineRow:
     holders: list[str]
 
 
+def alerts(procedure: str, kind: str) -> bool:
+    spec = get_spec(procedure).deadlines.get(kind)
+    return spec is None or spec.alerts
+
+
 def open_deadline_rows(
     actor: Actor, today: date, calendar, *, org_id: int | None = None, kind: str = ""
 ) -> list[DeadlineRow]:
     """Every open deadline the actor may see, overdue first, then by what is left."""
+    receiving = aliased(Organization)
     stmt = (
         select(Deadline, Case)
         .join(Case, Case.id == Deadline.case_id)
         .join(Organization, Organization.id == Case.cell_id)
-        .where(Deadline.status == "open", actor.visible_filter(Organization.path))
+        .outerjoin(Transfer, Transfer.case_id == Case.id)
+        .outerjoin(receiving, receiving.id == Transfer.to_org_id)
+        .where(
+            Deadline.status == "open",
+            or_(actor.visible_filter(Organization.path), actor.visible_filter(receiving.path)),
+        )
         .options(joinedload(Case.person), joinedload(Case.cell))
     )
     if org_id:
         org = db.session.get(Organization, org_id)
         if org is not None:
-            stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+            stmt = stmt.where(
+                or_(
+                    Organization.path.startswith(org.path, autoescape=True),
+                    receiving.path.startswith(org.path, autoescape=True),
+                )
+            )
     if kind:
         procedure, _, deadline_kind = kind.partition(":")
         stmt = stmt.where(Case.procedure == procedure, Deadline.kind == deadline_kind)
@@ -275,7 +294,7 @@ def open_deadline_rows(
                 deadline,
                 case,
                 left,
-                left < 0 and deadline.unit == "working_days",
+                left < 0 and alerts(case.procedure, deadline.kind),
                 holders(case, orgs),
             )
         )

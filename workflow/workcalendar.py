@@ -38,8 +38,8 @@ class WorkingCalendar:
 
     def left(self, deadline, today: date) -> int:
         """What is left of a clock, in its own unit: working days, or calendar days for a
-        period counted in months (negative: overdue)."""
-        if deadline.unit == "months":
+        period counted in months or days (negative: overdue)."""
+        if deadline.unit in ("months", "days"):
             return (deadline.due_on - today).days
         return self.working_days_left(today, deadline.due_on)
 

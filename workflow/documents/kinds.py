@@ -16,6 +16,8 @@ class DocumentKind:
     subject: str
     form_code: str
     label: str
+    #: the signer's title when the grant names none
+    signer_title: str = "BÍ THƯ"
 
 
 KINDS: dict[str, DocumentKind] = {
@@ -65,6 +67,7 @@ KINDS: dict[str, DocumentKind] = {
             "giới thiệu sinh hoạt đảng",
             "",
             "Giấy giới thiệu sinh hoạt đảng",
+            "TRƯỞNG BAN TỔ CHỨC",
         ),
     )
 }

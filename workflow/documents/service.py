@@ -100,7 +100,7 @@ def issue(
     decision.number, decision.term_start, decision.decided_on = number, term, decided_on
     decision.signer_id = actor.user_id
     decision.signer_name = actor.name
-    decision.signer_title = (scope.title if scope else "") or "BÍ THƯ"
+    decision.signer_title = (scope.title if scope else "") or KINDS[kind].signer_title
     decision.rule_set = rules.key
     head = db.session.get(AuditHead, 1)
     version = render.template_version(kind)

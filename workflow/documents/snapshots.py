@@ -151,7 +151,42 @@ def removal_probationary_draft(case: Case, issuer: str) -> dict[str, Any]:
     }
 
 
+def transfer_letter_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """The introduction letter (official or temporary) the member carries to the receiver."""
+    transfer = case.transfer
+    person = case.person
+    who = issuer_of(case, issuer)
+    temporary = transfer.direction == "temporary"
+    period = ""
+    if temporary:
+        period = f"từ ngày {vn_date(transfer.period_start)} đến ngày {vn_date(transfer.period_end)}"
+    return {
+        **{k: v for k, v in who.items() if k != "abbr"},
+        "on_behalf": "T/L BAN THƯỜNG VỤ" if issuer == "upper" else who["on_behalf"],
+        "place": current_app.config["PLACE_NAME"],
+        "person": person_data(person),
+        "subject": "giới thiệu sinh hoạt đảng" + (" tạm thời" if temporary else ""),
+        "form_code": "",
+        "member_status": "chính thức" if person.member_status == "official" else "dự bị",
+        "joined_on": vn_date(person.joined_on),
+        "official_on": vn_date(person.official_on) if person.official_on else "",
+        "card_number": person.card_number or "",
+        "biography_number": transfer.biography_number,
+        "cell_name": case.cell.name,
+        "dues_paid_through": transfer.dues_paid_through,
+        "transfer_kind": "tạm thời" if temporary else "chính thức",
+        "destination": transfer.to_name,
+        "period": period,
+        "recipients": [
+            transfer.to_name,
+            f"Đồng chí {person.full_name}",
+            f"Lưu sổ giới thiệu sinh hoạt đảng, {who['department']}",
+        ],
+    }
+
+
 DRAFTS = {
+    "transfer_letter": transfer_letter_draft,
     "admission": admission_draft,
     "recognition": recognition_draft,
     "removal_probationary": removal_probationary_draft,

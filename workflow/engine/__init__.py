@@ -175,7 +175,7 @@ def fire(
     """
     with unit_of_work() as uow:
         case = _load_case(case_id)
-        if case is None or not actor.can_view(case.cell.path):
+        if case is None or not actor.can_view_case(case):
             raise NotFound()
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
@@ -184,7 +184,7 @@ def fire(
         if not variants:
             raise TransitionNotAllowed()
         first = variants[0]
-        scope = actor.scope_for_step(first, case.cell)
+        scope = actor.scope_for_step(first, case)
         if scope is None:
             raise PermissionDenied()
         today = clock_today()
@@ -275,15 +275,10 @@ def open_case(procedure: str, *, person: Person, actor: Actor, payload: Mapping[
     scope = actor.scope_for(spec.open_roles, person.cell.path)
     if scope is None:
         raise PermissionDenied()
-    fields = (
-        Field("event_date", "Ngày chi bộ xét đưa vào danh sách nguồn", "date"),
-        *spec.open_fields,
-    )
+    fields = (Field("event_date", spec.open_event_label, "date"), *spec.open_fields)
     data = _parse(fields, payload, clock_today())
     if data["event_date"] < person.birth_date:
-        raise InvalidInput(
-            {"event_date": "Ngày đưa vào danh sách nguồn không được trước ngày sinh."}
-        )
+        raise InvalidInput({"event_date": f"{spec.open_event_label} không được trước ngày sinh."})
     return _open(spec, person, actor, scope.role.value, data, scope)
 
 
@@ -326,7 +321,8 @@ def _open(
         ),
     )
     for kind in spec.open_deadlines:
-        deadlines.open_deadline(case, spec.deadlines[kind], event_date, rules)
+        dl_spec = spec.deadlines[kind]
+        deadlines.open_deadline(case, dl_spec, data.get(dl_spec.start_field) or event_date, rules)
     audit.append(
         actor=actor,
         subject_type="case",
@@ -352,7 +348,7 @@ def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[A
     ctx: GuardContext | None = None
     found: dict[str, Available] = {}
     for t in spec.transitions_from(case.state):
-        if actor.scope_for_step(t, case.cell) is None:
+        if actor.scope_for_step(t, case) is None:
             continue
         if ctx is None:
             facts = facts if facts is not None else build_facts(case, actor, today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from states.dates import add_months
 from states.rules import RuleSet
@@ -15,6 +15,8 @@ def open_deadline(case: Case, spec: DeadlineSpec, start: date, rules: RuleSet) -
     length = rules[spec.length_setting]
     if spec.unit == "months":
         due = add_months(start, length)
+    elif spec.unit == "days":
+        due = start + timedelta(days=length)
     else:
         due = load_calendar().add_working_days(start, length)
     deadline = Deadline(
@@ -55,6 +57,18 @@ def extend_deadline(case: Case, kind: str, days: int, reason: str) -> Deadline |
     )
     deadline.note = (deadline.note + "\n" if deadline.note else "") + reason
     return deadline
+
+
+def silent_kinds() -> list[tuple[str, str]]:
+    """(procedure, kind) of clocks whose end is no fault (the end of probation)."""
+    from states import REGISTRY
+
+    return [
+        (key, kind)
+        for key, spec in REGISTRY.items()
+        for kind, d in spec.deadlines.items()
+        if not d.alerts
+    ]
 
 
 def recompute_open_deadlines(changed_day: date) -> int:

@@ -17,7 +17,7 @@ from states.dates import add_months, needs_leap_day_review
 from states.guards import denominator
 from states.rules import RuleSet, vote_passes
 from states.spec import TransitionSpec
-from workflow.engine import deadlines
+from workflow.engine import deadlines, transfer_effects
 from workflow.engine.errors import InvalidInput
 from workflow.engine.uow import UnitOfWork
 from workflow.extensions import db
@@ -204,6 +204,8 @@ def issue_decision(ctx: EffectContext) -> None:
     extra = {}
     if kind == "admission":
         extra["ceremony_working_days"] = ctx.rules["admission.ceremony_working_days"]
+    if kind == "transfer_letter":
+        extra = transfer_effects.letter_extra(ctx)
     decision = service.issue(
         ctx.case,
         kind,
@@ -216,7 +218,10 @@ def issue_decision(ctx: EffectContext) -> None:
         extra=extra,
     )
     ctx.data["decision_number"] = decision.reference
-    _add_document(ctx, ISSUED_PAPER[kind], decision.reference)
+    if kind == "transfer_letter":
+        transfer_effects.record_letter(ctx, decision)
+    else:
+        _add_document(ctx, ISSUED_PAPER[kind], decision.reference)
 
 
 def extend_deadline(ctx: EffectContext) -> None:
@@ -408,6 +413,7 @@ EFFECTS: dict[str, Callable[[EffectContext], None]] = {
     "mark_removed": mark_removed,
     "pause": pause,
     "resume": resume,
+    **transfer_effects.EFFECTS,
 }
 
 

@@ -13,6 +13,7 @@ from states.facts import (
     PersonFacts,
     ProbationFacts,
     SponsorFacts,
+    TransferFacts,
     VerificationFacts,
 )
 from workflow.extensions import db
@@ -137,3 +138,31 @@ BUILDERS = {"admission": admission_facts, "probation": probation_facts}
 
 def build_facts(case: Case, actor: Actor | None, today: date):
     return BUILDERS[case.procedure](case, actor, today)
+
+
+def transfer_facts(case: Case, actor: Actor | None, today: date) -> TransferFacts:
+    transfer = case.transfer
+    return TransferFacts(
+        today=today,
+        state=case.state,
+        person=person_facts(case.person),
+        org=org_facts(case.cell),
+        direction=transfer.direction if transfer else "",
+        internal_destination=bool(transfer and transfer.to_org_id),
+        purpose=transfer.reason if transfer and transfer.direction == "temporary" else None,
+        period_start=transfer.period_start if transfer else None,
+        period_end=transfer.period_end if transfer else None,
+        letter_on=transfer.letter_on if transfer else None,
+        present_by=transfer.present_by if transfer else None,
+        proposer_id=case.proposer_id,
+        actor_id=actor.user_id if actor else None,
+    )
+
+
+BUILDERS.update(
+    {
+        "transfer": transfer_facts,
+        "transfer_in": transfer_facts,
+        "temporary_transfer": transfer_facts,
+    }
+)

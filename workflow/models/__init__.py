@@ -21,6 +21,7 @@ from workflow.models.people import (
     MembershipGap,
     Person,
 )
+from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, User
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "PrintJob",
     "RegisterCounter",
     "Sponsor",
+    "Transfer",
     "User",
     "VerificationRequest",
     "Vote",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workflow.models.base import Base, utcnow
 from workflow.models.orgs import Organization
 from workflow.models.people import Person
+
+if TYPE_CHECKING:
+    from workflow.models.transfers import Transfer
 
 
 class Case(Base):
@@ -55,6 +59,8 @@ class Case(Base):
     votes: Mapped[list[Vote]] = relationship(order_by="Vote.id")
     documents: Mapped[list[DossierItem]] = relationship(order_by="DossierItem.id")
     deadlines: Mapped[list[Deadline]] = relationship(order_by="Deadline.id")
+    #: transfer cases only
+    transfer: Mapped[Transfer | None] = relationship(uselist=False, viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 

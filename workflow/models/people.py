@@ -17,6 +17,12 @@ MEMBER_STATUSES: dict[str, str] = {
     "removed": "Đã xóa tên",
 }
 SEXES = {"male": "Nam", "female": "Nữ"}
+#: where a member's activity stands: on a cell's list, between two organizations, or gone
+PRESENCES: dict[str, str] = {
+    "active": "Đang sinh hoạt",
+    "in_transit": "Đang chuyển sinh hoạt",
+    "left": "Đã chuyển ra ngoài Đảng bộ",
+}
 
 
 class Person(Base):
@@ -45,6 +51,8 @@ class Person(Base):
     admission_decision_on: Mapped[date | None] = mapped_column(Date)
     official_on: Mapped[date | None] = mapped_column(Date)
     card_number: Mapped[str | None] = mapped_column(String(20))
+    #: active | in_transit | left (see PRESENCES); counted on a list only when active
+    presence: Mapped[str] = mapped_column(String(12), default="active", index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -55,6 +63,10 @@ class Person(Base):
     @property
     def status_label(self) -> str:
         return MEMBER_STATUSES.get(self.member_status, self.member_status)
+
+    @property
+    def presence_label(self) -> str:
+        return PRESENCES.get(self.presence, self.presence)
 
     @property
     def sex_label(self) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, not_, select
 
 from workflow.engine import audit, fire
+from workflow.engine.deadlines import silent_kinds
 from workflow.engine.errors import EngineError
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
@@ -53,11 +54,16 @@ def scan(today: date) -> ScanReport:
             report.ended_probations.append(case_id)
     with unit_of_work():
         for deadline in db.session.scalars(
-            select(Deadline).where(
+            select(Deadline)
+            .join(Case, Case.id == Deadline.case_id)
+            .where(
                 Deadline.status == "open",
                 Deadline.due_on < today,
                 Deadline.overdue_since.is_(None),
-                Deadline.unit == "working_days",
+                *(
+                    not_(and_(Case.procedure == procedure, Deadline.kind == kind))
+                    for procedure, kind in silent_kinds()
+                ),
             )
         ):
             deadline.overdue_since = today

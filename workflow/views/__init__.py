@@ -17,9 +17,22 @@ def register_blueprints(app: Flask) -> None:
         main,
         orgs,
         people,
+        transfers,
     )
 
-    blueprints = (auth, main, cases, attachments, people, orgs, admin, documents, deadlines, cards)
+    blueprints = (
+        auth,
+        main,
+        cases,
+        attachments,
+        people,
+        orgs,
+        admin,
+        documents,
+        deadlines,
+        cards,
+        transfers,
+    )
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)

@@ -37,9 +37,11 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
 from workflow.models import Attachment, AuditEntry, Case, Organization, Person
+from workflow.models.orgs import CELL_KINDS
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations.people import create_person, validate_person
+from workflow.permissions import receiving_org
 from workflow.queries import (
     CaseFilter,
     case_query,
@@ -200,6 +202,20 @@ def _choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str,
                     (str(p.id), f"{p.full_name} – {p.cell.name}")
                     for p in official_members(root, exclude=case.person_id)
                 ]
+            elif f.kind == "ref" and f.name == "cell":
+                receiving = receiving_org(case)
+                choices[f.name] = [
+                    (str(o.id), o.name)
+                    for o in db.session.scalars(
+                        select(Organization)
+                        .where(
+                            Organization.path.startswith(receiving.path if receiving else "-"),
+                            Organization.kind.in_(CELL_KINDS),
+                            Organization.active.is_(True),
+                        )
+                        .order_by(Organization.path)
+                    )
+                ]
             elif f.kind == "ref" and f.name == "request":
                 choices[f.name] = [
                     (str(r.id), f"{r.subject} – {r.addressee} (gửi {vn_date(r.sent_on)})")
@@ -242,7 +258,7 @@ def act(case_id: int, trigger: str):
         flash("Thao tác này không còn thực hiện được ở trạng thái hiện tại của hồ sơ.", "warning")
         return redirect(url_for("cases.detail", case_id=case.id))
     t = variants[0]
-    if actor.scope_for_step(t, case.cell) is None:
+    if actor.scope_for_step(t, case) is None:
         abort(403)
     fields = (event_date_field(t), *t.fields)
     form = build_form(

@@ -67,7 +67,7 @@ def get_decision(decision_id: int) -> Decision:
     if decision is None or decision.case_id is None:
         raise NotFound()
     case = db.session.get(Case, decision.case_id)
-    if not current_actor().can_view(case.cell.path):
+    if not current_actor().can_view_case(case):
         raise NotFound()
     return decision
 

@@ -34,9 +34,9 @@ VIEW_ROLES = frozenset(VIEWERS)
 def _counts() -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {}
     for cell_id, status, n in db.session.execute(
-        select(Person.cell_id, Person.member_status, func.count()).group_by(
-            Person.cell_id, Person.member_status
-        )
+        select(Person.cell_id, Person.member_status, func.count())
+        .where(Person.presence == "active")
+        .group_by(Person.cell_id, Person.member_status)
     ):
         counts.setdefault(cell_id, {})[status] = n
     return counts
@@ -77,7 +77,9 @@ def _get(org_id: int) -> Organization:
 def detail(org_id: int):
     org = _get(org_id)
     members = db.session.scalars(
-        select(Person).where(Person.cell_id == org.id).order_by(Person.search_key)
+        select(Person)
+        .where(Person.cell_id == org.id, Person.presence == "active")
+        .order_by(Person.search_key)
     ).all()
     open_cases = db.session.scalar(
         select(func.count(Case.id))

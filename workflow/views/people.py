@@ -19,6 +19,7 @@ from workflow.ids import parse_id
 from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import people as person_ops
+from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import update_person
 from workflow.queries import get_person, paginate, person_query, visible_orgs
 from workflow.web import current_actor, requires
@@ -104,6 +105,10 @@ def detail(person_id: int):
         gaps=gaps,
         party_age=party_age,
         can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
+        movements=transfer_ops.history(person),
+        may_transfer=person.member_status in ("probationary", "official")
+        and person.presence == "active"
+        and actor.scope_for(EDITORS, person.cell.path) is not None,
     )
 
 

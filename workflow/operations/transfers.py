@@ -1,0 +1,142 @@
+"""Transfers as each side sees them, a member's movement history, and registering a member
+who arrives from outside the committee."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from states.dates import add_months
+from states.rules import rules_on
+from workflow.engine import open_case
+from workflow.engine.errors import InvalidInput
+from workflow.extensions import db
+from workflow.models import Case, Organization, Person, Transfer
+from workflow.operations.people import create_person
+from workflow.permissions import Actor
+
+OPEN_STATES = ("proposed", "grassroots_confirmed", "letter_issued", "registered")
+
+
+@dataclass
+class TransferLists:
+    outgoing: list[Transfer]
+    incoming: list[Transfer]
+    hosted: list[Transfer]
+    #: incoming members whose letter is older than the quarterly check allows
+    late: list[tuple[Transfer, int]]
+    recent: list[Transfer]
+
+
+def _visible(actor: Actor, org: Organization | None):
+    """Transfers the actor may see: from or to an organization in scope (and under ``org``)."""
+    source, target = aliased(Organization), aliased(Organization)
+    stmt = (
+        select(Transfer)
+        .join(Case, Case.id == Transfer.case_id)
+        .outerjoin(source, source.id == Case.cell_id)
+        .outerjoin(target, target.id == Transfer.to_org_id)
+        .where(or_(actor.visible_filter(source.path), actor.visible_filter(target.path)))
+        .options(joinedload(Transfer.person), joinedload(Transfer.from_org))
+    )
+    if org is not None:
+        stmt = stmt.where(
+            or_(
+                source.path.startswith(org.path, autoescape=True),
+                target.path.startswith(org.path, autoescape=True),
+            )
+        )
+    return stmt
+
+
+def lists(actor: Actor, org: Organization | None, today: date) -> TransferLists:
+    stmt = _visible(actor, org)
+    rows = db.session.scalars(stmt.order_by(Transfer.id.desc())).unique().all()
+    cases = {
+        c.id: c
+        for c in db.session.scalars(select(Case).where(Case.id.in_([t.case_id for t in rows])))
+    }
+    in_scope = {o.id for o in db.session.scalars(select(Organization)) if _covers(actor, org, o)}
+
+    def state(t: Transfer) -> str:
+        return cases[t.case_id].state
+
+    def ours_to(t: Transfer) -> bool:
+        return t.to_org_id in in_scope
+
+    def ours_from(t: Transfer) -> bool:
+        return cases[t.case_id].cell_id in in_scope and t.direction != "in"
+
+    open_rows = [t for t in rows if cases[t.case_id].closed_at is None]
+    months = rules_on(today)["transfer.check_months"]
+    late = [
+        (t, (today - add_months(t.letter_on, months)).days)
+        for t in open_rows
+        if ours_to(t)
+        and t.direction != "temporary"
+        and t.letter_on is not None
+        and state(t) in ("letter_issued", "registered")
+        and add_months(t.letter_on, months) < today
+    ]
+    return TransferLists(
+        outgoing=[t for t in open_rows if ours_from(t) and state(t) != "hosted"],
+        incoming=[
+            t for t in open_rows if ours_to(t) and state(t) in ("letter_issued", "registered")
+        ],
+        hosted=[t for t in open_rows if t.direction == "temporary" and state(t) == "hosted"],
+        late=late,
+        recent=[t for t in rows if cases[t.case_id].closed_at is not None][:50],
+    )
+
+
+def _covers(actor: Actor, org: Organization | None, o: Organization) -> bool:
+    if org is not None and not o.path.startswith(org.path):
+        return False
+    return actor.can_view(o.path)
+
+
+def history(person: Person) -> list[Transfer]:
+    """Every transfer of the member, oldest first (letters, dates, both organizations)."""
+    return list(
+        db.session.scalars(
+            select(Transfer)
+            .where(Transfer.person_id == person.id)
+            .options(joinedload(Transfer.from_org), joinedload(Transfer.to_org))
+            .order_by(Transfer.letter_on.is_(None), Transfer.letter_on, Transfer.id)
+        )
+    )
+
+
+def register_incoming(
+    person_data: Mapping[str, Any],
+    membership: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    *,
+    actor: Actor,
+) -> Case:
+    """The member's record and the incoming letter, together; call inside ``unit_of_work()``.
+
+    Until the receiving cell confirms, the member belongs to the receiving grassroots
+    organization and is in transit (on no cell's active list)."""
+    destination = db.session.get(Organization, payload.get("destination_org") or 0)
+    if destination is None or not destination.active or destination.parent_id is not None:
+        raise InvalidInput({"destination_org": "Chọn một tổ chức cơ sở đảng đang hoạt động."})
+    person = create_person(person_data, cell=destination, actor=actor)
+    person.member_status = membership["member_status"]
+    person.joined_on = membership["joined_on"]
+    person.admission_decision_on = membership.get("admission_decision_on")
+    person.official_on = membership.get("official_on")
+    person.card_number = payload.get("card_number") or None
+    person.presence = "in_transit"
+    if person.joined_on < person.birth_date:
+        raise InvalidInput({"joined_on": "Ngày vào Đảng không được trước ngày sinh."})
+    if person.member_status == "official" and person.official_on is None:
+        raise InvalidInput({"official_on": "Đảng viên chính thức: ghi ngày chính thức."})
+    if person.official_on is not None and person.official_on < person.joined_on:
+        raise InvalidInput({"official_on": "Ngày chính thức không được trước ngày vào Đảng."})
+    return open_case("transfer_in", person=person, actor=actor, payload=payload)

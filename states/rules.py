@@ -296,6 +296,12 @@ def rules_on(day: date) -> RuleSet:
     return current
 
 
+def dossier_forms(procedure: str, day: date) -> Mapping[str, tuple[str, str]]:
+    """The papers a procedure's dossier holds, by purpose (none for a transfer)."""
+    setting = rules_on(day).settings.get(f"{procedure}.forms")
+    return setting.value if setting is not None else {}
+
+
 def vote_passes(yes: int, denominator: int, fraction: tuple[int, int]) -> bool:
     """yes ≥ numerator/denominator of the eligible total, in integers (no rounding errors)."""
     num, den = fraction

@@ -709,11 +709,11 @@ def _payload(d: Demo, case: Case, trigger: str, day: date, answered: list[int]) 
 
 def _actor_for_step(d: Demo, case: Case, trigger: str) -> Actor:
     from states import get_spec
-    from workflow.permissions import level_path
+    from workflow.permissions import acting_org, level_path
 
     spec = get_spec(case.procedure)
     t = next(t for t in spec.transitions_for(trigger) if case.state in t.sources)
-    path = level_path(case.cell, t.level)
+    path = level_path(acting_org(case, t.level), t.level)
     for role in (Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF, Role.SIGNER):
         if role in t.roles:
             try:
@@ -820,6 +820,9 @@ def load_demo(seed: int = 2026, members: int = 400) -> list[tuple[str, str, str]
             cell = others[(index * 7) % len(others)]
         _run_candidate(d, cell, target, roots, index)
     _run_probations(d, roots)
+    from workflow.demo_transfers import run_transfers
+
+    run_transfers(d)
     return d.accounts
 
 

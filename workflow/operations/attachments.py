@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from flask import current_app
 from sqlalchemy import select
 
-from states.rules import rules_on
+from states.rules import dossier_forms
 from states.spec import Role
 from states.text import clean_line
 from workflow.clock import today
@@ -57,7 +57,7 @@ class Upload:
 
 def purposes(case: Case) -> list[tuple[str, str]]:
     """(key, label) of the papers a scan can show for this case's procedure."""
-    forms = rules_on(today())[f"{case.procedure}.forms"]
+    forms = dossier_forms(case.procedure, today())
     return [(key, f"{code} – {title}") for key, (code, title) in forms.items()] + [
         (OTHER, OTHER_LABEL)
     ]

@@ -18,7 +18,7 @@ from forms.people import PersonForm
 from states import REGISTRY, get_spec
 from states.dates import vn_date
 from states.fields import Field, PayloadInvalid, parse_payload
-from states.rules import rules_on
+from states.rules import dossier_forms
 from states.spec import Role
 from states.text import clean_line
 from workflow.clock import today
@@ -121,7 +121,7 @@ def _timeline(case: Case) -> list[AuditEntry]:
 def _checklist(case: Case, scans: list[Attachment]):
     """Every paper of the case's dossier, by form code, with the date it was recorded and the
     scans attached to it."""
-    forms = rules_on(today())[f"{case.procedure}.forms"]
+    forms = dossier_forms(case.procedure, today())
     scanned: dict[str, list[Attachment]] = {}
     for scan in scans:
         scanned.setdefault(scan.purpose, []).append(scan)

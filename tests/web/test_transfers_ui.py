@@ -1,0 +1,165 @@
+"""Transfer pages as each side uses them: forms, refusals, lists, histories and the letter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.builders import person_data
+from tests.web.helpers import counts, page
+from workflow.extensions import db
+from workflow.models import Case, Decision, Person, Transfer
+
+
+def _official_form(world, **overrides):
+    data = {
+        "event_date": "01/09/2025",
+        "direction": "within",
+        "destination_org": str(world.orgs["G2"]),
+        "destination": "",
+        "reason": "job_move",
+        "effective_on": "15/08/2025",
+        "biography_number": "123456-PT",
+        "dues_paid_through": "08/2025",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _post(client, url: str, data: dict):
+    """CSRF is checked by its own tests; here the form is posted as the page would."""
+    assert client.get(url).status_code == 200
+    return client.post(url, data=data)
+
+
+def _issued_transfer(world, member: int, client) -> int:
+    url = f"/transfers/new/official/{member}"
+    response = _post(client, url, _official_form(world))
+    assert response.status_code == 302, page(response)[:2000]
+    case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    world.fire(case_id, "record_grassroots_part", "gs1")
+    world.fire(case_id, "issue_letter", "dept")
+    return case_id
+
+
+def test_a_cell_secretary_proposes_a_transfer_and_bad_input_writes_nothing(app, world, login):
+    member = world.members["C1"][3]
+    client = login("sec1")
+    url = f"/transfers/new/official/{member}"
+    assert "Đề nghị chuyển sinh hoạt đảng chính thức" in page(client.get(url))
+    before = counts()
+    cases = [
+        ({"destination_org": ""}, "Chọn một tổ chức cơ sở đảng"),
+        ({"destination_org": str(world.orgs["G1"])}, "khác nơi đang sinh hoạt"),
+        ({"direction": "out", "destination_org": ""}, "Ghi tên tổ chức đảng nơi đến"),
+        ({"dues_paid_through": "13/2025"}, "tháng/năm"),
+        ({"effective_on": "31/02/2025"}, "không tồn tại"),
+        ({"event_date": "01/01/2030"}, "sau ngày hôm nay"),
+        ({"reason": "<script>alert(1)</script>"}, "Lựa chọn không hợp lệ"),
+    ]
+    for override, message in cases:
+        response = _post(client, url, _official_form(world, **override))
+        assert response.status_code == 422, override
+        assert message in page(response), (override, page(response)[-3000:])
+        assert "<script>alert(1)</script>" not in page(response)
+        assert counts() == before
+    response = _post(client, url, _official_form(world))
+    assert response.status_code == 302
+    # another cell's secretary cannot even see the member
+    other = login("sec1b")
+    assert other.get(url).status_code == 404
+
+
+def test_each_side_sees_its_part_and_the_member_is_on_no_list_in_transit(app, world, login):
+    member = world.members["C1"][4]
+    name = db.session.get(Person, member).full_name
+    case_id = _issued_transfer(world, member, login("sec1"))
+    # the receiving grassroots committee sees the case and the incoming list
+    receiving = login("gs2")
+    assert receiving.get(f"/cases/{case_id}").status_code == 200
+    assert name in page(receiving.get("/transfers/"))
+    body = page(receiving.get(f"/cases/{case_id}/do/confirm_arrival"))
+    # the cells offered are the receiving organization's own
+    assert f'<option value="{world.orgs["C2"]}"' in body
+    assert f'<option value="{world.orgs["C1"]}"' not in body
+    # an unrelated organization sees nothing of it
+    other = login("gs3")
+    assert other.get(f"/cases/{case_id}").status_code == 404
+    assert name not in page(other.get("/transfers/"))
+    # the sending cell's page no longer lists the member
+    sender = login("sec1")
+    assert name not in page(sender.get(f"/orgs/{world.orgs['C1']}"))
+    assert "Đang chuyển sinh hoạt" in page(sender.get(f"/people/{member}"))
+    version = db.session.get(Case, case_id).version
+    confirmed = _post(
+        login("gs2"),
+        f"/cases/{case_id}/do/confirm_arrival",
+        {
+            "expected_version": str(version),
+            "event_date": "05/09/2025",
+            "cell": str(world.orgs["C2"]),
+        },
+    )
+    assert confirmed.status_code == 302, page(confirmed)[-2000:]
+    receiving = login("gs2")
+    assert name in page(receiving.get(f"/orgs/{world.orgs['C2']}"))
+    history = page(receiving.get(f"/people/{member}"))
+    letter = db.session.scalars(select(Decision).where(Decision.case_id == case_id)).one()
+    assert letter.reference in history and "Chi bộ Phòng Ngân sách" in history
+    # a replayed confirmation is stale and changes nothing
+    before = counts()
+    replay = receiving.post(
+        f"/cases/{case_id}/do/confirm_arrival",
+        data={
+            "expected_version": str(version),
+            "event_date": "05/09/2025",
+            "cell": str(world.orgs["C2"]),
+        },
+    )
+    # the step no longer applies: the page goes back to the case, which did not change
+    assert replay.status_code in (302, 409)
+    assert counts() == before
+    assert db.session.get(Case, case_id).version == version + 1
+
+
+def test_the_department_registers_an_incoming_letter(app, world, login):
+    client = login("dept")
+    data = person_data("Phan Văn Đến", date(1985, 4, 2), sex="male")
+    form = {
+        **{k: v for k, v in data.items() if k != "birth_date"},
+        "birth_date": "02/04/1985",
+        "member_status": "official",
+        "joined_on": "06/01/2010",
+        "admission_decision_on": "",
+        "official_on": "06/01/2011",
+        "event_date": "01/09/2025",
+        "letter_number": "45-GT/ĐU",
+        "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
+        "letter_on": "25/08/2025",
+        "origin": "Chi bộ Trường THPT Bắc Hà",
+        "card_number": "25012345",
+        "biography_number": "998877-LC",
+        "destination_org": str(world.orgs["G2"]),
+    }
+    before = counts()
+    for override, message in (
+        ({"citizen_id": "12345"}, "12 chữ số"),
+        ({"official_on": "01/01/2009"}, "không được trước ngày vào Đảng"),
+        ({"letter_on": "02/09/2025"}, "sau ngày nhận giấy"),
+        ({"destination_org": "999999"}, "tổ chức cơ sở đảng"),
+    ):
+        response = _post(client, "/transfers/incoming", {**form, **override})
+        assert response.status_code == 422, override
+        assert message in page(response), (override, page(response)[-3000:])
+        assert counts() == before
+    response = _post(client, "/transfers/incoming", form)
+    assert response.status_code == 302, page(response)[-3000:]
+    db.session.rollback()
+    person = db.session.scalars(select(Person).where(Person.full_name == "Phan Văn Đến")).one()
+    assert person.presence == "in_transit" and person.member_status == "official"
+    transfer = db.session.scalars(select(Transfer).where(Transfer.person_id == person.id)).one()
+    assert transfer.letter_number == "45-GT/ĐU" and transfer.present_by is not None
+    # the other side of the committee cannot open the form at all
+    assert login("gs2").get("/transfers/incoming").status_code == 403

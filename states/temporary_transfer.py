@@ -3,11 +3,22 @@ study for 3 months to 2 years, and the return (§2(c)). The member stays on the 
 
 from __future__ import annotations
 
-from states import guards as sg
 from states import transfer_guards as g
 from states.fields import Field
 from states.spec import DeadlineSpec, Level, ProcedureSpec, Role, TransitionSpec
-from states.transfer import CELL_UP, DEPARTMENT, GRASSROOTS, GRASSROOTS_PART, REASON, RECEIVING
+from states.transfer import (
+    CELL_UP,
+    DEPARTMENT,
+    DUES,
+    EXTERNAL_DESTINATION,
+    LATE_REASON,
+    NOTE,
+    REASON,
+    RECEIVING,
+    grassroots_part,
+    letter_steps,
+    step,
+)
 
 KEY = "temporary_transfer"
 
@@ -28,85 +39,40 @@ PURPOSES = (
 OPEN_FIELDS = (
     Field("purpose", "Lý do chuyển tạm thời", "choice", choices=PURPOSES),
     Field("destination_org", "Tổ chức đảng nơi đến (trong Đảng bộ)", "ref", required=False),
-    Field(
-        "destination",
-        "Tên tổ chức đảng nơi đến (ngoài Đảng bộ)",
-        "line",
-        required=False,
-        max_length=200,
-    ),
+    EXTERNAL_DESTINATION,
     Field("period_start", "Sinh hoạt tạm thời từ ngày", "date", future=True),
     Field("period_end", "Đến ngày", "date", future=True),
-    Field("dues_paid_through", "Đã đóng đảng phí đến hết tháng (tháng/năm)", "line", max_length=7),
-    Field("note", "Ghi chú", "text", required=False, max_length=2000),
+    DUES,
+    NOTE,
 )
-HOST_ARRIVAL = (
-    Field(
-        "late_reason",
-        "Lý do xuất trình chậm (nếu quá hạn)",
-        "text",
-        required=False,
-        max_length=2000,
-    ),
-)
-HOST_RECEIPT = (
-    Field("reference", "Xác nhận của nơi đến", "line", max_length=100),
-    Field(
-        "late_reason",
-        "Lý do xuất trình chậm (nếu quá hạn)",
-        "text",
-        required=False,
-        max_length=2000,
-    ),
-)
+HOST_ARRIVAL = (LATE_REASON,)
+HOST_RECEIPT = (Field("reference", "Xác nhận của nơi đến", "line", max_length=100), LATE_REASON)
 RETURN = (
     Field("note", "Nhận xét của nơi sinh hoạt tạm thời", "text", required=False, max_length=2000),
 )
 
 
-def _t(trigger, sources, dest, roles, level, label, event_label, **kw) -> TransitionSpec:
-    sources = (sources,) if isinstance(sources, str) else tuple(sources)
-    return TransitionSpec(trigger, sources, dest, roles, level, label, event_label, **kw)
-
-
-def _issue(source: str, guards) -> TransitionSpec:
-    return _t(
-        "issue_letter",
-        source,
-        "letter_issued",
-        DEPARTMENT,
-        Level.UPPER,
-        "Cấp giấy giới thiệu sinh hoạt đảng tạm thời",
-        "Ngày giới thiệu",
-        guards=guards,
-        effects=("issue_decision:transfer_letter@upper",),
-        opens=("presentation",),
-    )
-
-
 # fmt: off
 TRANSITIONS: tuple[TransitionSpec, ...] = (
-    _t("record_grassroots_part", "proposed", "grassroots_confirmed", GRASSROOTS,
-       Level.GRASSROOTS, "Đảng ủy cơ sở xác nhận", "Ngày xác nhận", fields=GRASSROOTS_PART,
-       guards=(sg.has_grassroots_committee,), effects=("record_transfer_reference",)),
-    _issue("grassroots_confirmed", ()),
-    _issue("proposed", (sg.is_grassroots_cell,)),
-    _t("confirm_arrival", "letter_issued", "hosted", RECEIVING, Level.RECEIVING,
-       "Xác nhận đảng viên đến sinh hoạt tạm thời", "Ngày xuất trình giấy", fields=HOST_ARRIVAL,
-       guards=(g.destination_internal, g.late_reason_given, g.period_started),
-       effects=("start_stay",), closes=("presentation",), opens=("stay",)),
-    _t("record_receipt", "letter_issued", "hosted", DEPARTMENT | frozenset({Role.CELL_SECRETARY}),
-       Level.CELL, "Ghi nhận nơi đến đã tiếp nhận tạm thời", "Ngày nơi đến tiếp nhận",
-       fields=HOST_RECEIPT,
-       guards=(g.destination_external, g.late_reason_given, g.period_started),
-       effects=("start_stay",), closes=("presentation",), opens=("stay",)),
-    _t("record_return", "hosted", "returned", CELL_UP, Level.CELL,
-       "Ghi nhận đảng viên trở về sinh hoạt", "Ngày trở về", fields=RETURN,
-       effects=("end_stay",), closes=("stay",)),
-    _t("withdraw", ("proposed", "grassroots_confirmed"), "withdrawn", CELL_UP, Level.CELL,
-       "Hủy đề nghị", "Ngày hủy", fields=REASON, kind="side"),
-    _t("cancel_letter", "letter_issued", "withdrawn", DEPARTMENT, Level.UPPER,
-       "Thu hồi giấy giới thiệu tạm thời", "Ngày thu hồi", fields=REASON, kind="side"),
+    grassroots_part("Đảng ủy cơ sở xác nhận"),
+    *letter_steps("Cấp giấy giới thiệu sinh hoạt đảng tạm thời",
+                  effects=("issue_decision:transfer_letter@upper",), opens=("presentation",)),
+    step("confirm_arrival", "letter_issued", "hosted", RECEIVING, Level.RECEIVING,
+         "Xác nhận đảng viên đến sinh hoạt tạm thời", "Ngày xuất trình giấy", fields=HOST_ARRIVAL,
+         guards=(g.destination_internal, g.late_reason_given, g.period_started),
+         effects=("start_stay",), closes=("presentation",), opens=("stay",)),
+    step("record_receipt", "letter_issued", "hosted", DEPARTMENT | frozenset({Role.CELL_SECRETARY}),
+         Level.CELL, "Ghi nhận nơi đến đã tiếp nhận tạm thời", "Ngày nơi đến tiếp nhận",
+         fields=HOST_RECEIPT,
+         guards=(g.destination_external, g.late_reason_given, g.period_started),
+         effects=("start_stay",), closes=("presentation",), opens=("stay",)),
+    step("record_return", "hosted", "returned", CELL_UP, Level.CELL,
+         "Ghi nhận đảng viên trở về sinh hoạt", "Ngày trở về", fields=RETURN,
+         effects=("end_stay",), closes=("stay",)),
+    step("withdraw", ("proposed", "grassroots_confirmed"), "withdrawn", CELL_UP, Level.CELL,
+         "Hủy đề nghị", "Ngày hủy", fields=REASON, kind="side"),
+    step("cancel_letter", "letter_issued", "withdrawn", DEPARTMENT, Level.UPPER,
+         "Thu hồi giấy giới thiệu tạm thời", "Ngày thu hồi", fields=REASON, kind="side"),
 )
 # fmt: on
 

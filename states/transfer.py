@@ -36,21 +36,30 @@ GRASSROOTS = frozenset({Role.GRASSROOTS_STAFF})
 DEPARTMENT = frozenset({Role.DEPARTMENT_STAFF})
 RECEIVING = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
 
+LATE_REASON = Field(
+    "late_reason", "Lý do xuất trình chậm (nếu quá hạn)", "text", required=False, max_length=2000
+)
+NOTE = Field("note", "Ghi chú", "text", required=False, max_length=2000)
+DUES = Field(
+    "dues_paid_through", "Đã đóng đảng phí đến hết tháng (tháng/năm)", "line", max_length=7
+)
+EXTERNAL_DESTINATION = Field(
+    "destination",
+    "Tên tổ chức đảng nơi đến (ngoài Đảng bộ)",
+    "line",
+    required=False,
+    max_length=200,
+)
+
 OPEN_FIELDS = (
     Field("direction", "Nơi chuyển đến", "choice", choices=DIRECTIONS),
     Field("destination_org", "Tổ chức cơ sở đảng nơi đến (trong Đảng bộ)", "ref", required=False),
-    Field(
-        "destination",
-        "Tên tổ chức đảng nơi đến (ngoài Đảng bộ)",
-        "line",
-        required=False,
-        max_length=200,
-    ),
+    EXTERNAL_DESTINATION,
     Field("reason", "Lý do chuyển", "choice", choices=REASONS),
     Field("effective_on", "Ngày quyết định nghỉ hưu, chuyển công tác… có hiệu lực", "date"),
     Field("biography_number", "Số lý lịch đảng viên", "line", required=False, max_length=30),
-    Field("dues_paid_through", "Đã đóng đảng phí đến hết tháng (tháng/năm)", "line", max_length=7),
-    Field("note", "Ghi chú", "text", required=False, max_length=2000),
+    DUES,
+    NOTE,
 )
 GRASSROOTS_PART = (
     Field(
@@ -60,75 +69,80 @@ GRASSROOTS_PART = (
         required=False,
         max_length=60,
     ),
-    Field("note", "Ghi chú", "text", required=False, max_length=2000),
+    NOTE,
 )
 ARRIVAL = (
     Field("cell", "Chi bộ tiếp nhận", "ref"),
-    Field(
-        "late_reason",
-        "Lý do xuất trình chậm (nếu quá hạn)",
-        "text",
-        required=False,
-        max_length=2000,
-    ),
+    LATE_REASON,
 )
 RECEIPT = (
     Field("reference", "Phiếu báo hoặc văn bản xác nhận của nơi đến", "line", max_length=100),
-    Field(
-        "late_reason",
-        "Lý do xuất trình chậm (nếu quá hạn)",
-        "text",
-        required=False,
-        max_length=2000,
-    ),
+    LATE_REASON,
 )
 REASON = (Field("reason", "Lý do", "text", max_length=2000),)
 
 
-def _t(trigger, sources, dest, roles, level, label, event_label, **kw) -> TransitionSpec:
+def step(trigger, sources, dest, roles, level, label, event_label, **kw) -> TransitionSpec:
     sources = (sources,) if isinstance(sources, str) else tuple(sources)
     return TransitionSpec(trigger, sources, dest, roles, level, label, event_label, **kw)
 
 
-def _issue(source: str, guards) -> TransitionSpec:
-    return _t(
-        "issue_letter",
-        source,
-        "letter_issued",
-        DEPARTMENT,
-        Level.UPPER,
-        "Cấp giấy giới thiệu sinh hoạt đảng",
-        "Ngày giới thiệu",
-        guards=guards,
-        effects=("issue_decision:transfer_letter@upper", "set_in_transit"),
-        closes=("start",),
-        opens=("presentation", "check"),
-        help="Giấy giới thiệu được đánh số trong sổ giới thiệu sinh hoạt đảng; từ ngày "
-        "giới thiệu, đảng viên không còn trong danh sách sinh hoạt của nơi đi.",
+def letter_steps(label: str, **kw) -> tuple[TransitionSpec, ...]:
+    """The department issues the introduction letter once the grassroots committee has done
+    its part, or straight after the proposal of a grassroots cell (which has no committee)."""
+    return tuple(
+        step(
+            "issue_letter",
+            source,
+            "letter_issued",
+            DEPARTMENT,
+            Level.UPPER,
+            label,
+            "Ngày giới thiệu",
+            guards=guards,
+            **kw,
+        )
+        for source, guards in (("grassroots_confirmed", ()), ("proposed", (sg.is_grassroots_cell,)))
+    )
+
+
+def grassroots_part(label: str) -> TransitionSpec:
+    return step(
+        "record_grassroots_part",
+        "proposed",
+        "grassroots_confirmed",
+        GRASSROOTS,
+        Level.GRASSROOTS,
+        label,
+        "Ngày xác nhận",
+        fields=GRASSROOTS_PART,
+        guards=(sg.has_grassroots_committee,),
+        effects=("record_transfer_reference",),
     )
 
 
 # fmt: off
 TRANSITIONS: tuple[TransitionSpec, ...] = (
-    _t("record_grassroots_part", "proposed", "grassroots_confirmed", GRASSROOTS,
-       Level.GRASSROOTS, "Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ", "Ngày xác nhận",
-       fields=GRASSROOTS_PART, guards=(sg.has_grassroots_committee,),
-       effects=("record_transfer_reference",)),
-    _issue("grassroots_confirmed", ()),
-    _issue("proposed", (sg.is_grassroots_cell,)),
-    _t("confirm_arrival", "letter_issued", "joined", RECEIVING, Level.RECEIVING,
-       "Xác nhận đảng viên đã xuất trình giấy và sinh hoạt tại chi bộ", "Ngày xuất trình giấy",
-       fields=ARRIVAL, guards=(g.destination_internal, g.late_reason_given),
-       effects=("join_cell",), closes=("presentation", "check")),
-    _t("record_receipt", "letter_issued", "completed", DEPARTMENT, Level.UPPER,
-       "Ghi nhận nơi đến đã tiếp nhận", "Ngày nơi đến tiếp nhận", fields=RECEIPT,
-       guards=(g.destination_external, g.late_reason_given),
-       effects=("leave_committee",), closes=("presentation", "check")),
-    _t("withdraw", ("proposed", "grassroots_confirmed"), "withdrawn", CELL_UP, Level.CELL,
-       "Hủy đề nghị chuyển sinh hoạt", "Ngày hủy", fields=REASON, kind="side"),
-    _t("cancel_letter", "letter_issued", "withdrawn", DEPARTMENT, Level.UPPER,
-       "Thu hồi giấy giới thiệu (đảng viên không chuyển)", "Ngày thu hồi", fields=REASON,
-       effects=("end_transit",), kind="side"),
+    grassroots_part("Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ"),
+    *letter_steps("Cấp giấy giới thiệu sinh hoạt đảng",
+                  effects=("issue_decision:transfer_letter@upper", "set_in_transit"),
+                  closes=("start",), opens=("presentation", "check"),
+                  help="Giấy giới thiệu được đánh số trong sổ giới thiệu sinh hoạt đảng; từ "
+                  "ngày giới thiệu, đảng viên không còn trong danh sách sinh hoạt của nơi "
+                  "đi."),
+    step("confirm_arrival", "letter_issued", "joined", RECEIVING, Level.RECEIVING,
+         "Xác nhận đảng viên đã xuất trình giấy và sinh hoạt tại chi bộ", "Ngày xuất trình giấy",
+         fields=ARRIVAL, guards=(g.destination_internal, g.late_reason_given),
+         effects=("join_cell",), closes=("presentation", "check")),
+    step("record_receipt", "letter_issued", "completed", DEPARTMENT, Level.UPPER,
+         "Ghi nhận nơi đến đã tiếp nhận", "Ngày nơi đến tiếp nhận", fields=RECEIPT,
+         guards=(g.destination_external, g.late_reason_given),
+         effects=("leave_committee",), closes=("presentation", "check")),
+    step("withdraw", ("proposed", "grassroots_confirmed"), "withdrawn", CELL_UP, Level.CELL,
+         "Hủy đề nghị chuyển sinh hoạt", "Ngày hủy", fields=REASON, kind="side"),
+    step("cancel_letter", "letter_issued", "withdrawn", DEPARTMENT, Level.UPPER,
+         "Thu hồi giấy giới thiệu (đảng viên không chuyển)", "Ngày thu hồi", fields=REASON,
+         effects=("end_transit",), kind="side"),
 )
 # fmt: on
 

@@ -141,19 +141,21 @@ def build_facts(case: Case, actor: Actor | None, today: date):
 
 
 def transfer_facts(case: Case, actor: Actor | None, today: date) -> TransferFacts:
+    """Every transfer case has its transfer record (written when the case opens)."""
     transfer = case.transfer
+    temporary = transfer.direction == "temporary"
     return TransferFacts(
         today=today,
         state=case.state,
         person=person_facts(case.person),
         org=org_facts(case.cell),
-        direction=transfer.direction if transfer else "",
-        internal_destination=bool(transfer and transfer.to_org_id),
-        purpose=transfer.reason if transfer and transfer.direction == "temporary" else None,
-        period_start=transfer.period_start if transfer else None,
-        period_end=transfer.period_end if transfer else None,
-        letter_on=transfer.letter_on if transfer else None,
-        present_by=transfer.present_by if transfer else None,
+        direction=transfer.direction,
+        internal_destination=transfer.to_org_id is not None,
+        purpose=transfer.reason if temporary else None,
+        period_start=transfer.period_start,
+        period_end=transfer.period_end,
+        letter_on=transfer.letter_on,
+        present_by=transfer.present_by,
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
     )

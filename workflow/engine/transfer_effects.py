@@ -11,17 +11,18 @@ from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Case, Organization, Transfer, utcnow
 from workflow.models.orgs import CELL_KINDS
+from workflow.permissions import TRANSFER_PROCEDURES
 from workflow.workcalendar import load_calendar
 
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")
-TRANSFER_PROCEDURES = ("transfer", "transfer_in", "temporary_transfer")
 
 
 def _transfer(ctx) -> Transfer:
-    return db.session.scalars(select(Transfer).where(Transfer.case_id == ctx.case.id)).one()
+    return ctx.case.transfer
 
 
-def _grassroots(org_id: int | None) -> Organization | None:
+def grassroots_org(org_id: int | None) -> Organization | None:
+    """An active grassroots organization of the committee, or None."""
     org = db.session.get(Organization, org_id) if org_id else None
     if org is None or not org.active or org.kind not in GRASSROOTS_KINDS:
         return None
@@ -48,7 +49,7 @@ def _destination(ctx, errors: dict[str, str], *, required_internal: bool = False
         if not name:
             errors["destination"] = "Ghi tên tổ chức đảng nơi đến."
         return None, name
-    org = _grassroots(org_id)
+    org = grassroots_org(org_id)
     if org is None:
         errors["destination_org"] = "Chọn một tổ chức cơ sở đảng đang hoạt động trong Đảng bộ."
     return org, ""
@@ -74,21 +75,20 @@ def register_transfer(ctx) -> None:
         )
     transfer = Transfer(case_id=case.id, person_id=person.id, note=data.get("note") or "")
     if kind == "in":
-        org = _grassroots(data.get("destination_org"))
+        org = grassroots_org(data.get("destination_org"))
         if org is None:
             errors["destination_org"] = "Chọn một tổ chức cơ sở đảng đang hoạt động trong Đảng bộ."
         elif data["letter_on"] > data["event_date"]:
             errors["letter_on"] = "Ngày giới thiệu không được sau ngày nhận giấy."
         if errors:
             raise InvalidInput(errors)
-        days = ctx.rules["transfer.presentation_working_days"]
         transfer.direction = "in"
         transfer.to_org_id = org.id
         transfer.origin = data["origin"]
         transfer.letter_number = data["letter_number"]
         transfer.letter_issuer = data["letter_issuer"]
         transfer.letter_on = data["letter_on"]
-        transfer.present_by = load_calendar().add_working_days(data["letter_on"], days)
+        transfer.present_by = present_by(ctx.rules, data["letter_on"])
         transfer.card_number = data.get("card_number") or ""
         transfer.biography_number = data["biography_number"]
         person.presence = "in_transit"
@@ -148,22 +148,27 @@ def _check_period(ctx, errors: dict[str, str]) -> None:
             )
 
 
+def present_by(rules, letter_on):
+    """The day a letter dated ``letter_on`` must be presented by."""
+    return load_calendar().add_working_days(letter_on, rules["transfer.presentation_working_days"])
+
+
 def letter_extra(ctx) -> dict:
     """What an introduction letter prints besides its draft: the presentation deadline."""
-    days = ctx.rules["transfer.presentation_working_days"]
-    present_by = load_calendar().add_working_days(ctx.event_date, days)
-    return {"present_by": vn_date(present_by), "present_working_days": days}
+    return {
+        "present_by": vn_date(present_by(ctx.rules, ctx.event_date)),
+        "present_working_days": ctx.rules["transfer.presentation_working_days"],
+    }
 
 
 def record_letter(ctx, decision) -> None:
     from flask import current_app
 
     transfer = _transfer(ctx)
-    days = ctx.rules["transfer.presentation_working_days"]
     transfer.letter_number = decision.reference
     transfer.letter_issuer = f"Ban Tổ chức {current_app.config['UPPER_COMMITTEE_NAME']}"
     transfer.letter_on = ctx.event_date
-    transfer.present_by = load_calendar().add_working_days(ctx.event_date, days)
+    transfer.present_by = present_by(ctx.rules, ctx.event_date)
 
 
 def record_transfer_reference(ctx) -> None:

@@ -15,12 +15,12 @@ from states.dates import add_months
 from states.rules import rules_on
 from workflow.engine import open_case
 from workflow.engine.errors import InvalidInput
+from workflow.engine.transfer_effects import grassroots_org
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import Case, Organization, Person, Transfer
 from workflow.operations.people import create_person
 from workflow.permissions import Actor
-
-OPEN_STATES = ("proposed", "grassroots_confirmed", "letter_issued", "registered")
 
 
 @dataclass
@@ -37,7 +37,7 @@ def _visible(actor: Actor, org: Organization | None):
     """Transfers the actor may see: from or to an organization in scope (and under ``org``)."""
     source, target = aliased(Organization), aliased(Organization)
     stmt = (
-        select(Transfer)
+        select(Transfer, Case)
         .join(Case, Case.id == Transfer.case_id)
         .outerjoin(source, source.id == Case.cell_id)
         .outerjoin(target, target.id == Transfer.to_org_id)
@@ -56,11 +56,9 @@ def _visible(actor: Actor, org: Organization | None):
 
 def lists(actor: Actor, org: Organization | None, today: date) -> TransferLists:
     stmt = _visible(actor, org)
-    rows = db.session.scalars(stmt.order_by(Transfer.id.desc())).unique().all()
-    cases = {
-        c.id: c
-        for c in db.session.scalars(select(Case).where(Case.id.in_([t.case_id for t in rows])))
-    }
+    pairs = db.session.execute(stmt.order_by(Transfer.id.desc())).unique().all()
+    rows = [t for t, _ in pairs]
+    cases = {c.id: c for _, c in pairs}
     in_scope = {o.id for o in db.session.scalars(select(Organization)) if _covers(actor, org, o)}
 
     def state(t: Transfer) -> str:
@@ -123,8 +121,8 @@ def register_incoming(
 
     Until the receiving cell confirms, the member belongs to the receiving grassroots
     organization and is in transit (on no cell's active list)."""
-    destination = db.session.get(Organization, payload.get("destination_org") or 0)
-    if destination is None or not destination.active or destination.parent_id is not None:
+    destination = grassroots_org(parse_id(payload.get("destination_org")))
+    if destination is None:
         raise InvalidInput({"destination_org": "Chọn một tổ chức cơ sở đảng đang hoạt động."})
     person = create_person(person_data, cell=destination, actor=actor)
     person.member_status = membership["member_status"]

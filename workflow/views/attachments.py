@@ -18,25 +18,17 @@ from flask import (
 
 from forms.attachments import AttachmentForm
 from forms.base import apply_errors, options
-from states.spec import Role
 from workflow.engine.errors import InvalidInput, PermissionDenied
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Attachment
 from workflow.operations import access_log
 from workflow.operations import attachments as ops
+from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import get_case
 from workflow.web import current_actor, requires
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
-
-VIEWERS = (
-    Role.CELL_SECRETARY,
-    Role.GRASSROOTS_STAFF,
-    Role.DEPARTMENT_STAFF,
-    Role.SIGNER,
-    Role.INSPECTION,
-)
 
 
 def _attachment(case_id: int, attachment_id: int) -> Attachment:
@@ -91,7 +83,7 @@ def new(case_id: int):
 
 
 @bp.route("/<int:case_id>/attachments/<int:attachment_id>")
-@requires(*VIEWERS)
+@requires(*CASE_VIEW_ROLES)
 def download(case_id: int, attachment_id: int):
     attachment = _attachment(case_id, attachment_id)
     path = ops.path_of(attachment)

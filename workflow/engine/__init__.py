@@ -239,6 +239,7 @@ def fire(
             to_state=to_state,
             event_date=event_date,
             payload=data,
+            person=case.person,
         )
         try:
             db.session.flush()
@@ -334,6 +335,7 @@ def _open(
         to_state=spec.initial,
         event_date=event_date,
         payload=data,
+        person=person,
     )
     return case
 

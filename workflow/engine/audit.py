@@ -19,7 +19,7 @@ from sqlalchemy import select
 from states.fields import to_jsonable
 from workflow.clock import clock
 from workflow.extensions import db
-from workflow.models import AuditEntry, AuditHead
+from workflow.models import AuditEntry, AuditHead, Person
 from workflow.models.audit import GENESIS_HASH
 from workflow.permissions import Actor
 
@@ -49,8 +49,53 @@ def compute_hash(row: Any) -> str:
         row.comment,
         row.prev_hash,
     ]
+    membership = [row.person_id, row.org_id, row.member_status, row.presence]
+    if any(value is not None for value in membership):
+        # rows written before these columns existed hash exactly as they did then
+        fields.extend(membership)
     text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: the membership columns, as (audit column, person attribute)
+MEMBERSHIP_FIELDS = (
+    ("org_id", "cell_id"),
+    ("member_status", "member_status"),
+    ("presence", "presence"),
+)
+
+
+def recorded_membership(person_id: int) -> dict[str, Any]:
+    """The person's membership as the trail has recorded it so far (in the order entered)."""
+    table = AuditEntry.__table__
+    state: dict[str, Any] = {}
+    rows = db.session.execute(
+        select(table.c.org_id, table.c.member_status, table.c.presence)
+        .where(
+            table.c.person_id == person_id,
+            (table.c.org_id.is_not(None))
+            | (table.c.member_status.is_not(None))
+            | (table.c.presence.is_not(None)),
+        )
+        .order_by(table.c.seq)
+    )
+    for row in rows:
+        for column, _attribute in MEMBERSHIP_FIELDS:
+            if getattr(row, column) is not None:
+                state[column] = getattr(row, column)
+    return state
+
+
+def membership_changes(person: Person) -> dict[str, Any]:
+    """What differs between the person's row and what the trail has recorded of it."""
+    if person.id is None:
+        db.session.flush()
+    recorded = recorded_membership(person.id)
+    return {
+        column: getattr(person, attribute)
+        for column, attribute in MEMBERSHIP_FIELDS
+        if recorded.get(column) != getattr(person, attribute)
+    }
 
 
 def append(
@@ -66,8 +111,15 @@ def append(
     event_date: date | None = None,
     payload: Mapping[str, Any] | None = None,
     comment: str = "",
+    person: Person | None = None,
+    person_id: int | None = None,
 ) -> AuditEntry:
-    """Append one row; call inside a unit of work (it flushes, never commits)."""
+    """Append one row; call inside a unit of work (it flushes, never commits).
+
+    ``person``: the event concerns this person, and whatever it changed of their cell, status
+    or presence is recorded with it. ``person_id`` names the person without recording changes
+    (an event that only follows another, such as a case moving with its member)."""
+    changes = membership_changes(person) if person is not None else {}
     head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
     if head is None:
         head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
@@ -88,6 +140,10 @@ def append(
         payload=canonical_json(payload),
         comment=comment or "",
         prev_hash=head.row_hash,
+        person_id=person.id if person is not None else person_id,
+        org_id=changes.get("org_id"),
+        member_status=changes.get("member_status"),
+        presence=changes.get("presence"),
     )
     row.row_hash = compute_hash(row)
     head.seq = row.seq

@@ -267,6 +267,7 @@ def _audit_other(ctx, other: Case, action: str, payload: dict) -> None:
         to_state=other.state,
         event_date=ctx.event_date,
         payload={"transfer_case": ctx.case.id, **payload},
+        person_id=other.person_id,
     )
 
 

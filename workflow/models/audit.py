@@ -34,6 +34,15 @@ class AuditEntry(Base):
     #: canonical JSON (sorted keys, no spaces): exactly the text that was hashed
     payload: Mapped[str] = mapped_column(Text, default="{}")
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: the person the event concerns, if any
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: what the event changed in that person's membership (None: unchanged): their cell,
+    #: their status (non_member | probationary | official | removed) and their presence
+    #: (active | in_transit | left). Folded in event-date order they give the person's place
+    #: on the lists at any date, from which the period reports are computed.
+    org_id: Mapped[int | None] = mapped_column(Integer)
+    member_status: Mapped[str | None] = mapped_column(String(20))
+    presence: Mapped[str | None] = mapped_column(String(12))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
 

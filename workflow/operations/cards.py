@@ -45,4 +45,5 @@ def record_issued(card: CardIssuance, raw: Mapping[str, Any], *, actor: Actor) -
         action="card.issued",
         event_date=issued_on,
         payload={"card_number": number, "card": card.id},
+        person_id=card.person_id,
     )

@@ -90,6 +90,7 @@ def create_person(raw: Mapping[str, Any], *, cell: Organization, actor: Actor) -
         subject_id=person.id,
         action="person.create",
         payload={k: v for k, v in data.items() if k != "search_key"},
+        person=person,
     )
     return person
 
@@ -109,6 +110,7 @@ def update_person(person: Person, raw: Mapping[str, Any], *, actor: Actor) -> di
             subject_id=person.id,
             action="person.update",
             payload={k: v for k, v in changes.items() if k != "search_key"},
+            person=person,
         )
     return changes
 
@@ -139,25 +141,29 @@ def record_membership(
         errors["official_on"] = "Ngày chính thức phải sau ngày vào Đảng."
     if errors:
         raise InvalidInput(errors)
-    person.member_status = status
     person.admission_decision_on = admission_decision_on
+    person.card_number = card_number
+    # one row per event, on its own date, so that reports for past periods count them
+    history = [
+        ("history.admission_decided", admission_decision_on, {}),
+        ("history.joined", joined_on, {"member_status": "probationary", "presence": "active"}),
+    ]
+    if status == "official":
+        history.append(("history.recognized", official_on, {"member_status": "official"}))
+    for action, on, changes in history:
+        for attribute, value in changes.items():
+            setattr(person, attribute, value)
+        audit.append(
+            actor=actor,
+            subject_type="person",
+            subject_id=person.id,
+            action=action,
+            event_date=on,
+            payload={"card_number": card_number} if action == "history.joined" else {},
+            person=person,
+        )
     person.joined_on = joined_on
     person.official_on = official_on if status == "official" else None
-    person.card_number = card_number
-    audit.append(
-        actor=actor,
-        subject_type="person",
-        subject_id=person.id,
-        action="person.membership_recorded",
-        event_date=joined_on,
-        payload={
-            "member_status": status,
-            "admission_decision_on": admission_decision_on,
-            "joined_on": joined_on,
-            "official_on": person.official_on,
-            "card_number": card_number,
-        },
-    )
 
 
 def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):
@@ -203,5 +209,6 @@ def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):
         subject_id=person.id,
         action="person.gap_added",
         payload={"start_on": gap.start_on, "end_on": gap.end_on, "reason": reason},
+        person_id=person.id,
     )
     return gap

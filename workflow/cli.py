@@ -238,3 +238,55 @@ def mermaid(spec, everything: bool = False) -> str:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(wf)
+
+
+@wf.command("report")
+@click.option("--from", "start", required=True, help="Ngày bắt đầu kỳ (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, help="Ngày kết thúc kỳ (YYYY-MM-DD).")
+@click.option("--org", "org_code", default=None, help="Mã tổ chức (bỏ trống: toàn Đảng bộ).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "xlsx", "pdf"]), default="json", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Tệp ghi ra (JSON: mặc định in ra màn hình).",
+)
+def report_command(start: str, end: str, org_code: str | None, fmt: str, output: str | None):
+    """The period report of an organization's subtree, computed from the audit trail."""
+    from flask import current_app
+
+    from states.fields import parse_date
+    from workflow.models import Organization
+    from workflow.reports import document, export, period
+
+    try:
+        start_on, end_on = parse_date(start), parse_date(end)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if end_on < start_on:
+        raise click.ClickException("Ngày kết thúc kỳ không được trước ngày bắt đầu.")
+    org = None
+    if org_code:
+        org = db.session.scalars(select(Organization).where(Organization.code == org_code)).first()
+        if org is None:
+            raise click.ClickException(f"Không có tổ chức mã {org_code}.")
+    doc = document.build(
+        period.compute(start_on, end_on, org),
+        committee_name=current_app.config["UPPER_COMMITTEE_NAME"],
+    )
+    if fmt == "json":
+        text = export.to_json(doc)
+        if output is None:
+            click.echo(text)
+            return
+        data = text.encode("utf-8")
+    else:
+        if output is None:
+            raise click.ClickException("Định dạng xlsx và pdf cần --output (-o).")
+        data = export.to_xlsx(doc) if fmt == "xlsx" else export.to_pdf(doc)
+    with open(output, "wb") as fh:
+        fh.write(data)
+    click.echo(f"{output}: {len(data)} byte")

@@ -21,6 +21,7 @@ from workflow.models.people import (
     MembershipGap,
     Person,
 )
+from workflow.models.reports import ReportSnapshot, Target
 from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, User
 
@@ -44,7 +45,9 @@ __all__ = [
     "Person",
     "PrintJob",
     "RegisterCounter",
+    "ReportSnapshot",
     "Sponsor",
+    "Target",
     "Transfer",
     "User",
     "VerificationRequest",

@@ -1,0 +1,212 @@
+"""The figures of the period report (§4.2) and the recorded events each one counts.
+
+Two kinds of figure:
+
+* **events**: recorded steps whose date falls in the period, named by (procedure, action) and,
+  where one action ends in several states, the state reached. A step counts for the
+  organization the member belonged to on that date (``org_from`` names a field of the step's
+  form when the step concerns another organization, such as the cell hosting a temporary stay).
+* **flows**: changes of a member's place on the lists (status, cell, presence) found by
+  following each member's recorded history in date order; the same history gives the members
+  at the start and at the end of the period, so ``start + in - out = end`` checks one against
+  the other.
+
+Counting choices, stated once:
+
+* Admissions against the target count **signed decisions** by their date, as committee reports
+  do; the member enters the list (flow ``joined``) on the ceremony day.
+* Recognitions and removals during probation count the decision's date.
+* A transfer inside the committee leaves the sending organization on the letter's date and
+  reaches the receiving one on the confirmation date; in between the member is in transit and on
+  neither list (so the committee's own total dips meanwhile).
+
+Figures of procedures not built yet (badges, discipline, suspension, death, removal of official
+members, re-admission) have no events and show 0; their keys are fixed so that they fill in
+when those procedures record steps under the names given here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: what the membership columns of the trail take as being on a list
+MEMBER_STATUSES = ("probationary", "official")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    section: str
+    #: (procedure, action, state reached or None for any) counted when dated in the period
+    events: tuple[tuple[str | None, str, str | None], ...] = ()
+    #: membership flow keys summed (see FLOWS)
+    flows: tuple[str, ...] = ()
+    #: the yearly target this figure is measured against
+    target: str | None = None
+    #: the step's form field naming the organization the event is counted for
+    org_from: str | None = None
+    #: False: no procedure records it yet (shown as 0)
+    built: bool = True
+
+
+@dataclass(frozen=True)
+class Flow:
+    key: str
+    label: str
+    #: +1 enters a list, -1 leaves one, 0 changes status on the same list
+    direction: int
+
+
+# fmt: off
+FLOWS: tuple[Flow, ...] = (
+    Flow("joined", "Kết nạp (đã tổ chức lễ, vào danh sách)", +1),
+    Flow("rejoined", "Kết nạp lại", +1),
+    Flow("transfer_in_internal", "Chuyển đến từ tổ chức trong Đảng bộ", +1),
+    Flow("transfer_in_external", "Chuyển đến từ ngoài Đảng bộ", +1),
+    Flow("died", "Từ trần", -1),
+    Flow("removed_probationary", "Xóa tên đảng viên dự bị", -1),
+    Flow("removed_official", "Xóa tên đảng viên chính thức", -1),
+    Flow("left_party", "Cho ra khỏi Đảng", -1),
+    Flow("expelled", "Khai trừ", -1),
+    Flow("transfer_out_internal", "Chuyển đi tổ chức trong Đảng bộ", -1),
+    Flow("transfer_out_external", "Chuyển đi ngoài Đảng bộ", -1),
+    Flow("other_out", "Giảm khác", -1),
+    Flow("recognized", "Công nhận đảng viên chính thức", 0),
+)
+# fmt: on
+FLOW_KEYS = tuple(f.key for f in FLOWS)
+IN_FLOWS = tuple(f.key for f in FLOWS if f.direction > 0)
+OUT_FLOWS = tuple(f.key for f in FLOWS if f.direction < 0)
+
+#: a member leaving the lists with status ``removed``, by the procedure that recorded it
+REMOVAL_FLOWS = {
+    "probation": "removed_probationary",
+    "death": "died",
+    "expulsion": "expelled",
+    "leaving": "left_party",
+    "removal": "removed_official",
+}
+#: a member entering a list from outside the Party, by procedure
+ENTRY_FLOWS = {"readmission": "rejoined"}
+#: a member arriving from another list, by procedure
+ARRIVAL_FLOWS = {"transfer_in": "transfer_in_external"}
+
+SECTIONS = {
+    "development": "Phát triển đảng viên",
+    "probation": "Đảng viên dự bị",
+    "transfers": "Chuyển sinh hoạt đảng",
+    "cards": "Thẻ đảng viên",
+    "badges": "Huy hiệu Đảng",
+    "discipline": "Kỷ luật, đình chỉ sinh hoạt",
+    "leaving": "Giảm đảng viên",
+}
+
+ADMISSION_DECISIONS = (
+    ("admission", "approve_admission", None),
+    ("admission", "decide_by_grassroots", None),
+    (None, "history.admission_decided", None),
+)
+
+# fmt: off
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("awareness_trainees", "Quần chúng học lớp bồi dưỡng nhận thức về Đảng "
+              "(được cấp giấy chứng nhận)", "development",
+              events=(("admission", "record_certificate", None),), target="awareness_trainees"),
+    Indicator("verifications", "Hồ sơ thẩm tra lý lịch đã kết luận tiêu chuẩn chính trị",
+              "development", events=(("admission", "conclude_verification", None),)),
+    Indicator("admissions", "Kết nạp đảng viên mới (theo ngày ký quyết định)", "development",
+              events=ADMISSION_DECISIONS, target="admissions"),
+    Indicator("readmissions", "Kết nạp lại", "development", flows=("rejoined",), built=False),
+    Indicator("new_member_trainees", "Đảng viên mới học lớp bồi dưỡng lý luận chính trị",
+              "probation", events=(("probation", "record_new_member_certificate", None),)),
+    Indicator("recognitions", "Đảng viên dự bị được công nhận chính thức", "probation",
+              flows=("recognized",)),
+    Indicator("probation_removals", "Xóa tên đảng viên dự bị", "probation",
+              flows=("removed_probationary",)),
+    Indicator("transfers_in_internal", "Chuyển đến chính thức, từ tổ chức trong Đảng bộ",
+              "transfers", flows=("transfer_in_internal",)),
+    Indicator("transfers_in_external", "Chuyển đến chính thức, từ ngoài Đảng bộ", "transfers",
+              flows=("transfer_in_external",)),
+    Indicator("transfers_out_internal", "Chuyển đi chính thức, đến tổ chức trong Đảng bộ",
+              "transfers", flows=("transfer_out_internal",)),
+    Indicator("transfers_out_external", "Chuyển đi chính thức, ra ngoài Đảng bộ", "transfers",
+              flows=("transfer_out_external",)),
+    Indicator("temporary_out", "Giới thiệu sinh hoạt tạm thời đi", "transfers",
+              events=(("temporary_transfer", "issue_letter", None),)),
+    Indicator("temporary_in", "Tiếp nhận sinh hoạt tạm thời", "transfers",
+              events=(("temporary_transfer", "confirm_arrival", None),), org_from="cell"),
+    Indicator("temporary_returned", "Trở về sau sinh hoạt tạm thời", "transfers",
+              events=(("temporary_transfer", "record_return", None),)),
+    Indicator("cards_issued", "Thẻ đảng viên phát mới", "cards",
+              events=((None, "card.issued", None),)),
+    Indicator("cards_reissued_lost", "Thẻ đảng viên cấp lại (mất)", "cards", built=False),
+    Indicator("cards_reissued_damaged", "Thẻ đảng viên đổi lại (hỏng)", "cards", built=False),
+    Indicator("badges", "Huy hiệu Đảng được trao tặng", "badges", built=False),
+    Indicator("discipline_reprimand", "Kỷ luật khiển trách", "discipline", built=False),
+    Indicator("discipline_warning", "Kỷ luật cảnh cáo", "discipline", built=False),
+    Indicator("discipline_dismissal", "Kỷ luật cách chức", "discipline", built=False),
+    Indicator("discipline_expulsion", "Kỷ luật khai trừ", "discipline", built=False),
+    Indicator("suspensions", "Đình chỉ sinh hoạt đảng", "discipline", built=False),
+    Indicator("reinstatements", "Phục hồi sinh hoạt đảng", "discipline", built=False),
+    Indicator("removals", "Xóa tên đảng viên chính thức", "leaving", flows=("removed_official",),
+              built=False),
+    Indicator("left_party", "Cho ra khỏi Đảng", "leaving", flows=("left_party",), built=False),
+    Indicator("expelled", "Khai trừ khỏi Đảng", "leaving", flows=("expelled",), built=False),
+    Indicator("deaths", "Đảng viên từ trần", "leaving", flows=("died",), built=False),
+)
+# fmt: on
+INDICATOR_KEYS = tuple(i.key for i in INDICATORS)
+
+TARGET_KINDS = {
+    "admissions": "Kết nạp đảng viên mới",
+    "awareness_trainees": "Bồi dưỡng nhận thức về Đảng",
+}
+
+
+def event_actions() -> frozenset[str]:
+    """Every action some figure counts (to fetch only those rows)."""
+    return frozenset(action for i in INDICATORS for _proc, action, _state in i.events)
+
+
+def classify(before: dict, after: dict, procedure: str | None) -> list[tuple[str, int, str]]:
+    """The flows of one recorded change, each as (flow key, organization it counts for, the
+    member's status it counts under: before leaving a list, after entering one).
+
+    ``before``/``after``: the member's ``org_id``, ``member_status`` and ``presence``."""
+    was_on, is_on = on_list(before), on_list(after)
+    if not was_on and not is_on:
+        return []
+    if was_on and is_on:
+        out: list[tuple[str, int, str]] = []
+        if before["org_id"] != after["org_id"]:
+            out += [
+                ("transfer_out_internal", before["org_id"], before["member_status"]),
+                ("transfer_in_internal", after["org_id"], before["member_status"]),
+            ]
+        if before["member_status"] == "probationary" and after["member_status"] == "official":
+            out.append(("recognized", after["org_id"], "official"))
+        return out
+    if is_on:
+        if before.get("member_status") in MEMBER_STATUSES:
+            flow = ARRIVAL_FLOWS.get(procedure or "", "transfer_in_internal")
+        else:
+            flow = ENTRY_FLOWS.get(procedure or "", "joined")
+        return [(flow, after["org_id"], after["member_status"])]
+    # left a list
+    status = before["member_status"]
+    if after.get("member_status") == "removed":
+        flow = REMOVAL_FLOWS.get(procedure or "", "other_out")
+        if flow == "removed_probationary" and status != "probationary":
+            flow = "other_out"
+        return [(flow, before["org_id"], status)]
+    presence = after.get("presence")
+    if presence == "in_transit":
+        return [("transfer_out_internal", before["org_id"], status)]
+    if presence == "left":
+        return [("transfer_out_external", before["org_id"], status)]
+    return [("other_out", before["org_id"], status)]
+
+
+def on_list(state: dict) -> bool:
+    return state.get("member_status") in MEMBER_STATUSES and state.get("presence") == "active"

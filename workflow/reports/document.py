@@ -1,0 +1,278 @@
+"""One description of a period report, shared by the page, the XLSX, the PDF and the JSON:
+the same figures, labels and sentences everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from states.dates import vn_date
+from states.indicators import FLOWS, INDICATORS, SECTIONS, TARGET_KINDS
+from workflow.engine import audit
+from workflow.extensions import db
+from workflow.models.reports import ReportSnapshot
+from workflow.permissions import Actor
+from workflow.reports import period as period_mod
+from workflow.reports import targets as target_mod
+
+
+def vn_number(n: int) -> str:
+    """181 → "181", 5356 → "5.356" (Vietnamese groups thousands with dots)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def vn_percent(part: int, whole: int) -> str | None:
+    """181 of 600 → "30,17" (two decimals, decimal comma); None without a whole."""
+    if not whole:
+        return None
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    whole_part, _, decimals = f"{value:.2f}".partition(".")
+    return f"{vn_number(int(whole_part))},{decimals}"
+
+
+@dataclass
+class TargetLine:
+    kind: str
+    label: str
+    year: int
+    target: int | None
+    how: str
+    percent_basis: str | None
+    period_value: int
+    period_percent: str | None
+    #: from 1 January to the period's end, when the period starts later
+    ytd_value: int | None = None
+    ytd_percent: str | None = None
+
+
+@dataclass
+class Changes:
+    snapshot: ReportSnapshot
+    entered_since: int
+    #: (label, then, now) of each figure that differs
+    differences: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ReportDocument:
+    report: period_mod.PeriodReport
+    title: str
+    org_name: str
+    period_label: str
+    sections: list[tuple[str, list[dict[str, Any]]]]
+    members: list[dict[str, Any]]
+    flows: list[tuple[str, str, int]]
+    targets: list[TargetLine]
+    summary: str
+    changes: Changes | None
+
+    def as_json(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "from": r.start.isoformat(),
+            "to": r.end.isoformat(),
+            "organization": r.org.code if r.org else None,
+            "organization_name": self.org_name,
+            "as_of_seq": r.as_of_seq,
+            "balanced": r.balanced,
+            "late_entered_events": r.late_entered,
+            "summary": self.summary,
+            "targets": [
+                {
+                    "kind": t.kind,
+                    "year": t.year,
+                    "target": t.target,
+                    "period": t.period_value,
+                    "period_percent": t.period_percent,
+                    "year_to_date": t.ytd_value,
+                    "year_to_date_percent": t.ytd_percent,
+                }
+                for t in self.targets
+            ],
+            **r.figures(),
+        }
+
+
+INDICATOR_LABELS = {i.key: i.label for i in INDICATORS}
+FLOW_LABELS = {f.key: f.label for f in FLOWS}
+
+
+def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocument:
+    org_name = report.org.name if report.org else committee_name
+    sections = []
+    for key, title in SECTIONS.items():
+        items = [
+            {
+                "key": i.key,
+                "label": i.label,
+                "value": report.total.figure(i.key),
+                "built": i.built,
+            }
+            for i in INDICATORS
+            if i.section == key
+        ]
+        sections.append((title, items))
+    members = [
+        {
+            "name": row.org.name if row.org else "",
+            "code": row.org.code if row.org else "",
+            **row.tally.as_dict(),
+        }
+        for row in report.rows
+    ]
+    members.append({"name": "Tổng cộng", "code": "", **report.total.as_dict()})
+    flows = [(f.key, f.label, report.total.flows[f.key]) for f in FLOWS]
+    targets = _targets(report)
+    return ReportDocument(
+        report=report,
+        title="Báo cáo thống kê công tác đảng viên",
+        org_name=org_name,
+        period_label=f"từ ngày {vn_date(report.start)} đến ngày {vn_date(report.end)}",
+        sections=sections,
+        members=members,
+        flows=flows,
+        targets=targets,
+        summary=_summary(report, targets),
+        changes=_changes(report),
+    )
+
+
+def _targets(report: period_mod.PeriodReport) -> list[TargetLine]:
+    year = report.end.year
+    set_targets = target_mod.targets_of(year)
+    jan1 = date(year, 1, 1)
+    needs_base = any(t.percent is not None for t in set_targets.values())
+    base = period_mod.members_on(jan1, report.parents, report.as_of_seq) if needs_base else {}
+    children = period_mod.children_of(report.parents)
+    ytd = None
+    if report.start != jan1:
+        ytd = period_mod.compute(jan1, report.end, report.org, as_of_seq=report.as_of_seq)
+    out = []
+    for kind, label in TARGET_KINDS.items():
+        org_id = report.org.id if report.org else None
+        resolved = target_mod.resolve(kind, org_id, set_targets, children, base)
+        target = resolved.value if resolved else None
+        value = report.total.figure(kind)
+        line = TargetLine(
+            kind=kind,
+            label=label,
+            year=year,
+            target=target,
+            how=resolved.how if resolved else "",
+            percent_basis=(
+                f"{_vn_decimal(resolved.percent)}% của {vn_number(base.get(org_id, 0))} đảng viên "
+                f"đầu năm"
+                if resolved and resolved.percent is not None
+                else None
+            ),
+            period_value=value,
+            period_percent=vn_percent(value, target or 0),
+        )
+        if ytd is not None:
+            line.ytd_value = ytd.total.figure(kind)
+            line.ytd_percent = vn_percent(line.ytd_value, target or 0)
+        out.append(line)
+    return out
+
+
+def _vn_decimal(value) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
+    """The sentence a quarterly report writes, e.g. "kết nạp 181 đảng viên mới, đạt 30,16%
+    chỉ tiêu"."""
+    t = report.total
+    by_kind = {line.kind: line for line in targets}
+
+    def with_target(text: str, kind: str) -> str:
+        line = by_kind[kind]
+        if line.period_percent is None:
+            return text
+        text += f", đạt {line.period_percent}% chỉ tiêu năm {line.year}"
+        if line.ytd_value is not None:
+            text += f" (từ đầu năm: {vn_number(line.ytd_value)}, đạt {line.ytd_percent}% chỉ tiêu)"
+        return text
+
+    arrived = t.flows["transfer_in_internal"] + t.flows["transfer_in_external"]
+    departed = t.flows["transfer_out_internal"] + t.flows["transfer_out_external"]
+    parts = [
+        with_target(
+            f"bồi dưỡng nhận thức về Đảng cho {vn_number(t.figure('awareness_trainees'))} "
+            "quần chúng",
+            "awareness_trainees",
+        ),
+        with_target(f"kết nạp {vn_number(t.figure('admissions'))} đảng viên mới", "admissions"),
+        f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
+        f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
+    ]
+    ending = (
+        f"Đến ngày {vn_date(report.end)} có {vn_number(t.end_total)} đảng viên "
+        f"({vn_number(t.end['official'])} chính thức, {vn_number(t.end['probationary'])} dự bị)"
+    )
+    return "Trong kỳ, " + "; ".join(parts) + ". " + ending + "."
+
+
+def _changes(report: period_mod.PeriodReport) -> Changes | None:
+    """Compared with the last locked figures of the same report: what was entered since."""
+    snapshot = db.session.scalars(
+        select(ReportSnapshot)
+        .where(
+            ReportSnapshot.start_on == report.start,
+            ReportSnapshot.end_on == report.end,
+            (
+                ReportSnapshot.org_id == report.org.id
+                if report.org
+                else ReportSnapshot.org_id.is_(None)
+            ),
+        )
+        .order_by(ReportSnapshot.id.desc())
+        .limit(1)
+    ).first()
+    if snapshot is None:
+        return None
+    entered_since = sum(1 for seq in report.counted_seqs if seq > snapshot.as_of_seq)
+    now = report.figures()
+    differences = []
+    for key, label in INDICATOR_LABELS.items():
+        then_value = snapshot.figures.get("indicators", {}).get(key, 0)
+        if then_value != now["indicators"][key]:
+            differences.append((label, then_value, now["indicators"][key]))
+    for when, word in (("start", "đầu kỳ"), ("end", "cuối kỳ")):
+        then_value = snapshot.figures.get("members", {}).get(when, {}).get("total")
+        if then_value != now["members"][when]["total"]:
+            differences.append((f"Đảng viên {word}", then_value, now["members"][when]["total"]))
+    return Changes(snapshot, entered_since, differences)
+
+
+def lock(report: period_mod.PeriodReport, *, actor: Actor) -> ReportSnapshot:
+    """Keep the figures as they stand (call inside ``unit_of_work()``)."""
+    snapshot = ReportSnapshot(
+        start_on=report.start,
+        end_on=report.end,
+        org_id=report.org.id if report.org else None,
+        as_of_seq=report.as_of_seq,
+        figures=report.figures(),
+        created_by=actor.user_id,
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="report",
+        subject_id=snapshot.id,
+        action="report.locked",
+        event_date=report.end,
+        payload={
+            "from": report.start,
+            "to": report.end,
+            "organization": report.org.code if report.org else None,
+            "as_of_seq": report.as_of_seq,
+        },
+    )
+    return snapshot

@@ -1,0 +1,152 @@
+"""The period report as a workbook (openpyxl), as a PDF in the document style, and as JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from flask import current_app
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from states.dates import vn_date
+from states.indicators import IN_FLOWS, OUT_FLOWS
+from workflow.clock import today
+from workflow.documents.render import html_to_pdf, long_date
+from workflow.reports.document import ReportDocument
+
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BOLD = Font(name="Times New Roman", bold=True, size=12)
+_PLAIN = Font(name="Times New Roman", size=12)
+MEMBER_COLUMNS = (
+    ("Đầu kỳ: chính thức", ("start", "official")),
+    ("Đầu kỳ: dự bị", ("start", "probationary")),
+    ("Đầu kỳ: tổng", ("start", "total")),
+    ("Tăng", None),
+    ("Giảm", None),
+    ("Cuối kỳ: chính thức", ("end", "official")),
+    ("Cuối kỳ: dự bị", ("end", "probationary")),
+    ("Cuối kỳ: tổng", ("end", "total")),
+    ("Đang chuyển sinh hoạt", ("in_transit_end", None)),
+    ("Cân đối", ("balanced", None)),
+)
+
+
+def file_stem(doc: ReportDocument) -> str:
+    r = doc.report
+    code = r.org.code if r.org else "toan-dang-bo"
+    return f"bao-cao-{code}-{r.start.isoformat()}-{r.end.isoformat()}"
+
+
+def member_cells(row: dict) -> list:
+    """The membership columns of one organization's row, in MEMBER_COLUMNS order."""
+    ins = sum(v for k, v in row["flows"].items() if k in IN_FLOWS)
+    outs = sum(v for k, v in row["flows"].items() if k in OUT_FLOWS)
+    out = []
+    for _label, path in MEMBER_COLUMNS:
+        if path is None:
+            out.append(ins if _label == "Tăng" else outs)
+        elif path[1] is None:
+            value = row[path[0]]
+            out.append(("Đúng" if value else "SAI") if isinstance(value, bool) else value)
+        else:
+            out.append(row[path[0]][path[1]])
+    return out
+
+
+def to_json(doc: ReportDocument) -> str:
+    return json.dumps(doc.as_json(), ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def to_xlsx(doc: ReportDocument) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    r = doc.report
+    ws.append([doc.title.upper()])
+    ws.append([doc.org_name])
+    ws.append([doc.period_label.capitalize()])
+    ws.append([doc.summary])
+    for row in (1, 2, 3):
+        ws.cell(row, 1).font = _BOLD
+    ws.cell(4, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=4)
+    ws.row_dimensions[4].height = 90
+    ws.append([])
+    ws.append(["Chỉ tiêu", "Số liệu", "Chỉ tiêu năm", "Đạt (%)"])
+    _header(ws, ws.max_row, 4)
+    for line in doc.targets:
+        ws.append([line.label, line.period_value, line.target, line.period_percent or ""])
+        _box(ws, ws.max_row, 4)
+    for title, items in doc.sections:
+        ws.append([])
+        ws.append([title])
+        ws.cell(ws.max_row, 1).font = _BOLD
+        for item in items:
+            label = item["label"] + ("" if item["built"] else " (chưa theo dõi)")
+            ws.append([label, item["value"]])
+            _box(ws, ws.max_row, 2)
+    ws.append([])
+    ws.append(["Biến động đảng viên", "Số lượng"])
+    _header(ws, ws.max_row, 2)
+    for _key, label, value in doc.flows:
+        ws.append([label, value])
+        _box(ws, ws.max_row, 2)
+    ws.column_dimensions["A"].width = 70
+    for col in "BCD":
+        ws.column_dimensions[col].width = 16
+
+    orgs = wb.create_sheet("Theo tổ chức")
+    orgs.append(["Tổ chức", "Mã", *(label for label, _ in MEMBER_COLUMNS)])
+    _header(orgs, 1, len(MEMBER_COLUMNS) + 2)
+    for row in doc.members:
+        orgs.append([row["name"], row["code"], *member_cells(row)])
+        _box(orgs, orgs.max_row, len(MEMBER_COLUMNS) + 2)
+    orgs.column_dimensions["A"].width = 45
+    for i in range(2, len(MEMBER_COLUMNS) + 3):
+        orgs.column_dimensions[get_column_letter(i)].width = 14
+
+    info = wb.create_sheet("Thông tin")
+    info.append(["Kỳ báo cáo", vn_date(r.start), vn_date(r.end)])
+    info.append(["Số thứ tự dòng nhật ký cuối cùng được tính", r.as_of_seq])
+    info.append(["Sự kiện của kỳ được nhập sau khi kỳ kết thúc", r.late_entered])
+    info.append(["Cân đối đầu kỳ + tăng − giảm = cuối kỳ", "Đúng" if r.balanced else "SAI"])
+    info.column_dimensions["A"].width = 50
+    wb.properties.creator = current_app.config["UPPER_COMMITTEE_NAME"]
+    wb.properties.title = f"{doc.title} {doc.period_label}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_pdf(doc: ReportDocument) -> bytes:
+    config = current_app.config
+    top, bottom, left, right = config["DOCUMENT_MARGINS_MM"]
+    # like the decisions: only the report's data reaches the template, no request or user
+    html = current_app.jinja_env.get_template("pdf/report.html").render(
+        doc=doc,
+        columns=[label for label, _ in MEMBER_COLUMNS],
+        member_cells=member_cells,
+        committee=config["UPPER_COMMITTEE_NAME"],
+        superior=config["SUPERIOR_BODY"],
+        place=config["PLACE_NAME"],
+        long_date=long_date(today()),
+        margins={"top": top, "bottom": bottom, "left": left, "right": right},
+    )
+    return html_to_pdf(html)
+
+
+def _header(ws, row: int, width: int) -> None:
+    for col in range(1, width + 1):
+        cell = ws.cell(row, col)
+        cell.font, cell.border = _BOLD, _BOX
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def _box(ws, row: int, width: int) -> None:
+    for col in range(1, width + 1):
+        cell = ws.cell(row, col)
+        cell.font, cell.border = _PLAIN, _BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,0 +1,391 @@
+"""The period report, computed from the audit trail by event date.
+
+Nothing here reads a counter or the people table: members at a date are found by following
+each person's recorded membership changes (``org_id``, ``member_status``, ``presence`` of the
+audit rows) in event-date order, and every other figure counts recorded steps dated in the
+period. An event entered late therefore lands in the period it happened in, and a report can be
+re-run as the trail stood at an earlier row (``as_of_seq``) with the same result.
+
+Organizations are placed in the tree as it stood at the period's end (moves are read from the
+organizations' own audit rows), so moving an organization later does not change past reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from states.indicators import (
+    FLOW_KEYS,
+    IN_FLOWS,
+    INDICATORS,
+    OUT_FLOWS,
+    classify,
+    event_actions,
+    on_list,
+)
+from workflow.clock import LOCAL_TZ
+from workflow.extensions import db
+from workflow.models import AuditEntry, Organization
+
+AUDIT = AuditEntry.__table__
+STATUSES = ("official", "probationary")
+_EMPTY = {"org_id": None, "member_status": None, "presence": None}
+
+
+@dataclass
+class Tally:
+    """The figures of one organization (and its subtree) for the period."""
+
+    start: Counter = field(default_factory=Counter)  # status -> members on the lists
+    end: Counter = field(default_factory=Counter)
+    in_transit_end: int = 0
+    flows: Counter = field(default_factory=Counter)  # flow key -> count
+    flows_by_status: Counter = field(default_factory=Counter)  # (flow, status) -> count
+    events: Counter = field(default_factory=Counter)  # indicator key -> count
+    monthly: Counter = field(default_factory=Counter)  # (figure or flow key, "YYYY-MM") -> count
+
+    def add(self, other: Tally) -> None:
+        self.monthly.update(other.monthly)
+        self.start.update(other.start)
+        self.end.update(other.end)
+        self.in_transit_end += other.in_transit_end
+        self.flows.update(other.flows)
+        self.flows_by_status.update(other.flows_by_status)
+        self.events.update(other.events)
+
+    @property
+    def start_total(self) -> int:
+        return sum(self.start[s] for s in STATUSES)
+
+    @property
+    def end_total(self) -> int:
+        return sum(self.end[s] for s in STATUSES)
+
+    @property
+    def total_in(self) -> int:
+        return sum(self.flows[k] for k in IN_FLOWS)
+
+    @property
+    def total_out(self) -> int:
+        return sum(self.flows[k] for k in OUT_FLOWS)
+
+    def expected_end(self, status: str) -> int:
+        sign = 1 if status == "official" else -1
+        return (
+            self.start[status]
+            + sum(self.flows_by_status[(k, status)] for k in IN_FLOWS)
+            - sum(self.flows_by_status[(k, status)] for k in OUT_FLOWS)
+            + sign * self.flows["recognized"]
+        )
+
+    @property
+    def balanced(self) -> bool:
+        """start + in − out = end, in total and for each status."""
+        return self.start_total + self.total_in - self.total_out == self.end_total and all(
+            self.expected_end(s) == self.end[s] for s in STATUSES
+        )
+
+    def figure(self, key: str) -> int:
+        indicator = _INDICATORS[key]
+        return self.events[key] + sum(self.flows[f] for f in indicator.flows)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": {s: self.start[s] for s in STATUSES} | {"total": self.start_total},
+            "end": {s: self.end[s] for s in STATUSES} | {"total": self.end_total},
+            "in_transit_end": self.in_transit_end,
+            "flows": {k: self.flows[k] for k in FLOW_KEYS},
+            "balanced": self.balanced,
+        }
+
+
+_INDICATORS = {i.key: i for i in INDICATORS}
+
+
+@dataclass
+class Row:
+    org: Organization | None
+    tally: Tally
+
+
+# --- the organization tree at a date ------------------------------------------------------
+
+
+def _end_of(day: date) -> datetime:
+    """The instant a local day ends, as the naive UTC the trail stores."""
+    local = datetime.combine(day + timedelta(days=1), time.min, LOCAL_TZ)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def parents_at(day: date, orgs: dict[int, Organization], as_of_seq: int) -> dict[int, int | None]:
+    """Each organization's parent as recorded on or before ``day`` (its current parent when
+    the trail says nothing of it by then)."""
+    parents = {o.id: o.parent_id for o in orgs.values()}
+    rows = db.session.execute(
+        select(AUDIT.c.subject_id, AUDIT.c.payload)
+        .where(
+            AUDIT.c.subject_type == "organization",
+            AUDIT.c.action.in_(("organization.create", "organization.update")),
+            AUDIT.c.entered_at < _end_of(day),
+            AUDIT.c.seq <= as_of_seq,
+        )
+        .order_by(AUDIT.c.seq)
+    )
+    for org_id, payload in rows:
+        data = json.loads(payload or "{}")
+        if org_id in parents and "parent_id" in data:
+            parents[org_id] = data["parent_id"]
+    return parents
+
+
+def _chain(org_id: int, parents: dict[int, int | None]) -> list[int]:
+    """``org_id`` and its ancestors, nearest first."""
+    out, seen = [], set()
+    current: int | None = org_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        out.append(current)
+        current = parents.get(current)
+    return out
+
+
+# --- following the members ----------------------------------------------------------------
+
+
+def last_seq() -> int:
+    return db.session.scalar(select(func.coalesce(func.max(AUDIT.c.seq), 0))) or 0
+
+
+def _rows(start: date, end: date, as_of_seq: int) -> Iterable[Any]:
+    """Membership changes dated up to the period's end, and the counted steps dated in it,
+    grouped by person in the order entered."""
+    membership = or_(
+        AUDIT.c.org_id.is_not(None),
+        AUDIT.c.member_status.is_not(None),
+        AUDIT.c.presence.is_not(None),
+    )
+    counted = and_(AUDIT.c.action.in_(sorted(event_actions())), AUDIT.c.event_date >= start)
+    return db.session.execute(
+        select(
+            AUDIT.c.seq,
+            AUDIT.c.person_id,
+            AUDIT.c.event_date,
+            AUDIT.c.entered_at,
+            AUDIT.c.procedure,
+            AUDIT.c.action,
+            AUDIT.c.to_state,
+            AUDIT.c.org_id,
+            AUDIT.c.member_status,
+            AUDIT.c.presence,
+            AUDIT.c.payload,
+        )
+        .where(
+            AUDIT.c.person_id.is_not(None),
+            AUDIT.c.seq <= as_of_seq,
+            or_(AUDIT.c.event_date.is_(None), AUDIT.c.event_date <= end),
+            or_(membership, counted),
+        )
+        .order_by(AUDIT.c.person_id, AUDIT.c.seq)
+    )
+
+
+def _by_person(rows: Iterable[Any]) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    current = None
+    for row in rows:
+        if row.person_id != current and batch:
+            yield batch
+            batch = []
+        current = row.person_id
+        batch.append(row)
+    if batch:
+        yield batch
+
+
+def _matchers() -> dict[tuple[str | None, str], list[tuple[str, str | None, str | None]]]:
+    """(procedure, action) → [(indicator, state reached or None, org field or None)]."""
+    out: dict[tuple[str | None, str], list[tuple[str, str | None, str | None]]] = defaultdict(list)
+    for indicator in INDICATORS:
+        for procedure, action, state in indicator.events:
+            out[(procedure, action)].append((indicator.key, state, indicator.org_from))
+    return out
+
+
+@dataclass
+class Walk:
+    """Per-cell tallies and the facts about lateness found while following the members."""
+
+    cells: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    #: (seq, cell, entered after the period ended) of each row counted in the period
+    counted: list[tuple[int, int, bool]] = field(default_factory=list)
+
+
+def walk(start: date, end: date, as_of_seq: int) -> Walk:
+    """Follow every person's recorded history up to ``end``: their place at the start and at
+    the end, the flows between, and the counted steps of the period, per cell."""
+    result = Walk()
+    matchers = _matchers()
+    period_over = _end_of(end)
+    for history in _by_person(_rows(start, end, as_of_seq)):
+        history.sort(key=lambda r: (r.event_date or date.min, r.seq))
+        state = dict(_EMPTY)
+        started = False
+        for row in history:
+            in_period = row.event_date is not None and row.event_date >= start
+            if in_period and not started:
+                _count_place(result.cells, state, "start")
+                started = True
+            before = state
+            if row.org_id is not None or row.member_status is not None or row.presence:
+                state = {
+                    "org_id": row.org_id if row.org_id is not None else before["org_id"],
+                    "member_status": row.member_status or before["member_status"],
+                    "presence": row.presence or before["presence"],
+                }
+            if not in_period:
+                continue
+            cells: list[int] = []
+            month = row.event_date.strftime("%Y-%m")
+            for flow, org_id, status in classify(before, state, row.procedure):
+                tally = result.cells[org_id]
+                tally.flows[flow] += 1
+                tally.flows_by_status[(flow, status)] += 1
+                tally.monthly[(flow, month)] += 1
+                cells.append(org_id)
+            wanted = matchers.get((row.procedure, row.action), [])
+            if row.procedure is not None:
+                wanted = wanted + matchers.get((None, row.action), [])
+            for key, wanted_state, org_field in wanted:
+                if wanted_state is not None and row.to_state != wanted_state:
+                    continue
+                org_id = state["org_id"]
+                if org_field:
+                    org_id = json.loads(row.payload or "{}").get(org_field, org_id)
+                if org_id is None:
+                    continue
+                result.cells[org_id].events[key] += 1
+                result.cells[org_id].monthly[(key, month)] += 1
+                cells.append(org_id)
+            late = row.entered_at >= period_over
+            result.counted.extend((row.seq, cell, late) for cell in cells)
+        if not started:
+            _count_place(result.cells, state, "start")
+        _count_place(result.cells, state, "end")
+    return result
+
+
+def _count_place(cells: dict[int, Tally], state: dict, when: str) -> None:
+    if state["org_id"] is None:
+        return
+    if on_list(state):
+        getattr(cells[state["org_id"]], when)[state["member_status"]] += 1
+    elif when == "end" and state["presence"] == "in_transit":
+        cells[state["org_id"]].in_transit_end += 1
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodReport:
+    start: date
+    end: date
+    org: Organization | None
+    as_of_seq: int
+    total: Tally
+    rows: list[Row]
+    #: rows counted in the period that were entered after it ended
+    late_entered: int
+    #: every row counted, to tell what a snapshot had not seen
+    counted_seqs: frozenset[int]
+    #: the organization tree at the period's end (id → parent id)
+    parents: dict[int, int | None] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        return self.total.balanced and all(r.tally.balanced for r in self.rows)
+
+    def figures(self) -> dict[str, Any]:
+        """Every figure, by key: what a snapshot keeps and the JSON export gives."""
+        return {
+            "indicators": {i.key: self.total.figure(i.key) for i in INDICATORS},
+            "members": self.total.as_dict(),
+            "organizations": {
+                (r.org.code if r.org else "*"): {
+                    "name": r.org.name if r.org else "",
+                    **r.tally.as_dict(),
+                    "indicators": {i.key: r.tally.figure(i.key) for i in INDICATORS},
+                }
+                for r in self.rows
+            },
+        }
+
+
+def compute(
+    start: date, end: date, org: Organization | None = None, *, as_of_seq: int | None = None
+) -> PeriodReport:
+    """The report of ``org``'s subtree (None: the whole committee) for ``start``–``end``,
+    both days included, as the trail stood at row ``as_of_seq`` (default: now)."""
+    if end < start:
+        raise ValueError("end before start")
+    as_of = last_seq() if as_of_seq is None else as_of_seq
+    orgs = {o.id: o for o in db.session.scalars(select(Organization))}
+    parents = parents_at(end, orgs, as_of)
+    result = walk(start, end, as_of)
+    total = Tally()
+    by_row: dict[int | None, Tally] = defaultdict(Tally)
+    placement: dict[int, int | bool | None] = {}
+    for cell_id in result.cells:
+        placement[cell_id] = _row_of(cell_id, org, parents)
+    for cell_id, tally in result.cells.items():
+        row = placement[cell_id]
+        if row is False:
+            continue
+        total.add(tally)
+        by_row[row].add(tally)
+    counted = [(seq, late) for seq, cell, late in result.counted if placement[cell] is not False]
+    children = [o for o in orgs.values() if parents.get(o.id) == (org.id if org else None)]
+    children.sort(key=lambda o: o.name)
+    rows = [Row(o, by_row.get(o.id, Tally())) for o in children]
+    if org is not None and org.id in by_row:
+        rows.insert(0, Row(org, by_row[org.id]))
+    late = len({seq for seq, is_late in counted if is_late})
+    return PeriodReport(
+        start, end, org, as_of, total, rows, late, frozenset(seq for seq, _ in counted), parents
+    )
+
+
+def _row_of(cell_id: int, org: Organization | None, parents: dict[int, int | None]):
+    """The report row a cell's figures go to: the child of ``org`` on its chain (``org``
+    itself for a cell that is ``org``); False when the cell is outside the subtree."""
+    chain = _chain(cell_id, parents)
+    if org is None:
+        return chain[-1]
+    if org.id not in chain:
+        return False
+    position = chain.index(org.id)
+    return chain[position - 1] if position > 0 else org.id
+
+
+def members_on(day: date, parents: dict[int, int | None], as_of_seq: int) -> dict[int | None, int]:
+    """Members on the lists at the start of ``day``, for every organization (its subtree) and
+    for the whole committee (key None)."""
+    out: dict[int | None, int] = defaultdict(int)
+    for cell_id, tally in walk(day, day, as_of_seq).cells.items():
+        for org_id in [*_chain(cell_id, parents), None]:
+            out[org_id] += tally.start_total
+    return out
+
+
+def children_of(parents: dict[int, int | None]) -> dict[int | None, list[int]]:
+    out: dict[int | None, list[int]] = defaultdict(list)
+    for org_id, parent in parents.items():
+        out[parent].append(org_id)
+    return out

@@ -30,6 +30,7 @@ from states.indicators import (
     event_actions,
     on_list,
 )
+from states.text import fold
 from workflow.clock import LOCAL_TZ
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization
@@ -125,23 +126,28 @@ def _end_of(day: date) -> datetime:
 
 
 def parents_at(day: date, orgs: dict[int, Organization], as_of_seq: int) -> dict[int, int | None]:
-    """Each organization's parent as recorded on or before ``day`` (its current parent when
-    the trail says nothing of it by then)."""
+    """Each organization's parent as last recorded on or before ``day``; an organization
+    recorded only later keeps the parent it was first recorded with (and one the trail never
+    mentions, its current parent)."""
     parents = {o.id: o.parent_id for o in orgs.values()}
+    first_seen: set[int] = set()
+    until = _end_of(day)
     rows = db.session.execute(
-        select(AUDIT.c.subject_id, AUDIT.c.payload)
+        select(AUDIT.c.subject_id, AUDIT.c.payload, AUDIT.c.entered_at)
         .where(
             AUDIT.c.subject_type == "organization",
             AUDIT.c.action.in_(("organization.create", "organization.update")),
-            AUDIT.c.entered_at < _end_of(day),
             AUDIT.c.seq <= as_of_seq,
         )
         .order_by(AUDIT.c.seq)
     )
-    for org_id, payload in rows:
+    for org_id, payload, entered_at in rows:
         data = json.loads(payload or "{}")
-        if org_id in parents and "parent_id" in data:
+        if org_id not in parents or "parent_id" not in data:
+            continue
+        if entered_at < until or org_id not in first_seen:
             parents[org_id] = data["parent_id"]
+        first_seen.add(org_id)
     return parents
 
 
@@ -352,7 +358,7 @@ def compute(
         by_row[row].add(tally)
     counted = [(seq, late) for seq, cell, late in result.counted if placement[cell] is not False]
     children = [o for o in orgs.values() if parents.get(o.id) == (org.id if org else None)]
-    children.sort(key=lambda o: o.name)
+    children.sort(key=lambda o: fold(o.name))
     rows = [Row(o, by_row.get(o.id, Tally())) for o in children]
     if org is not None and org.id in by_row:
         rows.insert(0, Row(org, by_row[org.id]))

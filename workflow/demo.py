@@ -823,7 +823,28 @@ def load_demo(seed: int = 2026, members: int = 400) -> list[tuple[str, str, str]
     from workflow.demo_transfers import run_transfers
 
     run_transfers(d)
+    _set_targets(d, roots)
     return d.accounts
+
+
+def _set_targets(d: Demo, roots: dict[int, Organization]) -> None:
+    """This year's targets: the committee's admissions as 8% of its members on 1 January, its
+    awareness-class trainees as a number, and each grassroots organization's admissions."""
+    from workflow.reports import targets as target_mod
+
+    year = str(d.today.year)
+    with unit_of_work():
+        target_mod.set_target(
+            {"year": year, "kind": "admissions", "percent": "8"}, None, actor=d.system
+        )
+        target_mod.set_target(
+            {"year": year, "kind": "awareness_trainees", "value": "60"}, None, actor=d.system
+        )
+        for index, org in enumerate(sorted(roots.values(), key=lambda o: o.code)):
+            value = str(2 + index % 4)
+            target_mod.set_target(
+                {"year": year, "kind": "admissions", "value": value}, org, actor=d.system
+            )
 
 
 #: where the probationary members' cases stand, by how long ago their probation ended

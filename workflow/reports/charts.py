@@ -72,18 +72,20 @@ def monthly_columns(
     """Grouped columns per month (``months`` as labels), one colour per series, with a legend."""
     width, height, left, bottom, top = 720, 260, 36, 40, 28
     colours = (BAR, SECOND)
-    peak = max([1, *(v for _name, values in series for v in values)])
+    highest = max([1, *(v for _name, values in series for v in values)])
+    tick = -(-highest // 4)  # whole-number gridlines
+    peak = tick * 4
     plot_h = height - bottom - top
     slot = (width - left - 8) / max(len(months), 1)
     bar_w = max(4.0, (slot - 6) / max(len(series), 1))
     body: list[str] = []
     for step in range(5):
-        value = peak * step / 4
+        value = tick * step
         y = top + plot_h - plot_h * step / 4
         body.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
         )
-        body.append(_text(left - 4, y + 4, f"{value:.0f}", anchor="end", size=10))
+        body.append(_text(left - 4, y + 4, str(value), anchor="end", size=10))
     for m, month in enumerate(months):
         x0 = left + m * slot + 3
         for s, (_name, values) in enumerate(series):

@@ -6,6 +6,8 @@ from flask import Blueprint, render_template
 
 from states import REGISTRY
 from workflow.clock import today
+from workflow.extensions import db
+from workflow.models import Organization
 from workflow.queries import cases_waiting_on, open_deadlines
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
@@ -28,4 +30,18 @@ def dashboard():
         rows.append((case, first, left))
     rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].id))
     # overdue first; a period counted in months that has run out is not "overdue"
-    return render_template("dashboard.html", rows=rows, specs=REGISTRY)
+    return render_template("dashboard.html", rows=rows, specs=REGISTRY, pipeline=_pipeline(actor))
+
+
+def _pipeline(actor):
+    """The candidate pipeline of the broadest organization the user reads reports for."""
+    from workflow.reports.dashboard import pipeline
+    from workflow.views.reports import READERS
+
+    scopes = [s for s in actor.scopes if s.role in READERS]
+    if not scopes:
+        return None
+    if any(s.org_id is None for s in scopes):
+        return pipeline(None)
+    broadest = min(scopes, key=lambda s: s.org_path.count("/"))
+    return pipeline(db.session.get(Organization, broadest.org_id))

@@ -21,11 +21,13 @@ from workflow.models.people import (
     MembershipGap,
     Person,
 )
+from workflow.models.tokens import ApiToken
 from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, User
 
 __all__ = [
     "AccessLogEntry",
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "AuditHead",

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         orgs,
         people,
+        tokens,
         transfers,
     )
 
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         deadlines,
         cards,
         transfers,
+        tokens,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

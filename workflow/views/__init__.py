@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from workflow import api
     from workflow.views import (
         admin,
         attachments,
@@ -38,3 +39,4 @@ def register_blueprints(app: Flask) -> None:
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)
+    api.init_app(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
+from forms.base import options
+
 LIFETIME_CHOICES = [
     ("90", "90 ngày"),
     ("30", "30 ngày"),
@@ -17,7 +19,9 @@ class ApiTokenForm(FlaskForm):
     name = StringField(
         "Tên mã truy cập", render_kw={"maxlength": 80, "placeholder": "Ví dụ: Báo cáo tự động"}
     )
-    lifetime = SelectField("Thời hạn", choices=LIFETIME_CHOICES, validate_choice=False)
+    lifetime = SelectField(
+        "Thời hạn", choices=options(LIFETIME_CHOICES, blank=None), validate_choice=False
+    )
 
 
 class RevokeTokenForm(FlaskForm):

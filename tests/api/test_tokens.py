@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.conftest import PREFIX, make_token
-from tests.conftest import make_app
 from tests.web.helpers import audit_rows
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
@@ -138,14 +137,9 @@ def test_session_cookie_alone_does_not_authenticate_api_calls(login):
     assert response.json["error"]["code"] == "unauthorized"
 
 
-@pytest.fixture
-def csrf_app(tmp_path, pg_database, app):
-    """The same database with CSRF protection switched on, as in production."""
-    return make_app(tmp_path, pg_database, WTF_CSRF_ENABLED=True)
-
-
-def test_csrf_is_required_on_the_page_but_not_for_bearer_calls(csrf_app, world):
-    client = csrf_app.test_client()
+def test_csrf_is_required_on_the_page_but_not_for_bearer_calls(app, world):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production (the suite turns it off)
+    client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
     signed_in = client.post(

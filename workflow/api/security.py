@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, request
 
 from states.spec import Role
 from workflow.api.errors import ApiError
@@ -42,7 +42,9 @@ def _bearer() -> str | None:
 
 def authenticate() -> Actor:
     """The token's user as an actor, cached for the request; ApiError(401) otherwise."""
-    actor = g.get("api_actor")
+    # cached on the request itself: an application context can outlive a request (tests)
+    cache = request.environ.setdefault("workflow.cache", {})
+    actor = cache.get("api_actor")
     if actor is not None:
         return actor
     token = _bearer()
@@ -50,9 +52,8 @@ def authenticate() -> Actor:
     if user is None:
         log.warning("api token refused: endpoint=%s", request.endpoint)
         raise ApiError(401)
-    g.api_user_id = user.id
-    g.api_actor = Actor.of(user)
-    return g.api_actor
+    cache["api_actor"] = actor = Actor.of(user)
+    return actor
 
 
 def requires_api(*roles: Role) -> Callable:
@@ -99,7 +100,7 @@ def check_password(password: Any) -> None:
     config = current_app.config
     db.session.rollback()
     with unit_of_work():
-        user = db.session.get(User, g.api_user_id)
+        user = db.session.get(User, authenticate().user_id)
         now = utcnow()
         if user.locked_until is not None and user.locked_until > now:
             raise ApiError(

@@ -26,6 +26,8 @@ log = logging.getLogger("workflow")
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+#: where the JSON API lives (``workflow.api``): its errors are JSON, and it has no session
+API_PREFIX = "/api/v1"
 
 
 def requires(*roles: Role) -> Callable:
@@ -80,8 +82,8 @@ def _enforce_policy():
 
 
 def _idle_timeout():
-    if not current_user.is_authenticated:
-        return None
+    if is_api_request() or not current_user.is_authenticated:
+        return None  # the API never uses the session
     now = int(time.time())
     last = session.get("seen")
     limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
@@ -92,6 +94,10 @@ def _idle_timeout():
         return redirect(url_for_login())
     session["seen"] = now
     return None
+
+
+def is_api_request() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 def url_for_login() -> str:
@@ -132,6 +138,10 @@ ERROR_TITLES = {
 
 
 def _error_page(code: int, message: str = "", incident: str = ""):
+    if is_api_request():  # errors raised outside the API's own handlers, in its format
+        from workflow.api.errors import error_response
+
+        return error_response(code, incident=incident)
     return render_template(
         "errors/error.html",
         code=code,
@@ -187,6 +197,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if is_api_request():  # e.g. an unknown API path or method
+            from workflow.api.errors import http_error
+
+            return http_error(exc)
         if exc.code == 403:
             _record_refusal()
         return _error_page(exc.code or 500, "")

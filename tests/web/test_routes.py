@@ -9,7 +9,7 @@ import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.conftest import make_app
-from workflow.web import PUBLIC
+from workflow.web import API_PREFIX, PUBLIC
 
 PAGES = (
     "/",
@@ -24,6 +24,7 @@ PAGES = (
     "/account/password",
     "/transfers/",
     "/transfers/incoming",
+    "/account/tokens/",
 )
 USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 
@@ -32,34 +33,48 @@ USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 #: staff, department staff, signer, inspection; /orgs/: those plus admin; /admin/users: admin;
 #: /admin/calendar: department staff, admin; /admin/audit: auditor, department staff (both
 #: held committee-wide), /admin/access-log: the same; /cases/new: cell secretary;
-#: /transfers/: those who open case files; /transfers/incoming: department staff.
+#: /transfers/: those who open case files; /transfers/incoming: department staff;
+#: /account/tokens/ (the user's own API tokens): any signed-in user.
 MATRIX: dict[str, dict[str, int]] = {
     #                  /    cases people orgs users  cal  audit read  new  password
     "sec1": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 200, 403), strict=True)
+        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 200), strict=True)
     ),
     "gs1": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403), strict=True)
+        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200), strict=True)
     ),
     "dept": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 200), strict=True)
+        zip(PAGES, (200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 200, 200), strict=True)
     ),
     "signer": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403), strict=True)
+        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200), strict=True)
     ),
     "admin": dict(
-        zip(PAGES, (200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 403, 403), strict=True)
+        zip(PAGES, (200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 403, 403, 200), strict=True)
     ),
     "auditor": dict(
-        zip(PAGES, (200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403), strict=True)
+        zip(PAGES, (200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200), strict=True)
     ),
     "inspector": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403), strict=True)
+        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200), strict=True)
     ),
 }
 
 #: endpoints anyone may open without signing in
 PUBLIC_ENDPOINTS = {"auth.login", "verify.verify"}
+
+
+API_PAGES = ("/organizations", "/people", "/cases", "/openapi.json")
+#: the API's reads per user, with a token of that user: the same roles as the pages above
+API_MATRIX: dict[str, tuple[int, ...]] = {
+    "sec1": (200, 200, 200, 200),
+    "gs1": (200, 200, 200, 200),
+    "dept": (200, 200, 200, 200),
+    "signer": (200, 200, 200, 200),
+    "admin": (200, 403, 403, 200),
+    "auditor": (403, 403, 403, 200),
+    "inspector": (200, 200, 200, 200),
+}
 
 
 def _sample_url(rule) -> str:
@@ -125,8 +140,12 @@ def test_every_private_endpoint_redirects_to_login_when_anonymous(app, world, cl
             url = _sample_url(rule)
             with subtests.test(msg=rule.endpoint, method=method, url=url):
                 response = client.open(url, method=method, data={})
-                assert response.status_code == 302
-                assert urlsplit(response.headers["Location"]).path == "/login"
+                if url.startswith(API_PREFIX):  # no session there: a JSON 401
+                    assert response.status_code == 401
+                    assert response.json["error"]["code"] == "unauthorized"
+                else:
+                    assert response.status_code == 302
+                    assert urlsplit(response.headers["Location"]).path == "/login"
             checked[method] += 1
     assert checked["GET"] >= 15
     assert checked["POST"] >= 8
@@ -143,6 +162,21 @@ def test_role_page_matrix_gives_expected_status_when_each_user_opens_each_page(
             client.post("/login", data={"username": username, "password": world.password})
             actual = {url: client.get(url).status_code for url in PAGES}
             assert actual == MATRIX[username]
+
+
+def test_role_api_matrix_gives_expected_status_when_each_user_calls_with_a_token(
+    app, world, subtests
+):
+    from tests.api.conftest import make_token
+
+    for username in USERS:
+        with subtests.test(msg=username):
+            headers = {"Authorization": f"Bearer {make_token(username)}"}
+            client = app.test_client()
+            actual = tuple(
+                client.get(API_PREFIX + url, headers=headers).status_code for url in API_PAGES
+            )
+            assert actual == API_MATRIX[username]
 
 
 def _check_headers(response, *, page: bool) -> None:

@@ -22,11 +22,13 @@ from workflow.models.people import (
     Person,
 )
 from workflow.models.reports import ReportSnapshot, Target
+from workflow.models.tokens import ApiToken
 from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, User
 
 __all__ = [
     "AccessLogEntry",
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "AuditHead",

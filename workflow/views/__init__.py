@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from workflow import api
     from workflow.views import (
         admin,
         attachments,
@@ -18,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         orgs,
         people,
         reports,
+        tokens,
         transfers,
     )
 
@@ -34,7 +36,9 @@ def register_blueprints(app: Flask) -> None:
         cards,
         transfers,
         reports,
+        tokens,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)
+    api.init_app(app)

@@ -35,13 +35,12 @@ from workflow.engine.errors import (
 from workflow.engine.facts import awareness_certificate
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
+from workflow.field_choices import field_choices
 from workflow.ids import parse_count, parse_id
 from workflow.models import Attachment, AuditEntry, Case, Organization, Person
-from workflow.models.orgs import CELL_KINDS
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations.people import create_person, validate_person
-from workflow.permissions import receiving_org
 from workflow.queries import (
     CaseFilter,
     case_query,
@@ -188,45 +187,6 @@ def _field_labels(spec) -> dict[str, dict[str, str]]:
     return labels
 
 
-def _choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str, str]]]:
-    """Options of member and record fields, limited to what the case may reference."""
-    choices: dict[str, list[tuple[str, str]]] = {}
-
-    def walk(fs):
-        for f in fs:
-            if f.kind == "rows":
-                walk(f.rows)
-            elif f.kind == "member" and f.name not in choices:
-                root = f"/{case.cell.ancestor_ids()[0]}/"
-                choices[f.name] = [
-                    (str(p.id), f"{p.full_name} – {p.cell.name}")
-                    for p in official_members(root, exclude=case.person_id)
-                ]
-            elif f.kind == "ref" and f.name == "cell":
-                receiving = receiving_org(case)
-                choices[f.name] = [
-                    (str(o.id), o.name)
-                    for o in db.session.scalars(
-                        select(Organization)
-                        .where(
-                            Organization.path.startswith(receiving.path if receiving else "-"),
-                            Organization.kind.in_(CELL_KINDS),
-                            Organization.active.is_(True),
-                        )
-                        .order_by(Organization.path)
-                    )
-                ]
-            elif f.kind == "ref" and f.name == "request":
-                choices[f.name] = [
-                    (str(r.id), f"{r.subject} – {r.addressee} (gửi {vn_date(r.sent_on)})")
-                    for r in case.verification_requests
-                    if r.answered_on is None
-                ]
-
-    walk(fields)
-    return choices
-
-
 def _defaults(case: Case, trigger: str) -> dict:
     data: dict = {"event_date": vn_date(today())}
     if trigger in ("record_cell_resolution", "record_cell_rejection", "record_inconclusive_vote"):
@@ -263,7 +223,7 @@ def act(case_id: int, trigger: str):
     fields = (event_date_field(t), *t.fields)
     form = build_form(
         fields,
-        _choices(case, t.fields),
+        field_choices(case, t.fields),
         base=ReauthTransitionForm if t.reauth else TransitionForm,
         data=_defaults(case, trigger) if request.method == "GET" else None,
     )

@@ -95,7 +95,9 @@ def _org_choices(actor: Actor) -> list[Organization]:
     return visible_orgs(actor, READERS)
 
 
-def _parse(actor: Actor, args) -> tuple[Request | None, dict[str, str]]:
+def parse_request(actor: Actor, args) -> tuple[Request | None, dict[str, str]]:
+    """The period and organization asked for (default: last quarter, the user's broadest
+    organization); an organization outside the user's grants is 404."""
     errors: dict[str, str] = {}
     default_start, default_end = presets(today())[0][1:]
     dates = {}
@@ -112,6 +114,8 @@ def _parse(actor: Actor, args) -> tuple[Request | None, dict[str, str]]:
             errors["to"] = "Một báo cáo không dài quá 3 năm."
         elif dates["from"] < date(1930, 2, 3):
             errors["from"] = "Ngày bắt đầu kỳ không hợp lệ."
+        elif dates["to"].year > 2100:
+            errors["to"] = "Ngày kết thúc kỳ không hợp lệ."
     org = None
     raw_org = args.get("org")
     if raw_org:
@@ -129,7 +133,7 @@ def _parse(actor: Actor, args) -> tuple[Request | None, dict[str, str]]:
     return Request(dates["from"], dates["to"], org), errors
 
 
-def _build(req: Request) -> document_mod.ReportDocument:
+def build(req: Request) -> document_mod.ReportDocument:
     report = period_mod.compute(req.start, req.end, req.org)
     return document_mod.build(report, committee_name=current_app.config["UPPER_COMMITTEE_NAME"])
 
@@ -138,8 +142,8 @@ def _build(req: Request) -> document_mod.ReportDocument:
 @requires(*READERS)
 def index():
     actor = current_actor()
-    req, errors = _parse(actor, request.args)
-    doc = _build(req) if req else None
+    req, errors = parse_request(actor, request.args)
+    doc = build(req) if req else None
     charts = None
     if doc is not None:
         charts = {
@@ -169,11 +173,11 @@ def _keeper_scope(actor: Actor, org: Organization | None) -> bool:
 @bp.route("/download.<any(xlsx, pdf, json):fmt>")
 @requires(*READERS)
 def download(fmt: str):
-    req, errors = _parse(current_actor(), request.args)
+    req, errors = parse_request(current_actor(), request.args)
     if req is None:
         flash(" ".join(errors.values()), "error")
         return redirect(url_for(".index", **request.args))
-    doc = _build(req)
+    doc = build(req)
     if fmt == "xlsx":
         data = export.to_xlsx(doc)
     elif fmt == "pdf":
@@ -191,7 +195,7 @@ def download(fmt: str):
 @requires(*KEEPERS)
 def lock():
     actor = current_actor()
-    req, errors = _parse(actor, request.form)
+    req, errors = parse_request(actor, request.form)
     if req is None:
         flash(" ".join(errors.values()), "error")
         return redirect(url_for(".index"))

@@ -1,0 +1,20 @@
+"""The period report, as the JSON download of the report page gives it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from workflow.api.errors import ApiError
+from workflow.api.security import authenticate, requires_api
+from workflow.views.reports import READERS, build, parse_request
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.get("/period")
+@requires_api(*READERS)
+def period():
+    req, errors = parse_request(authenticate(), request.args)
+    if req is None:
+        raise ApiError(422, "invalid_input", fields=errors)
+    return build(req).as_json()

@@ -1,0 +1,52 @@
+"""The options a transition's member and record fields offer for one case (web forms and API)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from states.dates import vn_date
+from states.fields import Field
+from workflow.extensions import db
+from workflow.models import Case, Organization
+from workflow.models.orgs import CELL_KINDS
+from workflow.permissions import receiving_org
+from workflow.queries import official_members
+
+
+def field_choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Options of member and record fields, limited to what the case may reference."""
+    choices: dict[str, list[tuple[str, str]]] = {}
+
+    def walk(fs):
+        for f in fs:
+            if f.kind == "rows":
+                walk(f.rows)
+            elif f.kind == "member" and f.name not in choices:
+                root = f"/{case.cell.ancestor_ids()[0]}/"
+                choices[f.name] = [
+                    (str(p.id), f"{p.full_name} – {p.cell.name}")
+                    for p in official_members(root, exclude=case.person_id)
+                ]
+            elif f.kind == "ref" and f.name == "cell":
+                receiving = receiving_org(case)
+                choices[f.name] = [
+                    (str(o.id), o.name)
+                    for o in db.session.scalars(
+                        select(Organization)
+                        .where(
+                            Organization.path.startswith(receiving.path if receiving else "-"),
+                            Organization.kind.in_(CELL_KINDS),
+                            Organization.active.is_(True),
+                        )
+                        .order_by(Organization.path)
+                    )
+                ]
+            elif f.kind == "ref" and f.name == "request":
+                choices[f.name] = [
+                    (str(r.id), f"{r.subject} – {r.addressee} (gửi {vn_date(r.sent_on)})")
+                    for r in case.verification_requests
+                    if r.answered_on is None
+                ]
+
+    walk(fields)
+    return choices

@@ -1,0 +1,125 @@
+"""API access tokens: made and revoked by their owner (audited), and looked up by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from states.text import clean_line
+from workflow.engine import audit
+from workflow.engine.errors import InvalidInput, NotFound
+from workflow.engine.uow import unit_of_work
+from workflow.extensions import db
+from workflow.models import ApiToken, User, utcnow
+from workflow.permissions import Actor
+
+#: every token starts with this, so a leaked one is easy to recognise (e.g. by secret scanners)
+TOKEN_PREFIX = "wfapi_"  # noqa: S105 (a public marker, not a secret)
+#: how long a token may be given to live, in days ("" means until revoked)
+LIFETIMES = (30, 90, 365)
+MAX_NAME_LENGTH = 80
+MAX_ACTIVE_TOKENS = 20
+#: last use is written at most this often, so reads do not each become a write
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    user: User, name: str, lifetime_days: int | None, *, actor: Actor
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the row and the token, which is never stored.
+    Call inside a unit of work."""
+    name = clean_line(name or "")
+    errors = {}
+    if not name:
+        errors["name"] = "Đặt tên cho mã truy cập (ví dụ: Báo cáo tự động)."
+    elif len(name) > MAX_NAME_LENGTH:
+        errors["name"] = f"Tối đa {MAX_NAME_LENGTH} ký tự."
+    if lifetime_days is not None and lifetime_days not in LIFETIMES:
+        errors["lifetime"] = "Chọn một thời hạn trong danh sách."
+    if not errors and len(active_tokens(user.id)) >= MAX_ACTIVE_TOKENS:
+        errors["name"] = f"Mỗi tài khoản có tối đa {MAX_ACTIVE_TOKENS} mã đang dùng."
+    if errors:
+        raise InvalidInput(errors)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=token_hash(token),
+        prefix=token[: len(TOKEN_PREFIX) + 6],
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        action="api_token.create",
+        payload={
+            "token_id": row.id,
+            "name": name,
+            "expires_at": row.expires_at.isoformat(timespec="seconds") if row.expires_at else None,
+        },
+    )
+    return row, token
+
+
+def revoke_token(user: User, token_id: int, *, actor: Actor) -> ApiToken:
+    """Revoke one of ``user``'s own tokens; call inside a unit of work."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound()
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.append(
+            actor=actor,
+            subject_type="user",
+            subject_id=user.id,
+            action="api_token.revoke",
+            payload={"token_id": row.id, "name": row.name},
+        )
+    return row
+
+
+def tokens_of(user_id: int) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def active_tokens(user_id: int) -> list[ApiToken]:
+    now = utcnow()
+    return [t for t in tokens_of(user_id) if t.usable(now)]
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a token belongs to, if the token is known, unrevoked and unexpired.
+    Records the use (at most once per ``TOUCH_INTERVAL``)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    digest = token_hash(token)
+    row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    now = utcnow()
+    if row is None or not row.usable(now) or not row.user.active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOUCH_INTERVAL:
+        _touch(row.id, now)
+    return db.session.get(User, row.user_id)
+
+
+def _touch(token_id: int, now: datetime) -> None:
+    with unit_of_work():
+        row = db.session.get(ApiToken, token_id)
+        if row is not None:
+            row.last_used_at = now

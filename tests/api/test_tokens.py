@@ -162,3 +162,25 @@ def test_csrf_is_required_on_the_page_but_not_for_bearer_calls(app, world):
     )
     assert opened.status_code == 422  # got past CSRF to validation
     assert "cell" in opened.json["error"]["fields"]
+
+
+def test_changing_or_resetting_the_password_revokes_the_tokens(app, login, world):
+    from workflow.operations import users as user_ops
+
+    headers = {"Authorization": f"Bearer {make_token('sec1')}"}
+    assert app.test_client().get(PREFIX + "/cases", headers=headers).status_code == 200
+    new = "Mat-khau-moi-rat-dai-2026!"
+    response = login("sec1").post(
+        "/account/password", data={"current": world.password, "new": new, "confirm": new}
+    )
+    assert response.status_code == 302
+    assert app.test_client().get(PREFIX + "/cases", headers=headers).status_code == 401
+    assert [t.revoked_at is not None for t in _tokens()] == [True]
+    assert audit_rows(action="api_token.revoke_all")
+    # an administrator's reset does the same
+    headers = {"Authorization": f"Bearer {make_token('sec2')}"}
+    with unit_of_work():
+        user_ops.reset_password(
+            db.session.get(User, world.users["sec2"]), actor=world.actor("admin")
+        )
+    assert app.test_client().get(PREFIX + "/cases", headers=headers).status_code == 401

@@ -90,6 +90,24 @@ def revoke_token(user: User, token_id: int, *, actor: Actor) -> ApiToken:
     return row
 
 
+def revoke_all(user: User, *, actor: Actor, reason: str) -> int:
+    """Revoke every usable token of ``user`` (a password changed or reset: whoever held the
+    old password may have made tokens with it); returns how many."""
+    now = utcnow()
+    revoked = [t for t in tokens_of(user.id) if t.usable(now)]
+    for row in revoked:
+        row.revoked_at = now
+    if revoked:
+        audit.append(
+            actor=actor,
+            subject_type="user",
+            subject_id=user.id,
+            action="api_token.revoke_all",
+            payload={"tokens": [t.id for t in revoked], "reason": reason},
+        )
+    return len(revoked)
+
+
 def tokens_of(user_id: int) -> list[ApiToken]:
     return list(
         db.session.scalars(

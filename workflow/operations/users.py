@@ -15,6 +15,7 @@ from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Grant, Organization, User
+from workflow.operations import tokens as token_ops
 from workflow.permissions import Actor
 
 _WORDS = (
@@ -145,6 +146,7 @@ def reset_password(user: User, *, actor: Actor) -> str:
     user.failed_logins = 0
     user.locked_until = None
     audit.append(actor=actor, subject_type="user", subject_id=user.id, action="password.reset")
+    token_ops.revoke_all(user, actor=actor, reason="password.reset")
     return password
 
 
@@ -173,3 +175,4 @@ def change_password(user: User, current: str, new: str, confirm: str, *, actor: 
     user.password_hash = hash_password(new)
     user.session_epoch += 1
     audit.append(actor=actor, subject_type="user", subject_id=user.id, action="password.change")
+    token_ops.revoke_all(user, actor=actor, reason="password.change")

@@ -169,6 +169,11 @@ def event_actions() -> frozenset[str]:
     return frozenset(action for i in INDICATORS for _proc, action, _state in i.events)
 
 
+def payload_actions() -> frozenset[str]:
+    """The actions whose form names the organization they count for."""
+    return frozenset(action for i in INDICATORS if i.org_from for _proc, action, _state in i.events)
+
+
 def classify(before: dict, after: dict, procedure: str | None) -> list[tuple[str, int, str]]:
     """The flows of one recorded change, each as (flow key, organization it counts for, the
     member's status it counts under: before leaving a list, after entering one).

@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from states.indicators import (
     FLOW_KEYS,
     IN_FLOWS,
     INDICATORS,
+    MEMBER_STATUSES,
     OUT_FLOWS,
     classify,
     event_actions,
-    on_list,
+    payload_actions,
 )
 from states.text import fold
 from workflow.clock import LOCAL_TZ
@@ -37,7 +38,8 @@ from workflow.models import AuditEntry, Organization
 
 AUDIT = AuditEntry.__table__
 STATUSES = ("official", "probationary")
-_EMPTY = {"org_id": None, "member_status": None, "presence": None}
+#: a member's place: the keys of ``states.indicators.classify``'s arguments
+PLACE_KEYS = ("org_id", "member_status", "presence")
 
 
 @dataclass
@@ -169,19 +171,24 @@ def last_seq() -> int:
     return db.session.scalar(select(func.coalesce(func.max(AUDIT.c.seq), 0))) or 0
 
 
-def _rows(start: date, end: date, as_of_seq: int) -> Iterable[Any]:
+def _rows(start: date, end: date, as_of_seq: int) -> Iterable[tuple]:
     """Membership changes dated up to the period's end, and the counted steps dated in it,
-    grouped by person in the order entered."""
+    each person's rows together in event-date order (undated rows, a record's creation,
+    first), streamed."""
     membership = or_(
         AUDIT.c.org_id.is_not(None),
         AUDIT.c.member_status.is_not(None),
         AUDIT.c.presence.is_not(None),
     )
     counted = and_(AUDIT.c.action.in_(sorted(event_actions())), AUDIT.c.event_date >= start)
-    return db.session.execute(
+    # only the steps counted for an organization named in their form need the payload
+    payload = case(
+        (AUDIT.c.action.in_(sorted(payload_actions())), AUDIT.c.payload), else_=literal(None)
+    )
+    stmt = (
         select(
-            AUDIT.c.seq,
             AUDIT.c.person_id,
+            AUDIT.c.seq,
             AUDIT.c.event_date,
             AUDIT.c.entered_at,
             AUDIT.c.procedure,
@@ -190,7 +197,7 @@ def _rows(start: date, end: date, as_of_seq: int) -> Iterable[Any]:
             AUDIT.c.org_id,
             AUDIT.c.member_status,
             AUDIT.c.presence,
-            AUDIT.c.payload,
+            payload,
         )
         .where(
             AUDIT.c.person_id.is_not(None),
@@ -198,30 +205,20 @@ def _rows(start: date, end: date, as_of_seq: int) -> Iterable[Any]:
             or_(AUDIT.c.event_date.is_(None), AUDIT.c.event_date <= end),
             or_(membership, counted),
         )
-        .order_by(AUDIT.c.person_id, AUDIT.c.seq)
+        # "+ 0": a scan and a sort; walking the person_id index would fetch every row at random
+        .order_by(AUDIT.c.person_id + 0, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
+        .execution_options(yield_per=20_000)
     )
+    return db.session.execute(stmt)
 
 
-def _by_person(rows: Iterable[Any]) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    current = None
-    for row in rows:
-        if row.person_id != current and batch:
-            yield batch
-            batch = []
-        current = row.person_id
-        batch.append(row)
-    if batch:
-        yield batch
-
-
-def _matchers() -> dict[tuple[str | None, str], list[tuple[str, str | None, str | None]]]:
+def _matchers() -> dict[tuple[str | None, str], tuple[tuple[str, str | None, str | None], ...]]:
     """(procedure, action) → [(indicator, state reached or None, org field or None)]."""
     out: dict[tuple[str | None, str], list[tuple[str, str | None, str | None]]] = defaultdict(list)
     for indicator in INDICATORS:
         for procedure, action, state in indicator.events:
             out[(procedure, action)].append((indicator.key, state, indicator.org_from))
-    return out
+    return {key: tuple(value) for key, value in out.items()}
 
 
 @dataclass
@@ -237,63 +234,90 @@ def walk(start: date, end: date, as_of_seq: int) -> Walk:
     """Follow every person's recorded history up to ``end``: their place at the start and at
     the end, the flows between, and the counted steps of the period, per cell."""
     result = Walk()
+    cells = result.cells
     matchers = _matchers()
     period_over = _end_of(end)
-    for history in _by_person(_rows(start, end, as_of_seq)):
-        history.sort(key=lambda r: (r.event_date or date.min, r.seq))
-        state = dict(_EMPTY)
-        started = False
-        for row in history:
-            in_period = row.event_date is not None and row.event_date >= start
-            if in_period and not started:
-                _count_place(result.cells, state, "start")
-                started = True
-            before = state
-            if row.org_id is not None or row.member_status is not None or row.presence:
-                state = {
-                    "org_id": row.org_id if row.org_id is not None else before["org_id"],
-                    "member_status": row.member_status or before["member_status"],
-                    "presence": row.presence or before["presence"],
-                }
-            if not in_period:
-                continue
-            cells: list[int] = []
-            month = row.event_date.strftime("%Y-%m")
-            for flow, org_id, status in classify(before, state, row.procedure):
-                tally = result.cells[org_id]
-                tally.flows[flow] += 1
-                tally.flows_by_status[(flow, status)] += 1
-                tally.monthly[(flow, month)] += 1
-                cells.append(org_id)
-            wanted = matchers.get((row.procedure, row.action), [])
-            if row.procedure is not None:
-                wanted = wanted + matchers.get((None, row.action), [])
-            for key, wanted_state, org_field in wanted:
-                if wanted_state is not None and row.to_state != wanted_state:
-                    continue
-                org_id = state["org_id"]
-                if org_field:
-                    org_id = json.loads(row.payload or "{}").get(org_field, org_id)
-                if org_id is None:
-                    continue
-                result.cells[org_id].events[key] += 1
-                result.cells[org_id].monthly[(key, month)] += 1
-                cells.append(org_id)
-            late = row.entered_at >= period_over
-            result.counted.extend((row.seq, cell, late) for cell in cells)
+    person = None
+    org = status = presence = None
+    started = True
+    for (
+        person_id,
+        seq,
+        event_date,
+        entered_at,
+        procedure,
+        action,
+        to_state,
+        row_org,
+        row_status,
+        row_presence,
+        payload,
+    ) in _rows(start, end, as_of_seq):
+        if person_id != person:
+            if person is not None:
+                _finish(cells, org, status, presence, started)
+            person, org, status, presence, started = person_id, None, None, None, False
+        if event_date is None or event_date < start:
+            # before the period only the member's place matters
+            if row_org is not None:
+                org = row_org
+            status = row_status or status
+            presence = row_presence or presence
+            continue
         if not started:
-            _count_place(result.cells, state, "start")
-        _count_place(result.cells, state, "end")
+            _place(cells, org, status, presence, "start")
+            started = True
+        before = (org, status, presence)
+        if row_org is not None:
+            org = row_org
+        status = row_status or status
+        presence = row_presence or presence
+        counted_for: list[int] = []
+        month = event_date.strftime("%Y-%m")
+        if (org, status, presence) != before:
+            previous = dict(zip(PLACE_KEYS, before, strict=True))
+            after = dict(zip(PLACE_KEYS, (org, status, presence), strict=True))
+            for flow, org_id, flow_status in classify(previous, after, procedure):
+                tally = cells[org_id]
+                tally.flows[flow] += 1
+                tally.flows_by_status[(flow, flow_status)] += 1
+                tally.monthly[(flow, month)] += 1
+                counted_for.append(org_id)
+        wanted = matchers.get((procedure, action), ())
+        if procedure is not None:
+            wanted = (*wanted, *matchers.get((None, action), ()))
+        for key, wanted_state, org_field in wanted:
+            if wanted_state is not None and to_state != wanted_state:
+                continue
+            org_id = org
+            if org_field:
+                org_id = json.loads(payload or "{}").get(org_field, org_id)
+            if org_id is None:
+                continue
+            cells[org_id].events[key] += 1
+            cells[org_id].monthly[(key, month)] += 1
+            counted_for.append(org_id)
+        if counted_for:
+            late = entered_at >= period_over
+            result.counted.extend((seq, cell, late) for cell in counted_for)
+    if person is not None:
+        _finish(cells, org, status, presence, started)
     return result
 
 
-def _count_place(cells: dict[int, Tally], state: dict, when: str) -> None:
-    if state["org_id"] is None:
+def _finish(cells: dict[int, Tally], org, status, presence, started: bool) -> None:
+    if not started:
+        _place(cells, org, status, presence, "start")
+    _place(cells, org, status, presence, "end")
+
+
+def _place(cells: dict[int, Tally], org, status, presence, when: str) -> None:
+    if org is None:
         return
-    if on_list(state):
-        getattr(cells[state["org_id"]], when)[state["member_status"]] += 1
-    elif when == "end" and state["presence"] == "in_transit":
-        cells[state["org_id"]].in_transit_end += 1
+    if status in MEMBER_STATUSES and presence == "active":
+        getattr(cells[org], when)[status] += 1
+    elif when == "end" and presence == "in_transit":
+        cells[org].in_transit_end += 1
 
 
 # --- the report -----------------------------------------------------------------------------

@@ -151,28 +151,36 @@ def _error_page(code: int, message: str = "", incident: str = ""):
     ), code
 
 
-def _record_refusal() -> None:
-    """A signed-in user refused a page or an action: who, when and what, in the audit trail."""
+def record_refusal(actor: Actor, **extra: str) -> None:
+    """A refused page, action or API call: who, when and what, in the audit trail."""
     from workflow.engine import audit
-    from workflow.engine.uow import in_unit_of_work, unit_of_work
+    from workflow.engine.uow import unit_of_work
     from workflow.extensions import db
+
+    db.session.rollback()
+    with unit_of_work():
+        audit.append(
+            actor=actor,
+            subject_type="user",
+            subject_id=actor.user_id,
+            action="access.refused",
+            payload={
+                "endpoint": request.endpoint or "",
+                "method": request.method,
+                "path": request.path[:200],
+                **extra,
+            },
+        )
+
+
+def _record_refusal() -> None:
+    """A signed-in user refused a page or an action."""
+    from workflow.engine.uow import in_unit_of_work
 
     if not current_user.is_authenticated or in_unit_of_work():
         return
-    db.session.rollback()
     try:
-        with unit_of_work():
-            audit.append(
-                actor=current_actor(),
-                subject_type="user",
-                subject_id=current_user.id,
-                action="access.refused",
-                payload={
-                    "endpoint": request.endpoint or "",
-                    "method": request.method,
-                    "path": request.path[:200],
-                },
-            )
+        record_refusal(current_actor())
     except Exception:  # the refusal page must still be served
         log.exception("could not record a refusal")
 

@@ -82,13 +82,7 @@ def detail(case_id: int):
 @bp.get("/<int:case_id>/audit")
 @requires_api(*CASE_VIEW_ROLES)
 def audit(case_id: int):
-    actor = authenticate()
-    case = get_case(case_id, actor)
-    if any(r.answered_on for r in case.verification_requests):
-        # the trail carries verification results: a read of sensitive personal data
-        with unit_of_work():
-            access_log.record(actor, "case", case_id, "verification")
-        case = get_case(case_id, actor)
+    case = access_log.read_case_file(case_id, authenticate())
     spec = get_spec(case.procedure)
     rows = db.session.scalars(
         select(AuditEntry)

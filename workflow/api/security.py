@@ -24,7 +24,7 @@ from workflow.extensions import db
 from workflow.models import User, utcnow
 from workflow.operations.tokens import user_for_token
 from workflow.permissions import Actor
-from workflow.web import AUTHENTICATED
+from workflow.web import AUTHENTICATED, record_refusal
 
 log = logging.getLogger("workflow.api")
 
@@ -65,7 +65,7 @@ def requires_api(*roles: Role) -> Callable:
         def wrapper(*args: Any, **kwargs: Any):
             actor = authenticate()
             if roles and not actor.has_role(*roles):
-                record_refusal(actor)
+                record_refusal(actor, via="api")
                 raise ApiError(403)
             return view(*args, **kwargs)
 
@@ -73,24 +73,6 @@ def requires_api(*roles: Role) -> Callable:
         return wrapper
 
     return decorate
-
-
-def record_refusal(actor: Actor) -> None:
-    """As in the web UI: a refused call is recorded with who, what and where."""
-    db.session.rollback()
-    with unit_of_work():
-        audit.append(
-            actor=actor,
-            subject_type="user",
-            subject_id=actor.user_id,
-            action="access.refused",
-            payload={
-                "endpoint": request.endpoint or "",
-                "method": request.method,
-                "path": request.path[:200],
-                "via": "api",
-            },
-        )
 
 
 def check_password(password: Any) -> None:

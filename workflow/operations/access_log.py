@@ -37,6 +37,20 @@ def record(
     )
 
 
+def read_case_file(case_id: int, actor: Actor):
+    """The case as ``queries.get_case`` gives it; when it carries verification results (the
+    case page and the case's trail show them), the read is recorded first."""
+    from workflow.engine.uow import unit_of_work
+    from workflow.queries import get_case
+
+    case = get_case(case_id, actor)
+    if any(r.answered_on for r in case.verification_requests):
+        with unit_of_work():
+            record(actor, "case", case_id, "verification")
+        case = get_case(case_id, actor)
+    return case
+
+
 def recent(subject_type: str | None = None, subject_id: int | None = None, limit: int = 200):
     """The latest reads with the reader's name, newest first."""
     stmt = (

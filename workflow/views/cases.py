@@ -141,12 +141,7 @@ def _checklist(case: Case, scans: list[Attachment]):
 @requires(*VIEWERS)
 def detail(case_id: int):
     actor = current_actor()
-    case = get_case(case_id, actor)
-    if any(r.answered_on for r in case.verification_requests):
-        # the page shows verification results: a read of sensitive personal data
-        with unit_of_work():
-            access_log.record(actor, "case", case_id, "verification")
-        case = get_case(case_id, actor)
+    case = access_log.read_case_file(case_id, actor)
     spec = get_spec(case.procedure)
     calendar = load_calendar()
     day = today()

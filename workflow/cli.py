@@ -256,27 +256,24 @@ def init_app(app: Flask) -> None:
 )
 def report_command(start: str, end: str, org_code: str | None, fmt: str, output: str | None):
     """The period report of an organization's subtree, computed from the audit trail."""
-    from flask import current_app
-
     from states.fields import parse_date
     from workflow.models import Organization
-    from workflow.reports import document, export, period
+    from workflow.reports import export
+    from workflow.reports.params import ReportRequest, document_for, period_errors
 
     try:
         start_on, end_on = parse_date(start), parse_date(end)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    if end_on < start_on:
-        raise click.ClickException("Ngày kết thúc kỳ không được trước ngày bắt đầu.")
+    errors = period_errors(start_on, end_on)
+    if errors:
+        raise click.ClickException(" ".join(errors.values()))
     org = None
     if org_code:
         org = db.session.scalars(select(Organization).where(Organization.code == org_code)).first()
         if org is None:
             raise click.ClickException(f"Không có tổ chức mã {org_code}.")
-    doc = document.build(
-        period.compute(start_on, end_on, org),
-        committee_name=current_app.config["UPPER_COMMITTEE_NAME"],
-    )
+    doc = document_for(ReportRequest(start_on, end_on, org))
     if fmt == "json":
         text = export.to_json(doc)
         if output is None:

@@ -27,6 +27,18 @@ CASE_VIEW_ROLES = frozenset(
         Role.INSPECTION,
     }
 )
+#: who may read period reports (each over the organizations of their grants)
+REPORT_READERS = frozenset(
+    {
+        Role.DEPARTMENT_STAFF,
+        Role.SIGNER,
+        Role.INSPECTION,
+        Role.AUDITOR,
+        Role.GRASSROOTS_STAFF,
+    }
+)
+#: who sets yearly targets and locks a period's figures
+REPORT_KEEPERS = frozenset({Role.DEPARTMENT_STAFF})
 
 
 @dataclass(frozen=True)

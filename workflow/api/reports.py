@@ -6,15 +6,16 @@ from flask import Blueprint, request
 
 from workflow.api.errors import ApiError
 from workflow.api.security import authenticate, requires_api
-from workflow.views.reports import READERS, build, parse_request
+from workflow.permissions import REPORT_READERS
+from workflow.reports.params import document_for, parse_request
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 @bp.get("/period")
-@requires_api(*READERS)
+@requires_api(*REPORT_READERS)
 def period():
     req, errors = parse_request(authenticate(), request.args)
     if req is None:
         raise ApiError(422, "invalid_input", fields=errors)
-    return build(req).as_json()
+    return document_for(req).as_json()

@@ -3,8 +3,6 @@ progress per organization, and admissions and recognitions per month."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -13,7 +11,7 @@ from workflow.extensions import db
 from workflow.models import Case, Organization
 from workflow.reports import charts
 from workflow.reports import period as period_mod
-from workflow.reports import targets as target_mod
+from workflow.reports.document import ReportDocument
 
 
 def pipeline(org: Organization | None, procedure: str = "admission") -> Markup:
@@ -37,28 +35,19 @@ def pipeline(org: Organization | None, procedure: str = "admission") -> Markup:
     return charts.horizontal_bars(f"Hồ sơ {spec.label.lower()} đang mở theo bước", bars)
 
 
-def target_progress(report: period_mod.PeriodReport, kind: str = "admissions") -> Markup:
+def target_progress(doc: ReportDocument, kind: str = "admissions") -> Markup:
     """Per organization of the report: the figure from 1 January to the period's end against
     its yearly target."""
-    year = report.end.year
-    jan1 = date(year, 1, 1)
-    ytd = (
-        report
-        if report.start == jan1
-        else period_mod.compute(jan1, report.end, report.org, as_of_seq=report.as_of_seq)
-    )
-    set_targets = target_mod.targets_of(year)
-    needs_base = any(t.percent is not None for t in set_targets.values())
-    base = period_mod.members_on(jan1, report.parents, report.as_of_seq) if needs_base else {}
-    children = period_mod.children_of(report.parents)
     bars = []
-    for row in ytd.rows:
-        resolved = target_mod.resolve(kind, row.org.id, set_targets, children, base)
+    for row in doc.ytd.rows:
+        resolved = doc.year_targets.resolve(kind, row.org.id)
         bars.append(
             charts.Bar(row.org.name, row.tally.figure(kind), resolved.value if resolved else None)
         )
     label = "Kết nạp đảng viên" if kind == "admissions" else "Bồi dưỡng nhận thức về Đảng"
-    return charts.horizontal_bars(f"{label} từ đầu năm {year} so với chỉ tiêu", bars)
+    return charts.horizontal_bars(
+        f"{label} từ đầu năm {doc.year_targets.year} so với chỉ tiêu", bars
+    )
 
 
 def monthly(report: period_mod.PeriodReport) -> Markup:

@@ -4,7 +4,6 @@ the same figures, labels and sentences everywhere."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -69,6 +68,9 @@ class ReportDocument:
     targets: list[TargetLine]
     summary: str
     changes: Changes | None
+    #: the same report from 1 January (the report itself when it starts then)
+    ytd: period_mod.PeriodReport
+    year_targets: target_mod.YearTargets
 
     def as_json(self) -> dict[str, Any]:
         r = self.report
@@ -98,7 +100,6 @@ class ReportDocument:
 
 
 INDICATOR_LABELS = {i.key: i.label for i in INDICATORS}
-FLOW_LABELS = {f.key: f.label for f in FLOWS}
 
 
 def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocument:
@@ -126,7 +127,9 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
     ]
     members.append({"name": "Tổng cộng", "code": "", **report.total.as_dict()})
     flows = [(f.key, f.label, report.total.flows[f.key]) for f in FLOWS]
-    targets = _targets(report)
+    ytd = period_mod.year_to_date(report)
+    year_targets = target_mod.for_report(report)
+    targets = _targets(report, ytd, year_targets)
     return ReportDocument(
         report=report,
         title="Báo cáo thống kê công tác đảng viên",
@@ -138,33 +141,31 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
         targets=targets,
         summary=_summary(report, targets),
         changes=_changes(report),
+        ytd=ytd,
+        year_targets=year_targets,
     )
 
 
-def _targets(report: period_mod.PeriodReport) -> list[TargetLine]:
-    year = report.end.year
-    set_targets = target_mod.targets_of(year)
-    jan1 = date(year, 1, 1)
-    needs_base = any(t.percent is not None for t in set_targets.values())
-    base = period_mod.members_on(jan1, report.parents, report.as_of_seq) if needs_base else {}
-    children = period_mod.children_of(report.parents)
-    ytd = None
-    if report.start != jan1:
-        ytd = period_mod.compute(jan1, report.end, report.org, as_of_seq=report.as_of_seq)
+def _targets(
+    report: period_mod.PeriodReport,
+    ytd: period_mod.PeriodReport,
+    year_targets: target_mod.YearTargets,
+) -> list[TargetLine]:
+    org_id = report.org.id if report.org else None
     out = []
     for kind, label in TARGET_KINDS.items():
-        org_id = report.org.id if report.org else None
-        resolved = target_mod.resolve(kind, org_id, set_targets, children, base)
+        resolved = year_targets.resolve(kind, org_id)
         target = resolved.value if resolved else None
         value = report.total.figure(kind)
         line = TargetLine(
             kind=kind,
             label=label,
-            year=year,
+            year=year_targets.year,
             target=target,
             how=resolved.how if resolved else "",
             percent_basis=(
-                f"{_vn_decimal(resolved.percent)}% của {vn_number(base.get(org_id, 0))} đảng viên "
+                f"{vn_decimal(resolved.percent)}% của "
+                f"{vn_number(year_targets.members_at_start.get(org_id, 0))} đảng viên "
                 f"đầu năm"
                 if resolved and resolved.percent is not None
                 else None
@@ -172,14 +173,15 @@ def _targets(report: period_mod.PeriodReport) -> list[TargetLine]:
             period_value=value,
             period_percent=vn_percent(value, target or 0),
         )
-        if ytd is not None:
+        if ytd is not report:
             line.ytd_value = ytd.total.figure(kind)
             line.ytd_percent = vn_percent(line.ytd_value, target or 0)
         out.append(line)
     return out
 
 
-def _vn_decimal(value) -> str:
+def vn_decimal(value) -> str:
+    """Decimal('3.50') → "3,5"."""
     text = f"{value.normalize():f}"
     return text.replace(".", ",")
 

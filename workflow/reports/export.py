@@ -20,17 +20,24 @@ _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BOLD = Font(name="Times New Roman", bold=True, size=12)
 _PLAIN = Font(name="Times New Roman", size=12)
+
+
+def _moved(row: dict, flows: tuple[str, ...]) -> int:
+    return sum(row["flows"][k] for k in flows)
+
+
+#: the membership columns of one organization's row: (heading, value from the row)
 MEMBER_COLUMNS = (
-    ("Đầu kỳ: chính thức", ("start", "official")),
-    ("Đầu kỳ: dự bị", ("start", "probationary")),
-    ("Đầu kỳ: tổng", ("start", "total")),
-    ("Tăng", None),
-    ("Giảm", None),
-    ("Cuối kỳ: chính thức", ("end", "official")),
-    ("Cuối kỳ: dự bị", ("end", "probationary")),
-    ("Cuối kỳ: tổng", ("end", "total")),
-    ("Đang chuyển sinh hoạt", ("in_transit_end", None)),
-    ("Cân đối", ("balanced", None)),
+    ("Đầu kỳ: chính thức", lambda row: row["start"]["official"]),
+    ("Đầu kỳ: dự bị", lambda row: row["start"]["probationary"]),
+    ("Đầu kỳ: tổng", lambda row: row["start"]["total"]),
+    ("Tăng", lambda row: _moved(row, IN_FLOWS)),
+    ("Giảm", lambda row: _moved(row, OUT_FLOWS)),
+    ("Cuối kỳ: chính thức", lambda row: row["end"]["official"]),
+    ("Cuối kỳ: dự bị", lambda row: row["end"]["probationary"]),
+    ("Cuối kỳ: tổng", lambda row: row["end"]["total"]),
+    ("Đang chuyển sinh hoạt", lambda row: row["in_transit_end"]),
+    ("Cân đối", lambda row: "Đúng" if row["balanced"] else "SAI"),
 )
 
 
@@ -42,18 +49,7 @@ def file_stem(doc: ReportDocument) -> str:
 
 def member_cells(row: dict) -> list:
     """The membership columns of one organization's row, in MEMBER_COLUMNS order."""
-    ins = sum(v for k, v in row["flows"].items() if k in IN_FLOWS)
-    outs = sum(v for k, v in row["flows"].items() if k in OUT_FLOWS)
-    out = []
-    for _label, path in MEMBER_COLUMNS:
-        if path is None:
-            out.append(ins if _label == "Tăng" else outs)
-        elif path[1] is None:
-            value = row[path[0]]
-            out.append(("Đúng" if value else "SAI") if isinstance(value, bool) else value)
-        else:
-            out.append(row[path[0]][path[1]])
-    return out
+    return [value(row) for _label, value in MEMBER_COLUMNS]
 
 
 def to_json(doc: ReportDocument) -> str:

@@ -404,6 +404,15 @@ def _row_of(cell_id: int, org: Organization | None, parents: dict[int, int | Non
     return chain[position - 1] if position > 0 else org.id
 
 
+def year_to_date(report: PeriodReport) -> PeriodReport:
+    """The same report from 1 January of its end's year (the report itself when it starts
+    then), as the trail stood for it."""
+    jan1 = date(report.end.year, 1, 1)
+    if report.start == jan1:
+        return report
+    return compute(jan1, report.end, report.org, as_of_seq=report.as_of_seq)
+
+
 def members_on(day: date, parents: dict[int, int | None], as_of_seq: int) -> dict[int | None, int]:
     """Members on the lists at the start of ``day``, for every organization (its subtree) and
     for the whole committee (key None)."""

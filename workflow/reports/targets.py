@@ -19,6 +19,7 @@ from workflow.extensions import db
 from workflow.models import Organization
 from workflow.models.reports import WHOLE_COMMITTEE, Target
 from workflow.permissions import Actor
+from workflow.reports import period
 
 MAX_TARGET = 100_000
 
@@ -138,5 +139,25 @@ def resolve(
     return Resolved(sum(p.value for p in parts), "sum")
 
 
-def year_start(day: date) -> date:
-    return date(day.year, 1, 1)
+@dataclass(frozen=True)
+class YearTargets:
+    """One year's targets with what resolving them needs: the organization tree and, when a
+    percentage is set, the members of each organization on 1 January."""
+
+    year: int
+    targets: dict[tuple[str, str], Target]
+    children: Mapping[int | None, list[int]]
+    members_at_start: Mapping[int | None, int]
+
+    def resolve(self, kind: str, org_id: int | None) -> Resolved | None:
+        return resolve(kind, org_id, self.targets, self.children, self.members_at_start)
+
+
+def for_report(report: period.PeriodReport) -> YearTargets:
+    """The targets of the year the report's period ends in, over the report's tree."""
+    year = report.end.year
+    targets = targets_of(year)
+    base: Mapping[int | None, int] = {}
+    if any(t.percent is not None for t in targets.values()):
+        base = period.members_on(date(year, 1, 1), report.parents, report.as_of_seq)
+    return YearTargets(year, targets, period.children_of(report.parents), base)

@@ -8,7 +8,9 @@ from states import REGISTRY
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import Organization
+from workflow.permissions import REPORT_READERS
 from workflow.queries import cases_waiting_on, open_deadlines
+from workflow.reports.dashboard import pipeline
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 
@@ -35,10 +37,7 @@ def dashboard():
 
 def _pipeline(actor):
     """The candidate pipeline of the broadest organization the user reads reports for."""
-    from workflow.reports.dashboard import pipeline
-    from workflow.views.reports import READERS
-
-    scopes = [s for s in actor.scopes if s.role in READERS]
+    scopes = [s for s in actor.scopes if s.role in REPORT_READERS]
     if not scopes:
         return None
     if any(s.org_id is None for s in scopes):

@@ -403,22 +403,26 @@ def make_dataset(
             sort_keys=True,
             separators=(",", ":"),
         )
-        if draw < 0.955:
-            # a member before the system: person.create, then their history, entered on import
-            at = imported[cell] + timedelta(seconds=rng.randint(0, 8 * 3600))
+
+        def created(at: datetime, person=person, cell=cell, payload=person_payload) -> None:
             trail.add(
                 at,
                 None,
                 "person",
                 person,
                 "person.create",
-                payload=person_payload,
+                payload=payload,
                 person_id=person,
                 org_id=cell,
                 member_status="non_member",
                 presence="active",
             )
             kinds["person.create"] += 1
+
+        if draw < 0.955:
+            # a member before the system: person.create, then their history, entered on import
+            at = imported[cell] + timedelta(seconds=rng.randint(0, 8 * 3600))
+            created(at)
             joined = day_of(first_history + rng.randint(0, span_history))
             decided = joined - timedelta(days=rng.randint(7, 60))
             official = joined + timedelta(days=365 + rng.randint(0, 75))
@@ -461,19 +465,7 @@ def make_dataset(
             # on the source list after the system went live: admitted through the engine
             opened = day_of(open_from + rng.randint(0, open_span))
             at = max(GO_LIVE, trail.entered_on(opened - timedelta(days=rng.randint(1, 10))))
-            trail.add(
-                at,
-                None,
-                "person",
-                person,
-                "person.create",
-                payload=person_payload,
-                person_id=person,
-                org_id=cell,
-                member_status="non_member",
-                presence="active",
-            )
-            kinds["person.create"] += 1
+            created(at)
             by = ADMISSION_BY_GRASSROOTS if cell in authorized else ADMISSION_BY_UPPER
             steps = ADMISSION_START + by + ADMISSION_END
             stop = rng.randint(2, len(steps) - 2) if draw >= 0.985 else None

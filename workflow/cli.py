@@ -43,7 +43,12 @@ def create_admin(username: str, full_name: str) -> None:
 
 @wf.command("demo")
 @click.option("--seed", default=2026, help="Seed for the random generator.")
-def demo(seed: int) -> None:
+@click.option(
+    "--no-people",
+    is_flag=True,
+    help="Chỉ tạo tổ chức, tài khoản, chỉ tiêu (rồi nhập danh sách đảng viên từ Excel).",
+)
+def demo(seed: int, no_people: bool) -> None:
     """Load demonstration data: ~10 grassroots organizations, 40 cells, 400 members,
     60 candidates in every state, one user per role (passwords printed)."""
     from workflow.demo import load_demo
@@ -52,7 +57,7 @@ def demo(seed: int) -> None:
         raise click.ClickException(
             "Cơ sở dữ liệu đã có dữ liệu; lệnh demo chỉ chạy trên CSDL trống."
         )
-    accounts = load_demo(seed)
+    accounts = load_demo(seed, people=not no_people)
     click.echo("Dữ liệu minh họa đã được nạp. Tài khoản (mật khẩu chỉ hiện một lần):")
     for username, password, description in accounts:
         click.echo(f"  {username:<16} {password:<32} {description}")

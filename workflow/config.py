@@ -38,6 +38,9 @@ class DefaultConfig:
     #: where attachments are stored (outside the web root); None: instance/attachments
     ATTACHMENTS_DIR: str | None = None
     MAX_FORM_MEMORY_SIZE = 500 * 1024
+    #: largest member list imported at once (file size, and rows not blank)
+    ROSTER_MAX_BYTES = 10 * 1024 * 1024
+    ROSTER_MAX_ROWS = 20_000
 
     #: failed logins before an account is locked, and for how long
     LOGIN_MAX_FAILURES = 5

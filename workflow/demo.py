@@ -794,8 +794,13 @@ def payload_total(case: Case) -> int:
     )
 
 
-def load_demo(seed: int = 2026, members: int = 400) -> list[tuple[str, str, str]]:
-    """Load everything; return the printed accounts (username, password, description)."""
+def load_demo(
+    seed: int = 2026, members: int = 400, people: bool = True
+) -> list[tuple[str, str, str]]:
+    """Load everything; return the printed accounts (username, password, description).
+
+    ``people`` False: only the organizations, the accounts and the targets, as a committee
+    starts before its member lists are imported."""
     d = Demo(
         rng=random.Random(seed),
         today=today(),
@@ -803,13 +808,17 @@ def load_demo(seed: int = 2026, members: int = 400) -> list[tuple[str, str, str]
     )
     with unit_of_work():
         _build_orgs(d)
-        _build_members(d, members)
+        if people:
+            _build_members(d, members)
         _build_users(d)
         d.cells = [db.session.get(Organization, c.id) for c in d.cells]
     roots = {
         o.id: o
         for o in db.session.scalars(db.select(Organization).where(Organization.parent_id.is_(None)))
     }
+    if not people:
+        _set_targets(d, roots)
+        return d.accounts
     home = next(c for c in d.cells if c.code == "CB-STC-NS")
     for index, target in enumerate(TARGETS):
         eligible = [c for c in d.cells if _fits(c, target, roots)]

@@ -39,6 +39,8 @@ REPORT_READERS = frozenset(
 )
 #: who sets yearly targets and locks a period's figures
 REPORT_KEEPERS = frozenset({Role.DEPARTMENT_STAFF})
+#: who imports member lists into, and exports them (with citizen IDs) from, their organizations
+ROSTER_KEEPERS = frozenset({Role.DEPARTMENT_STAFF, Role.GRASSROOTS_STAFF})
 
 
 @dataclass(frozen=True)

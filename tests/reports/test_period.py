@@ -121,6 +121,28 @@ def test_a_transfer_across_the_quarter_boundary(world):
     assert both.balanced
 
 
+def test_a_transfer_out_of_the_committee_counts_on_the_letters_date(world):
+    """The member leaves the committee's lists on the letter's date (not when the receiver's
+    notice comes back, which may be a quarter later), as a transfer out of the committee."""
+    member = world.members["C1B"][1]
+    case_id = official(world, member, to=None, username="sec1b")
+    world.fire(case_id, "record_grassroots_part", "gs1", date(2025, 9, 20), reference="4-SHĐ")
+    world.fire(case_id, "issue_letter", "dept", date(2025, 9, 25))
+    world.fire(
+        case_id, "record_receipt", "dept", date(2025, 10, 6), reference="Phiếu báo số 7"
+    )
+
+    q3 = report(*Q3, world=world)
+    assert q3.total.flows["transfer_out_external"] == 1
+    assert q3.total.flows["transfer_out_internal"] == 0
+    assert q3.total.in_transit_end == 0
+    assert q3.total.end_total == 44 and row(q3, "G1").end_total == 17
+    assert q3.balanced
+    q4 = report(*Q4, world=world)
+    assert q4.total.start_total == q4.total.end_total == 44
+    assert sum(q4.total.flows.values()) == 0
+
+
 def test_a_member_admitted_and_removed_within_one_period(world):
     case_id = world.new_candidate("C2")
     world.advance(case_id, "admitted")

@@ -176,8 +176,12 @@ def record_transfer_reference(ctx) -> None:
 
 
 def set_in_transit(ctx) -> None:
-    """From the letter's date the member is on neither organization's active list."""
-    ctx.case.person.presence = "in_transit"
+    """From the letter's date the member is on neither organization's active list: in transit
+    to another organization of the committee, or off the committee's lists when the letter is
+    for an organization outside it (the receiver's confirmation then closes the case). The
+    reports count the leaving on this date, inside or out of the committee accordingly."""
+    leaving = _transfer(ctx).direction == "out"
+    ctx.case.person.presence = "left" if leaving else "in_transit"
 
 
 def end_transit(ctx) -> None:

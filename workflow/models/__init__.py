@@ -13,6 +13,7 @@ from workflow.models.cases import (
     Vote,
 )
 from workflow.models.documents import Decision, PrintJob, RegisterCounter
+from workflow.models.imports import ImportBatch
 from workflow.models.orgs import Organization
 from workflow.models.people import (
     CardIssuance,
@@ -42,6 +43,7 @@ __all__ = [
     "DossierItem",
     "Grant",
     "HelperAssignment",
+    "ImportBatch",
     "MembershipGap",
     "Organization",
     "Person",

@@ -16,6 +16,7 @@ from workflow.permissions import Actor
 PART_LABELS = {
     "verification": "Kết quả thẩm tra lý lịch",
     "attachment": "Bản quét giấy tờ hồ sơ",
+    "member_list": "Danh sách đảng viên xuất ra Excel (có số CCCD)",
 }
 
 

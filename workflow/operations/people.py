@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from states import roster
 from states.facts import EDUCATION_RANK
 from states.fields import parse_date
 from states.identity import check_citizen_id
@@ -24,8 +25,8 @@ TEXT_LIMITS = {"ethnicity": 50, "religion": 50, "home_town": 200, "occupation": 
 REQUIRED_TEXT = ("ethnicity", "religion", "home_town")
 
 
-def validate_person(raw: Mapping[str, Any], *, existing_id: int | None = None) -> dict[str, Any]:
-    """Check every field of a person; return clean values or raise InvalidInput."""
+def check_person_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check every field of a person on its own (no lookups): (clean values, errors)."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     try:
@@ -66,15 +67,25 @@ def validate_person(raw: Mapping[str, Any], *, existing_id: int | None = None) -
         )
     except ValueError as exc:
         errors["citizen_id"] = str(exc)
-    else:
+    if "full_name" in out:
+        out["search_key"] = fold(out["full_name"])
+    return out, errors
+
+
+CITIZEN_ID_TAKEN = "Số CCCD này đã có trong hồ sơ của một người khác."
+
+
+def validate_person(raw: Mapping[str, Any], *, existing_id: int | None = None) -> dict[str, Any]:
+    """Check every field of a person; return clean values or raise InvalidInput."""
+    out, errors = check_person_fields(raw)
+    if "citizen_id" in out:
         clash = db.session.scalars(
             select(Person.id).where(Person.citizen_id == out["citizen_id"])
         ).first()
         if clash is not None and clash != existing_id:
-            errors["citizen_id"] = "Số CCCD này đã có trong hồ sơ của một người khác."
+            errors["citizen_id"] = CITIZEN_ID_TAKEN
     if errors:
         raise InvalidInput(errors)
-    out["search_key"] = fold(out["full_name"])
     return out
 
 
@@ -126,44 +137,48 @@ def record_membership(
     actor: Actor,
 ) -> None:
     """Enter a member's existing history (for records that predate this system)."""
-    errors = {}
     if status not in ("probationary", "official"):
-        errors["member_status"] = "Chỉ nhập lịch sử cho đảng viên dự bị hoặc chính thức."
-    if joined_on is None or admission_decision_on is None:
-        errors["joined_on"] = "Cần ngày ký quyết định kết nạp và ngày vào Đảng."
-    elif admission_decision_on > joined_on:
-        errors["joined_on"] = "Ngày vào Đảng (lễ kết nạp) không được trước ngày ký quyết định."
-    elif joined_on > today() or admission_decision_on < person.birth_date:
-        errors["joined_on"] = "Ngày không hợp lệ."
-    if status == "official" and (
-        official_on is None or joined_on is None or official_on < joined_on
-    ):
-        errors["official_on"] = "Ngày chính thức phải sau ngày vào Đảng."
+        raise InvalidInput(
+            {"member_status": "Chỉ nhập lịch sử cho đảng viên dự bị hoặc chính thức."}
+        )
+    membership = roster.Membership(
+        status=status,
+        cell=person.cell_id,
+        admission_decision_on=admission_decision_on,
+        joined_on=joined_on,
+        official_on=official_on if status == "official" else None,
+        card_number=card_number,
+    )
+    errors = roster.check_membership(membership, person.birth_date, today())
     if errors:
         raise InvalidInput(errors)
-    person.admission_decision_on = admission_decision_on
-    person.card_number = card_number
-    # one row per event, on its own date, so that reports for past periods count them
-    history = [
-        ("history.admission_decided", admission_decision_on, {}),
-        ("history.joined", joined_on, {"member_status": "probationary", "presence": "active"}),
-    ]
-    if status == "official":
-        history.append(("history.recognized", official_on, {"member_status": "official"}))
-    for action, on, changes in history:
-        for attribute, value in changes.items():
-            setattr(person, attribute, value)
+    record_history(person, membership, actor=actor)
+
+
+def record_history(
+    person: Person, membership: roster.Membership, *, actor: Actor, payload: Mapping | None = None
+) -> None:
+    """Write a checked membership history onto the person: one row per step, on its own date,
+    so that reports for past periods count it; the person ends where the last step left
+    them."""
+    attributes = {"org_id": "cell_id", "member_status": "member_status", "presence": "presence"}
+    for step in roster.steps(membership):
+        for column, value in step.changes.items():
+            setattr(person, attributes[column], value)
         audit.append(
             actor=actor,
             subject_type="person",
             subject_id=person.id,
-            action=action,
-            event_date=on,
-            payload={"card_number": card_number} if action == "history.joined" else {},
+            action=step.action,
+            procedure=step.procedure,
+            event_date=step.on,
+            payload={**step.payload, **(payload or {})},
             person=person,
         )
-    person.joined_on = joined_on
-    person.official_on = official_on if status == "official" else None
+    person.admission_decision_on = membership.admission_decision_on
+    person.joined_on = membership.joined_on
+    person.official_on = membership.official_on
+    person.card_number = membership.card_number or None
 
 
 def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):

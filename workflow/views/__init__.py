@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         orgs,
         people,
         reports,
+        roster,
         tokens,
         transfers,
     )
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         cards,
         transfers,
         reports,
+        roster,
         tokens,
     )
     for module in blueprints:

@@ -21,6 +21,7 @@ from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import people as person_ops
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import update_person
+from workflow.permissions import ROSTER_KEEPERS
 from workflow.queries import get_person, paginate, person_query, visible_orgs
 from workflow.web import current_actor, requires
 
@@ -62,6 +63,7 @@ def index():
         org_id=org_id,
         statuses=MEMBER_STATUSES,
         orgs=visible_orgs(actor),
+        may_roster=actor.has_role(*ROSTER_KEEPERS),
     )
 
 

@@ -128,9 +128,7 @@ def test_a_transfer_out_of_the_committee_counts_on_the_letters_date(world):
     case_id = official(world, member, to=None, username="sec1b")
     world.fire(case_id, "record_grassroots_part", "gs1", date(2025, 9, 20), reference="4-SHĐ")
     world.fire(case_id, "issue_letter", "dept", date(2025, 9, 25))
-    world.fire(
-        case_id, "record_receipt", "dept", date(2025, 10, 6), reference="Phiếu báo số 7"
-    )
+    world.fire(case_id, "record_receipt", "dept", date(2025, 10, 6), reference="Phiếu báo số 7")
 
     q3 = report(*Q3, world=world)
     assert q3.total.flows["transfer_out_external"] == 1

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from states.roster import COLUMN_BY_KEY, COLUMNS
 from tests.builders import citizen_id
+from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, ImportBatch, Person
 from workflow.permissions import Actor
@@ -89,7 +90,10 @@ def check(world, data: bytes, username: str = "dept") -> checks.Plan:
 def run(world, data: bytes, mode: str = "all", username: str = "dept"):
     actor: Actor = world.actor(username)
     batch = batches.store("danh-sach.xlsx", data, actor)
-    result, refused = batches.run(batch.id, mode, actor)
+    try:
+        result, refused = batches.run(batch.id, mode, actor), None
+    except InvalidInput as exc:
+        result, refused = None, exc
     db.session.rollback()
     return result, refused, db.session.get(ImportBatch, batch.id)
 

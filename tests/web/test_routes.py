@@ -25,6 +25,8 @@ PAGES = (
     "/transfers/",
     "/transfers/incoming",
     "/account/tokens/",
+    "/people/import/",
+    "/people/export.xlsx",
 )
 USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 
@@ -34,29 +36,58 @@ USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 #: /admin/calendar: department staff, admin; /admin/audit: auditor, department staff (both
 #: held committee-wide), /admin/access-log: the same; /cases/new: cell secretary;
 #: /transfers/: those who open case files; /transfers/incoming: department staff;
-#: /account/tokens/ (the user's own API tokens): any signed-in user.
+#: /account/tokens/ (the user's own API tokens): any signed-in user; /people/import/ and
+#: /people/export.xlsx (member lists with citizen IDs): department and grassroots staff.
 MATRIX: dict[str, dict[str, int]] = {
     #                  /    cases people orgs users  cal  audit read  new  password
     "sec1": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403),
+            strict=True,
+        )
     ),
     "gs1": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200),
+            strict=True,
+        )
     ),
     "dept": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 200, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200),
+            strict=True,
+        )
     ),
     "signer": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403),
+            strict=True,
+        )
     ),
     "admin": dict(
-        zip(PAGES, (200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 403, 403, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 403, 403, 200, 403, 403),
+            strict=True,
+        )
     ),
     "auditor": dict(
-        zip(PAGES, (200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200, 403, 403),
+            strict=True,
+        )
     ),
     "inspector": dict(
-        zip(PAGES, (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200), strict=True)
+        zip(
+            PAGES,
+            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403),
+            strict=True,
+        )
     ),
 }
 

@@ -73,20 +73,15 @@ def recheck(batch: ImportBatch, actor: Actor) -> Plan:
     return check(batch.data, actor, _limits()[1])
 
 
-def run(batch_id: int, mode: str, actor: Actor) -> tuple[Result | None, Plan | None]:
-    """Import the batch. Returns (result, None), or (None, plan) when the file checked again
-    no longer allows ``mode`` (the records changed since the upload); nothing is written
-    then."""
+def run(batch_id: int, mode: str, actor: Actor) -> Result:
+    """Import the batch, checked again on its bytes in this transaction (the records may have
+    changed since the upload). Raises InvalidInput, writing nothing, when the check no longer
+    allows ``mode``."""
     with unit_of_work():
         batch = get_batch(batch_id, actor, lock=True)
         if batch.committed_at is not None:
             raise InvalidInput({"batch": "Tệp này đã được nhập rồi."})
-        plan = recheck(batch, actor)
-        if plan.refused or plan.file_problems or (mode == "all" and not plan.clean):
-            refused = plan
-        else:
-            return commit(batch, plan, mode, actor), None
-    return None, refused
+        return commit(batch, recheck(batch, actor), mode, actor)
 
 
 def discard(batch_id: int, actor: Actor) -> None:

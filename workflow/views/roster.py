@@ -136,14 +136,11 @@ def commit(batch_id: int):
         abort(400)
     mode = form.mode.data if form.mode.data in MODES else ""
     try:
-        result, refused = batches.run(batch_id, mode, actor)
+        result = batches.run(batch_id, mode, actor)
     except NotFound:
         abort(404)
     except InvalidInput as exc:
-        flash(" ".join(exc.errors.values()), "error")
-        return redirect(url_for("roster.batch", batch_id=batch_id))
-    if refused is not None:
-        flash("Hồ sơ đã thay đổi từ lúc kiểm tra: tệp nay có lỗi, chưa nhập gì. Xem lại.", "error")
+        flash(" ".join(exc.errors.values()) + " Chưa nhập gì.", "error")
         return redirect(url_for("roster.batch", batch_id=batch_id))
     flash(
         f"Đã nhập: {result.created} người mới, cập nhật {result.updated}, "

@@ -99,6 +99,15 @@ def membership_changes(person: Person) -> dict[str, Any]:
     }
 
 
+def _locked_head() -> AuditHead:
+    """The chain's head row, locked for this transaction (made on the first append)."""
+    head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
+    if head is None:
+        head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
+        db.session.add(head)
+    return head
+
+
 def append(
     *,
     actor: Actor,
@@ -121,10 +130,7 @@ def append(
     or presence is recorded with it. ``person_id`` names the person without recording changes
     (an event that only follows another, such as a case moving with its member)."""
     changes = membership_changes(person) if person is not None else {}
-    head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
-    if head is None:
-        head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
-        db.session.add(head)
+    head = _locked_head()
     row = AuditEntry(
         seq=head.seq + 1,
         entered_at=clock().now().replace(tzinfo=None),
@@ -182,10 +188,7 @@ def append_many(rows: Iterable[Mapping[str, Any]], chunk: int = 5000) -> int:
 
     Returns the number of rows written."""
     table = AuditEntry.__table__
-    head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
-    if head is None:
-        head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
-        db.session.add(head)
+    head = _locked_head()
     entered_at = clock().now().replace(tzinfo=None)
     seq, prev_hash = head.seq, head.row_hash
     batch: list[dict[str, Any]] = []

@@ -108,22 +108,28 @@ def create_person(raw: Mapping[str, Any], *, cell: Organization, actor: Actor) -
 
 def update_person(person: Person, raw: Mapping[str, Any], *, actor: Actor) -> dict[str, Any]:
     data = validate_person(raw, existing_id=person.id)
-    changes = {}
-    for key, value in data.items():
-        if getattr(person, key) != value:
-            changes[key] = value
-            setattr(person, key, value)
-    if changes:
-        db.session.flush()
-        audit.append(
-            actor=actor,
-            subject_type="person",
-            subject_id=person.id,
-            action="person.update",
-            payload={k: v for k, v in changes.items() if k != "search_key"},
-            person=person,
-        )
+    changes = {key: value for key, value in data.items() if getattr(person, key) != value}
+    apply_changes(person, changes, actor=actor)
     return changes
+
+
+def apply_changes(
+    person: Person, changes: Mapping[str, Any], *, actor: Actor, payload: Mapping | None = None
+) -> None:
+    """Set checked particulars on the person and record them (nothing when none changed)."""
+    if not changes:
+        return
+    for key, value in changes.items():
+        setattr(person, key, value)
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="person",
+        subject_id=person.id,
+        action="person.update",
+        payload={**{k: v for k, v in changes.items() if k != "search_key"}, **(payload or {})},
+        person=person,
+    )
 
 
 def record_membership(

@@ -80,7 +80,7 @@ def run(batch_id: int, mode: str, actor: Actor) -> Result:
     with unit_of_work():
         batch = get_batch(batch_id, actor, lock=True)
         if batch.committed_at is not None:
-            raise InvalidInput({"batch": "Tệp này đã được nhập rồi."})
+            raise InvalidInput({"batch": "Tệp này đã được nhập rồi."})  # before reading it
         return commit(batch, recheck(batch, actor), mode, actor)
 
 

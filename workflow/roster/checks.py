@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from states import roster
 from states.dates import vn_date
@@ -82,15 +83,31 @@ class Plan:
         return sum(1 for r in self.rows if r.action == action)
 
 
-def _choice(value: Any, choices: dict[str, str]) -> str | None:
+def _lookup(choices: dict[str, str]) -> tuple[dict[str, str], str]:
+    """A catalogue column: its values by their folded label or their key, and its labels."""
+    by_text = {key: key for key in choices.values()}
+    by_text.update({fold(label): key for label, key in choices.items()})
+    return by_text, ", ".join(choices)
+
+
+#: the catalogue columns, folded once
+CHOICES = {
+    "sex": _lookup(roster.SEXES),
+    "education": _lookup(roster.EDUCATION),
+    "status": _lookup(roster.STATUSES),
+    "left_reason": _lookup({leaving.label: leaving.flow for leaving in roster.LEAVINGS}),
+}
+
+
+def _choice(value: Any, key: str) -> str | None:
     text = roster.read_text(value)
     if not text:
         return None
-    wanted = fold(text)
-    for label, key in choices.items():
-        if fold(label) == wanted or key == text:
-            return key
-    raise ValueError(f"“{text[:40]}” không có trong danh mục: " + ", ".join(choices) + ".")
+    by_text, labels = CHOICES[key]
+    found = by_text.get(text) or by_text.get(fold(text))
+    if found is None:
+        raise ValueError(f"“{text[:40]}” không có trong danh mục: {labels}.")
+    return found
 
 
 @dataclass
@@ -144,14 +161,9 @@ def _read_row(values: tuple, sheet: Sheet, orgs: _Orgs) -> tuple[dict, Membershi
         fields[key] = roster.read_text(raw.get(key))
     fields["citizen_id"] = roster.read_citizen_id(raw.get("citizen_id"))
     parsed: dict[str, Any] = {}
-    for key, choices in (
-        ("sex", roster.SEXES),
-        ("education", roster.EDUCATION),
-        ("status", roster.STATUSES),
-        ("left_reason", {leaving.label: leaving.flow for leaving in roster.LEAVINGS}),
-    ):
+    for key in CHOICES:
         try:
-            parsed[key] = _choice(raw.get(key), choices)
+            parsed[key] = _choice(raw.get(key), key)
         except ValueError as exc:
             errors[key] = str(exc)
     for key in (
@@ -280,7 +292,10 @@ def _match_existing(plan: Plan, actor: Actor, sheet: Sheet) -> None:
     existing: dict[str, Person] = {}
     for chunk in _chunks(list(by_id)):
         for person in db.session.scalars(
-            select(Person).where(Person.citizen_id.in_(chunk)).join(Person.cell)
+            select(Person)
+            .where(Person.citizen_id.in_(chunk))
+            .join(Person.cell)
+            .options(contains_eager(Person.cell))
         ):
             existing[person.citizen_id] = person
     open_cases = set()

@@ -67,7 +67,6 @@ def movements(person_ids: list[int], codes: dict[int, str]) -> dict[int, Movemen
             AUDIT.c.person_id,
             AUDIT.c.event_date,
             AUDIT.c.procedure,
-            AUDIT.c.action,
             AUDIT.c.org_id,
             AUDIT.c.member_status,
             AUDIT.c.presence,
@@ -95,7 +94,7 @@ def movements(person_ids: list[int], codes: dict[int, str]) -> dict[int, Movemen
     state: dict[str, Any] = {}
     pending: tuple[int, date] | None = None
     current = None
-    for person_id, on, procedure, action, org_id, status, presence, payload in rows:
+    for person_id, on, procedure, org_id, status, presence, payload in rows:
         if person_id != current:
             current, state, pending = person_id, {}, None
             out[person_id] = Movement()
@@ -115,8 +114,9 @@ def movements(person_ids: list[int], codes: dict[int, str]) -> dict[int, Movemen
                 origin_org, letter_on = pending or (before["org_id"], on)
                 move.origin, move.letter_on = codes.get(origin_org, ""), letter_on
                 move.arrived_on, pending = on, None
-            elif flow in ("transfer_in_external",):
-                origin = json.loads(payload or "{}").get("origin") if action else None
+            elif flow == "transfer_in_external":
+                # an imported arrival names its origin; one through the procedure, its transfer
+                origin = json.loads(payload or "{}").get("origin")
                 move.origin = origin or origins.get(person_id, "")
                 move.letter_on, move.arrived_on = None, on
             if flow in roster.LEAVING_BY_FLOW and not _on_list(state):

@@ -14,7 +14,7 @@ from workflow.engine import audit, start_case
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Case, ImportBatch, Person, utcnow
-from workflow.operations.people import record_history
+from workflow.operations.people import apply_changes, record_history
 from workflow.permissions import Actor
 from workflow.roster.checks import PERSON_FIELDS, Plan, RowPlan
 
@@ -33,8 +33,6 @@ def commit(batch: ImportBatch, plan: Plan, mode: str, actor: Actor) -> Result:
 
     ``mode`` "all" imports only a clean file; "clean" imports the clean rows and skips the
     rows with problems. A problem with the file itself stops both."""
-    if batch.committed_at is not None:
-        raise InvalidInput({"batch": "Tệp này đã được nhập rồi."})
     if plan.refused or plan.file_problems:
         raise InvalidInput({"batch": "Tệp có lỗi chung (cột, ô gộp, định dạng): sửa tệp trước."})
     if mode == "all" and not plan.clean:
@@ -116,7 +114,8 @@ def _create(rows: list[RowPlan], actor: Actor, marker: dict) -> list[int]:
     def trail():
         for person_id, row in zip(ids, new, strict=True):
             m = row.membership
-            first = roster.steps(m)[0].changes.get("org_id", m.cell) if m.is_member else m.cell
+            steps = roster.steps(m)
+            first = steps[0].changes.get("org_id", m.cell) if steps else m.cell
             place = {"org_id": first, "member_status": "non_member", "presence": "active"}
             yield {
                 **base,
@@ -126,7 +125,7 @@ def _create(rows: list[RowPlan], actor: Actor, marker: dict) -> list[int]:
                 "payload": {**{k: row.person[k] for k in PERSON_FIELDS}, **marker},
                 **place,
             }
-            for step in roster.steps(m):
+            for step in steps:
                 changed = {k: v for k, v in step.changes.items() if place.get(k) != v}
                 place.update(changed)
                 yield {
@@ -157,19 +156,10 @@ def _update(rows: list[RowPlan], actor: Actor, marker: dict) -> list[int]:
     filled = []
     for row in changing:
         person = people[row.person_id]
-        if row.changes:
-            for key, value in row.changes.items():
-                setattr(person, key, value)
-            person.search_key = row.person["search_key"]
-            db.session.flush()
-            audit.append(
-                actor=actor,
-                subject_type="person",
-                subject_id=person.id,
-                action="person.update",
-                payload={**row.changes, **marker},
-                person=person,
-            )
+        changes = dict(row.changes)
+        if "full_name" in changes:
+            changes["search_key"] = row.person["search_key"]
+        apply_changes(person, changes, actor=actor, payload=marker)
         if row.fill_history:
             record_history(person, row.membership, actor=actor, payload=marker)
             filled.append(person.id)

@@ -70,6 +70,17 @@ def _empty_postgres() -> None:
         )
 
 
+def empty_database() -> None:
+    """Every table emptied, as on a new installation (the audit table refuses DELETE: on
+    SQLite the schema is rebuilt instead)."""
+    db.session.remove()
+    if BACKEND == "postgresql":
+        _empty_postgres()
+    else:
+        db.drop_all()
+        db.create_all()
+
+
 class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         token = _cv_app.set(None)

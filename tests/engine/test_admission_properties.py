@@ -38,7 +38,7 @@ from states import get_spec
 from states.spec import Level, Role, TransitionSpec
 from tests import builders
 from tests.builders import CELLS, GIVEN, ORGS, USERS, World
-from tests.conftest import BACKEND, TODAY, _empty_postgres, fast_world
+from tests.conftest import TODAY, empty_database, fast_world
 from workflow.clock import clock
 from workflow.engine import FireResult, available_transitions, fire
 from workflow.engine.audit import verify_chain
@@ -243,13 +243,7 @@ def broken(payload: dict[str, Any]) -> dict[str, Any]:
 # --- resetting the database between examples ------------------------------------------------
 def fresh_world() -> World:
     """An empty database with the shared world copied in, and the clock back on TODAY."""
-    db.session.remove()
-    if BACKEND == "postgresql":
-        _empty_postgres()
-    else:
-        # the audit table refuses DELETE (append-only triggers): rebuild the schema instead
-        db.drop_all()
-        db.create_all()
+    empty_database()
     clock().set_today(TODAY)
     return fast_world()
 

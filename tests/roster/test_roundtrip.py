@@ -9,13 +9,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.builders import person_data
-from tests.conftest import BACKEND, _dump, _empty_postgres, _restore
-from tests.transfers.test_transfers import official
-from workflow.engine.uow import unit_of_work
+from tests.conftest import _dump, _restore, empty_database
+from tests.transfers.test_transfers import official, register_from_outside
 from workflow.extensions import db
 from workflow.models import Person
-from workflow.operations import transfers as transfer_ops
 from workflow.reports import period
 from workflow.roster import batches, export
 
@@ -63,39 +60,13 @@ def _history(world) -> None:
     world.fire(leaving, "record_grassroots_part", "gs1", date(2025, 9, 3))
     world.fire(leaving, "issue_letter", "dept", date(2025, 9, 5))
     world.fire(leaving, "record_receipt", "dept", date(2025, 10, 10), reference="Phiếu báo số 7")
-    with unit_of_work():
-        case = transfer_ops.register_incoming(
-            person_data("Phan Văn Đến", date(1985, 4, 2), sex="male"),
-            {
-                "member_status": "official",
-                "admission_decision_on": date(2009, 12, 20),
-                "joined_on": date(2010, 1, 6),
-                "official_on": date(2011, 1, 6),
-            },
-            {
-                "event_date": "2025-09-01",
-                "letter_number": "45-GT/ĐU",
-                "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
-                "letter_on": "2025-08-25",
-                "origin": "Chi bộ Trường THPT Bắc Hà",
-                "card_number": "25012345",
-                "biography_number": "998877-LC",
-                "destination_org": world.orgs["G2"],
-            },
-            actor=world.actor("dept"),
-        )
-        arriving = case.id
+    arriving = register_from_outside(world, admission_decision_on=date(2009, 12, 20)).id
     world.fire(arriving, "confirm_arrival", "gs2", date(2025, 9, 8), cell=world.orgs["C2"])
 
 
 def _empty_but_the_structure() -> None:
     kept = {name: rows for name, rows in _dump().items() if name in STRUCTURE}
-    db.session.remove()
-    if BACKEND == "postgresql":
-        _empty_postgres()
-    else:
-        db.drop_all()
-        db.create_all()
+    empty_database()
     _restore(kept)
 
 

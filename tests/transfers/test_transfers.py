@@ -138,14 +138,17 @@ def test_transfer_out_of_the_committee_closes_on_the_receivers_confirmation(worl
     assert db.session.get(Case, case_id).closed_at is not None
 
 
-def test_transfer_in_from_outside_is_registered_and_confirmed_by_the_receiving_cell(world):
+def register_from_outside(world, **membership) -> Case:
+    """A member's incoming letter from Lào Cai registered for G2 (in transit until a cell
+    takes them in)."""
     with unit_of_work():
-        case = transfer_ops.register_incoming(
+        return transfer_ops.register_incoming(
             person_data("Phan Văn Đến", date(1985, 4, 2), sex="male"),
             {
                 "member_status": "official",
                 "joined_on": date(2010, 1, 6),
                 "official_on": date(2011, 1, 6),
+                **membership,
             },
             {
                 "event_date": "2025-09-01",
@@ -159,7 +162,11 @@ def test_transfer_in_from_outside_is_registered_and_confirmed_by_the_receiving_c
             },
             actor=world.actor("dept"),
         )
-        case_id, person_id = case.id, case.person_id
+
+
+def test_transfer_in_from_outside_is_registered_and_confirmed_by_the_receiving_cell(world):
+    case = register_from_outside(world)
+    case_id, person_id = case.id, case.person_id
     assert_one_place(person_id)
     assert db.session.get(Person, person_id).presence == "in_transit"
     before = active_counts(world)

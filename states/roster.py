@@ -55,7 +55,8 @@ COLUMNS: tuple[Column, ...] = (
            "Quần chúng, Đảng viên dự bị hoặc Đảng viên chính thức (với người đã ra khỏi "
            "danh sách: đối tượng lúc ra khỏi danh sách)."),
     Column("admission_decision_on", "Ngày quyết định kết nạp", False, 14,
-           "Ngày ký quyết định kết nạp (tuổi Đảng tính từ ngày này)."),
+           "Ngày ký quyết định kết nạp (tuổi Đảng tính từ ngày này). Quần chúng đã có quyết "
+           "định nhưng chưa dự lễ kết nạp: ghi ngày này, bỏ trống ngày vào Đảng."),
     Column("joined_on", "Ngày vào Đảng", False, 14, "Ngày tổ chức lễ kết nạp."),
     Column("official_on", "Ngày chính thức", False, 14,
            "Ngày được công nhận đảng viên chính thức."),
@@ -275,15 +276,10 @@ def check_membership(m: Membership, birth: date, today: date) -> dict[str, str]:
         elif value <= birth:
             errors[key] = "Ngày phải sau ngày sinh."
     if not m.is_member:
-        for key in (
-            "admission_decision_on",
-            "joined_on",
-            "official_on",
-            "recognized_on",
-            "card_number",
-        ):
+        # the admission decision alone: signed, the ceremony not held yet
+        for key in ("joined_on", "official_on", "recognized_on", "card_number"):
             if getattr(m, key):
-                errors.setdefault(key, "Quần chúng không có ngày kết nạp, ngày chính thức, số thẻ.")
+                errors.setdefault(key, "Quần chúng chưa có ngày vào Đảng, ngày chính thức, số thẻ.")
         for key in ("origin", "arrived_on", "left_on"):
             value = m.origin_name or m.origin_org if key == "origin" else getattr(m, key)
             if value:
@@ -347,14 +343,17 @@ def check_membership(m: Membership, birth: date, today: date) -> dict[str, str]:
 
 
 def steps(m: Membership) -> list[Step]:
-    """The dated steps of a checked row, in date order (for a member; a candidate has none).
+    """The dated steps of a checked row, in date order. A candidate has none, or only the
+    admission decision when it is signed and the ceremony is still to come.
 
     A member who came from outside the committee was admitted and recognized elsewhere: those
     steps are recorded as outside (presence ``left``) and count for no organization here; the
     arrival puts them on the list. One who came from another organization of the committee was
     on that organization's list until the letter, then in transit until the arrival."""
     if not m.is_member:
-        return []
+        if m.admission_decision_on is None:
+            return []
+        return [Step(ACTIONS["decided"], m.admission_decision_on, {"org_id": m.cell})]
     outside = m.external
     home = m.origin_org if m.origin_org is not None else m.cell
     out: list[Step] = []

@@ -120,6 +120,17 @@ def test_a_move_inside_the_committee_is_in_transit_between_letter_and_arrival():
     ]
 
 
+def test_a_candidate_with_a_signed_decision_awaits_the_ceremony():
+    m = Membership(status="non_member", cell=10, admission_decision_on=date(2026, 5, 4))
+    assert check_membership(m, BIRTH, TODAY) == {}
+    # the decision is counted as an admission; the candidate stays a candidate
+    assert [(s.action, s.on, s.changes) for s in steps(m)] == [
+        ("history.admission_decided", date(2026, 5, 4), {"org_id": 10})
+    ]
+    assert roster.final_place(m)["member_status"] == "non_member"
+    assert steps(Membership(status="non_member", cell=10)) == []
+
+
 def test_leaving_the_lists():
     m = official(leaving=roster.LEAVING_BY_FLOW["transfer_out_external"], left_on=date(2024, 2, 1))
     assert roster.final_place(m)["presence"] == "left"
@@ -143,7 +154,7 @@ def test_leaving_the_lists():
         ({"admission_decision_on": date(1979, 1, 1)}, "admission_decision_on", "sau ngày sinh"),
         ({"joined_on": date(2027, 1, 1)}, "joined_on", "sau ngày hôm nay"),
         ({"status": "probationary"}, "official_on", "dự bị chưa có"),
-        ({"status": "non_member"}, "admission_decision_on", "Quần chúng"),
+        ({"status": "non_member"}, "joined_on", "Quần chúng"),
         ({"arrived_on": date(2020, 1, 1)}, "origin", "nơi chuyển đến"),
         ({"origin_name": "Xã A"}, "arrived_on", "ngày đến"),
         ({"origin_org": 10, "arrived_on": date(2020, 1, 1)}, "origin", "trùng chi bộ"),

@@ -124,6 +124,42 @@ def test_a_candidate_on_record_gets_the_history_a_later_file_brings(world):
     ]
 
 
+def test_a_candidate_awaiting_the_ceremony_is_counted_once_when_the_ceremony_comes(world):
+    def admissions() -> int:
+        return period.compute(date(2026, 4, 1), date(2026, 6, 30)).figures()["indicators"][
+            "admissions"
+        ]
+
+    before = admissions()
+    row = candidate(full_name="Đỗ Thị Dung", admission_decision_on=date(2026, 5, 4))
+    result, refused, _batch = run(world, xlsx([row]))
+    assert refused is None and result.created == 1 and result.probation_cases == 0
+    dung = person(row["citizen_id"])
+    assert (dung.member_status, dung.admission_decision_on) == ("non_member", date(2026, 5, 4))
+    assert admissions() == before + 1
+    # the same row again changes nothing; a different decision date is not taken
+    assert check(world, xlsx([row])).rows[0].action == "unchanged"
+    plan = check(world, xlsx([{**row, "admission_decision_on": date(2026, 5, 6)}]))
+    assert ("Ngày quyết định kết nạp", "Khác với hồ sơ đang có (04/05/2026).") in [
+        (c, m) for _r, c, m in messages(plan)
+    ]
+    # the ceremony, brought by a later list: a probationary member, the admission counted once
+    row.update(status="Đảng viên dự bị", joined_on=date(2026, 5, 20))
+    plan = check(world, xlsx([row]))
+    assert plan.rows[0].action == "update" and plan.rows[0].fill_history
+    result, refused, _batch = run(world, xlsx([row]))
+    assert refused is None and result.probation_cases == 1
+    dung = person(row["citizen_id"])
+    assert (dung.member_status, dung.joined_on) == ("probationary", date(2026, 5, 20))
+    assert admissions() == before + 1
+    decided = db.session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.person_id == dung.id, AuditEntry.action == "history.admission_decided"
+        )
+    ).all()
+    assert len(decided) == 1
+
+
 BAD_ROWS = [
     # (overrides, column, part of the message)
     ({"citizen_id": "12345"}, "Số CCCD", "12 chữ số"),

@@ -218,6 +218,9 @@ def issue_decision(ctx: EffectContext) -> None:
         extra=extra,
     )
     ctx.data["decision_number"] = decision.reference
+    if kind == "admission":
+        # party age counts from the decision; the ceremony confirms it
+        ctx.case.person.admission_decision_on = decision.decided_on
     if kind == "transfer_letter":
         transfer_effects.record_letter(ctx, decision)
     else:
@@ -252,12 +255,11 @@ def latest_decision(case_id: int, kind: str = "admission") -> Decision | None:
 
 def hold_ceremony(ctx: EffectContext) -> None:
     person = ctx.case.person
-    decision = latest_decision(ctx.case.id)
-    if decision is not None and ctx.event_date < decision.decided_on:
+    decided = person.admission_decision_on  # set when the decision was signed
+    if decided is not None and ctx.event_date < decided:
         raise InvalidInput({"event_date": "Lễ kết nạp không được trước ngày ký quyết định."})
     person.member_status = "probationary"
     person.joined_on = ctx.event_date
-    person.admission_decision_on = decision.decided_on if decision else None
     for row in ctx.data["helpers"]:
         db.session.add(
             HelperAssignment(

@@ -169,6 +169,8 @@ def record_history(
     them."""
     attributes = {"org_id": "cell_id", "member_status": "member_status", "presence": "presence"}
     for step in roster.steps(membership):
+        if step.action == roster.ACTIONS["decided"] and person.admission_decision_on == step.on:
+            continue  # recorded when the decision was signed, the ceremony still to come
         for column, value in step.changes.items():
             setattr(person, attributes[column], value)
         audit.append(
@@ -209,7 +211,7 @@ def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):
             errors["end_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
         elif end > today():
             errors["end_on"] = "Ngày kết thúc không được sau hôm nay."
-        elif person.admission_decision_on is None or start < person.admission_decision_on:
+        elif person.joined_on is None or start < (person.admission_decision_on or person.joined_on):
             errors["start_on"] = "Khoảng thời gian phải sau ngày ký quyết định kết nạp."
         elif any(
             g.start_on < end and start < g.end_on

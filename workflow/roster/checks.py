@@ -334,13 +334,18 @@ def _compare(row: RowPlan, person: Person, actor: Actor, has_open_case: bool) ->
             "cell": f"Người này đang ở {person.cell.name} (mã {person.cell.code}); đổi chi bộ "
             "bằng thủ tục chuyển sinh hoạt đảng."
         }
-    if person.member_status == "non_member" and person.joined_on is None and m.is_member:
-        if has_open_case:
-            return {
-                "status": "Người này đang có hồ sơ được xét trong hệ thống; kết nạp theo hồ sơ đó."
-            }
-        row.fill_history = True
-        return {}
+    if person.member_status == "non_member" and person.joined_on is None:
+        decided = person.admission_decision_on
+        if decided is not None and decided != m.admission_decision_on:
+            return {"admission_decision_on": f"Khác với hồ sơ đang có ({vn_date(decided)})."}
+        if m.is_member or (decided is None and m.admission_decision_on):
+            if has_open_case:
+                return {
+                    "status": "Người này đang có hồ sơ được xét trong hệ thống; kết nạp theo hồ "
+                    "sơ đó."
+                }
+            row.fill_history = True
+            return {}
     errors = {}
     recorded = {"member_status": person.member_status, "presence": person.presence}
     if any(recorded[k] != place[k] for k in recorded):

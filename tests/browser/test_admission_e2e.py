@@ -10,115 +10,15 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.builders import PASSWORD, build_world
-from tests.conftest import BACKEND, _empty_postgres, make_app
+from tests.browser.driver import PASSWORD, User, expect
 from workflow.extensions import db
 from workflow.models import Case, Decision
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright = pytest.importorskip("playwright.sync_api")
-expect = playwright.expect
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture
-def live(tmp_path, pg_database):
-    app = make_app(tmp_path, pg_database, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        if BACKEND == "sqlite":
-            db.create_all()
-        world = build_world()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, world, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.session.remove()
-        if BACKEND == "postgresql":
-            _empty_postgres()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def page(tmp_path):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-
-
-class User:
-    """Drives the pages as one person would."""
-
-    def __init__(self, page, base: str, shots: Path):
-        self.page, self.base, self.shots = page, base, shots
-
-    def login(self, username: str) -> None:
-        if self.page.locator("form[action='/logout'] button").count():
-            self.page.click("form[action='/logout'] button")
-        self.page.goto(f"{self.base}/login")
-        self.page.fill("#username", username)
-        self.page.fill("#password", PASSWORD)
-        with self.page.expect_navigation():
-            self.page.click("button[type=submit]")
-        expect(self.page).to_have_url(f"{self.base}/")
-
-    def open_case(self, case_id: int) -> None:
-        self.page.goto(f"{self.base}/cases/{case_id}")
-
-    def act(
-        self,
-        label: str,
-        fields: dict[str, str] | None = None,
-        selects: dict[str, str] | None = None,
-        date: str | None = None,
-    ) -> None:
-        self.page.get_by_role("link", name=label, exact=True).click()
-        if date:
-            self.page.fill("#event_date", date)
-        for selector, value in (fields or {}).items():
-            self.page.fill(selector, value)
-        for selector, value in (selects or {}).items():
-            self.page.select_option(selector, value)
-        self.submit()
-        expect(self.page.locator(".flash-success")).to_have_count(1)
-
-    def submit(self, name: str = "Ghi nhận") -> None:
-        """Click the form's button and wait for the next page to finish loading."""
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name).click()
-
-    def state(self) -> str:
-        return self.page.locator(".case-head .badge").inner_text()
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
 
 
 def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path):

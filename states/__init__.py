@@ -5,7 +5,14 @@
 
 from __future__ import annotations
 
-from states import admission, probation, temporary_transfer, transfer, transfer_in
+from states import (
+    admission,
+    internal_transfer,
+    probation,
+    temporary_transfer,
+    transfer,
+    transfer_in,
+)
 from states.spec import ProcedureSpec
 
 REGISTRY: dict[str, ProcedureSpec] = {
@@ -16,6 +23,7 @@ REGISTRY: dict[str, ProcedureSpec] = {
         transfer.SPEC,
         transfer_in.SPEC,
         temporary_transfer.SPEC,
+        internal_transfer.SPEC,
     )
 }
 

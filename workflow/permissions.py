@@ -15,7 +15,9 @@ from states.spec import Level, Role
 from workflow.models import Organization, User
 
 #: procedures whose cases carry a transfer record with a receiving side
-TRANSFER_PROCEDURES = frozenset({"transfer", "transfer_in", "temporary_transfer"})
+TRANSFER_PROCEDURES = frozenset(
+    {"transfer", "transfer_in", "temporary_transfer", "internal_transfer"}
+)
 
 #: roles that may open case files (the system administrator manages accounts, not dossiers)
 CASE_VIEW_ROLES = frozenset(

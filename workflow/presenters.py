@@ -14,7 +14,7 @@ from states.facts import EDUCATION_LEVELS
 from states.fields import Field
 from states.spec import ProcedureSpec
 from workflow.extensions import db
-from workflow.models import Person, VerificationRequest
+from workflow.models import Organization, Person, VerificationRequest
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EDUCATION = dict(EDUCATION_LEVELS)
@@ -85,12 +85,19 @@ def action_label(spec: ProcedureSpec | None, action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
+#: payload keys that name an organization by its id
+ORGANIZATION_KEYS = frozenset({"cell", "destination_org", "destination_cell", "origin_org"})
+
+
 def payload_value(value: Any, key: str = "") -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if key in ("member", "helper") and isinstance(value, int):
         person = db.session.get(Person, value)
         return person.full_name if person else f"#{value}"
+    if key in ORGANIZATION_KEYS and isinstance(value, int):
+        org = db.session.get(Organization, value)
+        return org.name if org else f"#{value}"
     if key == "request" and isinstance(value, int):
         request = db.session.get(VerificationRequest, value)
         return f"{request.subject} – {request.addressee}" if request else f"#{value}"

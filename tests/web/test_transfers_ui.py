@@ -163,3 +163,39 @@ def test_the_department_registers_an_incoming_letter(app, world, login):
     assert transfer.letter_number == "45-GT/ĐU" and transfer.present_by is not None
     # the other side of the committee cannot open the form at all
     assert login("gs2").get("/transfers/incoming").status_code == 403
+
+
+def test_a_move_to_another_cell_of_the_organization_through_the_pages(app, world, login):
+    member = world.members["C1"][2]
+    client = login("sec1")
+    detail = page(client.get(f"/people/{member}"))
+    assert f"/transfers/new/internal/{member}" in detail
+    url = f"/transfers/new/internal/{member}"
+    form = page(client.get(url))
+    # only the other cells of the member's grassroots organization are offered
+    assert "Chi bộ Văn phòng Sở" in form
+    assert f'value="{world.orgs["C2"]}"' not in form
+    assert f'value="{world.orgs["C1"]}"' not in form
+    data = {
+        "event_date": "01/09/2025",
+        "destination_cell": str(world.orgs["C1B"]),
+        "reason": "job_move",
+        "dues_paid_through": "08/2025",
+        "note": "",
+    }
+    before = counts()
+    response = _post(client, url, {**data, "destination_cell": str(world.orgs["C2"])})
+    assert response.status_code == 422 and counts() == before
+    assert "Chọn một chi bộ khác trong cùng đảng bộ cơ sở." in page(response)
+    response = _post(client, url, data)
+    assert response.status_code == 302
+    case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    world.fire(case_id, "issue_letter", "gs1", date(2025, 9, 3))
+    # the case's timeline names the cell, not its number
+    timeline = page(client.get(f"/cases/{case_id}"))
+    assert "<dt>Chi bộ nơi đến (trong đảng bộ cơ sở)</dt><dd>Chi bộ Văn phòng Sở</dd>" in timeline
+    receiving = login("sec1b")
+    assert db.session.get(Person, member).full_name in page(receiving.get("/transfers/"))
+    # a member of a grassroots cell has no other cell to go to: no such button
+    lone = world.members["GC4"][0]
+    assert f"/transfers/new/internal/{lone}" not in page(login("sec4").get(f"/people/{lone}"))

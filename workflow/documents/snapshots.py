@@ -151,6 +151,10 @@ def removal_probationary_draft(case: Case, issuer: str) -> dict[str, Any]:
     }
 
 
+#: how a letter names its transfer: official, temporary, or inside one grassroots organization
+KIND_WORDS = {"temporary": "tạm thời", "internal": "nội bộ"}
+
+
 def transfer_letter_draft(case: Case, issuer: str) -> dict[str, Any]:
     """The introduction letter (official or temporary) the member carries to the receiver."""
     transfer = case.transfer
@@ -174,7 +178,7 @@ def transfer_letter_draft(case: Case, issuer: str) -> dict[str, Any]:
         "biography_number": transfer.biography_number,
         "cell_name": case.cell.name,
         "dues_paid_through": transfer.dues_paid_through,
-        "transfer_kind": "tạm thời" if temporary else "chính thức",
+        "transfer_kind": KIND_WORDS.get(transfer.direction, "chính thức"),
         "destination": transfer.to_name,
         "period": period,
         "recipients": [

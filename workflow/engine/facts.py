@@ -166,5 +166,6 @@ BUILDERS.update(
         "transfer": transfer_facts,
         "transfer_in": transfer_facts,
         "temporary_transfer": transfer_facts,
+        "internal_transfer": transfer_facts,
     }
 )

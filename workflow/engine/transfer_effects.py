@@ -74,7 +74,17 @@ def register_transfer(ctx) -> None:
             {"event_date": "Đảng viên đang có một thủ tục chuyển sinh hoạt chưa xong."}
         )
     transfer = Transfer(case_id=case.id, person_id=person.id, note=data.get("note") or "")
-    if kind == "in":
+    if kind == "internal":
+        _check_member(person)
+        cell = _cell_of_same_organization(person, data.get("destination_cell"), errors)
+        transfer.direction = "internal"
+        transfer.from_org_id = person.cell_id
+        transfer.to_org_id = cell.id if cell is not None else None
+        transfer.reason = data["reason"]
+        transfer.dues_paid_through = _dues_month(ctx, errors)
+        if errors:
+            raise InvalidInput(errors)
+    elif kind == "in":
         org = grassroots_org(data.get("destination_org"))
         if org is None:
             errors["destination_org"] = "Chọn một tổ chức cơ sở đảng đang hoạt động trong Đảng bộ."
@@ -93,10 +103,7 @@ def register_transfer(ctx) -> None:
         transfer.biography_number = data["biography_number"]
         person.presence = "in_transit"
     else:
-        if person.member_status not in ("probationary", "official"):
-            raise InvalidInput({"event_date": "Chỉ chuyển sinh hoạt đảng cho đảng viên."})
-        if person.presence != "active":
-            raise InvalidInput({"event_date": "Đảng viên không còn sinh hoạt tại chi bộ."})
+        _check_member(person)
         org, name = _destination(ctx, errors)
         if org is not None and org.path and person.cell.path.startswith(org.path):
             errors["destination_org"] = (
@@ -122,6 +129,39 @@ def register_transfer(ctx) -> None:
             raise InvalidInput(errors)
     db.session.add(transfer)
     db.session.flush()
+
+
+def _check_member(person) -> None:
+    if person.member_status not in ("probationary", "official"):
+        raise InvalidInput({"event_date": "Chỉ chuyển sinh hoạt đảng cho đảng viên."})
+    if person.presence != "active":
+        raise InvalidInput({"event_date": "Đảng viên không còn sinh hoạt tại chi bộ."})
+
+
+def other_cells(person) -> list[Organization]:
+    """The active cells a member can move to inside their grassroots organization."""
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(
+                Organization.path.startswith(f"/{person.cell.ancestor_ids()[0]}/"),
+                Organization.kind == "cell",
+                Organization.active.is_(True),
+                Organization.id != person.cell_id,
+            )
+            .order_by(Organization.name)
+        )
+    )
+
+
+def _cell_of_same_organization(person, cell_id, errors: dict[str, str]) -> Organization | None:
+    if cell_id is not None and cell_id == person.cell_id:
+        errors["destination_cell"] = "Đảng viên đang sinh hoạt ở chi bộ này."
+        return None
+    cell = next((c for c in other_cells(person) if c.id == cell_id), None)
+    if cell is None:
+        errors["destination_cell"] = "Chọn một chi bộ khác trong cùng đảng bộ cơ sở."
+    return cell
 
 
 def _check_period(ctx, errors: dict[str, str]) -> None:
@@ -154,7 +194,10 @@ def present_by(rules, letter_on):
 
 
 def letter_extra(ctx) -> dict:
-    """What an introduction letter prints besides its draft: the presentation deadline."""
+    """What an introduction letter prints besides its draft: the presentation deadline (none
+    for a move between cells of one grassroots organization)."""
+    if _transfer(ctx).direction == "internal":
+        return {}
     return {
         "present_by": vn_date(present_by(ctx.rules, ctx.event_date)),
         "present_working_days": ctx.rules["transfer.presentation_working_days"],
@@ -162,13 +205,14 @@ def letter_extra(ctx) -> dict:
 
 
 def record_letter(ctx, decision) -> None:
-    from flask import current_app
+    from workflow.documents.snapshots import issuer_of
 
     transfer = _transfer(ctx)
     transfer.letter_number = decision.reference
-    transfer.letter_issuer = f"Ban Tổ chức {current_app.config['UPPER_COMMITTEE_NAME']}"
+    transfer.letter_issuer = issuer_of(ctx.case, decision.issuer)["department"]
     transfer.letter_on = ctx.event_date
-    transfer.present_by = present_by(ctx.rules, ctx.event_date)
+    if transfer.direction != "internal":
+        transfer.present_by = present_by(ctx.rules, ctx.event_date)
 
 
 def record_transfer_reference(ctx) -> None:
@@ -209,6 +253,10 @@ def join_cell(ctx) -> None:
         or not cell.path.startswith(receiving.path)
     ):
         raise InvalidInput({"cell": f"Chọn một chi bộ của {receiving.name if receiving else ''}."})
+    _move_to(ctx, transfer, cell)
+
+
+def _move_to(ctx, transfer: Transfer, cell: Organization) -> None:
     person = ctx.case.person
     _arrived(ctx, transfer)
     transfer.to_org_id = cell.id
@@ -217,6 +265,15 @@ def join_cell(ctx) -> None:
     for other in _other_open_cases(ctx):
         other.cell_id = cell.id
         _audit_other(ctx, other, "moved_with_member", {"cell": cell.id, "cell_name": cell.name})
+
+
+def join_destination_cell(ctx) -> None:
+    """The new cell of a move inside one grassroots organization took the member in."""
+    transfer = _transfer(ctx)
+    cell = transfer.to_org
+    if cell is None or not cell.active:
+        raise InvalidInput({"event_date": "Chi bộ nơi đến không còn hoạt động."})
+    _move_to(ctx, transfer, cell)
 
 
 def leave_committee(ctx) -> None:
@@ -281,6 +338,7 @@ EFFECTS = {
     "set_in_transit": set_in_transit,
     "end_transit": end_transit,
     "join_cell": join_cell,
+    "join_destination_cell": join_destination_cell,
     "leave_committee": leave_committee,
     "start_stay": start_stay,
     "end_stay": end_stay,

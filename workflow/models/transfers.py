@@ -16,6 +16,7 @@ DIRECTIONS = {
     "out": "Ra ngoài Đảng bộ",
     "in": "Từ ngoài Đảng bộ đến",
     "temporary": "Tạm thời",
+    "internal": "Giữa các chi bộ trong đảng bộ cơ sở",
 }
 
 
@@ -28,7 +29,7 @@ class Transfer(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    #: within | out | in | temporary
+    #: within | out | in | temporary | internal (between cells of one grassroots organization)
     direction: Mapped[str] = mapped_column(String(10))
     #: the cell the member leaves (None: transferred in from outside)
     from_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)

@@ -76,7 +76,7 @@ def lists(actor: Actor, org: Organization | None, today: date) -> TransferLists:
         (t, (today - add_months(t.letter_on, months)).days)
         for t in open_rows
         if ours_to(t)
-        and t.direction != "temporary"
+        and t.direction not in ("temporary", "internal")
         and t.letter_on is not None
         and state(t) in ("letter_issued", "registered")
         and add_months(t.letter_on, months) < today

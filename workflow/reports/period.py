@@ -29,6 +29,7 @@ from states.indicators import (
     OUT_FLOWS,
     classify,
     event_actions,
+    on_list,
     payload_actions,
 )
 from states.text import fold
@@ -53,6 +54,11 @@ class Tally:
     flows_by_status: Counter = field(default_factory=Counter)  # (flow, status) -> count
     events: Counter = field(default_factory=Counter)  # indicator key -> count
     monthly: Counter = field(default_factory=Counter)  # (figure or flow key, "YYYY-MM") -> count
+
+    def count(self, flow: str, status: str, month: str) -> None:
+        self.flows[flow] += 1
+        self.flows_by_status[(flow, status)] += 1
+        self.monthly[(flow, month)] += 1
 
     def add(self, other: Tally) -> None:
         self.monthly.update(other.monthly)
@@ -222,12 +228,26 @@ def _matchers() -> dict[tuple[str | None, str], tuple[tuple[str, str | None, str
 
 
 @dataclass
+class Move:
+    """A member on the lists changing cells directly (no time in transit): counted once the
+    organization tree tells whether it crossed a grassroots organization's boundary."""
+
+    from_org: int
+    to_org: int
+    status: str
+    month: str
+    seq: int
+    late: bool
+
+
+@dataclass
 class Walk:
     """Per-cell tallies and the facts about lateness found while following the members."""
 
     cells: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     #: (seq, cell, entered after the period ended) of each row counted in the period
     counted: list[tuple[int, int, bool]] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
 
 
 def walk(start: date, end: date, as_of_seq: int) -> Walk:
@@ -277,11 +297,12 @@ def walk(start: date, end: date, as_of_seq: int) -> Walk:
         if (org, status, presence) != before:
             previous = dict(zip(PLACE_KEYS, before, strict=True))
             after = dict(zip(PLACE_KEYS, (org, status, presence), strict=True))
+            if on_list(previous) and on_list(after) and previous["org_id"] != org:
+                late = entered_at >= period_over
+                result.moves.append(Move(previous["org_id"], org, before[1], month, seq, late))
+                previous["org_id"] = org
             for flow, org_id, flow_status in classify(previous, after, procedure):
-                tally = cells[org_id]
-                tally.flows[flow] += 1
-                tally.flows_by_status[(flow, flow_status)] += 1
-                tally.monthly[(flow, month)] += 1
+                cells[org_id].count(flow, flow_status, month)
                 counted_for.append(org_id)
         wanted = matchers.get((procedure, action), ())
         if procedure is not None:
@@ -369,6 +390,7 @@ def compute(
     orgs = {o.id: o for o in db.session.scalars(select(Organization))}
     parents = parents_at(end, orgs, as_of)
     result = walk(start, end, as_of)
+    within = _count_moves(result, parents)
     total = Tally()
     by_row: dict[int | None, Tally] = defaultdict(Tally)
     placement: dict[int, int | bool | None] = {}
@@ -381,6 +403,20 @@ def compute(
         total.add(tally)
         by_row[row].add(tally)
     counted = [(seq, late) for seq, cell, late in result.counted if placement[cell] is not False]
+    for move in within:
+        rows = _row_of(move.from_org, org, parents), _row_of(move.to_org, org, parents)
+        if rows[0] == rows[1]:
+            continue  # inside one row: its members are where they were, no flow
+        for flow, row, other in (
+            ("transfer_out_internal", rows[0], rows[1]),
+            ("transfer_in_internal", rows[1], rows[0]),
+        ):
+            if row is False:
+                continue
+            by_row[row].count(flow, move.status, move.month)
+            if other is False:  # crossed the boundary of the report's organization
+                total.count(flow, move.status, move.month)
+            counted.append((move.seq, move.late))
     children = [o for o in orgs.values() if parents.get(o.id) == (org.id if org else None)]
     children.sort(key=lambda o: fold(o.name))
     rows = [Row(o, by_row.get(o.id, Tally())) for o in children]
@@ -390,6 +426,22 @@ def compute(
     return PeriodReport(
         start, end, org, as_of, total, rows, late, frozenset(seq for seq, _ in counted), parents
     )
+
+
+def _count_moves(result: Walk, parents: dict[int, int | None]) -> list[Move]:
+    """Count the direct moves between grassroots organizations as transfers inside the
+    committee, for the cells on both sides; return the moves between cells of one grassroots
+    organization, which are no transfer for it or the committee (§2(c): "nội bộ") and count
+    only for the parts of a report they cross."""
+    within = []
+    for move in result.moves:
+        if _chain(move.from_org, parents)[-1] == _chain(move.to_org, parents)[-1]:
+            within.append(move)
+            continue
+        result.cells[move.from_org].count("transfer_out_internal", move.status, move.month)
+        result.cells[move.to_org].count("transfer_in_internal", move.status, move.month)
+        result.counted += [(move.seq, move.from_org, move.late), (move.seq, move.to_org, move.late)]
+    return within
 
 
 def _row_of(cell_id: int, org: Organization | None, parents: dict[int, int | None]):

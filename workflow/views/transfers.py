@@ -14,6 +14,7 @@ from states.spec import Role
 from workflow.clock import today
 from workflow.engine import open_case
 from workflow.engine.errors import InvalidInput, PermissionDenied
+from workflow.engine.transfer_effects import other_cells
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
@@ -28,7 +29,11 @@ from workflow.web import current_actor, requires
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")
 
 OPENERS = (Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF)
-PROCEDURES = {"official": "transfer", "temporary": "temporary_transfer"}
+PROCEDURES = {
+    "official": "transfer",
+    "temporary": "temporary_transfer",
+    "internal": "internal_transfer",
+}
 MEMBERSHIP_FIELDS = (
     Field(
         "member_status",
@@ -53,6 +58,10 @@ def _grassroots_choices() -> dict[str, list[tuple[str, str]]]:
     return {"destination_org": [(str(o.id), o.name) for o in orgs]}
 
 
+def _sibling_cells(person) -> dict[str, list[tuple[str, str]]]:
+    return {"destination_cell": [(str(o.id), o.name) for o in other_cells(person)]}
+
+
 @bp.route("/")
 @requires(*CASE_VIEW_ROLES)
 def index():
@@ -69,7 +78,7 @@ def index():
     )
 
 
-@bp.route("/new/<any(official,temporary):kind>/<int:person_id>", methods=["GET", "POST"])
+@bp.route("/new/<any(official,temporary,internal):kind>/<int:person_id>", methods=["GET", "POST"])
 @requires(*OPENERS)
 def new(kind: str, person_id: int):
     actor = current_actor()
@@ -80,7 +89,7 @@ def new(kind: str, person_id: int):
     fields = (Field("event_date", spec.open_event_label, "date"), *spec.open_fields)
     form = build_form(
         fields,
-        _grassroots_choices(),
+        _sibling_cells(person) if kind == "internal" else _grassroots_choices(),
         data={"event_date": vn_date(today())} if request.method == "GET" else None,
     )
     errors: list[str] = []

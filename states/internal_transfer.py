@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from states.fields import Field
 from states.spec import Level, ProcedureSpec, Role, TransitionSpec
-from states.transfer import DUES, NOTE, REASON, REASONS, RECEIVING
+from states.transfer import DUES, NOTE, REASON, REASONS, RECEIVING, reissue_step
 
 KEY = "internal_transfer"
 
@@ -45,6 +45,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec("cancel_letter", ("letter_issued",), "withdrawn", GRASSROOTS,
                    Level.GRASSROOTS, "Thu hồi giấy giới thiệu (đảng viên không chuyển)",
                    "Ngày thu hồi", fields=REASON, kind="side"),
+    reissue_step(GRASSROOTS, Level.GRASSROOTS, "grassroots", ()),
 )
 # fmt: on
 

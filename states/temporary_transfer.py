@@ -17,6 +17,7 @@ from states.transfer import (
     RECEIVING,
     grassroots_part,
     letter_steps,
+    reissue_step,
     step,
 )
 
@@ -73,6 +74,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
          "Hủy đề nghị", "Ngày hủy", fields=REASON, kind="side"),
     step("cancel_letter", "letter_issued", "withdrawn", DEPARTMENT, Level.UPPER,
          "Thu hồi giấy giới thiệu tạm thời", "Ngày thu hồi", fields=REASON, kind="side"),
+    reissue_step(DEPARTMENT, Level.UPPER, "upper", ("presentation",)),
 )
 # fmt: on
 

@@ -80,6 +80,15 @@ RECEIPT = (
     LATE_REASON,
 )
 REASON = (Field("reason", "Lý do", "text", max_length=2000),)
+LOSS = (
+    Field(
+        "loss_report",
+        "Đơn trình báo mất giấy của đảng viên, xác nhận của công an nơi mất (số, ngày)",
+        "line",
+        max_length=200,
+    ),
+    NOTE,
+)
 
 
 def step(trigger, sources, dest, roles, level, label, event_label, **kw) -> TransitionSpec:
@@ -121,6 +130,27 @@ def grassroots_part(label: str) -> TransitionSpec:
     )
 
 
+def reissue_step(roles, level: Level, issuer: str, opens: tuple[str, ...]) -> TransitionSpec:
+    """The member reports the letter lost before presenting it: the issuer gives a new numbered
+    letter that replaces the lost one, dated the day it is given, with a new presentation
+    period (§2(c), "Lost letter"). The case stays where it was."""
+    return step(
+        "reissue_letter",
+        "letter_issued",
+        None,
+        roles,
+        level,
+        "Cấp lại giấy giới thiệu (đảng viên báo mất giấy)",
+        "Ngày cấp lại",
+        fields=LOSS,
+        effects=(f"issue_decision:transfer_letter@{issuer}",),
+        opens=opens,
+        kind="side",
+        help="Giấy mới được đánh số tiếp theo trong sổ giới thiệu sinh hoạt đảng, ghi rõ thay "
+        "thế giấy đã mất; giấy đã mất hết giá trị.",
+    )
+
+
 # fmt: off
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     grassroots_part("Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ"),
@@ -143,6 +173,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     step("cancel_letter", "letter_issued", "withdrawn", DEPARTMENT, Level.UPPER,
          "Thu hồi giấy giới thiệu (đảng viên không chuyển)", "Ngày thu hồi", fields=REASON,
          effects=("end_transit",), kind="side"),
+    reissue_step(DEPARTMENT, Level.UPPER, "upper", ("presentation", "check")),
 )
 # fmt: on
 

@@ -72,7 +72,7 @@ def test_a_member_moves_to_another_cell_of_the_organization(world):
     assert person.cell_id == world.orgs["C1B"] and person.presence == "active"
     after = active_counts(world)
     assert after["C1"] == before["C1"] - 1 and after["C1B"] == before["C1B"] + 1
-    history = transfer_ops.history(person)
+    history = [m.transfer for m in transfer_ops.history(person)]
     assert [(t.from_org_id, t.to_org_id, t.letter_number) for t in history] == [
         (world.orgs["C1"], world.orgs["C1B"], letter.reference)
     ]

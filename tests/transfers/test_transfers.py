@@ -3,6 +3,7 @@ in from outside, temporary, late letters, concurrency and probation moving with 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -112,7 +113,7 @@ def test_official_transfer_between_two_organizations_of_the_committee(world):
     assert person.cell_id == world.orgs["C2"] and person.presence == "active"
     counts = active_counts(world)
     assert counts["C1"] == before["C1"] - 1 and counts["C2"] == before["C2"] + 1
-    history = transfer_ops.history(person)
+    history = [m.transfer for m in transfer_ops.history(person)]
     assert [(t.from_org_id, t.to_org_id, t.letter_number) for t in history] == [
         (world.orgs["C1"], world.orgs["C2"], letter.reference)
     ]
@@ -177,7 +178,7 @@ def test_transfer_in_from_outside_is_registered_and_confirmed_by_the_receiving_c
     person = db.session.get(Person, person_id)
     assert person.presence == "active" and person.cell_id == world.orgs["C2"]
     assert active_counts(world)["C2"] == before["C2"] + 1
-    transfer = transfer_ops.history(person)[0]
+    transfer = transfer_ops.history(person)[0].transfer
     assert (transfer.letter_number, transfer.letter_issuer, transfer.origin) == (
         "45-GT/ĐU",
         "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
@@ -394,3 +395,64 @@ def test_every_member_is_in_one_place_through_all_kinds_of_transfer(world):
         members[1]: ("active", world.orgs["C1"]),
         members[2]: ("active", world.orgs["C1"]),
     }
+
+
+def test_a_lost_letter_is_replaced_by_a_new_numbered_letter_with_a_new_period(world):
+    member = world.members["C1"][3]
+    case_id = official(world, member)
+    world.fire(case_id, "record_grassroots_part", "gs1")
+    world.fire(case_id, "issue_letter", "dept", date(2025, 9, 2))
+    first = db.session.scalars(select(Decision).where(Decision.case_id == case_id)).one()
+    first_due = db.session.scalars(
+        select(Transfer.present_by).where(Transfer.case_id == case_id)
+    ).one()
+    # only the issuer gives a new letter, and only with the member's report of the loss
+    with pytest.raises(PermissionDenied):
+        world.fire(case_id, "reissue_letter", "gs1", loss_report="Đơn ngày 10/9/2025")
+    with pytest.raises(InvalidInput) as missing:
+        world.fire(case_id, "reissue_letter", "dept", date(2025, 9, 12))
+    assert "loss_report" in missing.value.errors
+    with pytest.raises(InvalidInput) as early:
+        world.fire(case_id, "reissue_letter", "dept", date(2025, 9, 1), loss_report="Đơn")
+    assert "event_date" in early.value.errors
+    world.fire(
+        case_id,
+        "reissue_letter",
+        "dept",
+        date(2025, 9, 12),
+        loss_report="Đơn trình báo ngày 10/9/2025, xác nhận của Công an phường Tiên Cát",
+    )
+    db.session.expire_all()
+    assert state(case_id) == "letter_issued"
+    assert db.session.get(Person, member).presence == "in_transit"
+    letters = db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id).order_by(Decision.id)
+    ).all()
+    assert [d.status for d in letters] == ["issued", "issued"]
+    second = letters[1]
+    assert second.number == first.number + 1 and second.decided_on == date(2025, 9, 12)
+    assert (second.corrects_id, second.correction_kind) == (first.id, "replace")
+    doc = json.loads(second.snapshot)
+    assert doc["replaces"] == f"{first.reference} ngày 02/09/2025"
+    assert "thay thế giấy giới thiệu " + first.reference in second.html
+    transfer = db.session.scalars(select(Transfer).where(Transfer.case_id == case_id)).one()
+    assert transfer.letter_number == second.reference
+    assert transfer.letter_on == date(2025, 9, 12) and transfer.present_by > first_due
+    # the presentation and quarterly clocks run again from the new letter
+    clocks = sorted(
+        (d.kind, d.status, d.starts_on)
+        for d in db.session.get(Case, case_id).deadlines
+        if d.kind != "start"
+    )
+    assert clocks == [
+        ("check", "cancelled", date(2025, 9, 2)),
+        ("check", "open", date(2025, 9, 12)),
+        ("presentation", "cancelled", date(2025, 9, 2)),
+        ("presentation", "open", date(2025, 9, 12)),
+    ]
+    # the member page lists the lost letter under the one in force
+    movement = transfer_ops.history(db.session.get(Person, member))[0]
+    assert movement.lost_letters == [(first.reference, date(2025, 9, 2))]
+    world.fire(case_id, "confirm_arrival", "gs2", date(2025, 9, 20), cell=world.orgs["C2"])
+    assert state(case_id) == "joined"
+    assert verify_chain().ok

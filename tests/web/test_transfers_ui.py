@@ -199,3 +199,34 @@ def test_a_move_to_another_cell_of_the_organization_through_the_pages(app, world
     # a member of a grassroots cell has no other cell to go to: no such button
     lone = world.members["GC4"][0]
     assert f"/transfers/new/internal/{lone}" not in page(login("sec4").get(f"/people/{lone}"))
+
+
+def test_a_lost_letter_is_reissued_through_the_case_page(app, world, login):
+    member = world.members["C1"][5]
+    case_id = _issued_transfer(world, member, login("sec1"))
+    lost = db.session.scalars(select(Decision).where(Decision.case_id == case_id)).one()
+    # the sending cell sees the case but the new letter is the department's to give
+    assert "reissue_letter" not in page(login("sec1").get(f"/cases/{case_id}"))
+    client = login("dept")
+    url = f"/cases/{case_id}/do/reissue_letter"
+    assert "Cấp lại giấy giới thiệu (đảng viên báo mất giấy)" in page(client.get(url))
+    version = db.session.get(Case, case_id).version
+    form = {"expected_version": str(version), "event_date": "10/09/2025", "note": ""}
+    before = counts()
+    refused = _post(client, url, {**form, "loss_report": ""})
+    assert refused.status_code == 422 and counts() == before
+    done = _post(client, url, {**form, "loss_report": "Đơn trình báo ngày 08/09/2025"})
+    assert done.status_code == 302, page(done)[-2000:]
+    db.session.rollback()
+    new = db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id, Decision.id != lost.id)
+    ).one()
+    assert new.corrects_id == lost.id
+    history = page(client.get(f"/people/{member}"))
+    assert new.reference in history and f"thay {lost.reference}" in history
+    # the lost letter's public verification page says it has been replaced
+    anonymous = app.test_client()
+    verify = page(anonymous.get(f"/verify/{lost.verify_token}"))
+    assert f"Đã được thay thế bởi văn bản {new.reference} ngày 10/09/2025" in verify
+    current = page(anonymous.get(f"/verify/{new.verify_token}"))
+    assert "Chưa có văn bản nào hủy bỏ hoặc thay thế" in current

@@ -201,11 +201,14 @@ def issue_decision(ctx: EffectContext) -> None:
     from workflow.documents import service
 
     kind, _, level = (ctx.arg or "admission@upper").partition("@")
+    level = level or "upper"
     extra = {}
+    draft = None
     if kind == "admission":
         extra["ceremony_working_days"] = ctx.rules["admission.ceremony_working_days"]
     if kind == "transfer_letter":
         extra = transfer_effects.letter_extra(ctx)
+        draft = transfer_effects.replacing_draft(ctx, level)
     decision = service.issue(
         ctx.case,
         kind,
@@ -214,8 +217,9 @@ def issue_decision(ctx: EffectContext) -> None:
         decided_on=ctx.event_date,
         rules=ctx.rules,
         uow=ctx.uow,
-        level=level or "upper",
+        level=level,
         extra=extra,
+        decision=draft,
     )
     ctx.data["decision_number"] = decision.reference
     if kind == "admission":

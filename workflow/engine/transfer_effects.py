@@ -9,7 +9,7 @@ from states.dates import add_months, vn_date
 from workflow.engine import audit, deadlines
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
-from workflow.models import Case, Organization, Transfer, utcnow
+from workflow.models import Case, Decision, Organization, Transfer, utcnow
 from workflow.models.orgs import CELL_KINDS
 from workflow.permissions import TRANSFER_PROCEDURES
 from workflow.workcalendar import load_calendar
@@ -193,15 +193,44 @@ def present_by(rules, letter_on):
     return load_calendar().add_working_days(letter_on, rules["transfer.presentation_working_days"])
 
 
+def issued_letter(case_id: int) -> Decision | None:
+    """The case's letter in force: the last one issued (a lost one is replaced by the next)."""
+    return db.session.scalars(
+        select(Decision)
+        .where(
+            Decision.case_id == case_id,
+            Decision.kind == "transfer_letter",
+            Decision.status == "issued",
+        )
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+
+
 def letter_extra(ctx) -> dict:
     """What an introduction letter prints besides its draft: the presentation deadline (none
-    for a move between cells of one grassroots organization)."""
-    if _transfer(ctx).direction == "internal":
-        return {}
-    return {
-        "present_by": vn_date(present_by(ctx.rules, ctx.event_date)),
-        "present_working_days": ctx.rules["transfer.presentation_working_days"],
-    }
+    for a move between cells of one grassroots organization) and the lost letter it replaces."""
+    extra = {}
+    if _transfer(ctx).direction != "internal":
+        extra["present_by"] = vn_date(present_by(ctx.rules, ctx.event_date))
+        extra["present_working_days"] = ctx.rules["transfer.presentation_working_days"]
+    lost = issued_letter(ctx.case.id)
+    if lost is not None:
+        extra["replaces"] = f"{lost.reference} ngày {vn_date(lost.decided_on)}"
+    return extra
+
+
+def replacing_draft(ctx, level: str) -> Decision | None:
+    """A new letter for one reported lost: drafted from the case as it is now and linked to the
+    lost one, which it replaces (both documents then name each other)."""
+    from workflow.documents import service
+
+    lost = issued_letter(ctx.case.id)
+    if lost is None:
+        return None
+    draft = service.draft(ctx.case, "transfer_letter", actor=ctx.actor, level=level)
+    draft.corrects_id, draft.correction_kind = lost.id, "replace"
+    return draft
 
 
 def record_letter(ctx, decision) -> None:

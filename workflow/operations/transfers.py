@@ -18,7 +18,7 @@ from workflow.engine.errors import InvalidInput
 from workflow.engine.transfer_effects import grassroots_org
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import Case, Organization, Person, Transfer
+from workflow.models import Case, Decision, Organization, Person, Transfer
 from workflow.operations.people import create_person
 from workflow.permissions import Actor
 
@@ -98,9 +98,16 @@ def _covers(actor: Actor, org: Organization | None, o: Organization) -> bool:
     return actor.can_view(o.path)
 
 
-def history(person: Person) -> list[Transfer]:
+@dataclass(frozen=True)
+class Movement:
+    transfer: Transfer
+    #: letters of this transfer reported lost and replaced: (reference, date), oldest first
+    lost_letters: list[tuple[str, date]]
+
+
+def history(person: Person) -> list[Movement]:
     """Every transfer of the member, oldest first (letters, dates, both organizations)."""
-    return list(
+    transfers = list(
         db.session.scalars(
             select(Transfer)
             .where(Transfer.person_id == person.id)
@@ -108,6 +115,21 @@ def history(person: Person) -> list[Transfer]:
             .order_by(Transfer.letter_on.is_(None), Transfer.letter_on, Transfer.id)
         )
     )
+    letters: dict[int, list[Decision]] = {}
+    for d in db.session.scalars(
+        select(Decision)
+        .where(
+            Decision.case_id.in_([t.case_id for t in transfers]),
+            Decision.kind == "transfer_letter",
+            Decision.status == "issued",
+        )
+        .order_by(Decision.id)
+    ):
+        letters.setdefault(d.case_id, []).append(d)
+    return [
+        Movement(t, [(d.reference, d.decided_on) for d in letters.get(t.case_id, [])[:-1]])
+        for t in transfers
+    ]
 
 
 def register_incoming(

@@ -429,10 +429,16 @@ def verify(token: str):
         from workflow.documents import signing
 
         signatures = signing.validate(service.pdf_bytes(decision))
+    superseded = db.session.scalars(
+        select(Decision)
+        .where(Decision.corrects_id == decision.id, Decision.status == "issued")
+        .order_by(Decision.id)
+    ).all()
     return render_template(
         "documents/verify.html",
         d=decision,
         kind=KINDS[decision.kind],
+        superseded=superseded,
         outcome=outcome,
         errors=errors,
         signatures=signatures,

@@ -27,6 +27,7 @@ PAGES = (
     "/account/tokens/",
     "/people/import/",
     "/people/export.xlsx",
+    "/transfers/register",
 )
 USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 
@@ -37,55 +38,56 @@ USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 #: held committee-wide), /admin/access-log: the same; /cases/new: cell secretary;
 #: /transfers/: those who open case files; /transfers/incoming: department staff;
 #: /account/tokens/ (the user's own API tokens): any signed-in user; /people/import/ and
-#: /people/export.xlsx (member lists with citizen IDs): department and grassroots staff.
+#: /people/export.xlsx (member lists with citizen IDs): department and grassroots staff;
+#: /transfers/register (the 10-SHĐ register): those who read reports.
 MATRIX: dict[str, dict[str, int]] = {
     #                  /    cases people orgs users  cal  audit read  new  password
     "sec1": dict(
         zip(
             PAGES,
-            (200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403),
+            (200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403, 403),
             strict=True,
         )
     ),
     "gs1": dict(
         zip(
             PAGES,
-            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200),
+            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200, 200),
             strict=True,
         )
     ),
     "dept": dict(
         zip(
             PAGES,
-            (200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200),
+            (200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200),
             strict=True,
         )
     ),
     "signer": dict(
         zip(
             PAGES,
-            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403),
+            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200),
             strict=True,
         )
     ),
     "admin": dict(
         zip(
             PAGES,
-            (200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 403, 403, 200, 403, 403),
+            (200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403),
             strict=True,
         )
     ),
     "auditor": dict(
         zip(
             PAGES,
-            (200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200, 403, 403),
+            (200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200, 403, 403, 200),
             strict=True,
         )
     ),
     "inspector": dict(
         zip(
             PAGES,
-            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403),
+            (200, 200, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200),
             strict=True,
         )
     ),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from forms.base import SubForm, apply_errors, build_form, options, payload_of
@@ -20,9 +29,10 @@ from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Organization
 from workflow.models.people import MEMBER_STATUSES
+from workflow.operations import letter_register
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import validate_person
-from workflow.permissions import CASE_VIEW_ROLES
+from workflow.permissions import CASE_VIEW_ROLES, REPORT_READERS
 from workflow.queries import get_person, visible_orgs
 from workflow.web import current_actor, requires
 
@@ -75,6 +85,41 @@ def index():
         orgs=orgs,
         org_id=org.id if org else None,
         may_register=actor.has_role(Role.DEPARTMENT_STAFF),
+        may_read_register=bool(letter_register.registers_for(actor)),
+    )
+
+
+@bp.route("/register")
+@requires(*REPORT_READERS)
+def register():
+    """The register of introduction letters (Mẫu 10-SHĐ) of one year, on the page or printed."""
+    actor = current_actor()
+    books = letter_register.registers_for(actor)
+    if not books:
+        abort(403)
+    book = request.args.get("book") or books[0][0]
+    if book not in dict(books):
+        abort(404)
+    this_year = today().year
+    raw_year = request.args.get("year", "")
+    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() else this_year
+    if not 2000 <= year <= this_year:
+        year = this_year
+    reg = letter_register.build(book, year)
+    if request.args.get("format") == "pdf":
+        from workflow.documents.render import html_to_pdf
+
+        pdf = html_to_pdf(letter_register.to_html(reg))
+        response = Response(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="so-gioi-thieu-sinh-hoat-dang-{year}.pdf"'
+        )
+        return response
+    return render_template(
+        "transfers/register.html",
+        reg=reg,
+        books=books,
+        years=range(this_year, max(2000, this_year - 10) - 1, -1),
     )
 
 

@@ -50,6 +50,14 @@ ACTION_LABELS = {
     "attachment.added": "Đính kèm bản quét",
     "access.refused": "Bị từ chối truy cập",
     "attachment.removed": "Gỡ bản quét",
+    "moved_with_member": "Chuyển theo đảng viên sang chi bộ mới",
+    "closed_by_transfer": "Kết thúc: đảng viên chuyển sinh hoạt ra ngoài Đảng bộ",
+}
+#: labels of what a transfer writes on the member's other cases
+TRANSFER_EFFECT_LABELS = {
+    "transfer_case": "Hồ sơ chuyển sinh hoạt",
+    "cell": "Chi bộ mới",
+    "destination": "Nơi đến",
 }
 
 
@@ -98,6 +106,8 @@ def payload_value(value: Any, key: str = "") -> str:
     if key in ORGANIZATION_KEYS and isinstance(value, int):
         org = db.session.get(Organization, value)
         return org.name if org else f"#{value}"
+    if key == "transfer_case" and isinstance(value, int):
+        return f"#{value}"
     if key == "request" and isinstance(value, int):
         request = db.session.get(VerificationRequest, value)
         return f"{request.subject} – {request.addressee}" if request else f"#{value}"

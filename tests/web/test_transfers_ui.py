@@ -230,3 +230,37 @@ def test_a_lost_letter_is_reissued_through_the_case_page(app, world, login):
     assert f"Đã được thay thế bởi văn bản {new.reference} ngày 10/09/2025" in verify
     current = page(anonymous.get(f"/verify/{new.verify_token}"))
     assert "Chưa có văn bản nào hủy bỏ hoặc thay thế" in current
+
+
+def test_a_probation_moved_with_its_member_says_so_in_words_on_its_timeline(app, world, login):
+    admission = world.new_candidate("C1")
+    world.advance(admission, "admitted")
+    probation = world.probation_of(admission)
+    person_id = db.session.get(Case, probation).person_id
+    day = db.session.get(Case, probation).last_event_on
+    payload = {
+        "event_date": day.isoformat(),
+        "direction": "within",
+        "destination_org": world.orgs["G2"],
+        "reason": "job_move",
+        "effective_on": day.isoformat(),
+        "dues_paid_through": f"{day.month:02d}/{day.year}",
+    }
+    from workflow.engine import open_case
+    from workflow.engine.uow import unit_of_work
+
+    with unit_of_work():
+        case_id = open_case(
+            "transfer",
+            person=db.session.get(Person, person_id),
+            actor=world.actor("sec1"),
+            payload=payload,
+        ).id
+    world.fire(case_id, "record_grassroots_part", "gs1", day)
+    world.fire(case_id, "issue_letter", "dept", day)
+    world.fire(case_id, "confirm_arrival", "gs2", day, cell=world.orgs["C2"])
+    timeline = page(login("sec2").get(f"/cases/{probation}"))
+    assert "Chuyển theo đảng viên sang chi bộ mới" in timeline
+    assert "<dt>Chi bộ mới</dt><dd>Chi bộ Phòng Kỹ thuật</dd>" in timeline
+    assert f"<dt>Hồ sơ chuyển sinh hoạt</dt><dd>#{case_id}</dd>" in timeline
+    assert "moved_with_member" not in timeline and "transfer_case" not in timeline

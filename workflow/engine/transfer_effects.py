@@ -293,7 +293,7 @@ def _move_to(ctx, transfer: Transfer, cell: Organization) -> None:
     person.presence = "active"
     for other in _other_open_cases(ctx):
         other.cell_id = cell.id
-        _audit_other(ctx, other, "moved_with_member", {"cell": cell.id, "cell_name": cell.name})
+        _audit_other(ctx, other, "moved_with_member", {"cell": cell.id})
 
 
 def join_destination_cell(ctx) -> None:

@@ -41,6 +41,7 @@ from workflow.models import Attachment, AuditEntry, Case, Organization, Person
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations.people import create_person, validate_person
+from workflow.presenters import TRANSFER_EFFECT_LABELS
 from workflow.queries import (
     CaseFilter,
     case_query,
@@ -167,7 +168,9 @@ def detail(case_id: int):
 def _field_labels(spec) -> dict[str, dict[str, str]]:
     """action → {payload key → label}, for reading the timeline."""
     labels: dict[str, dict[str, str]] = {
-        "open": {"event_date": "Ngày", **{f.name: f.label for f in spec.open_fields}}
+        "open": {"event_date": "Ngày", **{f.name: f.label for f in spec.open_fields}},
+        "moved_with_member": TRANSFER_EFFECT_LABELS,
+        "closed_by_transfer": TRANSFER_EFFECT_LABELS,
     }
     for t in spec.transitions:
         labels.setdefault(

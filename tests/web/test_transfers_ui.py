@@ -264,3 +264,37 @@ def test_a_probation_moved_with_its_member_says_so_in_words_on_its_timeline(app,
     assert "<dt>Chi bộ mới</dt><dd>Chi bộ Phòng Kỹ thuật</dd>" in timeline
     assert f"<dt>Hồ sơ chuyển sinh hoạt</dt><dd>#{case_id}</dd>" in timeline
     assert "moved_with_member" not in timeline and "transfer_case" not in timeline
+
+
+def test_a_temporary_member_is_on_the_host_page_as_temporary_and_stays_on_the_home_list(
+    app, world, login
+):
+    from tests.transfers.test_transfers import open_transfer
+    from workflow.clock import clock
+
+    member = world.members["C1"][6]
+    name = db.session.get(Person, member).full_name
+    case_id = open_transfer(
+        world,
+        "temporary_transfer",
+        member,
+        "sec1",
+        purpose="work",
+        destination_org=world.orgs["G3"],
+        period_start="2025-09-15",
+        period_end="2026-03-31",
+        dues_paid_through="08/2025",
+    )
+    world.fire(case_id, "record_grassroots_part", "gs1")
+    world.fire(case_id, "issue_letter", "dept")
+    host = login("gs3")
+    assert "Đảng viên sinh hoạt tạm thời" not in page(host.get(f"/orgs/{world.orgs['G3']}"))
+    clock().set_today(date(2025, 9, 15))
+    world.fire(case_id, "confirm_arrival", "gs3", date(2025, 9, 15))
+    body = page(login("gs3").get(f"/orgs/{world.orgs['G3']}"))
+    assert "Đảng viên sinh hoạt tạm thời (1)" in body
+    assert name in body and "15/09/2025 – 31/03/2026" in body
+    home = page(login("sec1").get(f"/orgs/{world.orgs['C1']}"))
+    assert name in home
+    # the host sees no other member of the sending cell
+    assert login("gs3").get(f"/orgs/{world.orgs['C1']}").status_code == 404

@@ -92,6 +92,26 @@ def lists(actor: Actor, org: Organization | None, today: date) -> TransferLists:
     )
 
 
+def hosted_at(org: Organization) -> list[Transfer]:
+    """Members staying at ``org`` (or below it) on a temporary transfer: on the host's list as
+    temporary, counted on their home list."""
+    target = aliased(Organization)
+    return list(
+        db.session.scalars(
+            select(Transfer)
+            .join(Case, Case.id == Transfer.case_id)
+            .join(target, target.id == Transfer.to_org_id)
+            .where(
+                Transfer.direction == "temporary",
+                Case._state == "hosted",
+                target.path.startswith(org.path, autoescape=True),
+            )
+            .options(joinedload(Transfer.person), joinedload(Transfer.from_org))
+            .order_by(Transfer.period_end, Transfer.id)
+        )
+    )
+
+
 def _covers(actor: Actor, org: Organization | None, o: Organization) -> bool:
     if org is not None and not o.path.startswith(org.path):
         return False

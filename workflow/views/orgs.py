@@ -13,6 +13,7 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
 from workflow.models.orgs import ORG_KINDS
+from workflow.operations import transfers as transfer_ops
 from workflow.operations.orgs import create_org, update_org
 from workflow.queries import visible_orgs
 from workflow.web import current_actor, requires
@@ -90,6 +91,7 @@ def detail(org_id: int):
         "orgs/detail.html",
         org=org,
         members=members,
+        hosted=transfer_ops.hosted_at(org),
         open_cases=open_cases,
         can_edit=current_actor().has_role(*EDITORS),
     )

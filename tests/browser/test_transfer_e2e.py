@@ -25,8 +25,8 @@ pytestmark = pytest.mark.browser
 
 
 def _letter_text(browser_page, base: str, saved: Path) -> str:
-    """The text of the case's letter, downloaded as a user would and kept in ``saved``."""
-    href = browser_page.get_by_role("link", name="Tải PDF").first.get_attribute("href")
+    """The text of the case's latest letter, downloaded as a user would, kept in ``saved``."""
+    href = browser_page.get_by_role("link", name="Tải PDF").last.get_attribute("href")
     pdf = browser_page.request.get(f"{base}{href}")
     assert pdf.headers["content-type"] == "application/pdf"
     saved.write_bytes(pdf.body())
@@ -121,3 +121,158 @@ def test_a_member_is_transferred_to_another_organization_and_between_cells(live,
         assert (moved.cell_id, moved.presence) == (world.orgs["C2"], "active")
         assert db.session.get(Person, mover).cell_id == world.orgs["C1B"]
         assert db.session.query(Transfer).count() == 2
+
+
+def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary_stay(
+    live, page, tmp_path
+):
+    """The other three kinds, each side with its own account: a member leaves the committee
+    (the letter is lost and given again), a member arrives from another province, a member
+    stays at another organization for a while and comes back; the register prints them."""
+    app, world, base = live
+    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    u = User(page, base, shots)
+    leaver, visitor = world.members["C1"][5], world.members["C1"][6]
+    with app.app_context():
+        leaver_name = db.session.get(Person, leaver).full_name
+        visitor_name = db.session.get(Person, visitor).full_name
+
+    def cell_count(code: str) -> int:
+        page.goto(f"{base}/orgs/{world.orgs[code]}")
+        heading = page.locator("h2", has_text="Danh sách").inner_text()
+        return int(re.search(r"\((\d+)\)", heading).group(1))
+
+    # out of the committee: proposed by the cell, letter by the department
+    u.login("sec1")
+    c1_before = cell_count("C1")
+    page.goto(f"{base}/people/{leaver}")
+    page.get_by_role("link", name="Chuyển sinh hoạt chính thức").click()
+    page.fill("#event_date", "02/03/2026")
+    page.select_option("#direction", "out")
+    page.fill("#destination", "Đảng ủy phường Trung Hòa, thành phố Hà Nội")
+    page.select_option("#reason", "residence")
+    page.fill("#effective_on", "20/02/2026")
+    page.fill("#dues_paid_through", "02/2026")
+    u.submit("Ghi đề nghị")
+    out_id = _case_id(page.url)
+    u.login("gs1")
+    u.open_case(out_id)
+    u.act("Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ", date="04/03/2026")
+    u.login("dept")
+    u.open_case(out_id)
+    u.act("Cấp giấy giới thiệu sinh hoạt đảng", date="06/03/2026")
+    first = _letter_text(page, base, shots / "letter-out.pdf")
+    assert "Đảng ủy phường Trung Hòa" in first and leaver_name in first
+    # the member reports the letter lost: a new letter replaces it
+    u.act(
+        "Cấp lại giấy giới thiệu (đảng viên báo mất giấy)",
+        {"#loss_report": "Đơn trình báo ngày 10/3/2026, xác nhận của Công an phường Tiên Cát"},
+        date="12/03/2026",
+    )
+    second = _letter_text(page, base, shots / "letter-out-reissued.pdf")
+    assert "thay thế giấy giới thiệu số" in second and "đã báo mất" in second
+    u.shot("21-letter-reissued")
+    u.act(
+        "Ghi nhận nơi đến đã tiếp nhận",
+        {"#reference": "Phiếu báo số 12, Đảng ủy phường Trung Hòa"},
+        date="25/03/2026",
+    )
+    assert u.state() == "Nơi đến đã xác nhận tiếp nhận (ra khỏi Đảng bộ)"
+
+    # in from outside: the department registers the letter, the receiving cell confirms
+    page.goto(f"{base}/transfers/incoming")
+    for selector, value in {
+        "#full_name": "Phan Văn Đến",
+        "#birth_date": "02/04/1985",
+        "#citizen_id": "025085000777",
+        "#ethnicity": "Kinh",
+        "#religion": "Không",
+        "#home_town": "xã Bắc Hà, tỉnh Lào Cai",
+        "#occupation": "Kỹ sư",
+        "#joined_on": "06/01/2010",
+        "#official_on": "06/01/2011",
+        "#event_date": "16/03/2026",
+        "#letter_number": "45-GT/ĐU",
+        "#letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
+        "#letter_on": "09/03/2026",
+        "#origin": "Chi bộ Trường THPT Bắc Hà",
+        "#card_number": "25012345",
+        "#biography_number": "998877-LC",
+    }.items():
+        page.fill(selector, value)
+    page.select_option("#sex", "male")
+    page.select_option("#education", "university")
+    page.select_option("#member_status", "official")
+    page.select_option("#destination_org", str(world.orgs["G2"]))
+    u.shot("22-incoming-letter")
+    u.submit("Vào sổ")
+    expect(page.locator(".flash-success")).to_have_count(1)
+    in_id = _case_id(page.url)
+    u.login("sec2")
+    c2_before = cell_count("C2")
+    u.login("gs2")
+    u.open_case(in_id)
+    u.act(
+        "Xác nhận đảng viên đã xuất trình giấy và sinh hoạt tại chi bộ",
+        selects={"#cell": str(world.orgs["C2"])},
+        date="18/03/2026",
+    )
+    u.login("sec2")
+    assert cell_count("C2") == c2_before + 1
+
+    # a temporary stay at another organization, and the return
+    u.login("sec1")
+    page.goto(f"{base}/people/{visitor}")
+    page.get_by_role("link", name="Chuyển sinh hoạt tạm thời").click()
+    page.fill("#event_date", "02/03/2026")
+    page.select_option("#purpose", "study")
+    page.select_option("#destination_org", str(world.orgs["G3"]))
+    page.fill("#period_start", "16/03/2026")
+    page.fill("#period_end", "15/05/2026")
+    page.fill("#dues_paid_through", "02/2026")
+    u.submit("Ghi đề nghị")
+    body = page.locator("main").inner_text()
+    assert "từ 3 tháng trở lên" in body  # two months is not a temporary transfer
+    page.fill("#period_end", "15/12/2026")
+    u.submit("Ghi đề nghị")
+    stay_id = _case_id(page.url)
+    u.login("gs1")
+    u.open_case(stay_id)
+    u.act("Đảng ủy cơ sở xác nhận", date="04/03/2026")
+    u.login("dept")
+    u.open_case(stay_id)
+    u.act("Cấp giấy giới thiệu sinh hoạt đảng tạm thời", date="05/03/2026")
+    assert "tạm thời" in _letter_text(page, base, shots / "letter-temporary.pdf")
+    u.login("gs3")
+    u.open_case(stay_id)
+    u.act("Xác nhận đảng viên đến sinh hoạt tạm thời", date="16/03/2026")
+    page.goto(f"{base}/orgs/{world.orgs['G3']}")
+    assert visitor_name in page.locator("main").inner_text()
+    u.shot("23-hosted-temporarily")
+    u.login("sec1")
+    # on the home list throughout; the leaver is off it
+    assert cell_count("C1") == c1_before - 1
+    u.open_case(stay_id)
+    u.act("Ghi nhận đảng viên trở về sinh hoạt", date="12/06/2026")
+    assert u.state() == "Đã trở về sinh hoạt tại chi bộ"
+    page.goto(f"{base}/people/{visitor}")
+    history = page.locator("table.list").first.inner_text()
+    assert "Đảng bộ Bệnh viện tỉnh" in history and "12/06/2026" in history
+
+    # the department's register lists the three letters it gave and the one it received
+    u.login("dept")
+    page.goto(f"{base}/transfers/register?year=2026")
+    main = page.locator("main").inner_text()
+    assert "Giới thiệu đi (3)" in main and "Tiếp nhận đến (1)" in main
+    assert "Báo mất; đã cấp lại" in main and "Phan Văn Đến" in main
+    u.shot("24-register")
+    pdf = page.request.get(f"{base}/transfers/register?year=2026&format=pdf")
+    (shots / "register-2026.pdf").write_bytes(pdf.body())
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.body())).pages
+    )
+    assert "SỔ GIỚI THIỆU SINH HOẠT ĐẢNG" in text and "45-GT/ĐU" in text
+    with app.app_context():
+        assert db.session.get(Person, leaver).presence == "left"
+        assert db.session.get(Person, visitor).cell_id == world.orgs["C1"]

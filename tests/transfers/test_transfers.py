@@ -434,8 +434,9 @@ def test_a_lost_letter_is_replaced_by_a_new_numbered_letter_with_a_new_period(wo
     assert (second.corrects_id, second.correction_kind) == (first.id, "replace")
     doc = json.loads(second.snapshot)
     lost = f"số {first.number}-{first.symbol}"
-    assert doc["replaces"] == f"{lost} ngày 02/09/2025"
+    assert doc["replaces_lost"] == f"{lost} ngày 02/09/2025"
     assert f"thay thế giấy giới thiệu {lost} ngày 02/09/2025" in second.html
+    assert "Điều 4" not in second.html  # a letter, not a decision correcting another
     transfer = db.session.scalars(select(Transfer).where(Transfer.case_id == case_id)).one()
     assert transfer.letter_number == second.reference
     assert transfer.letter_on == date(2025, 9, 12) and transfer.present_by > first_due

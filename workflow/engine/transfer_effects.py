@@ -216,7 +216,7 @@ def letter_extra(ctx) -> dict:
         extra["present_working_days"] = ctx.rules["transfer.presentation_working_days"]
     lost = issued_letter(ctx.case.id)
     if lost is not None:
-        extra["replaces"] = f"số {lost.number}-{lost.symbol} ngày {vn_date(lost.decided_on)}"
+        extra["replaces_lost"] = f"số {lost.number}-{lost.symbol} ngày {vn_date(lost.decided_on)}"
     return extra
 
 

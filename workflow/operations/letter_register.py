@@ -142,7 +142,7 @@ def _outgoing_note(
 ) -> str:
     parts = []
     if decision.corrects_id is not None:
-        parts.append(f"Cấp lại, thay giấy {json.loads(decision.snapshot).get('replaces', '')}")
+        parts.append(f"Cấp lại, thay giấy {json.loads(decision.snapshot).get('replaces_lost', '')}")
     if replacement is not None:
         parts.append(f"Báo mất; đã cấp lại {replacement.reference.removeprefix('Số ')}")
     elif case.state == "withdrawn":

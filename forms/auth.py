@@ -20,3 +20,23 @@ class PasswordChangeForm(FlaskForm):
         "Mật khẩu mới (ít nhất 12 ký tự)", render_kw={"autocomplete": "new-password"}
     )
     confirm = PasswordField("Nhập lại mật khẩu mới", render_kw={"autocomplete": "new-password"})
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Mã xác thực (6 chữ số trên ứng dụng)",
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": 10,
+            "autofocus": True,
+        },
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    password = PasswordField("Mật khẩu hiện tại", render_kw={"autocomplete": "current-password"})
+    code = StringField(
+        "Mã xác thực (6 chữ số trên ứng dụng)",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10},
+    )

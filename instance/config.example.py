@@ -30,3 +30,11 @@ RENDER_PROCESSES = 2
 # database) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
 # ATTACHMENTS_DIR = "/var/lib/workflow/attachments"
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Sign-in. Behind a reverse proxy, the number of proxies that set X-Forwarded-For (otherwise
+# every user shares the proxy's address and the per-address login limit blocks them together):
+# PROXY_FIX_X_FOR = 1
+# Roles that must sign in with an authenticator app code as well as the password.
+MFA_REQUIRED_ROLES = ("admin",)
+# Failed logins from one address (any accounts) before it is refused for a while.
+LOGIN_MAX_FAILURES_PER_ADDRESS = 20

@@ -194,7 +194,7 @@ def client(app):
 def login(client, world):
     def do(username: str):
         client.post("/logout")
-        response = client.post("/login", data={"username": username, "password": world.password})
+        response = builders.sign_in(client, username, world.password)
         assert response.status_code == 302, response.data[:500]
         return client
 

@@ -28,6 +28,9 @@ def test_create_admin_prints_a_random_password_that_works(app, client):
     assert user.password_hash.startswith("$argon2id$")
     response = client.post("/login", data={"username": "quantri", "password": password})
     assert response.status_code == 302
+    # the first thing an administrator does is set up the authenticator app
+    first_page = client.get("/")
+    assert first_page.status_code == 302 and first_page.headers["Location"] == "/account/mfa"
     again = invoke(app, "create-admin", "quantri")
     assert again.exit_code != 0 and "đã có" in again.output
 

@@ -52,6 +52,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     secure = app.config["SESSION_COOKIE_SECURE"]
     app.config["SESSION_COOKIE_NAME"] = "__Host-wf_session" if secure else "wf_session"
 
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     database.configure(app.config["SQLITE_BUSY_TIMEOUT"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "workflow" / "migrations"))

@@ -19,6 +19,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from states.text import clean_line
+from workflow import throttle, totp
 from workflow.engine import audit
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db, login_manager
@@ -81,65 +82,126 @@ def password_problems(password: str, *, username: str = "", full_name: str = "")
 class LoginResult:
     user: User | None
     error: str = ""
+    #: the password was right; the authenticator app's code comes next
+    second_factor: bool = False
+    #: refused for the network address, not the account (HTTP 429)
+    throttled: bool = False
 
 
 GENERIC_LOGIN_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_CODE = "Mã xác thực không đúng hoặc đã được dùng. Hãy nhập mã đang hiện trên ứng dụng."
+LOGIN_EXPIRED = "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại."
+
+
+def _login_audit(actor: Actor, user_id: int | None, action: str, ip: str, **extra) -> None:
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=user_id,
+        action=action,
+        payload={"ip": ip, **extra},
+    )
+
+
+def _address_refusal(ip: str, until, now, actor: Actor, user_id: int | None) -> LoginResult:
+    _login_audit(actor, user_id, "login_refused_address", ip)
+    minutes = throttle.minutes_left(until, now)
+    return LoginResult(
+        None,
+        f"Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau {minutes} phút.",
+        throttled=True,
+    )
+
+
+def _locked(user: User, now, ip: str) -> LoginResult | None:
+    """The refusal of a locked account; the attempt still counts against the address."""
+    if user.locked_until is None or user.locked_until <= now:
+        return None
+    throttle.record_failure(ip, now)
+    _login_audit(Actor(user.id, user.full_name, ()), user.id, "login_refused_locked", ip)
+    minutes = throttle.minutes_left(user.locked_until, now)
+    return LoginResult(
+        None, f"Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau {minutes} phút."
+    )
+
+
+def _failed(user: User | None, now, ip: str, actor: Actor, error: str, **extra) -> LoginResult:
+    """A wrong password or code: counted against the account and the address."""
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            user.failed_logins = 0
+    throttle.record_failure(ip, now)
+    _login_audit(actor, user.id if user else None, "login_failed", ip, **extra)
+    return LoginResult(None, error)
+
+
+def _succeeded(user: User, now, ip: str, **extra) -> LoginResult:
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    _login_audit(Actor(user.id, user.full_name, ()), user.id, "login", ip, **extra)
+    return LoginResult(user)
 
 
 def authenticate(username: str, password: str, *, ip: str = "") -> LoginResult:
-    """Check the password; count failures in the database so the lockout holds across workers."""
-    config = current_app.config
+    """Check the password; count failures in the database (per account and per address) so
+    the limits hold across workers. A user with an authenticator app is not signed in yet: the
+    result asks for the code (``verify_code``)."""
     username = clean_line(username)[:100]  # no control characters reach a query or the log
     with unit_of_work():
+        now = utcnow()
         user = db.session.scalars(
             select(User).where(func.lower(User.username) == username.lower())
         ).first()
-        now = utcnow()
+        actor = Actor(user.id, user.full_name, ()) if user else Actor(None, username, ())
+        until = throttle.blocked_until(ip, now)
+        if until is not None:
+            return _address_refusal(ip, until, now, actor, user.id if user else None)
         if user is None:
             hasher().hash(password)  # same work as a real check: no timing oracle
-            audit.append(
-                actor=Actor(None, username, ()),
-                subject_type="user",
-                subject_id=None,
-                action="login_failed",
-                payload={"ip": ip},
-            )
-            return LoginResult(None, GENERIC_LOGIN_ERROR)
-        actor = Actor(user.id, user.full_name, ())
-        if user.locked_until is not None and user.locked_until > now:
-            audit.append(
-                actor=actor,
-                subject_type="user",
-                subject_id=user.id,
-                action="login_refused_locked",
-                payload={"ip": ip},
-            )
-            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-            return LoginResult(
-                None, f"Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau {minutes} phút."
-            )
+            return _failed(None, now, ip, actor, GENERIC_LOGIN_ERROR)
+        locked = _locked(user, now, ip)
+        if locked is not None:
+            return locked
         if not user.active or not verify_password(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
-            audit.append(
-                actor=actor,
-                subject_type="user",
-                subject_id=user.id,
-                action="login_failed",
-                payload={"ip": ip},
-            )
-            return LoginResult(None, GENERIC_LOGIN_ERROR)
+            return _failed(user, now, ip, actor, GENERIC_LOGIN_ERROR)
         if hasher().check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        audit.append(
-            actor=actor, subject_type="user", subject_id=user.id, action="login", payload={"ip": ip}
-        )
-    return LoginResult(user)
+        if user.totp_secret:
+            _login_audit(actor, user.id, "login_password_ok", ip)
+            return LoginResult(user, second_factor=True)
+        return _succeeded(user, now, ip)
+
+
+def verify_code(user_id: int, epoch: int, code: str, *, ip: str = "") -> LoginResult:
+    """The second step of a login: the authenticator app's current code, accepted once."""
+    from workflow.clock import clock
+
+    with unit_of_work():
+        now = utcnow()
+        user = db.session.get(User, user_id, with_for_update=True)
+        if user is None or not user.active or user.session_epoch != epoch or not user.totp_secret:
+            return LoginResult(None, LOGIN_EXPIRED)
+        actor = Actor(user.id, user.full_name, ())
+        until = throttle.blocked_until(ip, now)
+        if until is not None:
+            return _address_refusal(ip, until, now, actor, user.id)
+        locked = _locked(user, now, ip)
+        if locked is not None:
+            return locked
+        step = totp.matching_step(user.totp_secret, code, clock().seconds(), user.totp_last_step)
+        if step is None:
+            return _failed(user, now, ip, actor, BAD_CODE, factor="totp")
+        user.totp_last_step = step
+        return _succeeded(user, now, ip, factor="totp")
+
+
+def needs_second_factor(actor: Actor) -> bool:
+    """Whether the user's roles require an authenticator app (administrators by default)."""
+    required = set(current_app.config["MFA_REQUIRED_ROLES"])
+    return any(s.role.value in required for s in actor.scopes)
 
 
 def end_sessions(user_id: int, action: str = "logout") -> None:

@@ -24,6 +24,14 @@ class Clock:
         local = real.astimezone(LOCAL_TZ)
         return datetime.combine(self.fixed_today, local.timetz()).astimezone(UTC)
 
+    def seconds(self) -> float:
+        """Unix time for what counts real seconds (one-time codes): the real time, moved only
+        by ``advance`` and ``pass_seconds``, never by a fixed day."""
+        return (datetime.now(UTC) + self.offset).timestamp()
+
+    def pass_seconds(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
     def today(self) -> date:
         if self.fixed_today is not None:
             return self.fixed_today

@@ -45,6 +45,20 @@ class DefaultConfig:
     #: failed logins before an account is locked, and for how long
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    #: failed logins from one network address (any accounts) within the window before every
+    #: login from it is refused with 429, and for how long
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_ADDRESS_WINDOW_MINUTES = 15
+    LOGIN_ADDRESS_BLOCK_MINUTES = 15
+    #: proxies in front of the application that set X-Forwarded-For (0: none, the client's
+    #: own address counts); set it to 1 behind one reverse proxy, or every user shares its address
+    PROXY_FIX_X_FOR = 0
+    #: roles whose holders must sign in with an authenticator app code as well (ASVS 4.3.1)
+    MFA_REQUIRED_ROLES = ("admin",)
+    #: the name an authenticator app shows beside the codes
+    MFA_ISSUER = "Công tác đảng viên"
+    #: seconds between a right password and the code before the login starts over
+    MFA_PENDING_SECONDS = 300
 
     #: committee term start dates (decision numbers restart at 1 in each term)
     TERM_STARTS = ("2020-10-01", "2025-10-01")

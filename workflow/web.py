@@ -96,6 +96,30 @@ def _idle_timeout():
     return None
 
 
+#: what a user whose role requires an authenticator app may open before setting it up
+SETUP_ENDPOINTS = frozenset({"auth.second_factor", "auth.logout", "auth.password", "static"})
+
+
+def _second_factor_gate():
+    """Holders of roles that require a second factor use nothing else until they set it up."""
+    if is_api_request() or not current_user.is_authenticated or current_user.totp_secret:
+        return None
+    if request.endpoint in SETUP_ENDPOINTS:
+        return None
+    from workflow.auth import needs_second_factor
+
+    if not needs_second_factor(current_actor()):
+        return None
+    flash(
+        "Vai trò của bạn bắt buộc xác thực hai lớp: hãy cài đặt ứng dụng xác thực "
+        "trước khi tiếp tục.",
+        "info",
+    )
+    from flask import url_for
+
+    return redirect(url_for("auth.second_factor"))
+
+
 def is_api_request() -> bool:
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
@@ -132,6 +156,7 @@ ERROR_TITLES = {
     405: "Phương thức không được hỗ trợ",
     409: "Hồ sơ đã thay đổi",
     413: "Dữ liệu gửi lên quá lớn",
+    429: "Quá nhiều yêu cầu",
     503: "Hệ thống đang bận",
     500: "Lỗi hệ thống",
 }
@@ -188,6 +213,7 @@ def _record_refusal() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(_enforce_policy)
     app.before_request(_idle_timeout)
+    app.before_request(_second_factor_gate)
     app.after_request(_headers)
 
     @app.errorhandler(NotFound)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from states.dates import vn_date
+from tests.builders import sign_in
 from tests.web.helpers import (
     audit_rows,
     counts,
@@ -26,7 +27,7 @@ from workflow.workcalendar import WorkingCalendar
 
 def _signed_in(app, world, username: str):
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": world.password})
+    response = sign_in(client, username, world.password)
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     return client

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from states.dates import vn_date
-from tests.builders import SYSTEM
+from tests.builders import SYSTEM, sign_in
 from tests.web.helpers import (
     case_snapshot,
     counts,
@@ -613,7 +613,7 @@ def test_oversized_organization_id_in_form_is_refused_with_message(app, world, n
     dept = app.test_client()
     dept.post("/login", data={"username": "dept", "password": world.password})
     admin = app.test_client()
-    admin.post("/login", data={"username": "admin", "password": world.password})
+    sign_in(admin, "admin", world.password)
     before = counts()
     org = dept.post(
         "/orgs/new",

@@ -25,7 +25,7 @@ from workflow.models.people import (
 from workflow.models.reports import ReportSnapshot, Target
 from workflow.models.tokens import ApiToken
 from workflow.models.transfers import Transfer
-from workflow.models.users import Grant, User
+from workflow.models.users import Grant, LoginThrottle, User
 
 __all__ = [
     "AccessLogEntry",
@@ -44,6 +44,7 @@ __all__ = [
     "Grant",
     "HelperAssignment",
     "ImportBatch",
+    "LoginThrottle",
     "MembershipGap",
     "Organization",
     "Person",

@@ -24,6 +24,10 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     last_login_at: Mapped[datetime | None] = mapped_column()
+    #: base32 secret of the authenticator app (second factor); None: not enrolled
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: the last 30-second step whose code was accepted: a code is never accepted twice
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     grants: Mapped[list[Grant]] = relationship(
@@ -63,3 +67,15 @@ class Grant(Base):
 
     user: Mapped[User] = relationship(back_populates="grants")
     org: Mapped[Organization | None] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins from one network address, counted in the database so that the limit holds
+    across every worker process (a second layer under the per-account lockout)."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column()

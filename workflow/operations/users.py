@@ -176,3 +176,51 @@ def change_password(user: User, current: str, new: str, confirm: str, *, actor: 
     user.session_epoch += 1
     audit.append(actor=actor, subject_type="user", subject_id=user.id, action="password.change")
     token_ops.revoke_all(user, actor=actor, reason="password.change")
+
+
+def _check_password_and_code(
+    user: User, password: str, secret: str, code: str, last_step: int | None
+) -> int:
+    """The step of a right code, after the user's current password; InvalidInput otherwise."""
+    from workflow import totp
+    from workflow.clock import clock
+
+    errors = {}
+    if not verify_password(user.password_hash, password):
+        errors["password"] = "Mật khẩu hiện tại không đúng."  # noqa: S105 (a message)
+    step = totp.matching_step(secret, code, clock().seconds(), last_step)
+    if step is None:
+        errors["code"] = "Mã xác thực không đúng: nhập mã gồm 6 chữ số đang hiện trên ứng dụng."
+    if errors:
+        raise InvalidInput(errors)
+    return step
+
+
+def enable_second_factor(user: User, secret: str, password: str, code: str, *, actor: Actor):
+    """Turn the authenticator app on once it has shown a right code for ``secret``; every other
+    session of the user ends (they signed in without it)."""
+    if user.totp_secret:
+        raise InvalidInput({"code": "Xác thực hai lớp đã được bật."})
+    step = _check_password_and_code(user, password, secret, code, None)
+    user.totp_secret, user.totp_last_step = secret, step
+    user.session_epoch += 1
+    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="mfa.enable")
+
+
+def disable_second_factor(user: User, password: str, code: str, *, actor: Actor) -> None:
+    if not user.totp_secret:
+        raise InvalidInput({"code": "Xác thực hai lớp chưa được bật."})
+    _check_password_and_code(user, password, user.totp_secret, code, user.totp_last_step)
+    user.totp_secret, user.totp_last_step = None, None
+    user.session_epoch += 1
+    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="mfa.disable")
+
+
+def reset_second_factor(user: User, *, actor: Actor) -> None:
+    """An administrator removes a lost authenticator: the user signs in with the password and
+    (if their role requires it) sets up a new one at once."""
+    if not user.totp_secret:
+        raise InvalidInput({"_": "Tài khoản này chưa bật xác thực hai lớp."})
+    user.totp_secret, user.totp_last_step = None, None
+    user.session_epoch += 1
+    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="mfa.reset")

@@ -113,6 +113,8 @@ def user_action(user_id: int):
                 if target.id == current_actor().user_id:
                     raise InvalidInput({"_": "Không tự khóa tài khoản của mình."})
                 user_ops.set_active(target, action == "activate", actor=current_actor())
+            elif action == "reset_mfa":
+                user_ops.reset_second_factor(target, actor=current_actor())
             elif action == "remove_grant" and parse_id(request.form.get("grant")):
                 grant_id = parse_id(request.form.get("grant"))
                 user_ops.remove_grant(target, grant_id, actor=current_actor())

@@ -168,6 +168,39 @@ def scan_deadlines() -> None:
         click.echo(f"  bỏ qua hồ sơ {case_id}: {reason}")
 
 
+@wf.command("sweep-files")
+@click.option(
+    "--older-than-hours",
+    default=24,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Chỉ xóa tệp cũ hơn ngần này giờ (tệp mới có thể đang được ghi).",
+)
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xóa.")
+def sweep_files(older_than_hours: int, dry_run: bool) -> None:
+    """Daily: remove stored files that no database row names (a scan or PDF written before
+    its transaction failed with the process, an interrupted write)."""
+    from datetime import timedelta
+
+    from workflow.clock import clock
+    from workflow.operations.sweep import sweep
+
+    report = sweep(
+        timedelta(hours=older_than_hours),
+        now=clock().seconds(),
+        dry_run=dry_run,
+    )
+    verb = "Sẽ xóa" if dry_run else "Đã xóa"
+    click.echo(
+        f"{verb} {len(report.removed)} tệp không còn dùng ({report.removed_bytes} byte); "
+        f"giữ {report.kept} tệp đang dùng, {len(report.young)} tệp mới ghi chưa xét."
+    )
+    for path in report.removed:
+        click.echo(f"  {'sẽ xóa' if dry_run else 'đã xóa'}: {path}")
+    for path in report.foreign:
+        click.echo(f"  không phải tệp của ứng dụng, để nguyên: {path}")
+
+
 @wf.command("render")
 @click.argument("document_id", type=int)
 @click.option(

@@ -35,6 +35,9 @@ class DefaultConfig:
     #: largest scan attached to a dossier (PDF, JPEG or PNG), and its largest picture
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     ATTACHMENT_MAX_PIXELS = 60_000_000
+    #: what one user may upload in one day (Vietnamese calendar day), scans kept or withdrawn
+    ATTACHMENT_DAILY_QUOTA_BYTES = 300 * 1024 * 1024
+    ATTACHMENT_DAILY_QUOTA_FILES = 300
     #: where attachments are stored (outside the web root); None: instance/attachments
     ATTACHMENTS_DIR: str | None = None
     MAX_FORM_MEMORY_SIZE = 500 * 1024

@@ -4,6 +4,7 @@ served only as downloads to those who may see the case, and every sensitive read
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 from pathlib import Path
@@ -391,3 +392,68 @@ def test_redaction_of_server_details():
     # numbers of other lengths (ids, years, decision numbers) are kept
     assert redact("case 1234 in 2026, phone 0912345678") == "case 1234 in 2026, phone 0912345678"
     assert redact("id 0012030045671") == "id 0012030045671"
+
+
+def test_a_users_uploads_per_day_are_capped_and_the_cap_is_per_user(app, world, login):
+    case_id = world.new_candidate("C1")
+    first, second = pdf_bytes(), pdf_bytes(pad=4)
+    app.config["ATTACHMENT_DAILY_QUOTA_BYTES"] = len(first) + len(second) + 10
+    app.config["ATTACHMENT_DAILY_QUOTA_FILES"] = 3
+    client = login("sec1")
+    assert upload(client, case_id, first, "mot.pdf").status_code == 302
+    assert upload(client, case_id, second, "hai.pdf").status_code == 302
+    rows, files = len(attachment_rows()), len(stored_files(app))
+    refused = upload(client, case_id, pdf_bytes(pad=8), "ba.pdf")
+    assert refused.status_code == 422
+    body = page(refused)
+    assert "Hôm nay bạn đã tải lên 2 tệp" in body and "hạn mức mỗi người mỗi ngày" in body
+    assert len(attachment_rows()) == rows and len(stored_files(app)) == files
+    # a withdrawn scan still counts (its file stays stored); another user has their own cap
+    staff = login("gs1")
+    assert upload(staff, case_id, pdf_bytes(pad=12), "bon.pdf").status_code == 302
+    # the next day the user may upload again
+    from datetime import timedelta
+
+    from workflow.clock import clock
+
+    clock().set_today(clock().today() + timedelta(days=1))
+    assert upload(login("sec1"), case_id, pdf_bytes(pad=8), "ba.pdf").status_code == 302
+
+
+def test_the_sweep_removes_only_old_files_no_row_names_and_leaves_foreign_files(app, world, login):
+    import os
+    import time
+
+    from tests.test_cli import invoke
+    from workflow.documents.service import storage_root
+
+    case_id = world.new_candidate("C1")
+    assert upload(login("sec1"), case_id, pdf_bytes(), "don.pdf").status_code == 302
+    [kept] = stored_files(app)
+    folder = kept.parent.parent
+    orphan = folder / "ab" / ("ab" + "0" * 30)
+    partial = folder / "cd" / ("cd" + "1" * 30 + ".part")
+    fresh = folder / "ef" / ("ef" + "2" * 30)
+    foreign = folder / "ghi-chu.txt"
+    pdf_orphan = storage_root() / "2026" / "999-0123456789ab.pdf"
+    for path in (orphan, partial, fresh, foreign, pdf_orphan):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 10)
+    day_old = time.time() - 25 * 3600
+    for path in (orphan, partial, foreign, pdf_orphan, kept):
+        os.utime(path, (day_old, day_old))
+    listed = invoke(app, "sweep-files", "--dry-run")
+    assert listed.exit_code == 0, listed.output
+    assert "Sẽ xóa 3 tệp không còn dùng (30 byte)" in listed.output
+    assert orphan.exists() and partial.exists() and pdf_orphan.exists()
+    done = invoke(app, "sweep-files")
+    assert "Đã xóa 3 tệp" in done.output and "1 tệp mới ghi chưa xét" in done.output
+    assert "không phải tệp của ứng dụng, để nguyên" in done.output
+    assert not orphan.exists() and not partial.exists() and not pdf_orphan.exists()
+    assert kept.exists() and fresh.exists() and foreign.exists()
+    [row] = audit_rows(action="files.swept")
+    assert json.loads(row.payload) == {"removed": 3, "bytes": 30}
+    # the scan still downloads
+    [attachment] = attachment_rows()
+    got = login("dept").get(f"/cases/{case_id}/attachments/{attachment.id}")
+    assert got.status_code == 200

@@ -15,15 +15,16 @@ import secrets
 import struct
 import warnings
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path, PurePosixPath
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from states.rules import dossier_forms
 from states.spec import Role
 from states.text import clean_line
-from workflow.clock import today
+from workflow.clock import LOCAL_TZ, clock, today
 from workflow.engine import audit
 from workflow.engine.errors import InvalidInput, PermissionDenied
 from workflow.engine.uow import current_uow
@@ -186,6 +187,8 @@ def add(case: Case, purpose: str, upload: Upload, *, actor: Actor) -> Attachment
             _check_extension(upload.filename, content_type)
         except InvalidInput as exc:
             errors.update(exc.errors)
+    if not errors:
+        _check_quota(actor, len(upload.data), errors)
     if errors:
         raise InvalidInput(errors)
 
@@ -199,6 +202,8 @@ def add(case: Case, purpose: str, upload: Upload, *, actor: Actor) -> Attachment
         size=len(upload.data),
         sha256=hashlib.sha256(upload.data).hexdigest(),
         uploaded_by=actor.user_id,
+        # the application's clock, as the daily quota counts by it
+        uploaded_at=clock().now().astimezone(UTC).replace(tzinfo=None),
     )
     db.session.add(attachment)
     db.session.flush()
@@ -218,6 +223,26 @@ def add(case: Case, purpose: str, upload: Upload, *, actor: Actor) -> Attachment
         },
     )
     return attachment
+
+
+def _check_quota(actor: Actor, size: int, errors: dict[str, str]) -> None:
+    """One user's uploads per day are capped (ASVS 12.1.3): a stolen account or a runaway
+    script cannot fill the disk. Counted in the database, so it holds across workers."""
+    config = current_app.config
+    start = datetime.combine(today(), time.min, LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+    files, used = db.session.execute(
+        select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size), 0)).where(
+            Attachment.uploaded_by == actor.user_id, Attachment.uploaded_at >= start
+        )
+    ).one()
+    limit = config["ATTACHMENT_DAILY_QUOTA_BYTES"]
+    if files >= config["ATTACHMENT_DAILY_QUOTA_FILES"] or used + size > limit:
+        errors["file"] = (
+            f"Hôm nay bạn đã tải lên {files} tệp ({used // (1024 * 1024)} MB); hạn mức mỗi "
+            f"người mỗi ngày là {config['ATTACHMENT_DAILY_QUOTA_FILES']} tệp, "
+            f"{limit // (1024 * 1024)} MB. Vui lòng tiếp tục vào ngày mai hoặc liên hệ "
+            "quản trị hệ thống."
+        )
 
 
 def _write(target: Path, data: bytes) -> None:

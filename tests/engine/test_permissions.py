@@ -154,3 +154,108 @@ def test_matrix_covers_every_level_and_every_role_that_acts():
         "department_staff",
         "signer",
     }
+
+
+#: transfers: (kind, state, trigger) → users allowed. The sending side acts on the sending
+#: steps, the receiving organization on the receiving steps, the department on the letter.
+TRANSFER_ALLOWED = {
+    ("within", "proposed", "record_grassroots_part"): {"gs1"},
+    ("within", "proposed", "withdraw"): {"sec1", "gs1", "dept", "dept2"},
+    ("within", "grassroots_confirmed", "issue_letter"): {"dept", "dept2"},
+    ("within", "letter_issued", "confirm_arrival"): {"gs2", "dept", "dept2"},
+    ("within", "letter_issued", "reissue_letter"): {"dept", "dept2"},
+    ("within", "letter_issued", "cancel_letter"): {"dept", "dept2"},
+    ("out", "letter_issued", "record_receipt"): {"dept", "dept2"},
+    ("from_cell", "proposed", "issue_letter"): {"dept", "dept2"},
+    ("temporary", "letter_issued", "confirm_arrival"): {"gs3", "dept", "dept2"},
+    ("temporary", "hosted", "record_return"): {"sec1", "gs1", "dept", "dept2"},
+    ("internal", "proposed", "issue_letter"): {"gs1"},
+    ("internal", "proposed", "withdraw"): {"sec1", "gs1"},
+    ("internal", "letter_issued", "confirm_arrival"): {"sec1b", "gs1", "dept", "dept2"},
+    ("internal", "letter_issued", "reissue_letter"): {"gs1"},
+    ("in", "registered", "confirm_arrival"): {"gs2", "dept", "dept2"},
+    ("in", "registered", "withdraw"): {"dept", "dept2"},
+}
+#: who sees each kind of transfer: the holding cell's side and the receiving organization's
+COMMITTEE = {"dept", "dept2", "signer", "signer2", "inspector"}
+TRANSFER_VIEWERS = {
+    "within": VIEWERS["C1"] | {"gs2", "sign2"},
+    "out": VIEWERS["C1"],
+    "from_cell": VIEWERS["GC4"] | {"gs2", "sign2"},
+    "temporary": VIEWERS["C1"] | {"gs3"},
+    "internal": VIEWERS["C1"] | {"sec1b"},
+    "in": COMMITTEE | {"gs2", "sign2"},
+}
+
+
+def _transfer_case(world, kind: str, state: str) -> int:
+    from datetime import date
+
+    from tests.transfers.test_transfers import official, open_transfer, register_from_outside
+    from workflow.clock import clock
+
+    if kind == "in":
+        return register_from_outside(world).id
+    if kind == "internal":
+        case_id = open_transfer(
+            world,
+            "internal_transfer",
+            world.members["C1"][0],
+            "sec1",
+            destination_cell=world.orgs["C1B"],
+            reason="job_move",
+            dues_paid_through="08/2025",
+        )
+        if state == "letter_issued":
+            world.fire(case_id, "issue_letter", "gs1")
+        return case_id
+    if kind == "temporary":
+        case_id = open_transfer(
+            world,
+            "temporary_transfer",
+            world.members["C1"][0],
+            "sec1",
+            purpose="study",
+            destination_org=world.orgs["G3"],
+            period_start="2025-09-15",
+            period_end="2026-03-31",
+            dues_paid_through="08/2025",
+        )
+        world.fire(case_id, "record_grassroots_part", "gs1")
+        world.fire(case_id, "issue_letter", "dept")
+        if state == "hosted":
+            clock().set_today(date(2025, 9, 15))
+            world.fire(case_id, "confirm_arrival", "gs3", date(2025, 9, 15))
+        return case_id
+    if kind == "from_cell":
+        return official(world, world.members["GC4"][0], username="sec4")
+    case_id = official(world, world.members["C1"][0], to=None if kind == "out" else "G2")
+    if state in ("grassroots_confirmed", "letter_issued"):
+        world.fire(case_id, "record_grassroots_part", "gs1")
+    if state == "letter_issued":
+        world.fire(case_id, "issue_letter", "dept")
+    return case_id
+
+
+TRANSFER_CASES = sorted(TRANSFER_ALLOWED)
+
+
+@pytest.mark.parametrize("key", TRANSFER_CASES, ids=["-".join(k) for k in TRANSFER_CASES])
+def test_transfer_permission_matrix(world, key):
+    kind, state, trigger = key
+    case_id = _transfer_case(world, kind, state)
+    assert db.session.get(Case, case_id).state == state
+    version = db.session.get(Case, case_id).version
+    outcomes = {user: attempt(world, case_id, trigger, user) for user in ALL_USERS}
+    assert outcomes == {
+        user: (
+            "missing"
+            if user not in TRANSFER_VIEWERS[kind]
+            else "ok"
+            if user in TRANSFER_ALLOWED[key]
+            else "denied"
+        )
+        for user in ALL_USERS
+    }
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).version == version

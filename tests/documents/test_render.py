@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.documents.samples import SAMPLES
+from tests.pdf_layout import layout_problems
 from workflow.documents.fetcher import AssetFetcher
 from workflow.documents.render import html_to_pdf, render_html, template_version
 
@@ -53,6 +54,7 @@ def test_every_template_prints_its_fields_in_nfc_with_only_our_font(app, kind):
         "Nơi nhận",
     ):
         assert expected in normalized, (kind, expected)
+    assert layout_problems(data) == [], kind
     used = fonts(data)
     assert used, "no fonts found"
     assert all(embedded for _, embedded in used), used

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.pdf_layout import layout_problems
 from workflow.extensions import db
 from workflow.models import AuditEntry
 from workflow.models.reports import ReportSnapshot, Target
@@ -64,6 +65,8 @@ def test_page_xlsx_pdf_and_json_give_the_same_figures(login, admitted):
     assert "BÁO CÁO THỐNG KÊ CÔNG TÁC ĐẢNG VIÊN" in text
     assert "kết nạp 1 đảng viên mới" in text
     assert "Kết nạp đảng viên mới (theo ngày ký quyết định) 1" in text
+    # every column of the organization table fits its landscape page, no heading over another
+    assert layout_problems(pdf.data) == []
 
     data = json.loads(client.get("/reports/download.json", query_string=PERIOD).data)
     assert data["indicators"]["admissions"] == 1

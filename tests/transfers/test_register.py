@@ -9,8 +9,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.pdf_layout import layout_problems
 from tests.transfers.test_internal import internal
-from tests.transfers.test_transfers import official, open_transfer, register_from_outside
+from tests.transfers.test_transfers import official, register_from_outside, temporary
 from tests.web.helpers import page
 from workflow.clock import clock
 from workflow.extensions import db
@@ -42,19 +43,7 @@ def _year_of_transfers(world) -> dict[str, int]:
     world.fire(withdrawn, "cancel_letter", "dept", date(2025, 9, 11), reason="Không chuyển nữa.")
     incoming = register_from_outside(world).id
     world.fire(incoming, "confirm_arrival", "gs2", date(2025, 9, 5), cell=world.orgs["C2"])
-    stay = open_transfer(
-        world,
-        "temporary_transfer",
-        members[3],
-        "sec1",
-        purpose="study",
-        destination_org=world.orgs["G3"],
-        period_start="2025-09-15",
-        period_end="2026-03-31",
-        dues_paid_through="08/2025",
-    )
-    world.fire(stay, "record_grassroots_part", "gs1")
-    world.fire(stay, "issue_letter", "dept", date(2025, 9, 3))
+    stay = temporary(world, members[3], issued_on=date(2025, 9, 3))
     clock().set_today(date(2025, 9, 15))
     world.fire(stay, "confirm_arrival", "gs3", date(2025, 9, 15))
     move = internal(world, members[4])
@@ -135,6 +124,7 @@ def test_the_register_page_prints_and_each_reader_sees_only_their_books(app, wor
         ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
     ).stdout.decode()
     assert "SỔ GIỚI THIỆU SINH HOẠT ĐẢNG" in text and "Mẫu 10-SHĐ" in text
+    assert layout_problems(pdf.data) == []
     member = db.session.get(Person, world.members["C1"][0])
     assert member.full_name in text and "Đã thu hồi" in text
     # a grassroots committee opens its own book by default and no other

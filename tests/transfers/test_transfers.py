@@ -51,6 +51,24 @@ def official(world, person_id: int, *, to: str | None = "G2", username="sec1", *
     return open_transfer(world, "transfer", person_id, username, **payload)
 
 
+def temporary(
+    world, person_id: int, *, end: str = "2026-03-31", issued_on: date | None = None, **extra
+) -> int:
+    """A stay at G3 from 15 September 2025, proposed by C1 and its letter issued."""
+    payload = {
+        "purpose": "study",
+        "destination_org": world.orgs["G3"],
+        "period_start": "2025-09-15",
+        "period_end": end,
+        "dues_paid_through": "08/2025",
+        **extra,
+    }
+    case_id = open_transfer(world, "temporary_transfer", person_id, "sec1", **payload)
+    world.fire(case_id, "record_grassroots_part", "gs1")
+    world.fire(case_id, "issue_letter", "dept", issued_on)
+    return case_id
+
+
 def active_counts(world) -> dict[str, int]:
     rows = db.session.execute(
         select(Person.cell_id, func.count())
@@ -237,19 +255,7 @@ def test_members_late_more_than_three_months_are_on_the_receiving_quarterly_list
 def test_temporary_transfer_keeps_the_member_at_home_and_an_overstay_raises_a_deadline(world):
     member = world.members["C1"][7]
     before = active_counts(world)
-    case_id = open_transfer(
-        world,
-        "temporary_transfer",
-        member,
-        "sec1",
-        purpose="study",
-        destination_org=world.orgs["G3"],
-        period_start="2025-09-15",
-        period_end="2026-06-30",
-        dues_paid_through="08/2025",
-    )
-    world.fire(case_id, "record_grassroots_part", "gs1")
-    world.fire(case_id, "issue_letter", "dept")
+    case_id = temporary(world, member, end="2026-06-30")
     assert db.session.get(Person, member).presence == "active"
     with pytest.raises(GuardFailed):  # the stay has not begun yet
         world.fire(case_id, "confirm_arrival", "gs3", date(2025, 9, 1))

@@ -269,24 +269,12 @@ def test_a_probation_moved_with_its_member_says_so_in_words_on_its_timeline(app,
 def test_a_temporary_member_is_on_the_host_page_as_temporary_and_stays_on_the_home_list(
     app, world, login
 ):
-    from tests.transfers.test_transfers import open_transfer
+    from tests.transfers.test_transfers import temporary
     from workflow.clock import clock
 
     member = world.members["C1"][6]
     name = db.session.get(Person, member).full_name
-    case_id = open_transfer(
-        world,
-        "temporary_transfer",
-        member,
-        "sec1",
-        purpose="work",
-        destination_org=world.orgs["G3"],
-        period_start="2025-09-15",
-        period_end="2026-03-31",
-        dues_paid_through="08/2025",
-    )
-    world.fire(case_id, "record_grassroots_part", "gs1")
-    world.fire(case_id, "issue_letter", "dept")
+    case_id = temporary(world, member, purpose="work")
     host = login("gs3")
     assert "Đảng viên sinh hoạt tạm thời" not in page(host.get(f"/orgs/{world.orgs['G3']}"))
     clock().set_today(date(2025, 9, 15))

@@ -213,6 +213,8 @@ def to_html(reg: Register) -> str:
     config = current_app.config
     return current_app.jinja_env.get_template("pdf/letter_register.html").render(
         reg=reg,
+        superior=reg.superior_name,
+        committee=reg.keeper_name,
         place=config["PLACE_NAME"],
         long_date=long_date(today()),
     )

@@ -200,6 +200,16 @@ BAD_UPLOADS = (
      "polyglot.pdf", "application", "Tệp PDF bị hỏng hoặc không đọc được."),
     ("PDF with JavaScript", "pdf-js", "don.pdf", "application",
      "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
+    ("JavaScript behind escaped names", "pdf-js-escaped", "don.pdf", "application",
+     "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
+    ("script in a hex string", "pdf-js-hex", "don.pdf", "application",
+     "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
+    ("program launch behind an escaped name", "pdf-launch", "don.pdf", "application",
+     "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
+    ("JavaScript in a compressed object stream", "pdf-js-objstm", "don.pdf", "application",
+     "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
+    ("embedded file", "pdf-embedded", "don.pdf", "application",
+     "Tệp PDF chứa mã lệnh hoặc tệp nhúng"),
     ("truncated PNG", "png-cut", "anh.png", "application", "Tệp ảnh bị hỏng hoặc không đọc được."),
     ("pixel flood", "flood", "anh.png", "application", "Ảnh quá lớn (quá 60 triệu điểm ảnh)"),
     ("no paper chosen", "pdf", "don.pdf", "", "Chọn giấy tờ mà bản quét thể hiện."),
@@ -208,9 +218,79 @@ BAD_UPLOADS = (
 )  # fmt: skip
 
 
+#: one page, and the catalogue opening with object 4 (the action each hostile file defines)
+_CATALOG = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"
+_PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+#: the same action, spelled so that no raw byte string of it gives it away
+HOSTILE_ACTIONS = {
+    "pdf-js-escaped": b"<< /Type /Action /S /J#61vaScript /J#53 (app.alert(1)) >>",
+    "pdf-js-hex": b"<< /Type /Action /S /J#61vaScript /JS<6170702e616c657274283129> >>",
+    "pdf-launch": b"<< /Type /Action /S /L#61unch /F (calc.exe) >>",
+}
+
+
+def handmade_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written byte by byte: objects 1.. and a classic cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def object_stream_pdf() -> bytes:
+    """The JavaScript action compressed inside an object stream, found through a compressed
+    cross-reference stream (PDF 1.5): the raw file shows none of its words."""
+    action = b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>"
+    packed = zlib.compress(b"4 0 " + action)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = []
+    for number, body in enumerate((_CATALOG, _PAGES, _PAGE), start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    stream_at = out.tell()
+    out.write(
+        b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\n"
+        b"stream\n%s\nendstream\nendobj\n" % (len(packed), packed)
+    )
+    xref_at = out.tell()
+    rows = b"\x00" + struct.pack(">IH", 0, 65535)
+    rows += b"".join(b"\x01" + struct.pack(">IH", o, 0) for o in offsets)
+    rows += b"\x02" + struct.pack(">IH", 5, 0)  # object 4: first in stream 5
+    rows += b"\x01" + struct.pack(">IH", stream_at, 0)
+    rows += b"\x01" + struct.pack(">IH", xref_at, 0)
+    table = zlib.compress(rows)
+    out.write(
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
+        b"/Length %d >>\nstream\n%s\nendstream\nendobj\n" % (len(table), table)
+    )
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_at)
+    return out.getvalue()
+
+
 def _content(spec) -> bytes:
     if isinstance(spec, bytes):
         return spec
+    if spec in HOSTILE_ACTIONS:
+        return handmade_pdf([_CATALOG, _PAGES, _PAGE, HOSTILE_ACTIONS[spec]])
+    if spec == "pdf-js-objstm":
+        return object_stream_pdf()
+    if spec == "pdf-embedded":
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        writer.add_attachment("readme.txt", b"hello")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
     if spec == "over":
         return pdf_of_size(10 * MiB + 1)
     if spec == "png":
@@ -457,3 +537,13 @@ def test_the_sweep_removes_only_old_files_no_row_names_and_leaves_foreign_files(
     [attachment] = attachment_rows()
     got = login("dept").get(f"/cases/{case_id}/attachments/{attachment.id}")
     assert got.status_code == 200
+
+
+def test_a_plain_handmade_pdf_is_accepted_so_the_hostile_ones_are_refused_for_their_action(app):
+    from workflow.operations.attachments import sniff
+
+    plain = handmade_pdf([_CATALOG.replace(b" /OpenAction 4 0 R", b""), _PAGES, _PAGE])
+    assert sniff(plain) == "application/pdf"
+    # with a harmless action (go to the first page) it is still a plain paper
+    harmless = b"<< /Type /Action /S /GoTo /D [3 0 R /Fit] >>"
+    assert sniff(handmade_pdf([_CATALOG, _PAGES, _PAGE, harmless])) == "application/pdf"

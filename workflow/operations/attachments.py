@@ -46,8 +46,21 @@ EXTENSIONS = {
     "png": "image/png",
 }
 NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
-#: PDF features a scanned paper never needs and a hostile file may use
+#: PDF features a scanned paper never needs and a hostile file may use: the raw spellings (a
+#: quick first look), then the keys and action types of the parsed objects, where escaped
+#: names (/J#61vaScript), hex strings and compressed object streams are already decoded
 _PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
+_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia",
+     "/XFA"}
+)  # fmt: skip
+_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/GoToR",
+     "/RichMediaExecute", "/Rendition", "/Movie", "/Sound"}
+)  # fmt: skip
+#: more objects than any scan has: refused rather than walked
+_PDF_MAX_OBJECTS = 200_000
+_ACTIVE_MESSAGE = "Tệp PDF chứa mã lệnh hoặc tệp nhúng; chỉ nhận bản quét giấy tờ."
 
 
 @dataclass(frozen=True)
@@ -96,17 +109,47 @@ def _check_pdf(data: bytes) -> None:
     from pypdf.errors import PdfReadError
 
     if any(marker in data for marker in _PDF_ACTIVE):
-        raise InvalidInput(
-            {"file": "Tệp PDF chứa mã lệnh hoặc tệp nhúng; chỉ nhận bản quét giấy tờ."}
-        )
+        raise InvalidInput({"file": _ACTIVE_MESSAGE})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pages = len(PdfReader(io.BytesIO(data)).pages)
+            reader = PdfReader(io.BytesIO(data))
+            pages = len(reader.pages)
+            active = pages > 0 and _has_active_content(reader)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
-        pages = 0
+        pages, active = 0, False
     if pages == 0:
         raise InvalidInput({"file": "Tệp PDF bị hỏng hoặc không đọc được."})
+    if active:
+        raise InvalidInput({"file": _ACTIVE_MESSAGE})
+
+
+def _has_active_content(reader) -> bool:
+    """Whether any object reachable from the trailer is a script, an action that runs or
+    fetches something, or an embedded file (every object a reader could act on is reachable)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    stack: list = [reader.trailer]
+    walked = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        walked += 1
+        if walked > _PDF_MAX_OBJECTS:
+            return True
+        if isinstance(obj, DictionaryObject):
+            for key, value in obj.items():
+                if key in _ACTIVE_KEYS or (key == "/S" and value in _ACTIVE_ACTIONS):
+                    return True
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return False
 
 
 def _check_image(data: bytes, expected: str) -> None:

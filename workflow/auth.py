@@ -113,13 +113,14 @@ def _address_refusal(ip: str, until, now, actor: Actor, user_id: int | None) -> 
     )
 
 
-def _locked(user: User, now, ip: str) -> LoginResult | None:
-    """The refusal of a locked account; the attempt still counts against the address."""
-    if user.locked_until is None or user.locked_until <= now:
+def _locked(until, now, ip: str, actor: Actor, user_id: int | None) -> LoginResult | None:
+    """The refusal of a locked account (or of a name that has none, after as many failures:
+    the two read the same); the attempt still counts against the address."""
+    if until is None or until <= now:
         return None
     throttle.record_failure(ip, now)
-    _login_audit(Actor(user.id, user.full_name, ()), user.id, "login_refused_locked", ip)
-    minutes = throttle.minutes_left(user.locked_until, now)
+    _login_audit(actor, user_id, "login_refused_locked", ip)
+    minutes = throttle.minutes_left(until, now)
     return LoginResult(
         None, f"Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau {minutes} phút."
     )
@@ -161,8 +162,13 @@ def authenticate(username: str, password: str, *, ip: str = "") -> LoginResult:
             return _address_refusal(ip, until, now, actor, user.id if user else None)
         if user is None:
             hasher().hash(password)  # same work as a real check: no timing oracle
+            phantom = throttle.blocked_until(throttle.unknown_username_key(username), now)
+            locked = _locked(phantom, now, ip, actor, None)
+            if locked is not None:
+                return locked
+            throttle.record_unknown_username(username, now)
             return _failed(None, now, ip, actor, GENERIC_LOGIN_ERROR)
-        locked = _locked(user, now, ip)
+        locked = _locked(user.locked_until, now, ip, actor, user.id)
         if locked is not None:
             return locked
         if not user.active or not verify_password(user.password_hash, password):
@@ -188,7 +194,7 @@ def verify_code(user_id: int, epoch: int, code: str, *, ip: str = "") -> LoginRe
         until = throttle.blocked_until(ip, now)
         if until is not None:
             return _address_refusal(ip, until, now, actor, user.id)
-        locked = _locked(user, now, ip)
+        locked = _locked(user.locked_until, now, ip, actor, user.id)
         if locked is not None:
             return locked
         step = totp.matching_step(user.totp_secret, code, clock().seconds(), user.totp_last_step)

@@ -1,10 +1,14 @@
 """Failed logins per network address (ASVS 2.2.1): after too many failures from one address in
 a window, every login from it is refused for a while, whatever the account. The counts are rows
 of the database, updated in the login's own transaction, so the limit holds across all worker
-processes. Runs inside the caller's unit of work."""
+processes. Runs inside the caller's unit of work.
+
+The same rows count failures against a username that has no account, so that it "locks" after
+as many failures as a real account does: the lockout message tells no one which names exist."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -16,44 +20,70 @@ from workflow.extensions import db
 from workflow.models import LoginThrottle
 
 
-def _row(address: str) -> LoginThrottle:
-    """The address's row, created if missing and locked for this transaction (two workers'
-    first failures from one address cannot both insert it)."""
+def _row(key: str) -> LoginThrottle:
+    """The key's row, created if missing and locked for this transaction (two workers' first
+    failures from one address cannot both insert it)."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(LoginThrottle)
-        .values(address=address, window_start=datetime(1970, 1, 1), failures=0)
+        .values(address=key, window_start=datetime(1970, 1, 1), failures=0)
         .on_conflict_do_nothing(index_elements=["address"])
     )
     return db.session.scalars(
         select(LoginThrottle)
-        .where(LoginThrottle.address == address)
+        .where(LoginThrottle.address == key)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
 
 
-def blocked_until(address: str, now: datetime) -> datetime | None:
-    """When the address may try again, or None when it may now."""
-    if not address:
+def blocked_until(key: str, now: datetime) -> datetime | None:
+    """When the address (or unknown username) may try again, or None when it may now."""
+    if not key:
         return None
-    row = db.session.get(LoginThrottle, address)
+    row = db.session.get(LoginThrottle, key)
     if row is None or row.blocked_until is None or row.blocked_until <= now:
         return None
     return row.blocked_until
 
 
 def record_failure(address: str, now: datetime) -> None:
-    if not address:
-        return
     config = current_app.config
-    row = _row(address)
-    window = timedelta(minutes=config["LOGIN_ADDRESS_WINDOW_MINUTES"])
+    _count(
+        address,
+        now,
+        config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        timedelta(minutes=config["LOGIN_ADDRESS_WINDOW_MINUTES"]),
+        timedelta(minutes=config["LOGIN_ADDRESS_BLOCK_MINUTES"]),
+    )
+
+
+def unknown_username_key(username: str) -> str:
+    """The row counting failures against a name with no account (hashed: no name is stored)."""
+    return "user:" + hashlib.sha256(username.casefold().encode()).hexdigest()[:40]
+
+
+def record_unknown_username(username: str, now: datetime) -> None:
+    """Counted like a real account's failures (a day's window; the same lock length)."""
+    config = current_app.config
+    _count(
+        unknown_username_key(username),
+        now,
+        config["LOGIN_MAX_FAILURES"],
+        timedelta(days=1),
+        timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+    )
+
+
+def _count(key: str, now: datetime, limit: int, window: timedelta, block: timedelta) -> None:
+    if not key:
+        return
+    row = _row(key)
     if now - row.window_start > window:
         row.window_start, row.failures = now, 0
     row.failures += 1
-    if row.failures >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        row.blocked_until = now + timedelta(minutes=config["LOGIN_ADDRESS_BLOCK_MINUTES"])
+    if row.failures >= limit:
+        row.blocked_until = now + block
         row.window_start, row.failures = now, 0
 
 

@@ -172,13 +172,50 @@ def test_account_action_is_refused_when_admin_locks_self_or_action_is_unknown(wo
         data={"action": "deactivate"},
         follow_redirects=True,
     )
-    assert "Không tự khóa tài khoản của mình." in page(response)
+    assert "Không tự khóa hoặc mở khóa tài khoản của mình." in page(response)
     assert user_row("admin").active is True
     unknown = admin.post(f"/admin/users/{world.users['sec1']}/action", data={"action": "drop"})
     assert unknown.status_code == 400
     assert "Yêu cầu không hợp lệ" in page(unknown)
     assert counts() == before
     assert admin.get("/admin/users").status_code == 200
+
+
+def test_an_administrator_cannot_widen_or_reset_their_own_account_but_another_can(
+    app, world, login
+):
+    """Segregation of duties: an administrator who gives themselves a role that opens case
+    files, or resets their own password or second factor, would act unseen by a second person."""
+    from tests.builders import SYSTEM, TOTP_SECRET, sign_in
+    from workflow.engine.uow import unit_of_work
+    from workflow.operations import users as user_ops
+
+    admin = login("admin")
+    own = world.users["admin"]
+    before = counts()
+    grant = admin.post(f"/admin/users/{own}", data={"role": "department_staff", "org_id": ""})
+    assert grant.status_code == 422
+    assert "Không tự cấp hoặc bỏ vai trò của chính mình" in page(grant)
+    for action, message in (
+        ("reset", "Không tự đặt lại mật khẩu của mình ở đây"),
+        ("reset_mfa", "Không tự đặt lại xác thực hai lớp của mình"),
+    ):
+        response = admin.post(
+            f"/admin/users/{own}/action", data={"action": action}, follow_redirects=True
+        )
+        assert message in page(response), action
+    assert counts() == before
+    assert admin.get("/cases/").status_code == 403  # still no access to case files
+    # a second administrator may
+    with unit_of_work():
+        other, password = user_ops.create_user("quantri2", "Đỗ Thị Hai", actor=SYSTEM)
+        user_ops.add_grant(other, "admin", None, "", actor=SYSTEM)
+        other.totp_secret = TOTP_SECRET
+    second = app.test_client()
+    assert sign_in(second, "quantri2", password).status_code == 302
+    granted = second.post(f"/admin/users/{own}", data={"role": "auditor", "org_id": ""})
+    assert granted.status_code == 302
+    assert [g.role for g in user_row("admin").grants] == ["admin", "auditor"]
 
 
 # --- the organization tree -------------------------------------------------------------------

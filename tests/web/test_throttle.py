@@ -134,3 +134,21 @@ def test_behind_a_configured_proxy_the_forwarded_client_address_counts(tmp_path,
 
                 _empty_postgres()
             db.engine.dispose()
+
+
+def test_an_unknown_username_locks_like_a_real_account_so_no_name_is_given_away(app, world):
+    def five_wrong_then(username: str, address: str) -> str:
+        client = _from(app.test_client(), address)
+        for _ in range(5):
+            client.post("/login", data={"username": username, "password": "sai"})
+        return page(client.post("/login", data={"username": username, "password": "sai"}))
+
+    real = five_wrong_then("sec1", "192.0.2.1")
+    unknown = five_wrong_then("khong.ai.ca", "192.0.2.2")
+    assert "Tài khoản tạm khóa do nhập sai nhiều lần" in real
+    assert "Tài khoản tạm khóa do nhập sai nhiều lần" in unknown
+    # the row that counts an unknown name does not store the name
+    db.session.rollback()
+    keys = set(db.session.scalars(select(LoginThrottle.address)))
+    assert not any("khong" in k for k in keys)
+    assert any(k.startswith("user:") for k in keys)

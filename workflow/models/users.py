@@ -75,6 +75,7 @@ class LoginThrottle(Base):
 
     __tablename__ = "login_throttle"
 
+    #: a network address, or "user:<hash>" counting a username that has no account
     address: Mapped[str] = mapped_column(String(45), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(default=utcnow)
     failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -81,10 +81,26 @@ def create_user(username: str, full_name: str, *, actor: Actor) -> tuple[User, s
     return user, password
 
 
+#: what an administrator may not do to their own account (segregation of duties, ASVS 4.3.3):
+#: another administrator does it, so that no one widens their own access unseen
+SELF_REFUSALS = {
+    "grant": "Không tự cấp hoặc bỏ vai trò của chính mình: một quản trị viên khác làm việc này.",
+    "password": "Không tự đặt lại mật khẩu của mình ở đây: hãy dùng trang Đổi mật khẩu.",
+    "mfa": "Không tự đặt lại xác thực hai lớp của mình: một quản trị viên khác làm việc này.",
+    "active": "Không tự khóa hoặc mở khóa tài khoản của mình.",
+}
+
+
+def _not_self(user: User, actor: Actor, what: str, field: str = "_") -> None:
+    if actor.user_id is not None and actor.user_id == user.id:
+        raise InvalidInput({field: SELF_REFUSALS[what]})
+
+
 def add_grant(
     user: User, role: str, org_ref: int | str | None, title: str, *, actor: Actor
 ) -> Grant:
     """``org_ref`` is an organization id as typed or chosen; empty means the whole committee."""
+    _not_self(user, actor, "grant", "role")
     errors = {}
     try:
         Role(role)
@@ -124,6 +140,7 @@ def add_grant(
 
 
 def remove_grant(user: User, grant_id: int, *, actor: Actor) -> None:
+    _not_self(user, actor, "grant")
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
         raise InvalidInput({"grant": "Không tìm thấy vai trò này."})
@@ -140,6 +157,7 @@ def remove_grant(user: User, grant_id: int, *, actor: Actor) -> None:
 
 
 def reset_password(user: User, *, actor: Actor) -> str:
+    _not_self(user, actor, "password")
     password = random_password()
     user.password_hash = hash_password(password)
     user.session_epoch += 1
@@ -151,6 +169,7 @@ def reset_password(user: User, *, actor: Actor) -> str:
 
 
 def set_active(user: User, active: bool, *, actor: Actor) -> None:
+    _not_self(user, actor, "active")
     user.active = active
     user.session_epoch += 1
     audit.append(
@@ -219,6 +238,7 @@ def disable_second_factor(user: User, password: str, code: str, *, actor: Actor)
 def reset_second_factor(user: User, *, actor: Actor) -> None:
     """An administrator removes a lost authenticator: the user signs in with the password and
     (if their role requires it) sets up a new one at once."""
+    _not_self(user, actor, "mfa")
     if not user.totp_secret:
         raise InvalidInput({"_": "Tài khoản này chưa bật xác thực hai lớp."})
     user.totp_secret, user.totp_last_step = None, None

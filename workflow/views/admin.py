@@ -110,8 +110,6 @@ def user_action(user_id: int):
             if action == "reset":
                 password = user_ops.reset_password(target, actor=current_actor())
             elif action in ("activate", "deactivate"):
-                if target.id == current_actor().user_id:
-                    raise InvalidInput({"_": "Không tự khóa tài khoản của mình."})
                 user_ops.set_active(target, action == "activate", actor=current_actor())
             elif action == "reset_mfa":
                 user_ops.reset_second_factor(target, actor=current_actor())

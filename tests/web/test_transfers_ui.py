@@ -224,6 +224,12 @@ def test_a_lost_letter_is_reissued_through_the_case_page(app, world, login):
     assert new.corrects_id == lost.id
     history = page(client.get(f"/people/{member}"))
     assert new.reference in history and f"thay {lost.reference}" in history
+    # the lost letter is marked as no longer valid wherever it is listed
+    case_page = page(client.get(f"/cases/{case_id}"))
+    assert f"đã được thay thế bởi {new.reference}, không còn giá trị" in case_page
+    document = page(client.get(f"/documents/{lost.id}"))
+    assert f"Không còn giá trị: đã được thay thế bởi {new.reference}" in document
+    assert "Không còn giá trị" not in page(client.get(f"/documents/{new.id}"))
     # the lost letter's public verification page says it has been replaced
     anonymous = app.test_client()
     verify = page(anonymous.get(f"/verify/{lost.verify_token}"))
@@ -284,5 +290,12 @@ def test_a_temporary_member_is_on_the_host_page_as_temporary_and_stays_on_the_ho
     assert name in body and "15/09/2025 – 31/03/2026" in body
     home = page(login("sec1").get(f"/orgs/{world.orgs['C1']}"))
     assert name in home
+    # past the end of the stay the transfer page says so, and the case page names the date
+    assert "Quá hạn trở về" not in page(login("sec1").get("/transfers/"))
+    clock().set_today(date(2026, 4, 10))
+    lists = page(login("sec1").get("/transfers/"))
+    assert "Quá hạn trở về 10 ngày" in lists
+    case_page = page(login("sec1").get(f"/cases/{case_id}"))
+    assert "hạn 31/03/2026 –" in case_page and "0 ngày làm việc" not in case_page
     # the host sees no other member of the sending cell
     assert login("gs3").get(f"/orgs/{world.orgs['C1']}").status_code == 404

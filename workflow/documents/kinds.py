@@ -64,7 +64,7 @@ KINDS: dict[str, DocumentKind] = {
             "pdf/transfer_letter.html",
             "GT",
             "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
-            "giới thiệu sinh hoạt đảng",
+            "chính thức",
             "",
             "Giấy giới thiệu sinh hoạt đảng",
             "TRƯỞNG BAN TỔ CHỨC",

@@ -169,7 +169,9 @@ def transfer_letter_draft(case: Case, issuer: str) -> dict[str, Any]:
         "on_behalf": "T/L BAN THƯỜNG VỤ" if issuer == "upper" else who["on_behalf"],
         "place": current_app.config["PLACE_NAME"],
         "person": person_data(person),
-        "subject": "giới thiệu sinh hoạt đảng" + (" tạm thời" if temporary else ""),
+        # the title already says "giới thiệu sinh hoạt đảng": the subject says which kind
+        "subject": KIND_WORDS.get(transfer.direction, "chính thức"),
+        "subtitle": f"({KIND_WORDS.get(transfer.direction, 'chính thức').capitalize()})",
         "form_code": "",
         "member_status": "chính thức" if person.member_status == "official" else "dự bị",
         "joined_on": vn_date(person.joined_on),

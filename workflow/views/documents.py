@@ -58,6 +58,12 @@ def case_decisions(case_id: int) -> list[Decision]:
     )
 
 
+@bp.app_template_global("superseding")
+def superseding(docs: list[Decision]) -> dict[int, Decision]:
+    """decision id → the issued decision that annuls or replaces it, among ``docs``."""
+    return {d.corrects_id: d for d in docs if d.corrects_id is not None and d.is_issued}
+
+
 SIGNERS = frozenset({Role.SIGNER})
 
 

@@ -35,8 +35,8 @@ def _year_of_transfers(world) -> dict[str, int]:
     within = official(world, members[0])
     out = official(world, members[1], to=None)
     withdrawn = official(world, members[2])
-    for case_id in (within, out, withdrawn):
-        world.fire(case_id, "record_grassroots_part", "gs1")
+    for number, case_id in enumerate((within, out, withdrawn), start=12):
+        world.fire(case_id, "record_grassroots_part", "gs1", reference=f"{number}-SHĐ")
         world.fire(case_id, "issue_letter", "dept", date(2025, 9, 2))
     world.fire(within, "confirm_arrival", "gs2", date(2025, 9, 9), cell=world.orgs["C2"])
     world.fire(out, "reissue_letter", "dept", date(2025, 9, 10), loss_report="Đơn ngày 9/9/2025")
@@ -94,12 +94,23 @@ def test_each_keeper_registers_its_own_letters_in_number_order_with_their_fate(w
         ("45-GT/ĐU", "Chính thức, từ ngoài Đảng bộ")
     ]
     assert "chi bộ tiếp nhận ngày 05/09/2025" in upper.incoming[0].note
-    # G1 keeps its own letter for the move between its cells, numbered in its own book
+    # G1 enters in its own book the members who leave it (the department then gives their
+    # letters) and the letter it gave itself for the move between its cells
     g1 = letter_register.build(f"org:{world.orgs['G1']}", 2025)
-    assert [(r.case_id, r.kind) for r in g1.outgoing] == [
-        (cases["move"], "Nội bộ, giữa các chi bộ")
+    assert [(r.case_id, r.number, r.on) for r in g1.outgoing] == [
+        (cases["within"], "12-SHĐ", date(2025, 9, 1)),
+        (cases["out"], "13-SHĐ", date(2025, 9, 1)),
+        (cases["withdrawn"], "14-SHĐ", date(2025, 9, 1)),
+        (cases["stay"], "", date(2025, 9, 1)),
+        (cases["move"], g1.outgoing[-1].number, date(2025, 9, 4)),
     ]
-    assert g1.outgoing[0].number.startswith("1-GT/") and g1.incoming == []
+    assert g1.outgoing[-1].number.startswith("1-GT/") and g1.incoming == []
+    assert g1.outgoing[-1].kind == "Nội bộ, giữa các chi bộ"
+    assert g1.outgoing[0].note == (
+        f"Giấy giới thiệu {_letters(cases['within'])[0].reference} ngày 02/09/2025; "
+        "Nơi đến tiếp nhận ngày 09/09/2025"
+    )
+    assert g1.outgoing[2].note.endswith("Đã hủy")
     # G2 received two members (one from G1, one from outside); G3 a temporary stay
     g2 = letter_register.build(f"org:{world.orgs['G2']}", 2025)
     assert sorted(r.case_id for r in g2.incoming) == sorted([cases["within"], cases["incoming"]])
@@ -131,7 +142,7 @@ def test_the_register_page_prints_and_each_reader_sees_only_their_books(app, wor
     g1, g2 = f"org:{world.orgs['G1']}", f"org:{world.orgs['G2']}"
     staff = login("gs1")
     own = page(staff.get("/transfers/register?year=2025"))
-    assert "Giới thiệu đi (1)" in own and "Nội bộ, giữa các chi bộ" in own
+    assert "Giới thiệu đi (5)" in own and "Nội bộ, giữa các chi bộ" in own and "12-SHĐ" in own
     assert staff.get(f"/transfers/register?book={g2}").status_code == 404
     assert staff.get("/transfers/register?book=upper").status_code == 404
     assert login("gs2").get(f"/transfers/register?book={g1}").status_code == 404

@@ -141,7 +141,7 @@ def test_official_transfer_between_two_organizations_of_the_committee(world):
 def test_transfer_out_of_the_committee_closes_on_the_receivers_confirmation(world):
     member = world.members["C1"][4]
     case_id = official(world, member, to=None)
-    world.fire(case_id, "record_grassroots_part", "gs1")
+    world.fire(case_id, "record_grassroots_part", "gs1", reference="21-SHĐ")
     world.fire(case_id, "issue_letter", "dept")
     # no organization of ours receives: the department records the receiver's notice
     case = db.session.get(Case, case_id)
@@ -151,6 +151,13 @@ def test_transfer_out_of_the_committee_closes_on_the_receivers_confirmation(worl
     assert "record_receipt" in triggers and "confirm_arrival" not in triggers
     world.fire(case_id, "record_receipt", "dept", reference="Phiếu báo số 7, Đảng ủy xã Hùng Lô")
     assert state(case_id) == "completed"
+    # the receiver's notice is kept apart from the sending committee's register entry
+    transfer = db.session.scalars(select(Transfer).where(Transfer.case_id == case_id)).one()
+    assert (transfer.reference, transfer.receipt_reference) == (
+        "21-SHĐ",
+        "Phiếu báo số 7, Đảng ủy xã Hùng Lô",
+    )
+    assert transfer.registered_on == DAY
     person = db.session.get(Person, member)
     assert person.presence == "left"
     assert active_counts(world)["C1"] == len(world.members["C1"]) - 1

@@ -245,7 +245,9 @@ def record_letter(ctx, decision) -> None:
 
 
 def record_transfer_reference(ctx) -> None:
-    _transfer(ctx).reference = ctx.data.get("reference") or ""
+    transfer = _transfer(ctx)
+    transfer.reference = ctx.data.get("reference") or ""
+    transfer.registered_on = ctx.event_date
 
 
 def set_in_transit(ctx) -> None:
@@ -265,7 +267,7 @@ def _arrived(ctx, transfer: Transfer) -> None:
     transfer.arrived_on = ctx.event_date
     transfer.late_reason = ctx.data.get("late_reason") or ""
     if ctx.data.get("reference"):
-        transfer.reference = ctx.data["reference"]
+        transfer.receipt_reference = ctx.data["reference"]
 
 
 def join_cell(ctx) -> None:

@@ -49,8 +49,12 @@ class Transfer(Base):
     card_number: Mapped[str] = mapped_column(String(20), default="")
     biography_number: Mapped[str] = mapped_column(String(30), default="")
     dues_paid_through: Mapped[str] = mapped_column(String(7), default="")
-    #: the grassroots committee's register entry or notice slip
+    #: the sending grassroots committee's entry in its register (10-SHĐ) or its notice slip
     reference: Mapped[str] = mapped_column(String(100), default="")
+    #: when it is recorded: the notice or confirmation of the receiver outside the committee
+    receipt_reference: Mapped[str] = mapped_column(String(100), default="")
+    #: the day the sending grassroots committee did its part (entered the member in its register)
+    registered_on: Mapped[date | None] = mapped_column(Date)
     #: the day the member presented the letter, or the receiver confirmed
     arrived_on: Mapped[date | None] = mapped_column(Date)
     late_reason: Mapped[str] = mapped_column(Text, default="")

@@ -89,7 +89,68 @@ def build(issuer: str, year: int) -> Register:
     )
 
 
+def _from_record(transfer: Transfer, case: Case, number: str, on: date, note: str) -> RegisterRow:
+    """A row written from the transfer record and the member's particulars."""
+    person = transfer.person
+    return RegisterRow(
+        number=number,
+        on=on,
+        full_name=person.full_name,
+        birth_date=vn_date(person.birth_date),
+        joined_on=vn_date(person.joined_on) if person.joined_on else "",
+        official_on=vn_date(person.official_on) if person.official_on else "",
+        card_number=person.card_number or "",
+        from_name=transfer.from_name,
+        to_name=transfer.to_name,
+        kind=CLASSES.get(transfer.direction, transfer.direction),
+        note=note,
+        case_id=case.id,
+    )
+
+
 def _outgoing(issuer: str, year: int) -> list[RegisterRow]:
+    """The letters the keeper gave; a grassroots committee also enters the members who leave
+    it for another organization, whose letter the department then gives."""
+    rows = _letters(issuer, year)
+    if issuer != UPPER:
+        rows = sorted(rows + _entered(issuer, year), key=lambda r: (r.on, r.case_id))
+    return rows
+
+
+def _entered(issuer: str, year: int) -> list[RegisterRow]:
+    org = db.session.get(Organization, int(issuer.removeprefix("org:")))
+    source = aliased(Organization)
+    found = db.session.execute(
+        select(Transfer, Case)
+        .join(Case, Case.id == Transfer.case_id)
+        .join(source, source.id == Transfer.from_org_id)
+        .where(
+            source.path.startswith(org.path, autoescape=True),
+            Transfer.registered_on.is_not(None),
+            extract("year", Transfer.registered_on) == year,
+        )
+        .options(joinedload(Transfer.person), joinedload(Transfer.from_org))
+    ).all()
+    rows = []
+    for transfer, case in found:
+        parts = []
+        if transfer.letter_number:
+            parts.append(
+                f"Giấy giới thiệu {transfer.letter_number} ngày {vn_date(transfer.letter_on)}"
+            )
+        if case.state == "withdrawn":
+            parts.append("Đã hủy")
+        elif transfer.arrived_on is not None:
+            parts.append(f"Nơi đến tiếp nhận ngày {vn_date(transfer.arrived_on)}")
+        rows.append(
+            _from_record(
+                transfer, case, transfer.reference, transfer.registered_on, "; ".join(parts)
+            )
+        )
+    return rows
+
+
+def _letters(issuer: str, year: int) -> list[RegisterRow]:
     letters = db.session.execute(
         select(Decision, Transfer, Case)
         .join(Transfer, Transfer.case_id == Decision.case_id)
@@ -178,29 +239,13 @@ def _incoming(issuer: str, year: int) -> list[RegisterRow]:
         ).order_by(Transfer.arrived_on, Transfer.id)
     rows = []
     for transfer, case in db.session.execute(stmt).unique().all():
-        person = transfer.person
         on = case.opened_on if issuer == UPPER else transfer.arrived_on
         note = f"Giấy số {transfer.letter_number}, ngày {vn_date(transfer.letter_on)}"
         if transfer.letter_issuer:
             note += f", {transfer.letter_issuer}"
         if issuer == UPPER and transfer.arrived_on is not None:
             note += f"; chi bộ tiếp nhận ngày {vn_date(transfer.arrived_on)}"
-        rows.append(
-            RegisterRow(
-                number=transfer.letter_number,
-                on=on,
-                full_name=person.full_name,
-                birth_date=vn_date(person.birth_date),
-                joined_on=vn_date(person.joined_on) if person.joined_on else "",
-                official_on=vn_date(person.official_on) if person.official_on else "",
-                card_number=person.card_number or "",
-                from_name=transfer.from_name,
-                to_name=transfer.to_name,
-                kind=CLASSES.get(transfer.direction, transfer.direction),
-                note=note,
-                case_id=case.id,
-            )
-        )
+        rows.append(_from_record(transfer, case, transfer.letter_number, on, note))
     return rows
 
 

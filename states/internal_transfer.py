@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from states.fields import Field
 from states.spec import Level, ProcedureSpec, Role, TransitionSpec
-from states.transfer import DUES, NOTE, REASON, REASONS, RECEIVING, reissue_step
+from states.transfer import DUES, NOTE, REASON, REASONS, RECEIVING, SIGNED_BY, reissue_step
 
 KEY = "internal_transfer"
 
@@ -34,7 +34,7 @@ OPEN_FIELDS = (
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec("issue_letter", ("proposed",), "letter_issued", GRASSROOTS, Level.GRASSROOTS,
                    "Đảng ủy cơ sở cấp giấy giới thiệu sinh hoạt nội bộ", "Ngày giới thiệu",
-                   effects=("issue_decision:transfer_letter@grassroots",),
+                   fields=(SIGNED_BY,), effects=("issue_decision:transfer_letter@grassroots",),
                    help="Giấy giới thiệu được đánh số theo sổ của đảng ủy cơ sở; đảng viên vẫn "
                    "sinh hoạt ở chi bộ cũ đến khi chi bộ mới tiếp nhận."),
     TransitionSpec("confirm_arrival", ("letter_issued",), "joined", RECEIVING, Level.RECEIVING,

@@ -80,6 +80,11 @@ RECEIPT = (
     LATE_REASON,
 )
 REASON = (Field("reason", "Lý do", "text", max_length=2000),)
+#: the leader whose name and title the letter prints (a clerk issues it for their signature);
+#: left empty, the issuing user signs with their own title
+SIGNED_BY = Field(
+    "signed_by", "Lãnh đạo ký giấy (để trống: người cấp giấy ký)", "ref", required=False
+)
 LOSS = (
     Field(
         "loss_report",
@@ -109,6 +114,7 @@ def letter_steps(label: str, **kw) -> tuple[TransitionSpec, ...]:
             label,
             "Ngày giới thiệu",
             guards=guards,
+            fields=(SIGNED_BY,),
             **kw,
         )
         for source, guards in (("grassroots_confirmed", ()), ("proposed", (sg.is_grassroots_cell,)))
@@ -142,7 +148,7 @@ def reissue_step(roles, level: Level, issuer: str, opens: tuple[str, ...]) -> Tr
         level,
         "Cấp lại giấy giới thiệu (đảng viên báo mất giấy)",
         "Ngày cấp lại",
-        fields=LOSS,
+        fields=(*LOSS, SIGNED_BY),
         effects=(f"issue_decision:transfer_letter@{issuer}",),
         opens=opens,
         kind="side",

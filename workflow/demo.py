@@ -456,6 +456,7 @@ USERS = [
     ("quantri", "Nguyễn Minh Quản", Role.ADMIN, None, "", True),
     ("bantochuc", "Trần Thị Tổ Chức", Role.DEPARTMENT_STAFF, None, "", True),
     ("bantochuc2", "Đỗ Văn Thẩm", Role.DEPARTMENT_STAFF, None, "", False),
+    ("truongban", "Hà Minh Trưởng", Role.DEPARTMENT_STAFF, None, "TRƯỞNG BAN", False),
     ("phobithu", "Lê Văn Thường", Role.SIGNER, None, "PHÓ BÍ THƯ", True),
     ("bithu.duk", "Phạm Quang Vụ", Role.SIGNER, None, "BÍ THƯ", False),
     ("ubkt", "Hoàng Thị Kiểm", Role.INSPECTION, None, "", True),

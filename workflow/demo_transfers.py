@@ -11,7 +11,7 @@ from states.dates import vn_date
 from workflow.engine import fire, open_case
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
-from workflow.models import Case, Organization, Person
+from workflow.models import Case, Organization, Person, User
 from workflow.operations import transfers as transfer_ops
 
 
@@ -71,6 +71,15 @@ def run_transfers(d) -> None:
     other_root = db.session.get(Organization, others[0].ancestor_ids()[0])
     other_cell = others[0]
     taken: set[int] = set()
+    # the head of the department signs the letters the department's staff issue
+    leader = db.session.scalars(select(User.id).where(User.username == "truongban")).one()
+    entries: dict[int, int] = {}
+
+    def entry(case_id: int) -> str:
+        """The next number in the sending grassroots committee's register (10-SHĐ)."""
+        root = db.session.get(Case, case_id).cell.ancestor_ids()[0]
+        entries[root] = entries.get(root, 0) + 1
+        return f"{entries[root]}-SHĐ"
 
     def official(person, to_root, start, *, arrive=None, within=True):
         case_id = _open(
@@ -88,8 +97,14 @@ def run_transfers(d) -> None:
         )
         case = db.session.get(Case, case_id)
         if case.cell.kind != "grassroots_cell":
-            _step(d, case_id, "record_grassroots_part", start + timedelta(days=2))
-        _step(d, case_id, "issue_letter", start + timedelta(days=5))
+            _step(
+                d,
+                case_id,
+                "record_grassroots_part",
+                start + timedelta(days=2),
+                reference=entry(case_id),
+            )
+        _step(d, case_id, "issue_letter", start + timedelta(days=5), signed_by=leader)
         if arrive is not None and within:
             cell = next(c for c in d.cells if c.path.startswith(to_root.path))
             _step(d, case_id, "confirm_arrival", arrive, cell=cell.id)
@@ -99,6 +114,27 @@ def run_transfers(d) -> None:
             )
         return case_id
 
+    # in the order of their letters' dates, so that the register's numbers follow the dates
+    # temporary: a study stay that ended without the member's return being recorded
+    start = today - timedelta(days=320)
+    case_id = _open(
+        d,
+        "temporary_transfer",
+        _official_of(home, taken),
+        start - timedelta(days=20),
+        purpose="study",
+        destination="Đảng ủy Học viện Chính trị khu vực I",
+        period_start=start.isoformat(),
+        period_end=(today - timedelta(days=12)).isoformat(),
+        dues_paid_through=_dues(start - timedelta(days=20)),
+    )
+    _step(
+        d, case_id, "record_grassroots_part", start - timedelta(days=18), reference=entry(case_id)
+    )
+    _step(d, case_id, "issue_letter", start - timedelta(days=15), signed_by=leader)
+    _step(d, case_id, "record_receipt", start, reference="Giấy xác nhận của Học viện")
+    # into the demonstration organization, late enough for the quarterly check
+    official(_official_of(others[-1], taken), home_root, today - timedelta(days=130))
     # out of the demonstration cell to another organization of the committee, confirmed
     official(
         _official_of(home, taken),
@@ -114,9 +150,8 @@ def run_transfers(d) -> None:
         arrive=today - timedelta(days=40),
         within=False,
     )
-    # into the demonstration organization: one in transit, one late for the quarterly check
+    # into the demonstration organization: one in transit
     official(_official_of(other_cell, taken), home_root, today - timedelta(days=12))
-    official(_official_of(others[-1], taken), home_root, today - timedelta(days=130))
     # a member arriving from another province, waiting for the cell's confirmation
     from states.spec import Role
     from workflow.demo import _actor_for
@@ -154,19 +189,3 @@ def run_transfers(d) -> None:
             },
             actor=_actor_for(d, Role.DEPARTMENT_STAFF, None),
         )
-    # temporary: a study stay that ended without the member's return being recorded
-    start = today - timedelta(days=320)
-    case_id = _open(
-        d,
-        "temporary_transfer",
-        _official_of(home, taken),
-        start - timedelta(days=20),
-        purpose="study",
-        destination="Đảng ủy Học viện Chính trị khu vực I",
-        period_start=start.isoformat(),
-        period_end=(today - timedelta(days=12)).isoformat(),
-        dues_paid_through=_dues(start - timedelta(days=20)),
-    )
-    _step(d, case_id, "record_grassroots_part", start - timedelta(days=18))
-    _step(d, case_id, "issue_letter", start - timedelta(days=15))
-    _step(d, case_id, "record_receipt", start, reference="Giấy xác nhận của Học viện")

@@ -41,6 +41,13 @@ def field_choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple
                         .order_by(Organization.path)
                     )
                 ]
+            elif f.kind == "ref" and f.name == "signed_by":
+                from workflow.engine.transfer_effects import letter_signers
+
+                choices[f.name] = [
+                    (str(s.user_id), f"{s.title.capitalize()} {s.name}")
+                    for s in letter_signers(case)
+                ]
             elif f.kind == "ref" and f.name == "request":
                 choices[f.name] = [
                     (str(r.id), f"{r.subject} – {r.addressee} (gửi {vn_date(r.sent_on)})")

@@ -107,7 +107,7 @@ def test_each_keeper_registers_its_own_letters_in_number_order_with_their_fate(w
     assert g1.outgoing[-1].number.startswith("1-GT/") and g1.incoming == []
     assert g1.outgoing[-1].kind == "Nội bộ, giữa các chi bộ"
     assert g1.outgoing[0].note == (
-        f"Giấy giới thiệu {_letters(cases['within'])[0].reference} ngày 02/09/2025; "
+        f"Giấy giới thiệu số {_letters(cases['within'])[0].number}-GT/ĐUK ngày 02/09/2025; "
         "Nơi đến tiếp nhận ngày 09/09/2025"
     )
     assert g1.outgoing[2].note.endswith("Đã hủy")

@@ -471,3 +471,35 @@ def test_a_lost_letter_is_replaced_by_a_new_numbered_letter_with_a_new_period(wo
     world.fire(case_id, "confirm_arrival", "gs2", date(2025, 9, 20), cell=world.orgs["C2"])
     assert state(case_id) == "joined"
     assert verify_chain().ok
+
+
+def test_a_letter_is_printed_for_the_leader_chosen_to_sign_it(world, login):
+    from tests.builders import SYSTEM
+    from workflow.operations import users as user_ops
+
+    with unit_of_work():
+        head, _ = user_ops.create_user("truongban", "Nguyễn Văn Trưởng", actor=SYSTEM)
+        user_ops.add_grant(head, "department_staff", None, "Trưởng ban", actor=SYSTEM)
+        head_id = head.id
+    case_id = official(world, world.members["C1"][3])
+    world.fire(case_id, "record_grassroots_part", "gs1")
+    # the clerk's form offers the department's leaders
+    form = login("dept").get(f"/cases/{case_id}/do/issue_letter").get_data(as_text=True)
+    assert f'<option value="{head_id}">Trưởng ban Nguyễn Văn Trưởng</option>' in form
+    with pytest.raises(InvalidInput) as refused:  # someone who is not a leader
+        world.fire(case_id, "issue_letter", "dept", signed_by=world.users["dept2"])
+    assert "signed_by" in refused.value.errors
+    world.fire(case_id, "issue_letter", "dept", signed_by=head_id)
+    letter = db.session.scalars(select(Decision).where(Decision.case_id == case_id)).one()
+    assert (letter.signer_id, letter.signer_name, letter.signer_title) == (
+        head_id,
+        "Nguyễn Văn Trưởng",
+        "TRƯỞNG BAN",
+    )
+    assert "Nguyễn Văn Trưởng" in letter.html and "Trần Thị Tổ Chức" not in letter.html
+    # without a choice the issuing user signs, with the kind's own title
+    other = official(world, world.members["C1"][4])
+    world.fire(other, "record_grassroots_part", "gs1")
+    world.fire(other, "issue_letter", "dept")
+    plain = db.session.scalars(select(Decision).where(Decision.case_id == other)).one()
+    assert (plain.signer_name, plain.signer_title) == ("Trần Thị Tổ Chức", "TRƯỞNG BAN TỔ CHỨC")

@@ -93,14 +93,19 @@ def issue(
     level: str = "upper",
     extra: dict[str, Any] | None = None,
     decision: Decision | None = None,
+    signer: tuple[int, str, str] | None = None,
 ) -> Decision:
-    """Number and freeze the case's draft (drafting it first when there is none)."""
+    """Number and freeze the case's draft (drafting it first when there is none). ``signer``
+    (user id, name, title): the leader the document is issued for, when not the actor."""
     decision = decision or find_draft(case.id, kind) or draft(case, kind, actor=actor, level=level)
     number, term = next_number(decision.issuer, decision.doc_type, decided_on)
     decision.number, decision.term_start, decision.decided_on = number, term, decided_on
-    decision.signer_id = actor.user_id
-    decision.signer_name = actor.name
-    decision.signer_title = (scope.title if scope else "") or KINDS[kind].signer_title
+    if signer is not None:
+        decision.signer_id, decision.signer_name, decision.signer_title = signer
+    else:
+        decision.signer_id = actor.user_id
+        decision.signer_name = actor.name
+        decision.signer_title = (scope.title if scope else "") or KINDS[kind].signer_title
     decision.rule_set = rules.key
     head = db.session.get(AuditHead, 1)
     version = render.template_version(kind)

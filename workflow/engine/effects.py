@@ -203,12 +203,15 @@ def issue_decision(ctx: EffectContext) -> None:
     kind, _, level = (ctx.arg or "admission@upper").partition("@")
     level = level or "upper"
     extra = {}
-    draft = None
+    draft = signer = None
     if kind == "admission":
         extra["ceremony_working_days"] = ctx.rules["admission.ceremony_working_days"]
     if kind == "transfer_letter":
         extra = transfer_effects.letter_extra(ctx)
         draft = transfer_effects.replacing_draft(ctx, level)
+        leader = transfer_effects.letter_signer(ctx)
+        if leader is not None:
+            signer = (leader.user_id, leader.name, leader.title)
     decision = service.issue(
         ctx.case,
         kind,
@@ -220,6 +223,7 @@ def issue_decision(ctx: EffectContext) -> None:
         level=level,
         extra=extra,
         decision=draft,
+        signer=signer,
     )
     ctx.data["decision_number"] = decision.reference
     if kind == "admission":

@@ -3,9 +3,12 @@ and the cases that move with the member (§2(c))."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from states.dates import add_months, vn_date
+from states.spec import Role
 from workflow.engine import audit, deadlines
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
@@ -191,6 +194,43 @@ def _check_period(ctx, errors: dict[str, str]) -> None:
 def present_by(rules, letter_on):
     """The day a letter dated ``letter_on`` must be presented by."""
     return load_calendar().add_working_days(letter_on, rules["transfer.presentation_working_days"])
+
+
+@dataclass(frozen=True)
+class LetterSigner:
+    user_id: int
+    name: str
+    title: str
+
+
+def letter_signers(case: Case) -> list[LetterSigner]:
+    """The leaders who sign the case's introduction letters: the department's (grants with a
+    title such as "TRƯỞNG BAN" over the whole committee), or for a move between cells the
+    grassroots committee's own."""
+    from workflow.models import Grant, User
+
+    stmt = select(User.id, User.full_name, Grant.title).join(Grant, Grant.user_id == User.id)
+    if case.procedure == "internal_transfer":
+        root = case.cell.ancestor_ids()[0]
+        stmt = stmt.where(Grant.role == Role.GRASSROOTS_STAFF.value, Grant.org_id == root)
+    else:
+        stmt = stmt.where(Grant.role == Role.DEPARTMENT_STAFF.value, Grant.org_id.is_(None))
+    rows = db.session.execute(
+        stmt.where(User.active.is_(True), Grant.title != "").order_by(Grant.title, User.full_name)
+    ).all()
+    return [LetterSigner(uid, name, title) for uid, name, title in rows]
+
+
+def letter_signer(ctx) -> LetterSigner | None:
+    """The leader chosen on the form, who must be one of ``letter_signers``; None: the issuing
+    user signs."""
+    chosen = ctx.data.get("signed_by")
+    if not chosen:
+        return None
+    signer = next((s for s in letter_signers(ctx.case) if s.user_id == chosen), None)
+    if signer is None:
+        raise InvalidInput({"signed_by": "Chọn một lãnh đạo có chức danh ký giấy giới thiệu."})
+    return signer
 
 
 def issued_letter(case_id: int) -> Decision | None:

@@ -135,9 +135,8 @@ def _entered(issuer: str, year: int) -> list[RegisterRow]:
     for transfer, case in found:
         parts = []
         if transfer.letter_number:
-            parts.append(
-                f"Giấy giới thiệu {transfer.letter_number} ngày {vn_date(transfer.letter_on)}"
-            )
+            number = transfer.letter_number.replace("Số ", "số ", 1)
+            parts.append(f"Giấy giới thiệu {number} ngày {vn_date(transfer.letter_on)}")
         if case.state == "withdrawn":
             parts.append("Đã hủy")
         elif transfer.arrived_on is not None:

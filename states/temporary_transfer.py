@@ -39,7 +39,9 @@ PURPOSES = (
 )
 OPEN_FIELDS = (
     Field("purpose", "Lý do chuyển tạm thời", "choice", choices=PURPOSES),
-    Field("destination_org", "Tổ chức đảng nơi đến (trong Đảng bộ)", "ref", required=False),
+    Field(
+        "destination_org", "Tổ chức đảng nơi đến (khi đến nơi trong Đảng bộ)", "ref", required=False
+    ),
     EXTERNAL_DESTINATION,
     Field("period_start", "Sinh hoạt tạm thời từ ngày", "date", future=True),
     Field("period_end", "Đến ngày", "date", future=True),

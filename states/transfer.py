@@ -45,7 +45,7 @@ DUES = Field(
 )
 EXTERNAL_DESTINATION = Field(
     "destination",
-    "Tên tổ chức đảng nơi đến (ngoài Đảng bộ)",
+    "Tên tổ chức đảng nơi đến (khi ra ngoài Đảng bộ)",
     "line",
     required=False,
     max_length=200,
@@ -53,7 +53,12 @@ EXTERNAL_DESTINATION = Field(
 
 OPEN_FIELDS = (
     Field("direction", "Nơi chuyển đến", "choice", choices=DIRECTIONS),
-    Field("destination_org", "Tổ chức cơ sở đảng nơi đến (trong Đảng bộ)", "ref", required=False),
+    Field(
+        "destination_org",
+        "Tổ chức cơ sở đảng nơi đến (khi chuyển trong Đảng bộ)",
+        "ref",
+        required=False,
+    ),
     EXTERNAL_DESTINATION,
     Field("reason", "Lý do chuyển", "choice", choices=REASONS),
     Field("effective_on", "Ngày quyết định nghỉ hưu, chuyển công tác… có hiệu lực", "date"),

@@ -59,13 +59,15 @@ MEMBERSHIP_FIELDS = (
 )
 
 
-def _grassroots_choices() -> dict[str, list[tuple[str, str]]]:
+def _grassroots_choices(person=None) -> dict[str, list[tuple[str, str]]]:
+    """The committee's grassroots organizations a member may go to: not their own."""
+    own = person.cell.ancestor_ids()[0] if person is not None else None
     orgs = db.session.scalars(
         select(Organization)
         .where(Organization.parent_id.is_(None), Organization.active.is_(True))
         .order_by(Organization.name)
     )
-    return {"destination_org": [(str(o.id), o.name) for o in orgs]}
+    return {"destination_org": [(str(o.id), o.name) for o in orgs if o.id != own]}
 
 
 def _sibling_cells(person) -> dict[str, list[tuple[str, str]]]:
@@ -134,7 +136,7 @@ def new(kind: str, person_id: int):
     fields = (Field("event_date", spec.open_event_label, "date"), *spec.open_fields)
     form = build_form(
         fields,
-        _sibling_cells(person) if kind == "internal" else _grassroots_choices(),
+        _sibling_cells(person) if kind == "internal" else _grassroots_choices(person),
         data={"event_date": vn_date(today())} if request.method == "GET" else None,
     )
     errors: list[str] = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -62,3 +64,19 @@ def page(tmp_path):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a test's screenshots and downloaded documents go: ``$E2E_SCREENSHOTS`` when set."""
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def user(live, page, shots):
+    """A person at the browser, on the live server."""
+    from tests.browser.driver import User
+
+    return User(page, live[2], shots)

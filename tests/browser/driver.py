@@ -65,6 +65,12 @@ class User:
         self.submit()
         expect(self.page.locator(".flash-success")).to_have_count(1)
 
+    def act_as(self, username: str, case_id: int, label: str, *args, **kwargs) -> None:
+        """Log in as ``username``, open the case and take the action ``label``."""
+        self.login(username)
+        self.open_case(case_id)
+        self.act(label, *args, **kwargs)
+
     def submit(self, name: str = "Ghi nhận") -> None:
         """Click the form's button and wait for the next page to finish loading."""
         with self.page.expect_navigation():

@@ -8,24 +8,20 @@ on. Screenshots of the main pages are written to the test's temporary directory 
 from __future__ import annotations
 
 import io
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser.driver import PASSWORD, User, expect
+from tests.browser.driver import PASSWORD, expect
 from workflow.extensions import db
 from workflow.models import Case, Decision
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path):
+def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, shots, user):
     app, world, base = live
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    u = User(page, base, shots)
+    u = user
 
     # the cell secretary puts a person on the source list
     u.login("sec1")
@@ -70,9 +66,9 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     )
 
     # the grassroots committee verifies the biography
-    u.login("gs1")
-    u.open_case(case_id)
-    u.act(
+    u.act_as(
+        "gs1",
+        case_id,
         "Gửi yêu cầu thẩm tra lý lịch",
         {"#requests-0-subject": "Bản thân", "#requests-0-addressee": "Đảng ủy phường Tiên Cát"},
         date="20/10/2025",
@@ -110,17 +106,17 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     assert u.state() == "Chi bộ đã đề nghị kết nạp"
     assert "Ra quyết định kết nạp" in page.content()  # the 60-working-day clock is running
 
-    u.login("gs1")
-    u.open_case(case_id)
-    u.act(
+    u.act_as(
+        "gs1",
+        case_id,
         "Ghi nghị quyết đảng ủy cơ sở (8-KNĐ)",
         {"#official_total": "9", "#yes": "9", "#no": "0"},
         date="01/12/2025",
     )
 
-    u.login("dept")
-    u.open_case(case_id)
-    u.act(
+    u.act_as(
+        "dept",
+        case_id,
         "Thẩm định, trình Ban Thường vụ",
         {"#opinion": "Hồ sơ đầy đủ; đề nghị kết nạp."},
         date="10/12/2025",
@@ -147,9 +143,7 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, tmp_path)
     expect(page.locator(".flash-success")).to_have_count(1)
     assert "Số 1-QĐ/ĐUK" in page.content()
 
-    u.login("sec1")
-    u.open_case(case_id)
-    u.act("Chi bộ nhận quyết định kết nạp", date="22/12/2025")
+    u.act_as("sec1", case_id, "Chi bộ nhận quyết định kết nạp", date="22/12/2025")
     u.act("Tổ chức lễ kết nạp", selects={"#helpers-0-member": str(members[2])}, date="06/01/2026")
     assert u.state() == "Đã kết nạp"
     u.shot("04-admitted-case-page")
@@ -178,17 +172,15 @@ def db_session_first_request(app, case_id: int) -> int:
         return db.session.get(Case, case_id).verification_requests[0].id
 
 
-def test_a_signer_approves_a_meetings_batch_and_prints_it(live, page, tmp_path):
+def test_a_signer_approves_a_meetings_batch_and_prints_it(live, page, shots, user):
     app, world, base = live
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         cases = []
         for i, cell in enumerate(("C1", "C1B", "GC4", "C3")):
             cid = world.new_candidate(cell, name=f"Trần Thị {('Hoa', 'Lan', 'Mai', 'Đào')[i]}")
             world.advance(cid, "department_appraised")
             cases.append(cid)
-    u = User(page, base, shots)
+    u = user
     u.login("signer")
     page.goto(f"{base}/documents/approve")
     for cid in cases:
@@ -218,14 +210,13 @@ def test_a_signer_approves_a_meetings_batch_and_prints_it(live, page, tmp_path):
         assert any(f"Số {number}-QĐ/ĐUK" in t and name in t for t in texts)
 
 
-def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, page, tmp_path):
+def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, page, shots, user):
     from datetime import date, timedelta
 
     from workflow.clock import clock
     from workflow.operations.deadlines import scan
 
     app, world, base = live
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
     with app.app_context():
         cases = {}
         for name in ("Trần Thị Hoa", "Trần Văn Bình"):
@@ -237,7 +228,7 @@ def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, pag
         end = db.session.get(Case, cases["Trần Thị Hoa"]).probation_end
         clock().set_today(end + timedelta(days=20))
         assert len(scan(clock().today()).ended_probations) == 2  # the daily job
-    u = User(page, base, shots)
+    u = user
     u.login("sec1")
     day = (end + timedelta(days=5)).strftime("%d/%m/%Y")
     hoa, binh = cases["Trần Thị Hoa"], cases["Trần Văn Bình"]

@@ -5,7 +5,6 @@ imported, the list exported again in the same format."""
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.browser.driver import User, expect
+from tests.browser.driver import expect
 from tests.roster.helpers import member, xlsx
 from workflow.extensions import db
 from workflow.models import Person
@@ -21,11 +20,9 @@ from workflow.models import Person
 pytestmark = pytest.mark.browser
 
 
-def test_a_member_list_is_checked_imported_and_exported_through_the_pages(live, page, tmp_path):
+def test_a_member_list_is_checked_imported_and_exported_through_the_pages(live, page, shots, user):
     app, _world, base = live
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    u = User(page, base, shots)
+    u = user
     with app.app_context():
         people_before = db.session.scalar(select(func.count(Person.id)))
 
@@ -41,7 +38,7 @@ def test_a_member_list_is_checked_imported_and_exported_through_the_pages(live, 
         member(full_name="Hà Thị Mai", birth=date(1990, 7, 9), sex_key="female", sex="Nữ"),
     ]
     bad = member(full_name="Đinh Văn Lỗi", birth=date(1988, 1, 1), cell="KHONG-CO")
-    upload = tmp_path / "danh-sach.xlsx"
+    upload = shots / "danh-sach.xlsx"
     upload.write_bytes(xlsx([good[0], bad, good[1]]))
     page.set_input_files("#file", str(upload))
     u.submit("Tải lên và kiểm tra")

@@ -5,14 +5,13 @@ cells of one organization."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.driver import User, expect
+from tests.browser.driver import expect
 from workflow.extensions import db
 from workflow.models import Person, Transfer
 
@@ -34,11 +33,9 @@ def _letter_text(browser_page, base: str, saved: Path) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
-def test_a_member_is_transferred_to_another_organization_and_between_cells(live, page, tmp_path):
+def test_a_member_is_transferred_to_another_organization_and_between_cells(live, page, shots, user):
     app, world, base = live
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    u = User(page, base, shots)
+    u = user
     member, mover = world.members["C1"][3], world.members["C1"][2]
     with app.app_context():
         name = db.session.get(Person, member).full_name
@@ -61,14 +58,14 @@ def test_a_member_is_transferred_to_another_organization_and_between_cells(live,
     case_id = _case_id(page.url)
 
     # the grassroots committee does its part, the department issues the letter
-    u.login("gs1")
-    u.open_case(case_id)
-    u.act(
-        "Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ", {"#reference": "15-SHĐ"}, date="05/03/2026"
+    u.act_as(
+        "gs1",
+        case_id,
+        "Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ",
+        {"#reference": "15-SHĐ"},
+        date="05/03/2026",
     )
-    u.login("dept")
-    u.open_case(case_id)
-    u.act("Cấp giấy giới thiệu sinh hoạt đảng", date="10/03/2026")
+    u.act_as("dept", case_id, "Cấp giấy giới thiệu sinh hoạt đảng", date="10/03/2026")
     assert u.state() == "Đã cấp giấy giới thiệu, đảng viên đang chuyển"
     letter = _letter_text(page, base, shots / "letter-official.pdf")
     assert "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG" in letter and name in letter
@@ -105,14 +102,12 @@ def test_a_member_is_transferred_to_another_organization_and_between_cells(live,
     u.submit("Ghi đề nghị")
     expect(page.locator(".flash-success")).to_have_count(1)
     move_id = _case_id(page.url)
-    u.login("gs1")
-    u.open_case(move_id)
-    u.act("Đảng ủy cơ sở cấp giấy giới thiệu sinh hoạt nội bộ", date="06/03/2026")
+    u.act_as(
+        "gs1", move_id, "Đảng ủy cơ sở cấp giấy giới thiệu sinh hoạt nội bộ", date="06/03/2026"
+    )
     inner = _letter_text(page, base, shots / "letter-internal.pdf")
     assert "nội bộ" in inner and mover_name in inner and "xuất trình" not in inner
-    u.login("sec1b")
-    u.open_case(move_id)
-    u.act("Xác nhận đảng viên đã sinh hoạt tại chi bộ mới", date="09/03/2026")
+    u.act_as("sec1b", move_id, "Xác nhận đảng viên đã sinh hoạt tại chi bộ mới", date="09/03/2026")
     assert u.state() == "Chi bộ mới đã tiếp nhận"
     u.shot("15-moved-between-cells")
 
@@ -124,15 +119,13 @@ def test_a_member_is_transferred_to_another_organization_and_between_cells(live,
 
 
 def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary_stay(
-    live, page, tmp_path
+    live, page, shots, user
 ):
     """The other three kinds, each side with its own account: a member leaves the committee
     (the letter is lost and given again), a member arrives from another province, a member
     stays at another organization for a while and comes back; the register prints them."""
     app, world, base = live
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    u = User(page, base, shots)
+    u = user
     leaver, visitor = world.members["C1"][5], world.members["C1"][6]
     with app.app_context():
         leaver_name = db.session.get(Person, leaver).full_name
@@ -156,12 +149,8 @@ def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary
     page.fill("#dues_paid_through", "02/2026")
     u.submit("Ghi đề nghị")
     out_id = _case_id(page.url)
-    u.login("gs1")
-    u.open_case(out_id)
-    u.act("Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ", date="04/03/2026")
-    u.login("dept")
-    u.open_case(out_id)
-    u.act("Cấp giấy giới thiệu sinh hoạt đảng", date="06/03/2026")
+    u.act_as("gs1", out_id, "Đảng ủy cơ sở xác nhận, ghi sổ, chuyển hồ sơ", date="04/03/2026")
+    u.act_as("dept", out_id, "Cấp giấy giới thiệu sinh hoạt đảng", date="06/03/2026")
     first = _letter_text(page, base, shots / "letter-out.pdf")
     assert "Đảng ủy phường Trung Hòa" in first and leaver_name in first
     # the member reports the letter lost: a new letter replaces it
@@ -211,9 +200,9 @@ def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary
     in_id = _case_id(page.url)
     u.login("sec2")
     c2_before = cell_count("C2")
-    u.login("gs2")
-    u.open_case(in_id)
-    u.act(
+    u.act_as(
+        "gs2",
+        in_id,
         "Xác nhận đảng viên đã xuất trình giấy và sinh hoạt tại chi bộ",
         selects={"#cell": str(world.orgs["C2"])},
         date="18/03/2026",
@@ -237,16 +226,10 @@ def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary
     page.fill("#period_end", "15/12/2026")
     u.submit("Ghi đề nghị")
     stay_id = _case_id(page.url)
-    u.login("gs1")
-    u.open_case(stay_id)
-    u.act("Đảng ủy cơ sở xác nhận", date="04/03/2026")
-    u.login("dept")
-    u.open_case(stay_id)
-    u.act("Cấp giấy giới thiệu sinh hoạt đảng tạm thời", date="05/03/2026")
+    u.act_as("gs1", stay_id, "Đảng ủy cơ sở xác nhận", date="04/03/2026")
+    u.act_as("dept", stay_id, "Cấp giấy giới thiệu sinh hoạt đảng tạm thời", date="05/03/2026")
     assert "tạm thời" in _letter_text(page, base, shots / "letter-temporary.pdf")
-    u.login("gs3")
-    u.open_case(stay_id)
-    u.act("Xác nhận đảng viên đến sinh hoạt tạm thời", date="16/03/2026")
+    u.act_as("gs3", stay_id, "Xác nhận đảng viên đến sinh hoạt tạm thời", date="16/03/2026")
     page.goto(f"{base}/orgs/{world.orgs['G3']}")
     assert visitor_name in page.locator("main").inner_text()
     u.shot("23-hosted-temporarily")

@@ -125,8 +125,9 @@ def _check_pdf(data: bytes) -> None:
 
 
 def _has_active_content(reader) -> bool:
-    """Whether any object reachable from the trailer is a script, an action that runs or
-    fetches something, or an embedded file (every object a reader could act on is reachable)."""
+    """Whether any object reachable from the trailer is a script, an action that launches a
+    program, submits or imports data or opens another file, or an embedded file (every object
+    a reader could act on is reachable). Links to web addresses (/URI) are allowed."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     seen: set[tuple[int, int]] = set()
@@ -141,7 +142,9 @@ def _has_active_content(reader) -> bool:
             obj = obj.get_object()
         walked += 1
         if walked > _PDF_MAX_OBJECTS:
-            return True
+            raise InvalidInput(
+                {"file": "Tệp PDF có cấu trúc quá phức tạp để kiểm tra; hãy quét lại thành PDF."}
+            )
         if isinstance(obj, DictionaryObject):
             for key, value in obj.items():
                 if key in _ACTIVE_KEYS or (key == "/S" and value in _ACTIVE_ACTIONS):
@@ -211,10 +214,9 @@ def _display_name(filename: str, content_type: str) -> str:
     return f"{stem}.{TYPES[content_type]}"
 
 
-def add(case: Case, purpose: str, upload: Upload, *, actor: Actor) -> Attachment:
-    """Check and store a scan. Runs inside the caller's unit of work."""
-    if not may_write(actor, case):
-        raise PermissionDenied()
+def inspect(case: Case, purpose: str, upload: Upload) -> str:
+    """Check a scan's paper and content; its content type, or InvalidInput with every problem.
+    Call it before the unit of work: parsing a large PDF must not hold the write lock."""
     errors: dict[str, str] = {}
     if purpose not in dict(purposes(case)):
         errors["purpose"] = "Chọn giấy tờ mà bản quét thể hiện."
@@ -230,8 +232,21 @@ def add(case: Case, purpose: str, upload: Upload, *, actor: Actor) -> Attachment
             _check_extension(upload.filename, content_type)
         except InvalidInput as exc:
             errors.update(exc.errors)
-    if not errors:
-        _check_quota(actor, len(upload.data), errors)
+    if errors:
+        raise InvalidInput(errors)
+    return content_type
+
+
+def add(
+    case: Case, purpose: str, upload: Upload, *, actor: Actor, content_type: str | None = None
+) -> Attachment:
+    """Store a scan (``content_type`` from ``inspect``, which runs here when not given).
+    Runs inside the caller's unit of work."""
+    if not may_write(actor, case):
+        raise PermissionDenied()
+    content_type = content_type or inspect(case, purpose, upload)
+    errors: dict[str, str] = {}
+    _check_quota(actor, len(upload.data), errors)
     if errors:
         raise InvalidInput(errors)
 

@@ -60,15 +60,13 @@ def new(case_id: int):
         if upload:
             data = upload.stream.read(limit + 1)
             upload.close()
+        scan = ops.Upload(upload.filename or "" if upload else "", data)
+        purpose = form.purpose.data or ""
         try:
+            content_type = ops.inspect(case, purpose, scan)  # outside the write transaction
             with unit_of_work():
                 fresh = get_case(case_id, actor)
-                added = ops.add(
-                    fresh,
-                    form.purpose.data or "",
-                    ops.Upload(upload.filename or "" if upload else "", data),
-                    actor=actor,
-                )
+                added = ops.add(fresh, purpose, scan, actor=actor, content_type=content_type)
                 name = added.original_name
         except PermissionDenied:
             abort(403)

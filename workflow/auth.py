@@ -161,11 +161,11 @@ def authenticate(username: str, password: str, *, ip: str = "") -> LoginResult:
         if until is not None:
             return _address_refusal(ip, until, now, actor, user.id if user else None)
         if user is None:
-            hasher().hash(password)  # same work as a real check: no timing oracle
             phantom = throttle.blocked_until(throttle.unknown_username_key(username), now)
             locked = _locked(phantom, now, ip, actor, None)
             if locked is not None:
-                return locked
+                return locked  # as fast as a real locked account: no hashing either
+            hasher().hash(password)  # same work as a real check: no timing oracle
             throttle.record_unknown_username(username, now)
             return _failed(None, now, ip, actor, GENERIC_LOGIN_ERROR)
         locked = _locked(user.locked_until, now, ip, actor, user.id)

@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -75,9 +75,21 @@ def record_unknown_username(username: str, now: datetime) -> None:
     )
 
 
+#: counters idle this long, and not blocking, are deleted (new addresses and names add rows)
+STALE = timedelta(days=2)
+
+
 def _count(key: str, now: datetime, limit: int, window: timedelta, block: timedelta) -> None:
     if not key:
         return
+    db.session.flush()  # this transaction's own counters are written before the sweep
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.window_start < now - STALE,
+            or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+            LoginThrottle.address != key,
+        )
+    )
     row = _row(key)
     if now - row.window_start > window:
         row.window_start, row.failures = now, 0

@@ -152,3 +152,18 @@ def test_an_unknown_username_locks_like_a_real_account_so_no_name_is_given_away(
     keys = set(db.session.scalars(select(LoginThrottle.address)))
     assert not any("khong" in k for k in keys)
     assert any(k.startswith("user:") for k in keys)
+
+
+def test_idle_counters_are_deleted_as_new_ones_come(app, world):
+    attacker = _from(app.test_client(), "203.0.113.20")
+    attacker.post("/login", data={"username": "sec1", "password": "x"})
+    db.session.rollback()
+    with unit_of_work():
+        old = db.session.get(LoginThrottle, "203.0.113.20")
+        old.window_start = utcnow() - timedelta(days=3)
+    _from(app.test_client(), "203.0.113.21").post(
+        "/login", data={"username": "sec1", "password": "x"}
+    )
+    db.session.rollback()
+    assert db.session.get(LoginThrottle, "203.0.113.20") is None
+    assert db.session.get(LoginThrottle, "203.0.113.21").failures == 1

@@ -222,17 +222,19 @@ def enable_second_factor(user: User, secret: str, password: str, code: str, *, a
         raise InvalidInput({"code": "Xác thực hai lớp đã được bật."})
     step = _check_password_and_code(user, password, secret, code, None)
     user.totp_secret, user.totp_last_step = secret, step
-    user.session_epoch += 1
-    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="mfa.enable")
+    _end_access(user, actor, "mfa.enable")
 
 
 def disable_second_factor(user: User, password: str, code: str, *, actor: Actor) -> None:
+    from workflow.auth import needs_second_factor
+
     if not user.totp_secret:
         raise InvalidInput({"code": "Xác thực hai lớp chưa được bật."})
+    if needs_second_factor(Actor.of(user)):
+        raise InvalidInput({"code": "Vai trò của bạn bắt buộc xác thực hai lớp."})
     _check_password_and_code(user, password, user.totp_secret, code, user.totp_last_step)
     user.totp_secret, user.totp_last_step = None, None
-    user.session_epoch += 1
-    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="mfa.disable")
+    _end_access(user, actor, "mfa.disable")
 
 
 def reset_second_factor(user: User, *, actor: Actor) -> None:
@@ -242,5 +244,11 @@ def reset_second_factor(user: User, *, actor: Actor) -> None:
     if not user.totp_secret:
         raise InvalidInput({"_": "Tài khoản này chưa bật xác thực hai lớp."})
     user.totp_secret, user.totp_last_step = None, None
+    _end_access(user, actor, "mfa.reset")
+
+
+def _end_access(user: User, actor: Actor, action: str) -> None:
+    """A change of how the user signs in: every session and API token they hold ends."""
     user.session_epoch += 1
-    audit.append(actor=actor, subject_type="user", subject_id=user.id, action="mfa.reset")
+    audit.append(actor=actor, subject_type="user", subject_id=user.id, action=action)
+    token_ops.revoke_all(user, actor=actor, reason=action)

@@ -191,8 +191,6 @@ def second_factor():
                 password, code = form.password.data or "", form.code.data or ""
                 if secret:
                     enable_second_factor(user, secret, password, code, actor=current_actor())
-                elif required:
-                    raise InvalidInput({"code": "Vai trò của bạn bắt buộc xác thực hai lớp."})
                 else:
                     disable_second_factor(user, password, code, actor=current_actor())
         except InvalidInput as exc:

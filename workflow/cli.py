@@ -180,16 +180,13 @@ def scan_deadlines() -> None:
 def sweep_files(older_than_hours: int, dry_run: bool) -> None:
     """Daily: remove stored files that no database row names (a scan or PDF written before
     its transaction failed with the process, an interrupted write)."""
+    import time
     from datetime import timedelta
 
-    from workflow.clock import clock
     from workflow.operations.sweep import sweep
 
-    report = sweep(
-        timedelta(hours=older_than_hours),
-        now=clock().seconds(),
-        dry_run=dry_run,
-    )
+    # files carry the real time they were written: compared with the real clock
+    report = sweep(timedelta(hours=older_than_hours), now=time.time(), dry_run=dry_run)
     verb = "Sẽ xóa" if dry_run else "Đã xóa"
     click.echo(
         f"{verb} {len(report.removed)} tệp không còn dùng ({report.removed_bytes} byte); "

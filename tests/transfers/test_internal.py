@@ -160,3 +160,26 @@ def test_withdrawn_and_cancelled_moves_leave_the_member_where_they_were(world):
     assert (state(first), state(second)) == ("withdrawn", "withdrawn")
     person = db.session.get(Person, member)
     assert (person.cell_id, person.presence) == (world.orgs["C1"], "active")
+
+
+def test_a_move_between_cells_is_signed_by_the_grassroots_committees_own_leaders(world):
+    from tests.builders import SYSTEM
+    from workflow.engine.transfer_effects import letter_signers
+    from workflow.engine.uow import unit_of_work
+    from workflow.models import User
+    from workflow.operations import users as user_ops
+
+    case_id = internal(world, world.members["C1"][2])
+    assert letter_signers(db.session.get(Case, case_id)) == []
+    with unit_of_work():
+        secretary, _ = user_ops.create_user("bithu.g1", "Lê Thị Bí Thư", actor=SYSTEM)
+        user_ops.add_grant(secretary, "signer", world.orgs["G1"], "Bí thư", actor=SYSTEM)
+        staff = db.session.get(User, world.users["gs1"])
+        user_ops.add_grant(staff, "grassroots_staff", world.orgs["G2"], "Phó bí thư", actor=SYSTEM)
+        secretary_id = secretary.id
+    signers = letter_signers(db.session.get(Case, case_id))
+    # the department's leaders and other organizations' titled grants are not offered
+    assert [(s.user_id, s.title) for s in signers] == [(secretary_id, "BÍ THƯ")]
+    world.fire(case_id, "issue_letter", "gs1", date(2025, 9, 3), signed_by=secretary_id)
+    letter = db.session.scalars(select(Decision).where(Decision.case_id == case_id)).one()
+    assert (letter.signer_name, letter.signer_title) == ("Lê Thị Bí Thư", "BÍ THƯ")

@@ -39,6 +39,20 @@ class DocumentError(Exception):
     pass
 
 
+def superseding(decision_ids: list[int]) -> dict[int, Decision]:
+    """decision id → the (latest) issued decision that annuls or replaces it."""
+    if not decision_ids:
+        return {}
+    return {
+        d.corrects_id: d
+        for d in db.session.scalars(
+            select(Decision)
+            .where(Decision.corrects_id.in_(decision_ids), Decision.status == "issued")
+            .order_by(Decision.id)
+        )
+    }
+
+
 def issuer_for(case: Case, level: str) -> tuple[str, str]:
     """(issuer key, abbreviation) for decisions of the upper committee or of an authorized
     grassroots committee."""

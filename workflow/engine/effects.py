@@ -207,8 +207,9 @@ def issue_decision(ctx: EffectContext) -> None:
     if kind == "admission":
         extra["ceremony_working_days"] = ctx.rules["admission.ceremony_working_days"]
     if kind == "transfer_letter":
-        extra = transfer_effects.letter_extra(ctx)
-        draft = transfer_effects.replacing_draft(ctx, level)
+        lost = latest_decision(ctx.case.id, "transfer_letter")  # a second letter replaces it
+        extra = transfer_effects.letter_extra(ctx, lost)
+        draft = transfer_effects.replacing_draft(ctx, level, lost)
         leader = transfer_effects.letter_signer(ctx)
         if leader is not None:
             signer = (leader.user_id, leader.name, leader.title)

@@ -206,13 +206,14 @@ class LetterSigner:
 def letter_signers(case: Case) -> list[LetterSigner]:
     """The leaders who sign the case's introduction letters: the department's (grants with a
     title such as "TRƯỞNG BAN" over the whole committee), or for a move between cells the
-    grassroots committee's own."""
+    grassroots committee's own (its staff with a title, or its secretary's signing grant)."""
     from workflow.models import Grant, User
 
     stmt = select(User.id, User.full_name, Grant.title).join(Grant, Grant.user_id == User.id)
     if case.procedure == "internal_transfer":
         root = case.cell.ancestor_ids()[0]
-        stmt = stmt.where(Grant.role == Role.GRASSROOTS_STAFF.value, Grant.org_id == root)
+        roles = (Role.GRASSROOTS_STAFF.value, Role.SIGNER.value)
+        stmt = stmt.where(Grant.role.in_(roles), Grant.org_id == root)
     else:
         stmt = stmt.where(Grant.role == Role.DEPARTMENT_STAFF.value, Grant.org_id.is_(None))
     rows = db.session.execute(
@@ -233,39 +234,24 @@ def letter_signer(ctx) -> LetterSigner | None:
     return signer
 
 
-def issued_letter(case_id: int) -> Decision | None:
-    """The case's letter in force: the last one issued (a lost one is replaced by the next)."""
-    return db.session.scalars(
-        select(Decision)
-        .where(
-            Decision.case_id == case_id,
-            Decision.kind == "transfer_letter",
-            Decision.status == "issued",
-        )
-        .order_by(Decision.id.desc())
-        .limit(1)
-    ).first()
-
-
-def letter_extra(ctx) -> dict:
+def letter_extra(ctx, lost: Decision | None) -> dict:
     """What an introduction letter prints besides its draft: the presentation deadline (none
-    for a move between cells of one grassroots organization) and the lost letter it replaces."""
+    for a move between cells of one grassroots organization) and the ``lost`` letter it
+    replaces (the case's letter issued before, if any)."""
     extra = {}
     if _transfer(ctx).direction != "internal":
         extra["present_by"] = vn_date(present_by(ctx.rules, ctx.event_date))
         extra["present_working_days"] = ctx.rules["transfer.presentation_working_days"]
-    lost = issued_letter(ctx.case.id)
     if lost is not None:
         extra["replaces_lost"] = f"số {lost.number}-{lost.symbol} ngày {vn_date(lost.decided_on)}"
     return extra
 
 
-def replacing_draft(ctx, level: str) -> Decision | None:
-    """A new letter for one reported lost: drafted from the case as it is now and linked to the
-    lost one, which it replaces (both documents then name each other)."""
+def replacing_draft(ctx, level: str, lost: Decision | None) -> Decision | None:
+    """A new letter for one reported ``lost``: drafted from the case as it is now and linked to
+    the lost one, which it replaces (both documents then name each other)."""
     from workflow.documents import service
 
-    lost = issued_letter(ctx.case.id)
     if lost is None:
         return None
     draft = service.draft(ctx.case, "transfer_letter", actor=ctx.actor, level=level)

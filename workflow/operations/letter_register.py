@@ -16,6 +16,7 @@ from sqlalchemy import extract, select
 from sqlalchemy.orm import aliased, joinedload
 
 from states.dates import vn_date
+from workflow.documents import service
 from workflow.documents.snapshots import issuer_of
 from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Transfer
@@ -129,7 +130,11 @@ def _entered(issuer: str, year: int) -> list[RegisterRow]:
             Transfer.registered_on.is_not(None),
             extract("year", Transfer.registered_on) == year,
         )
-        .options(joinedload(Transfer.person), joinedload(Transfer.from_org))
+        .options(
+            joinedload(Transfer.person),
+            joinedload(Transfer.from_org),
+            joinedload(Transfer.to_org),
+        )
     ).all()
     rows = []
     for transfer, case in found:
@@ -162,7 +167,7 @@ def _letters(issuer: str, year: int) -> list[RegisterRow]:
         )
         .order_by(Decision.term_start, Decision.number)
     ).all()
-    replaced_by = _replacements([d.id for d, _, _ in letters])
+    replaced_by = service.superseding([d.id for d, _, _ in letters])
     rows = []
     for decision, transfer, case in letters:
         doc = json.loads(decision.snapshot)
@@ -179,30 +184,17 @@ def _letters(issuer: str, year: int) -> list[RegisterRow]:
                 from_name=doc.get("cell_name", ""),
                 to_name=doc.get("destination", ""),
                 kind=CLASSES.get(transfer.direction, transfer.direction),
-                note=_outgoing_note(decision, transfer, case, replaced_by.get(decision.id)),
+                note=_outgoing_note(doc, transfer, case, replaced_by.get(decision.id)),
                 case_id=case.id,
             )
         )
     return rows
 
 
-def _replacements(ids: list[int]) -> dict[int, Decision]:
-    if not ids:
-        return {}
-    return {
-        d.corrects_id: d
-        for d in db.session.scalars(
-            select(Decision).where(Decision.corrects_id.in_(ids), Decision.status == "issued")
-        )
-    }
-
-
-def _outgoing_note(
-    decision: Decision, transfer: Transfer, case: Case, replacement: Decision | None
-) -> str:
+def _outgoing_note(doc: dict, transfer: Transfer, case: Case, replacement: Decision | None) -> str:
     parts = []
-    if decision.corrects_id is not None:
-        parts.append(f"Cấp lại, thay giấy {json.loads(decision.snapshot).get('replaces_lost', '')}")
+    if doc.get("replaces_lost"):
+        parts.append(f"Cấp lại, thay giấy {doc['replaces_lost']}")
     if replacement is not None:
         parts.append(f"Báo mất; đã cấp lại {replacement.reference.removeprefix('Số ')}")
     elif case.state == "withdrawn":
@@ -222,7 +214,11 @@ def _incoming(issuer: str, year: int) -> list[RegisterRow]:
         select(Transfer, Case)
         .join(Case, Case.id == Transfer.case_id)
         .outerjoin(target, target.id == Transfer.to_org_id)
-        .options(joinedload(Transfer.person), joinedload(Transfer.from_org))
+        .options(
+            joinedload(Transfer.person),
+            joinedload(Transfer.from_org),
+            joinedload(Transfer.to_org),
+        )
     )
     if issuer == UPPER:
         stmt = stmt.where(

@@ -135,21 +135,21 @@ def history(person: Person) -> list[Movement]:
             .order_by(Transfer.letter_on.is_(None), Transfer.letter_on, Transfer.id)
         )
     )
-    letters: dict[int, list[Decision]] = {}
-    for d in db.session.scalars(
-        select(Decision)
+    lost: dict[int, list[tuple[str, date]]] = {}
+    replaced = aliased(Decision)
+    for old in db.session.scalars(
+        select(replaced)
+        .join(Decision, Decision.corrects_id == replaced.id)
         .where(
-            Decision.case_id.in_([t.case_id for t in transfers]),
-            Decision.kind == "transfer_letter",
+            replaced.case_id.in_([t.case_id for t in transfers]),
+            replaced.kind == "transfer_letter",
+            Decision.correction_kind == "replace",
             Decision.status == "issued",
         )
-        .order_by(Decision.id)
+        .order_by(replaced.id)
     ):
-        letters.setdefault(d.case_id, []).append(d)
-    return [
-        Movement(t, [(d.reference, d.decided_on) for d in letters.get(t.case_id, [])[:-1]])
-        for t in transfers
-    ]
+        lost.setdefault(old.case_id, []).append((old.reference, old.decided_on))
+    return [Movement(t, lost.get(t.case_id, [])) for t in transfers]
 
 
 def register_incoming(

@@ -60,8 +60,8 @@ def case_decisions(case_id: int) -> list[Decision]:
 
 @bp.app_template_global("superseding")
 def superseding(docs: list[Decision]) -> dict[int, Decision]:
-    """decision id → the issued decision that annuls or replaces it, among ``docs``."""
-    return {d.corrects_id: d for d in docs if d.corrects_id is not None and d.is_issued}
+    """decision id → the issued decision that annuls or replaces it."""
+    return service.superseding([d.id for d in docs])
 
 
 SIGNERS = frozenset({Role.SIGNER})
@@ -435,16 +435,11 @@ def verify(token: str):
         from workflow.documents import signing
 
         signatures = signing.validate(service.pdf_bytes(decision))
-    superseded = db.session.scalars(
-        select(Decision)
-        .where(Decision.corrects_id == decision.id, Decision.status == "issued")
-        .order_by(Decision.id)
-    ).all()
     return render_template(
         "documents/verify.html",
         d=decision,
         kind=KINDS[decision.kind],
-        superseded=superseded,
+        superseded_by=service.superseding([decision.id]).get(decision.id),
         outcome=outcome,
         errors=errors,
         signatures=signatures,

@@ -39,6 +39,13 @@ ensure_venv() {
         log "Creating the virtual environment in .venv"
         "$python" -m venv "$VENV"
     fi
+    local pip_lock="$ROOT/.ci/requirements-pip.lock"
+    if ! cmp -s "$pip_lock" "$VENV/.installed-pip"; then
+        log "Installing the locked pip"
+        "$PY" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$pip_lock" \
+            2>&1 | grep -v '^WARNING: Location' >&2 || true
+        cp "$pip_lock" "$VENV/.installed-pip"
+    fi
     local stamp="$VENV/.installed-$(basename "$lock")"
     if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
         log "Installing locked dependencies from ${lock#"$ROOT"/}"

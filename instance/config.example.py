@@ -15,7 +15,9 @@ TERM_STARTS = ("2020-10-01", "2025-10-01")
 # Serve over HTTPS in production. Only for plain-HTTP use on one's own machine:
 # SESSION_COOKIE_SECURE = False
 
-# Documents: the public address the QR code on each printed decision points to.
+# Documents: the address users reach the application at. The QR code and link printed on every
+# issued document open its verification page there, and issued documents never change, so no
+# document is issued until this is set (WORKFLOW_PUBLIC_BASE_URL in the environment also works).
 PUBLIC_BASE_URL = "https://dangvien.example.gov.vn"
 # Page margins in millimetres: top, bottom, left, right (HD 36-HD/VPTW).
 DOCUMENT_MARGINS_MM = (25, 25, 35, 15)

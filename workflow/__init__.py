@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         options["pool_pre_ping"] = True
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     _refuse_insecure_start(app)
+    _warn_missing_public_url(app)
     logredact.install()
     # the __Host- prefix binds the cookie to this host and path, and requires Secure
     secure = app.config["SESSION_COOKIE_SECURE"]
@@ -87,3 +89,12 @@ def _refuse_insecure_start(app: Flask) -> None:
             "Refusing to start in production with the development SECRET_KEY: set SECRET_KEY in "
             "instance/config.py or WORKFLOW_SECRET_KEY in the environment."
         )
+
+
+def _warn_missing_public_url(app: Flask) -> None:
+    if app.debug or app.testing or app.config.get("PUBLIC_BASE_URL"):
+        return
+    logging.getLogger("workflow").warning(
+        "PUBLIC_BASE_URL is not set: documents cannot be issued until it names the address "
+        "users reach the application at (their QR codes open its verification page)."
+    )

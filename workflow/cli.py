@@ -58,7 +58,7 @@ def demo(seed: int, no_people: bool) -> None:
             "Cơ sở dữ liệu đã có dữ liệu; lệnh demo chỉ chạy trên CSDL trống."
         )
     accounts = load_demo(seed, people=not no_people)
-    click.echo("Dữ liệu minh họa đã được nạp. Tài khoản (mật khẩu chỉ hiện một lần):")
+    click.echo("Dữ liệu minh họa đã được nạp. Tài khoản minh họa và mật khẩu (sinh ngẫu nhiên):")
     for username, password, description in accounts:
         click.echo(f"  {username:<16} {password:<32} {description}")
 

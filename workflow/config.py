@@ -74,8 +74,12 @@ class DefaultConfig:
     WORKING_RULES_BASIS = (
         "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối nhiệm kỳ 2025 – 2030;"
     )
-    #: where the QR code on a printed document points (the public verification page)
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: the address users reach the application at ("https://dangvien.example.gov.vn"): the QR
+    #: code and link printed on every issued document point at its verification page, and an
+    #: issued document is frozen, so outside development nothing is issued until it is set
+    PUBLIC_BASE_URL: str | None = None
+    #: what development and tests print instead when PUBLIC_BASE_URL is unset
+    DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: PKCS#12 file and passphrase of the organization certificate; unset: documents unsigned
     SIGNING_PKCS12: str | None = None
     SIGNING_PASSPHRASE: str | None = None

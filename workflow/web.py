@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from states.dates import vn_date
 from states.identity import mask_citizen_id
 from states.spec import ROLE_LABELS, Role
+from workflow.documents.service import public_base_url
 from workflow.engine.errors import NotFound
 from workflow.extensions import login_manager
 from workflow.permissions import Actor
@@ -286,4 +287,5 @@ def init_app(app: Flask) -> None:
             "upper_name": app.config["UPPER_COMMITTEE_NAME"],
             "upper_abbr": app.config["UPPER_COMMITTEE_ABBR"],
             "today": today(),
+            "public_url_missing": public_base_url() is None,
         }

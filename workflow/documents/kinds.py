@@ -18,6 +18,9 @@ class DocumentKind:
     label: str
     #: the signer's title when the grant names none
     signer_title: str = "BÍ THƯ"
+    #: (snapshot key, rule setting): values the text takes from the rules in force on the day
+    #: it is signed, the same in the draft the signer reviews and in the issued document
+    rule_values: tuple[tuple[str, str], ...] = ()
 
 
 KINDS: dict[str, DocumentKind] = {
@@ -31,6 +34,7 @@ KINDS: dict[str, DocumentKind] = {
             "về việc kết nạp đảng viên",
             "9-KNĐ",
             "Quyết định kết nạp đảng viên",
+            rule_values=(("ceremony_working_days", "admission.ceremony_working_days"),),
         ),
         DocumentKind(
             "recognition",

@@ -21,11 +21,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from states.rules import RuleSet
+from states.spec import Verdict
 from workflow.clock import clock
 from workflow.documents import render, snapshots
 from workflow.documents.kinds import KINDS
 from workflow.engine import audit
 from workflow.engine.audit import canonical_json
+from workflow.engine.errors import GuardFailed
 from workflow.engine.numbering import next_number
 from workflow.engine.uow import UnitOfWork, unit_of_work
 from workflow.extensions import db
@@ -91,8 +93,29 @@ def draft(case: Case, kind: str, *, actor: Actor, level: str = "upper") -> Decis
     return decision
 
 
+PUBLIC_URL_MISSING = (
+    "Chưa ban hành được văn bản: địa chỉ công khai của ứng dụng (PUBLIC_BASE_URL) chưa được "
+    "cấu hình, nên mã QR in trên văn bản sẽ không mở được trang xác minh. Đề nghị quản trị hệ "
+    "thống cấu hình địa chỉ này rồi thực hiện lại."
+)
+
+
+def public_base_url() -> str | None:
+    """The configured public address; in development and tests a stand-in; None when a
+    production installation has not configured it."""
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/")
+    if current_app.debug or current_app.testing:
+        return current_app.config["DEV_PUBLIC_BASE_URL"].rstrip("/")
+    return None
+
+
 def _verify_url(token: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{token}"
+    base = public_base_url()
+    if base is None:
+        raise GuardFailed([Verdict.failed("documents.public_url_missing", PUBLIC_URL_MISSING)])
+    return f"{base}/verify/{token}"
 
 
 def issue(
@@ -112,6 +135,7 @@ def issue(
     """Number and freeze the case's draft (drafting it first when there is none). ``signer``
     (user id, name, title): the leader the document is issued for, when not the actor."""
     decision = decision or find_draft(case.id, kind) or draft(case, kind, actor=actor, level=level)
+    verify_url = _verify_url(decision.verify_token)
     number, term = next_number(decision.issuer, decision.doc_type, decided_on)
     decision.number, decision.term_start, decision.decided_on = number, term, decided_on
     if signer is not None:
@@ -130,10 +154,10 @@ def issue(
         legal_bases=rules.legal_bases,
         signer_name=decision.signer_name,
         signer_title=decision.signer_title,
-        verify_url=_verify_url(decision.verify_token),
+        verify_url=verify_url,
         chain=f"#{head.seq} {head.row_hash[:16]}" if head else "",
         template_version=version,
-        extra=extra,
+        extra={**rule_values(kind, rules), **(extra or {})},
     )
     decision.snapshot = canonical_json(doc)
     decision.html = render.render_html(kind, doc)
@@ -146,18 +170,29 @@ def issue(
     return decision
 
 
-def preview_snapshot(decision: Decision, actor: Actor, rules: RuleSet) -> dict[str, Any]:
-    """A draft as it would read if signed today by ``actor`` (number left blank)."""
+def rule_values(kind: str, rules: RuleSet) -> dict[str, Any]:
+    """The values a kind's text takes from the rules in force when it is signed."""
+    return {key: rules[setting] for key, setting in KINDS[kind].rule_values}
+
+
+def preview_snapshot(
+    decision: Decision, actor: Actor, rules: RuleSet, scope: Scope | None = None
+) -> dict[str, Any]:
+    """A draft as it would read if signed today by ``actor`` (number and date left blank):
+    what the signer reviews is what is issued. ``scope``: the actor's signing grant, when
+    they hold one (else the signature block names nobody yet)."""
+    base = public_base_url()
     return snapshots.finish(
         json.loads(decision.snapshot),
         reference=decision.reference,
         decided_on=None,
         legal_bases=rules.legal_bases,
-        signer_name="",
-        signer_title="",
-        verify_url="",
+        signer_name=actor.name if scope is not None else "",
+        signer_title=(scope.title if scope else "") or KINDS[decision.kind].signer_title,
+        verify_url=f"{base}/verify/{decision.verify_token}" if base else "",
         chain="",
         template_version=render.template_version(decision.kind),
+        extra=rule_values(decision.kind, rules),
     )
 
 

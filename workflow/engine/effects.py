@@ -88,10 +88,17 @@ def submit_application(ctx: EffectContext) -> None:
     _add_document(ctx, "biography")
 
 
+#: the dossier papers a record of the sponsors stands for (recording them again replaces them)
+SPONSOR_PAPERS = ("sponsor_letter", "union_resolution", "trade_union_resolution")
+
+
 def record_sponsors(ctx: EffectContext) -> None:
     for old in list(ctx.case.sponsors):
         ctx.case.sponsors.remove(old)
         db.session.delete(old)
+    for item in [i for i in ctx.case.documents if i.purpose in SPONSOR_PAPERS]:
+        ctx.case.documents.remove(item)
+        db.session.delete(item)
     route = ctx.data["route"]
     ctx.case.sponsor_route = route
     for row in ctx.data["sponsors"]:
@@ -100,6 +107,7 @@ def record_sponsors(ctx: EffectContext) -> None:
                 person_id=row["member"],
                 together_since=row["together_since"],
                 replacement=bool(row.get("replacement")),
+                introduced_on=ctx.event_date,
             )
         )
         _add_document(ctx, "sponsor_letter")
@@ -204,8 +212,6 @@ def issue_decision(ctx: EffectContext) -> None:
     level = level or "upper"
     extra = {}
     draft = signer = None
-    if kind == "admission":
-        extra["ceremony_working_days"] = ctx.rules["admission.ceremony_working_days"]
     if kind == "transfer_letter":
         lost = latest_decision(ctx.case.id, "transfer_letter")  # a second letter replaces it
         extra = transfer_effects.letter_extra(ctx, lost)

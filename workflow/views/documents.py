@@ -193,7 +193,7 @@ def sign(decision_id: int):
             service.issue_correction(
                 fresh, actor=current_actor(), scope=scope, decided_on=decided_on, uow=uow
             )
-    except (ValueError, service.DocumentError) as exc:
+    except (ValueError, service.DocumentError, EngineError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("documents.detail", decision_id=decision_id))
     flash("Đã ký và ban hành quyết định.", "success")
@@ -209,7 +209,8 @@ def preview(decision_id: int):
         return _pdf_response(
             service.pdf_bytes(decision), service.download_name(decision), inline=True
         )
-    doc = service.preview_snapshot(decision, current_actor(), rules_on(today()))
+    scope = issuer_scope(decision, SIGNERS, exact=True)
+    doc = service.preview_snapshot(decision, current_actor(), rules_on(today()), scope)
     pdf = render.html_to_pdf(render.render_html(decision.kind, doc, draft=True))
     return _pdf_response(pdf, service.download_name(decision), inline=True)
 

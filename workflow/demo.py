@@ -6,7 +6,9 @@ timeline, dossier, votes and deadlines are what the pages would have produced.
 
 from __future__ import annotations
 
+import heapq
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -16,6 +18,7 @@ from workflow.clock import today
 from workflow.engine import fire, open_case
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
+from workflow.membership import count_for
 from workflow.models import Case, Organization, Person, User
 from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
@@ -316,8 +319,6 @@ class Demo:
     roots: dict[str, Organization] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
-    #: what the cell proposes for the probation case being moved on
-    proposal: str = "recognition"
     actors: dict[str, Actor] = field(default_factory=dict)
 
     def name(self, sex: str) -> str:
@@ -624,7 +625,7 @@ def _steps_for(cell: Organization, roots: dict[int, Organization]) -> list[str]:
 
 
 def _payload(d: Demo, case: Case, trigger: str, day: date, answered: list[int]) -> dict:
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     p: dict = {"event_date": day.isoformat()}
     root_path = f"/{case.cell.ancestor_ids()[0]}/"
@@ -674,11 +675,7 @@ def _payload(d: Demo, case: Case, trigger: str, day: date, answered: list[int]) 
     elif trigger == "conclude_verification":
         p["conclusion"] = "Lý lịch rõ ràng, đủ tiêu chuẩn chính trị để xem xét kết nạp."
     elif trigger == "record_cell_resolution":
-        total = db.session.scalar(
-            select(func.count(Person.id)).where(
-                Person.cell_id == case.cell_id, Person.member_status == "official"
-            )
-        )
+        total = count_for(case, "cell_official_members", day)
         p.update(
             resolution_number=f"{d.rng.randint(10, 99)}-NQ/CB",
             official_total=total,
@@ -724,8 +721,9 @@ def _actor_for_step(d: Demo, case: Case, trigger: str) -> Actor:
     raise RuntimeError(f"no actor for {trigger}")
 
 
-def _run_candidate(d: Demo, cell: Organization, target: str, roots, index: int) -> None:
-    """Open a case and fire it along the main path to ``target`` with back-dated events."""
+def _candidate_walk(d: Demo, cell: Organization, target: str, roots, index: int) -> Iterator[date]:
+    """Open a case and fire it along the main path to ``target`` with back-dated events,
+    yielding the date of each step before taking it (see ``_in_date_order``)."""
     base_target = {
         "paused": "under_verification",
         "certificate_expired": "certified",
@@ -762,6 +760,7 @@ def _run_candidate(d: Demo, cell: Organization, target: str, roots, index: int) 
     data = d.person_data(start.year - 35, start.year - age_floor, "")
     data["occupation"] = f"Chuyên viên, {cell.name.removeprefix('Chi bộ ')}"
     secretary = _actor_for(d, Role.CELL_SECRETARY, cell.path)
+    yield start
     with unit_of_work():
         fresh_cell = db.session.get(Organization, cell.id)
         person = people_ops.create_person(data, cell=fresh_cell, actor=secretary)
@@ -772,12 +771,13 @@ def _run_candidate(d: Demo, cell: Organization, target: str, roots, index: int) 
     answered: list[int] = []
     for trigger, gap in zip(todo, gaps, strict=True):
         day += timedelta(days=gap)
+        yield day
         case = db.session.get(Case, case_id)
         payload = _payload(d, case, trigger, day, answered)
         if trigger == "pause":
             payload["reason"] = "Kết quả thẩm tra có nội dung cần làm rõ thêm."
         elif trigger == "record_cell_rejection":
-            total = payload_total(case)
+            total = count_for(case, "cell_official_members", day)
             payload.update(official_total=total, yes=total // 2, no=total - total // 2, invalid=0)
         elif trigger == "withdraw":
             payload["reason"] = "Người vào Đảng xin rút hồ sơ vì chuyển công tác ra ngoài tỉnh."
@@ -785,14 +785,19 @@ def _run_candidate(d: Demo, cell: Organization, target: str, roots, index: int) 
         fire(case_id, trigger, actor=actor, payload=payload, expected_version=case.version)
 
 
-def payload_total(case: Case) -> int:
-    from sqlalchemy import func, select
-
-    return db.session.scalar(
-        select(func.count(Person.id)).where(
-            Person.cell_id == case.cell_id, Person.member_status == "official"
-        )
-    )
+def _in_date_order(walks: Iterable[Iterator[date]]) -> None:
+    """Take the steps of several back-dated walks in the order of their dates, so that the
+    numbers of each register follow the dates of what they number, as in a real register."""
+    queue: list[tuple[date, int, Iterator[date]]] = []
+    for i, walk in enumerate(walks):
+        day = next(walk, None)
+        if day is not None:
+            heapq.heappush(queue, (day, i, walk))
+    while queue:
+        _, i, walk = heapq.heappop(queue)
+        day = next(walk, None)  # takes the step due, then tells when the next one is
+        if day is not None:
+            heapq.heappush(queue, (day, i, walk))
 
 
 def load_demo(
@@ -821,6 +826,7 @@ def load_demo(
         _set_targets(d, roots)
         return d.accounts
     home = next(c for c in d.cells if c.code == "CB-STC-NS")
+    walks = _probation_walks(d, roots)
     for index, target in enumerate(TARGETS):
         eligible = [c for c in d.cells if _fits(c, target, roots)]
         if index % 5 == 0 and home in eligible:
@@ -828,8 +834,8 @@ def load_demo(
         else:
             others = [c for c in eligible if c is not home]
             cell = others[(index * 7) % len(others)]
-        _run_candidate(d, cell, target, roots, index)
-    _run_probations(d, roots)
+        walks.append(_candidate_walk(d, cell, target, roots, index))
+    _in_date_order(walks)
     from workflow.demo_transfers import run_transfers
 
     run_transfers(d)
@@ -871,9 +877,7 @@ PROBATION_TARGETS = (
 )
 
 
-def _probation_payload(case: Case, trigger: str, day: date, d: Demo) -> dict:
-    from sqlalchemy import func, select
-
+def _probation_payload(case: Case, trigger: str, day: date, d: Demo, proposal: str) -> dict:
     p: dict = {"event_date": day.isoformat()}
     if trigger == "record_document":
         held = {x.purpose for x in case.documents}
@@ -892,13 +896,9 @@ def _probation_payload(case: Case, trigger: str, day: date, d: Demo) -> dict:
     ):
         total = 9
         if trigger == "record_cell_resolution":
-            total = db.session.scalar(
-                select(func.count(Person.id)).where(
-                    Person.cell_id == case.cell_id, Person.member_status == "official"
-                )
-            )
-            p["proposal"] = d.proposal
-            if d.proposal == "removal":
+            total = count_for(case, "cell_official_members", day)
+            p["proposal"] = proposal
+            if proposal == "removal":
                 p["reason"] = (
                     "Không hoàn thành nhiệm vụ, vi phạm tư cách đảng viên trong thời kỳ dự bị."
                 )
@@ -938,12 +938,10 @@ def _probation_step(case: Case, roots) -> str:
     return "approve_recognition" if case.proposal == "recognition" else "approve_removal"
 
 
-def _run_probations(d: Demo, roots) -> None:
+def _probation_walks(d: Demo, roots) -> list[Iterator[date]]:
     """Probation cases for the members recorded as probationary; those whose 12 months have
     run are moved on through recognition with back-dated events."""
     from sqlalchemy import select
-
-    from workflow.engine import start_case
 
     people = list(
         db.session.scalars(
@@ -955,40 +953,51 @@ def _run_probations(d: Demo, roots) -> None:
             .order_by(Person.joined_on)
         )
     )
+    walks = []
     ended = 0
     for person in people:
-        with unit_of_work():
-            fresh = db.session.get(Person, person.id)
-            case_id = start_case(
-                "probation", person=fresh, actor=d.system, opened_on=fresh.joined_on
-            ).id
+        target = proposal = None
+        if _add_year(person.joined_on) <= d.today - timedelta(days=10):
+            target, _, proposal = PROBATION_TARGETS[ended % len(PROBATION_TARGETS)].partition(":")
+            ended += 1
+        walks.append(_probation_walk(d, roots, person.id, target, proposal or "recognition"))
+    return walks
+
+
+def _probation_walk(
+    d: Demo, roots, person_id: int, target: str | None, proposal: str
+) -> Iterator[date]:
+    from workflow.engine import start_case
+
+    joined_on = db.session.get(Person, person_id).joined_on
+    yield joined_on
+    with unit_of_work():
+        fresh = db.session.get(Person, person_id)
+        case_id = start_case("probation", person=fresh, actor=d.system, opened_on=joined_on).id
+    case = db.session.get(Case, case_id)
+    if target is None:
+        return  # still on probation
+    end = case.probation_end
+    day = end - timedelta(days=40)
+    # a stage the organization's path does not have (a grassroots cell has no grassroots
+    # committee, an authorized committee decides itself) ends the case at its outcome
+    while case.state != target and case.state not in ("official", "removed"):
+        trigger = _probation_step(case, roots)
+        day = min(day + timedelta(days=d.rng.randint(2, 6)), d.today)
+        if trigger == "end_probation":
+            day = end
+        yield day
         case = db.session.get(Case, case_id)
-        end = case.probation_end
-        if end > d.today - timedelta(days=10):
-            continue  # still on probation
-        target, _, proposal = PROBATION_TARGETS[ended % len(PROBATION_TARGETS)].partition(":")
-        d.proposal = proposal or "recognition"
-        ended += 1
-        day = end - timedelta(days=40)
-        # a stage the organization's path does not have (a grassroots cell has no grassroots
-        # committee, an authorized committee decides itself) ends the case at its outcome
-        while case.state != target and case.state not in ("official", "removed"):
-            trigger = _probation_step(case, roots)
-            if trigger == "end_probation":
-                day = end
-            day = min(day + timedelta(days=d.rng.randint(2, 6)), d.today)
-            if trigger == "end_probation":
-                day = end
-            actor = _actor_for_step(d, case, trigger)
-            fire(
-                case_id,
-                trigger,
-                actor=actor,
-                payload=_probation_payload(case, trigger, day, d),
-                expected_version=case.version,
-            )
-            db.session.expire_all()
-            case = db.session.get(Case, case_id)
+        actor = _actor_for_step(d, case, trigger)
+        fire(
+            case_id,
+            trigger,
+            actor=actor,
+            payload=_probation_payload(case, trigger, day, d, proposal),
+            expected_version=case.version,
+        )
+        db.session.expire_all()
+        case = db.session.get(Case, case_id)
 
 
 __all__ = ["fold", "load_demo"]

@@ -2,7 +2,8 @@
 
 Never a database sequence (it leaves gaps on rollback) and never max()+1 (duplicates under
 concurrency): ``UPDATE … SET value = value + 1 … RETURNING value`` holds the row lock until the
-transaction ends, and a rollback gives the number back.
+transaction ends, and a rollback gives the number back. Numbers follow dates: the same
+statement refuses a date earlier than the register's last one.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from states.dates import vn_date
+from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
-from workflow.models import RegisterCounter
+from workflow.models import Decision, RegisterCounter
 
 
 def term_start(on: date) -> date:
@@ -27,8 +30,12 @@ def term_start(on: date) -> date:
     return current
 
 
-def next_number(issuer: str, doc_type: str, on: date) -> tuple[int, date]:
-    """Take the next number of the register; returns (number, term start)."""
+def next_number(
+    issuer: str, doc_type: str, on: date, *, field: str = "event_date"
+) -> tuple[int, date]:
+    """Take the next number of the register dated ``on``; returns (number, term start).
+
+    Raises InvalidInput on ``field`` when the register already holds a later date."""
     term = term_start(on)
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -37,14 +44,48 @@ def next_number(issuer: str, doc_type: str, on: date) -> tuple[int, date]:
         .values(issuer=issuer, doc_type=doc_type, term_start=term, value=0)
         .on_conflict_do_nothing(index_elements=["issuer", "doc_type", "term_start"])
     )
+    register = (
+        RegisterCounter.issuer == issuer,
+        RegisterCounter.doc_type == doc_type,
+        RegisterCounter.term_start == term,
+    )
     number = db.session.execute(
         update(RegisterCounter)
+        .where(*register, or_(RegisterCounter.last_on.is_(None), RegisterCounter.last_on <= on))
+        .values(value=RegisterCounter.value + 1, last_on=on)
+        .returning(RegisterCounter.value)
+    ).scalar_one_or_none()
+    if number is None:
+        raise InvalidInput({field: _out_of_order(issuer, doc_type, term, on)})
+    return number, term
+
+
+def _out_of_order(issuer: str, doc_type: str, term: date, on: date) -> str:
+    latest = db.session.scalars(
+        select(Decision)
         .where(
+            Decision.issuer == issuer,
+            Decision.doc_type == doc_type,
+            Decision.term_start == term,
+            Decision.status == "issued",
+            Decision.decided_on > on,
+        )
+        .order_by(Decision.number.desc())
+        .limit(1)
+    ).first()
+    last_on = db.session.scalar(
+        select(RegisterCounter.last_on).where(
             RegisterCounter.issuer == issuer,
             RegisterCounter.doc_type == doc_type,
             RegisterCounter.term_start == term,
         )
-        .values(value=RegisterCounter.value + 1)
-        .returning(RegisterCounter.value)
-    ).scalar_one()
-    return number, term
+    )
+    holder = (
+        f"{latest.reference.replace('Số', 'số', 1)} ngày {vn_date(latest.decided_on)}"
+        if latest is not None
+        else f"văn bản đã vào sổ ngày {vn_date(last_on)}"
+    )
+    return (
+        f"Ngày ký {vn_date(on)} sớm hơn ngày của văn bản đã vào sổ trước ({holder}): số văn "
+        f"bản trong một sổ phải theo thứ tự ngày. Chọn ngày ký từ {vn_date(last_on)} trở đi."
+    )

@@ -85,6 +85,8 @@ class Sponsor(Base):
     together_since: Mapped[date] = mapped_column(Date)
     #: appointed by the cell to replace a sponsor who left (12-month rule waived)
     replacement: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the day the introduction (3-KNĐ) was received: the months together count up to it
+    introduced_on: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship()
 

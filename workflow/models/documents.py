@@ -27,6 +27,8 @@ class RegisterCounter(Base):
     doc_type: Mapped[str] = mapped_column(String(10))
     term_start: Mapped[date] = mapped_column(Date)
     value: Mapped[int] = mapped_column(Integer, default=0)
+    #: the date of the last number taken: a later number may not carry an earlier date
+    last_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Decision(Base):

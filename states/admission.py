@@ -81,7 +81,8 @@ ANSWER = (Field("request", "Yêu cầu thẩm tra", "ref"),
           NOTE)
 CONCLUSION = (Field("conclusion", "Kết luận về lý lịch, tiêu chuẩn chính trị", "text",
                     max_length=2000),)
-CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True)
+CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True,
+                                count_of="cell_official_members")
 OVER_AGE = Field("over_age_approval", "Văn bản đồng ý kết nạp người trên 60 tuổi (nếu có)",
                  "line", required=False, max_length=80)
 COMMITTEE_VOTE = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)

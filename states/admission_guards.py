@@ -139,18 +139,20 @@ def sponsors_qualified(ctx: GuardContext) -> Verdict:
         )
     shared = ctx.rules["admission.sponsor_shared_months"]
     for s in f.sponsors:
-        if s.official_since is None or s.official_since > ctx.event_date:
+        introduced = s.introduced_on or ctx.event_date
+        if s.official_since is None or s.official_since > min(introduced, ctx.event_date):
             return Verdict.failed(
                 "admission.sponsor_not_official",
                 f"Người giới thiệu {s.full_name} chưa là đảng viên chính thức tại ngày "
-                f"{vn_date(ctx.event_date)}.",
+                f"{vn_date(min(introduced, ctx.event_date))}.",
             )
-        together = full_months_between(s.together_since, ctx.event_date)
+        together = full_months_between(s.together_since, introduced)
         if not s.replacement and together < shared:
             return Verdict.failed(
                 "admission.sponsor_too_recent",
                 f"Người giới thiệu {s.full_name} mới cùng công tác, học tập hoặc sinh hoạt với "
-                f"người vào Đảng {together} tháng (cần ít nhất {shared} tháng).",
+                f"người vào Đảng {together} tháng đến ngày giới thiệu {vn_date(introduced)} "
+                f"(cần ít nhất {shared} tháng).",
             )
         if not s.same_grassroots:
             return Verdict.failed(
@@ -259,6 +261,17 @@ def sponsor_rows_match_route(ctx: GuardContext) -> Verdict:
             "Người vào Đảng không tự giới thiệu mình.",
             "sponsors",
         )
+    shared = ctx.rules["admission.sponsor_shared_months"]
+    for i, row in enumerate(rows):
+        together = full_months_between(row["together_since"], ctx.event_date)
+        if not row.get("replacement") and together < shared:
+            return Verdict.failed(
+                "admission.sponsor_too_recent",
+                f"Đến ngày giới thiệu {vn_date(ctx.event_date)} người giới thiệu mới cùng công "
+                f"tác, học tập hoặc sinh hoạt với người vào Đảng {together} tháng (cần ít nhất "
+                f"{shared} tháng, trừ người được chi bộ phân công thay thế).",
+                f"sponsors-{i}-together_since",
+            )
     if route != "two_members" and not p.get("union_resolution_number"):
         return Verdict.failed(
             "admission.union_resolution_number_missing",

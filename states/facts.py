@@ -44,6 +44,8 @@ class SponsorFacts:
     together_since: date
     replacement: bool
     same_grassroots: bool
+    #: the day the introduction was received (None: recorded before it was kept)
+    introduced_on: date | None = None
 
 
 @dataclass(frozen=True)

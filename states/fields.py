@@ -44,6 +44,9 @@ class Field:
     min_rows: int = 0
     #: a date that may lie ahead (the planned end of a temporary transfer)
     future: bool = False
+    #: a number the application knows from its records on the event's date (e.g.
+    #: "cell_official_members"): the form is filled in with it, and another value is refused
+    count_of: str | None = None
 
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

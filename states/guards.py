@@ -15,11 +15,14 @@ EXCLUSION_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def meeting_vote_fields(total_label: str, *, exclusions: bool) -> tuple[Field, ...]:
-    """The inputs of a vote at a meeting: the eligible total, exclusions and the ballots."""
+def meeting_vote_fields(
+    total_label: str, *, exclusions: bool, count_of: str | None = None
+) -> tuple[Field, ...]:
+    """The inputs of a vote at a meeting: the eligible total, exclusions and the ballots.
+    ``count_of``: the total is the number the records give for the meeting's date."""
     fields: list[Field] = [
         Field("resolution_number", "Số nghị quyết", "line", required=False, max_length=40),
-        Field("official_total", total_label, "int", min=1, max=10000),
+        Field("official_total", total_label, "int", min=1, max=10000, count_of=count_of),
     ]
     if exclusions:
         fields.append(

@@ -58,7 +58,8 @@ HELPERS = (Field("helpers", "Đảng viên chính thức được phân công gi
                  max_rows=2, rows=(Field("member", "Đảng viên", "member"),)),)
 END_CHOICE = (Field("end", "Ngày kết thúc thời kỳ dự bị", "choice", choices=(
     ("clamped", "Ngày cuối tháng 2 (28/02)"), ("march_first", "Ngày 01/03"))),)
-CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True)
+CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True,
+                                count_of="cell_official_members")
 COMMITTEE_VOTE = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)
 APPRAISAL = (Field("reference", "Số, ký hiệu văn bản", "line", required=False, max_length=60),
              Field("opinion", "Ý kiến thẩm định", "text", max_length=2000))

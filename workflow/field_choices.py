@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from states.dates import vn_date
 from states.fields import Field
+from workflow.clock import today
 from workflow.extensions import db
+from workflow.membership import members_on
 from workflow.models import Case, Organization
 from workflow.models.orgs import CELL_KINDS
 from workflow.permissions import receiving_org
-from workflow.queries import official_members
 
 
 def field_choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str, str]]]:
@@ -25,7 +26,8 @@ def field_choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple
                 root = f"/{case.cell.ancestor_ids()[0]}/"
                 choices[f.name] = [
                     (str(p.id), f"{p.full_name} – {p.cell.name}")
-                    for p in official_members(root, exclude=case.person_id)
+                    for p in members_on(root, today())
+                    if p.id != case.person_id
                 ]
             elif f.kind == "ref" and f.name == "cell":
                 receiving = receiving_org(case)

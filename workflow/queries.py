@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from states import get_spec
@@ -206,23 +206,6 @@ def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Selec
         if org is not None:
             stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
     return stmt.order_by(Person.search_key, Person.id)
-
-
-def official_members(root_path: str, exclude: int | None = None) -> list[Person]:
-    return list(
-        db.session.scalars(
-            select(Person)
-            .join(Organization, Organization.id == Person.cell_id)
-            .where(
-                and_(
-                    Organization.path.startswith(root_path, autoescape=True),
-                    Person.member_status == "official",
-                )
-            )
-            .where(Person.id != (exclude or 0))
-            .order_by(Person.search_key)
-        )
-    )
 
 
 def holders(case: Case, orgs: dict[int, Organization]) -> list[str]:

@@ -191,6 +191,16 @@ def test_sponsor_with_11_months_fails_unless_replacement(together_since):
     assert_passed(g.sponsors_qualified(context(with_sponsors(sponsor(), replacing))))
 
 
+def test_the_months_together_count_up_to_the_introduction_not_to_the_meeting():
+    # 11 months at the introduction, 12 by the meeting: the introduction was given too early
+    late = sponsor(together_since=date(2025, 6, 15), introduced_on=date(2026, 5, 20), **OTHER)
+    verdict = g.sponsors_qualified(context(with_sponsors(sponsor(), late)))
+    assert_failed(verdict, "admission.sponsor_too_recent")
+    assert "11 tháng đến ngày giới thiệu 20/05/2026" in verdict.message
+    in_time = replace(late, introduced_on=MEETING)
+    assert_passed(g.sponsors_qualified(context(with_sponsors(sponsor(), in_time))))
+
+
 @pytest.mark.parametrize(
     ("official_since", "ok"),
     [(None, False), (MEETING + timedelta(days=1), False), (MEETING, True)],

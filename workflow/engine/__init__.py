@@ -20,6 +20,7 @@ from transitions import MachineError
 from states import get_spec
 from states.dates import vn_date
 from states.fields import Field, PayloadInvalid, parse_payload
+from states.indicators import on_list
 from states.rules import rules_on
 from states.spec import (
     GuardContext,
@@ -43,7 +44,8 @@ from workflow.engine.facts import build_facts, grassroots_root_id
 from workflow.engine.machine import build_machine
 from workflow.engine.uow import in_unit_of_work, unit_of_work
 from workflow.extensions import db
-from workflow.models import Case, Person, utcnow
+from workflow.membership import check_counts, places_on
+from workflow.models import Case, Organization, Person, utcnow
 from workflow.permissions import Actor
 
 __all__ = [
@@ -100,26 +102,39 @@ def _member_refs(fields: tuple[Field, ...], data: Mapping[str, Any]) -> list[tup
     return refs
 
 
-def _check_members(case: Case, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:
-    """Members named in a form must be official members of the case's grassroots organization."""
+def _check_members(
+    case: Case, fields: tuple[Field, ...], data: Mapping[str, Any], on: date
+) -> None:
+    """Members named in a form must be official members on a list of the case's grassroots
+    organization on the event's date (not in transit, not gone elsewhere)."""
     refs = _member_refs(fields, data)
     if not refs:
         return
-    people = {
-        p.id: p
-        for p in db.session.scalars(select(Person).where(Person.id.in_([pid for _, pid in refs])))
-    }
     root = grassroots_root_id(case.cell)
+    places = places_on([pid for _, pid in refs], on)
+    orgs = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Organization).where(
+                Organization.id.in_({p.get("org_id") for p in places.values()} - {None})
+            )
+        )
+    }
     errors = {}
     for key, pid in refs:
-        p = people.get(pid)
+        place = places.get(pid, {})
+        org = orgs.get(place.get("org_id"))
         if (
-            p is None
-            or p.member_status != "official"
-            or p.id == case.person_id
-            or grassroots_root_id(p.cell) != root
+            pid == case.person_id
+            or not on_list(place)
+            or place.get("member_status") != "official"
+            or org is None
+            or grassroots_root_id(org) != root
         ):
-            errors[key] = "Chọn một đảng viên chính thức trong cùng đảng bộ, chi bộ cơ sở."
+            errors[key] = (
+                "Chọn một đảng viên chính thức đang sinh hoạt trong cùng đảng bộ, chi bộ cơ sở "
+                f"vào ngày {vn_date(on)}."
+            )
     if errors:
         raise InvalidInput(errors)
 
@@ -191,7 +206,9 @@ def fire(
         data = _parse((event_date_field(first), *first.fields), payload, today)
         event_date: date = data["event_date"]
         _check_event_date(case, first, event_date)
-        _check_members(case, first.fields, data)
+        _check_members(case, first.fields, data, event_date)
+        if errors := check_counts(case, first.fields, data, event_date):
+            raise InvalidInput(errors)
         rules = rules_on(event_date)
         ctx = GuardContext(build_facts(case, actor, today), event_date, data, rules)
         model = build_machine(spec, case.state, ctx)
@@ -307,7 +324,7 @@ def _open(
     case.cell = person.cell
     db.session.add(case)
     db.session.flush()
-    _check_members(case, spec.open_fields, data)
+    _check_members(case, spec.open_fields, data, event_date)
     run_effects(
         spec.open_effects,
         EffectContext(

@@ -74,6 +74,7 @@ def admission_facts(case: Case, actor: Actor | None, today: date) -> AdmissionFa
             together_since=s.together_since,
             replacement=s.replacement,
             same_grassroots=grassroots_root_id(s.person.cell) == root_id,
+            introduced_on=s.introduced_on,
         )
         for s in case.sponsors
     )

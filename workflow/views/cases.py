@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from forms.base import (
     ReauthTransitionForm,
@@ -37,7 +37,8 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.field_choices import field_choices
 from workflow.ids import parse_count, parse_id
-from workflow.models import Attachment, AuditEntry, Case, Organization, Person
+from workflow.membership import count_for, counted_fields, members_on
+from workflow.models import Attachment, AuditEntry, Case, Organization
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations.people import create_person, validate_person
@@ -47,7 +48,6 @@ from workflow.queries import (
     case_query,
     cells_for,
     get_case,
-    official_members,
     open_deadlines,
     paginate,
     visible_orgs,
@@ -185,17 +185,10 @@ def _field_labels(spec) -> dict[str, dict[str, str]]:
     return labels
 
 
-def _defaults(case: Case, trigger: str) -> dict:
+def _defaults(case: Case, trigger: str, fields) -> dict:
     data: dict = {"event_date": vn_date(today())}
-    if trigger in ("record_cell_resolution", "record_cell_rejection", "record_inconclusive_vote"):
-        data["official_total"] = str(
-            db.session.scalar(
-                select(func.count(Person.id)).where(
-                    Person.cell_id == case.cell_id, Person.member_status == "official"
-                )
-            )
-            or ""
-        )
+    for f in counted_fields(fields):
+        data[f.name] = str(count_for(case, f.count_of, today()))
     if trigger in ("record_certificate", "record_new_member_certificate"):
         from flask import current_app
 
@@ -223,7 +216,7 @@ def act(case_id: int, trigger: str):
         fields,
         field_choices(case, t.fields),
         base=ReauthTransitionForm if t.reauth else TransitionForm,
-        data=_defaults(case, trigger) if request.method == "GET" else None,
+        data=_defaults(case, trigger, fields) if request.method == "GET" else None,
     )
     draft = find_draft(case.id, t.preview) if t.preview else None
     if request.method == "GET":
@@ -363,5 +356,5 @@ def new():
 def _member_choices(cell: Organization) -> dict[str, list[tuple[str, str]]]:
     root = f"/{cell.ancestor_ids()[0]}/"
     return {
-        "helper": [(str(p.id), f"{p.full_name} – {p.cell.name}") for p in official_members(root)]
+        "helper": [(str(p.id), f"{p.full_name} – {p.cell.name}") for p in members_on(root, today())]
     }

@@ -1,0 +1,120 @@
+"""Who is on an organization's member list on a given day.
+
+The same definition as the period reports (``states.indicators.on_list``): a person's place is
+the fold of their recorded membership changes (cell, status, presence of the audit rows) in
+event-date order, and they are on a list when they are a member there and active — not in
+transit between two organizations, not gone to another committee. Counts and choices of members
+(the total of a cell's vote, sponsors, helpers) read it as of the event's date, so a member who
+has left does not count, and one who left after the meeting still does for that meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from states.indicators import on_list
+from workflow.extensions import db
+from workflow.models import AuditEntry, Organization, Person, Transfer
+
+AUDIT = AuditEntry.__table__
+
+
+def places_on(person_ids: Iterable[int], day: date) -> dict[int, dict[str, object]]:
+    """person id → {"org_id", "member_status", "presence"} as recorded up to ``day``."""
+    ids = sorted(set(person_ids))
+    places: dict[int, dict[str, object]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.session.execute(
+            select(AUDIT.c.person_id, AUDIT.c.org_id, AUDIT.c.member_status, AUDIT.c.presence)
+            .where(
+                AUDIT.c.person_id.in_(chunk),
+                or_(AUDIT.c.event_date.is_(None), AUDIT.c.event_date <= day),
+                or_(
+                    AUDIT.c.org_id.is_not(None),
+                    AUDIT.c.member_status.is_not(None),
+                    AUDIT.c.presence.is_not(None),
+                ),
+            )
+            .order_by(AUDIT.c.person_id, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
+        )
+        for person_id, org_id, status, presence in rows:
+            place = places.setdefault(person_id, {})
+            if org_id is not None:
+                place["org_id"] = org_id
+            if status is not None:
+                place["member_status"] = status
+            if presence is not None:
+                place["presence"] = presence
+    return places
+
+
+def members_on(
+    root_path: str, day: date, *, statuses: tuple[str, ...] = ("official",)
+) -> list[Person]:
+    """The members of the organizations under ``root_path`` on ``day`` (official ones by
+    default), by name: those there now and those who have left it since (a transfer)."""
+    orgs = select(Organization.id).where(Organization.path.startswith(root_path, autoescape=True))
+    present = select(Person.id).where(Person.cell_id.in_(orgs))
+    moved = select(Transfer.person_id).where(Transfer.from_org_id.in_(orgs))
+    candidates = [pid for (pid,) in db.session.execute(present.union(moved))]
+    org_ids = set(db.session.scalars(orgs))
+    wanted = [
+        pid
+        for pid, place in places_on(candidates, day).items()
+        if on_list(place) and place.get("org_id") in org_ids and place["member_status"] in statuses
+    ]
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            select(Person).where(Person.id.in_(wanted)).order_by(Person.search_key, Person.id)
+        )
+    )
+
+
+def cell_count_on(cell: Organization, day: date) -> int:
+    """Official members on the cell's own list on ``day`` (the total of its votes)."""
+    return len(members_on(cell.path, day))
+
+
+#: numbers a form field may declare with ``Field(count_of=…)``: how to count them for a case on
+#: a day, and what they count (for the message when another value is entered)
+COUNTS = {
+    "cell_official_members": (
+        lambda case, day: cell_count_on(case.cell, day),
+        "đảng viên chính thức trong danh sách của chi bộ (không tính người đang chuyển sinh "
+        "hoạt hoặc đã chuyển đi)",
+    ),
+}
+
+
+def counted_fields(fields) -> list:
+    """The fields (rows included) whose value the records give."""
+    out = []
+    for f in fields:
+        out += counted_fields(f.rows) if f.kind == "rows" else [f] if f.count_of else []
+    return out
+
+
+def count_for(case, name: str, day: date) -> int:
+    return COUNTS[name][0](case, day)
+
+
+def check_counts(case, fields, data, day: date) -> dict[str, str]:
+    """Field name → message for each declared count that differs from the records."""
+    errors = {}
+    for f in counted_fields(fields):
+        if data.get(f.name) is None:
+            continue
+        expected = count_for(case, f.count_of, day)
+        if data[f.name] != expected:
+            errors[f.name] = (
+                f"Ngày {day:%d/%m/%Y} có {expected} {COUNTS[f.count_of][1]}, không phải "
+                f"{data[f.name]}. Nếu danh sách chưa đúng, hãy cập nhật danh sách (ghi việc "
+                "chuyển sinh hoạt, kết nạp, công nhận) trước khi ghi biểu quyết."
+            )
+    return errors

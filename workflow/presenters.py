@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
 from states import REGISTRY
 from states.dates import vn_date
@@ -14,7 +17,15 @@ from states.facts import EDUCATION_LEVELS
 from states.fields import Field
 from states.spec import ProcedureSpec
 from workflow.extensions import db
-from workflow.models import Organization, Person, VerificationRequest
+from workflow.models import (
+    AuditEntry,
+    Case,
+    Decision,
+    Organization,
+    Person,
+    User,
+    VerificationRequest,
+)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EDUCATION = dict(EDUCATION_LEVELS)
@@ -57,6 +68,38 @@ ACTION_LABELS = {
     "attachment.removed": "Gỡ bản quét",
     "moved_with_member": "Chuyển theo đảng viên sang chi bộ mới",
     "closed_by_transfer": "Kết thúc: đảng viên chuyển sinh hoạt ra ngoài Đảng bộ",
+    "api_token.create": "Tạo mã truy cập API",
+    "api_token.revoke": "Thu hồi mã truy cập API",
+    "api_token.revoke_all": "Thu hồi mọi mã truy cập API của tài khoản",
+    "files.swept": "Dọn tệp không còn được dùng",
+    "reauth_failed": "Nhập sai mật khẩu khi ký",
+    "report.locked": "Khóa số liệu báo cáo kỳ",
+    "roster.imported": "Nhập danh sách đảng viên từ tệp Excel",
+    "target.set": "Đặt chỉ tiêu năm",
+}
+#: what an audit row is about, by its subject type
+SUBJECT_LABELS = {
+    "case": "Hồ sơ",
+    "person": "Người",
+    "organization": "Tổ chức đảng",
+    "user": "Tài khoản",
+    "decision": "Văn bản",
+    "calendar": "Lịch làm việc",
+    "import": "Lần nhập danh sách",
+    "report": "Báo cáo kỳ",
+    "system": "Hệ thống",
+}
+#: labels of what effects add to a step's record besides the form's own fields
+PAYLOAD_LABELS = {
+    "event_date": "Ngày",
+    "decision_number": "Quyết định",
+    "new_due_on": "Hạn mới",
+    "probation_end": "Ngày kết thúc thời kỳ dự bị",
+    "official_on": "Ngày công nhận đảng viên chính thức",
+    "period_end": "Ngày kết thúc thời gian sinh hoạt tạm thời",
+    "end": "Ngày kết thúc thời kỳ dự bị",
+    "deadline": "Thời hạn",
+    "due_on": "Hạn",
 }
 #: labels of what a transfer writes on the member's other cases
 TRANSFER_EFFECT_LABELS = {
@@ -66,26 +109,37 @@ TRANSFER_EFFECT_LABELS = {
 }
 
 
-def _choice_labels() -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
+def _choice_labels() -> dict[str | None, dict[str, dict[str, str]]]:
+    """procedure → field → value → label; a field's choices differ between procedures (the
+    "opinions" paper is 5-KNĐ in an admission, 12-KNĐ in a probation). ``None``: any."""
+    out: dict[str | None, dict[str, dict[str, str]]] = {None: {}}
 
-    def walk(fields: tuple[Field, ...]) -> None:
+    def walk(procedure: str, fields: tuple[Field, ...]) -> None:
         for f in fields:
             if f.choices:
-                out.setdefault(f.name, {}).update(dict(f.choices))
-            walk(f.rows)
+                out.setdefault(procedure, {}).setdefault(f.name, {}).update(dict(f.choices))
+                out[None].setdefault(f.name, {}).update(dict(f.choices))
+            walk(procedure, f.rows)
 
     for spec in REGISTRY.values():
-        walk(spec.open_fields)
+        walk(spec.key, spec.open_fields)
         for t in spec.transitions:
-            walk(t.fields)
-    out.setdefault("result", {}).update(
+            walk(spec.key, t.fields)
+    out[None].setdefault("result", {}).update(
         {"clear": "Không có vấn đề", "concern": "Có vấn đề cần làm rõ"}
     )
     return out
 
 
 CHOICE_LABELS = _choice_labels()
+
+
+def choice_label(key: str, value: str, procedure: str | None = None) -> str | None:
+    for scope in (procedure, None):
+        label = CHOICE_LABELS.get(scope, {}).get(key, {}).get(value)
+        if label is not None:
+            return label
+    return None
 
 
 def action_label(spec: ProcedureSpec | None, action: str) -> str:
@@ -102,7 +156,7 @@ def action_label(spec: ProcedureSpec | None, action: str) -> str:
 ORGANIZATION_KEYS = frozenset({"cell", "destination_org", "destination_cell", "origin_org"})
 
 
-def payload_value(value: Any, key: str = "") -> str:
+def payload_value(value: Any, key: str = "", procedure: str | None = None) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if key in ("member", "helper") and isinstance(value, int):
@@ -117,31 +171,105 @@ def payload_value(value: Any, key: str = "") -> str:
         request = db.session.get(VerificationRequest, value)
         return f"{request.subject} – {request.addressee}" if request else f"#{value}"
     if isinstance(value, list):
-        return "; ".join(payload_value(v, key) for v in value)
+        return "; ".join(payload_value(v, key, procedure) for v in value)
     if isinstance(value, dict):
         return ", ".join(
-            payload_value(v, k) for k, v in value.items() if v not in (None, "", False)
+            payload_value(v, k, procedure) for k, v in value.items() if v not in (None, "", False)
         )
     if isinstance(value, str):
         if _ISO_DATE.match(value):
-            from datetime import date
-
             return vn_date(date.fromisoformat(value))
-        if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
-            return CHOICE_LABELS[key][value]
+        label = choice_label(key, value, procedure)
+        if label is not None:
+            return label
     return str(value)
 
 
-def payload_items(payload_text: str, labels: dict[str, str]) -> list[tuple[str, str]]:
+def payload_items(
+    payload_text: str, labels: dict[str, str], procedure: str | None = None
+) -> list[tuple[str, str]]:
     """(label, value) pairs of an audit payload, in the form's field order, empty ones left
     out and the event date (shown separately) skipped."""
     data = json.loads(payload_text or "{}")
     keys = [k for k in labels if k in data] + sorted(k for k in data if k not in labels)
     return [
-        (labels.get(k, k), payload_value(data[k], k))
+        (labels.get(k) or PAYLOAD_LABELS.get(k, k), payload_value(data[k], k, procedure))
         for k in keys
         if k != "event_date" and data[k] not in (None, "", [], False)
     ]
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit row as an auditor reads it; ``key`` keeps the technical names."""
+
+    entry: AuditEntry
+    action: str
+    subject: str
+    states: str
+    key: str
+
+
+def audit_lines(rows: list[AuditEntry]) -> list[AuditLine]:
+    """Labels and names for a page of audit rows (each kind of subject read in one query)."""
+    ids: dict[str, set[int]] = {}
+    for r in rows:
+        if r.subject_id is not None:
+            ids.setdefault(r.subject_type, set()).add(r.subject_id)
+    names = _subject_names(ids)
+    lines = []
+    for r in rows:
+        spec = REGISTRY.get(r.procedure or "")
+        states = ""
+        if spec is not None and r.to_state and r.from_state != r.to_state:
+            states = (
+                f"{spec.state_label(r.from_state)} → {spec.state_label(r.to_state)}"
+                if r.from_state
+                else f"bắt đầu ở bước: {spec.state_label(r.to_state)}"
+            )
+        kind = SUBJECT_LABELS.get(r.subject_type, r.subject_type)
+        name = names.get((r.subject_type, r.subject_id))
+        if r.subject_id is None:
+            subject = kind
+        elif r.subject_type == "case":
+            subject = f"{kind} #{r.subject_id}" + (f" – {name}" if name else "")
+        else:
+            subject = f"{kind}: {name}" if name else f"{kind} #{r.subject_id}"
+        technical = f"{r.subject_type} {r.subject_id or ''} · {r.action}".replace("  ", " ")
+        if r.to_state:
+            technical += f" ({r.from_state or '—'} → {r.to_state})"
+        lines.append(AuditLine(r, action_label(spec, r.action), subject, states, technical))
+    return lines
+
+
+def _subject_names(ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """(subject type, id) → a name: people, cases (whose person and procedure), organizations,
+    accounts and documents."""
+    out: dict[tuple[str, int], str] = {}
+    queries = {
+        "person": select(Person.id, Person.full_name),
+        "organization": select(Organization.id, Organization.name),
+        "user": select(User.id, User.full_name),
+    }
+    for kind, stmt in queries.items():
+        if ids.get(kind):
+            column = stmt.selected_columns[0]
+            for key, name in db.session.execute(stmt.where(column.in_(ids[kind]))):
+                out[(kind, key)] = name
+    if ids.get("case"):
+        for case_id, procedure, name in db.session.execute(
+            select(Case.id, Case.procedure, Person.full_name)
+            .join(Person, Person.id == Case.person_id)
+            .where(Case.id.in_(ids["case"]))
+        ):
+            label = REGISTRY[procedure].label if procedure in REGISTRY else procedure
+            out[("case", case_id)] = f"{name} ({label.lower()})"
+    if ids.get("decision"):
+        for decision in db.session.scalars(
+            select(Decision).where(Decision.id.in_(ids["decision"]))
+        ):
+            out[("decision", decision.id)] = f"{decision.reference} {decision.subject}"
+    return out
 
 
 def rows_used(rows: Any) -> bool:
@@ -167,6 +295,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(action_label)
     app.add_template_global(payload_value)
     app.add_template_global(payload_items)
+    app.add_template_global(audit_lines)
     app.add_template_global(rows_used)
     app.add_template_global(lambda key: _EDUCATION.get(key, key), "education_label")
     app.add_template_filter(lambda text: json.loads(text or "{}"), "fromjson")

@@ -178,7 +178,13 @@ def audit():
         select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(50).offset((page_no - 1) * 50)
     ).all()
     report = verify_chain() if request.args.get("verify") == "1" else None
-    return render_template("admin/audit.html", rows=rows, page=page_no, report=report)
+    return render_template(
+        "admin/audit.html",
+        rows=rows,
+        page=page_no,
+        report=report,
+        show_keys=request.args.get("keys") == "1",
+    )
 
 
 @bp.route("/access-log")

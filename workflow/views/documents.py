@@ -439,6 +439,7 @@ def verify(token: str):
     return render_template(
         "documents/verify.html",
         d=decision,
+        issuer_name=json.loads(decision.snapshot or "{}").get("issuer_name", ""),
         kind=KINDS[decision.kind],
         superseded_by=service.superseding([decision.id]).get(decision.id),
         outcome=outcome,

@@ -202,7 +202,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        "Ngày tạm dừng", fields=REASON, effects=("pause",), kind="side"),
     *(_t("resume", "paused", state, COMMITTEES, Level.SUBCOMMITTEE, "Tiếp tục xem xét",
          "Ngày tiếp tục", fields=(NOTE,), guards=(g.paused_from(state),), effects=("resume",),
-         kind="side")
+         kind="side", awaited=True)
       for state in BEFORE_DECISION),
     _t("reject", ("paused", "under_verification"), "rejected", COMMITTEES, Level.SUBCOMMITTEE,
        "Kết luận không đủ điều kiện kết nạp", "Ngày kết luận", fields=REASON,

@@ -102,6 +102,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     _t("end_probation", "in_probation", "awaiting_cell_review", CELL_UP, Level.CELL,
        "Ghi nhận hết thời kỳ dự bị", "Ngày ghi nhận", guards=(g.end_confirmed, g.probation_over),
        effects=("end_probation",), closes=("probation_end",), opens=("cell_review",),
+       awaited="probation_end",
        help="Hệ thống tự ghi nhận hằng ngày khi đủ 12 tháng; có thể ghi sớm hơn bằng tay."),
     # the cell's meeting, up to three inconclusive votes
     _t("record_cell_resolution", "awaiting_cell_review", "cell_proposed", CELL, Level.CELL,

@@ -146,10 +146,18 @@ class TransitionSpec:
     reauth: bool = False
     #: the document kind whose draft the form shows for review before firing
     preview: str | None = None
+    #: whether the case waits on whoever may take this step ("Việc của tôi"): None for the
+    #: forward path only, True or False to say so, or a deadline kind: once that clock of the
+    #: case is due (the end of probation is nobody's work months ahead)
+    awaited: bool | str | None = None
 
     @property
     def is_internal(self) -> bool:
         return self.dest is None
+
+    def awaits_after(self) -> str | bool:
+        """True or False, or the deadline kind whose due date makes the step awaited."""
+        return self.kind == "main" if self.awaited is None else self.awaited
 
     def target(self, source: str) -> str:
         return source if self.dest is None else self.dest

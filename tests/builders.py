@@ -14,6 +14,7 @@ from workflow.documents import service
 from workflow.engine import FireResult, fire, open_case
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
+from workflow.membership import count_for
 from workflow.models import Case, Decision, Organization, Person, User
 from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
@@ -194,7 +195,7 @@ def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, 
     state = case.state
     authorized = world.org("G2").id == case.cell.ancestor_ids()[0]
     if case.procedure == "probation":
-        return probation_step(case, state, sec, staff, members, authorized, cell_code)
+        return probation_step(case, state, sec, staff, authorized, cell_code, day)
     if state == "source_list":
         return "enroll_awareness_class", sec, {"class_name": "Lớp nhận thức khóa 3/2025"}
     if state == "in_awareness_class":
@@ -235,7 +236,8 @@ def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, 
             )
         return "conclude_verification", staff, {"conclusion": "Lý lịch rõ ràng."}
     if state == "awaiting_cell_meeting":
-        return "record_cell_resolution", sec, {"official_total": len(members), "yes": 9, "no": 0}
+        total = count_for(case, "cell_official_members", day)
+        return "record_cell_resolution", sec, {"official_total": total, "yes": total, "no": 0}
     if state == "cell_resolved":
         if cell_code == "C3":
             return "appraise_by_subcommittee", "gs3s", {"opinion": "Đủ điều kiện."}
@@ -262,9 +264,9 @@ def probation_step(
     state: str,
     sec: str,
     staff: str,
-    members: list[int],
     authorized: bool,
     cell_code: str,
+    day: date,
 ) -> tuple[str, str, dict[str, Any]]:
     """The recognition path; a case proposed for removal goes the same way to its decision."""
     papers = {d.purpose for d in case.documents}
@@ -280,10 +282,11 @@ def probation_step(
             )
         return "end_probation", sec, {}
     if state == "awaiting_cell_review":
+        total = count_for(case, "cell_official_members", day)
         return (
             "record_cell_resolution",
             sec,
-            {"proposal": "recognition", "official_total": len(members), "yes": 9, "no": 0},
+            {"proposal": "recognition", "official_total": total, "yes": total, "no": 0},
         )
     if state == "cell_proposed":
         if cell_code == "C3":

@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from states import get_spec
 from states.facts import OrgFacts
-from states.spec import GuardContext, Level, Role, TransitionSpec, is_structural
+from states.spec import ROLE_LABELS, GuardContext, Level, Role, TransitionSpec, is_structural
 from states.text import fold
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
 from workflow.models.orgs import CELL_KINDS
-from workflow.permissions import CASE_VIEW_ROLES, Actor, receiving_org
+from workflow.permissions import CASE_VIEW_ROLES, Actor, acting_org, level_path, receiving_org
 
 
 def all_orgs() -> dict[int, Organization]:
@@ -63,11 +64,17 @@ class CaseFilter:
 
 
 def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
+    receiving = aliased(Organization)
+    incoming = (
+        select(Transfer.case_id)
+        .join(receiving, receiving.id == Transfer.to_org_id)
+        .where(actor.visible_filter(receiving.path))
+    )
     stmt = (
         select(Case)
         .join(Case.person)
         .join(Organization, Organization.id == Case.cell_id)
-        .where(actor.visible_filter(Organization.path))
+        .where(or_(actor.visible_filter(Organization.path), Case.id.in_(incoming)))
         .options(joinedload(Case.person), joinedload(Case.cell))
     )
     if f.q:
@@ -139,8 +146,11 @@ def org_facts_from(cell: Organization, orgs: dict[int, Organization]) -> OrgFact
     )
 
 
-def next_steps(case: Case, orgs: dict[int, Organization]) -> list[TransitionSpec]:
-    """The forward steps that apply to this case now (structurally)."""
+def next_steps(
+    case: Case, orgs: dict[int, Organization], today: date | None = None
+) -> list[TransitionSpec]:
+    """The steps the case waits on now (structurally): the forward path and the steps
+    declared awaited; one awaited after a clock only once it is due (``today`` given)."""
     spec = get_spec(case.procedure)
     if case.state in spec.finals:
         return []
@@ -150,19 +160,19 @@ def next_steps(case: Case, orgs: dict[int, Organization]) -> list[TransitionSpec
     ctx = GuardContext(facts, None, None, None)
     steps = []
     for t in spec.transitions_from(case.state):
-        if t.kind not in ("main", "side") or t.trigger in (
-            "withdraw",
-            "pause",
-            "reject",
-            "return_for_correction",
-            "return_for_reverification",
-            "expire_certificate",
-        ):
+        awaited = t.awaits_after()
+        if awaited is False:
+            continue
+        if isinstance(awaited, str) and today is not None and not _due(case, awaited, today):
             continue
         if any(is_structural(g) and not g(ctx).ok for g in t.guards):
             continue
         steps.append(t)
     return steps
+
+
+def _due(case: Case, kind: str, today: date) -> bool:
+    return any(d.kind == kind and d.status == "open" and d.due_on <= today for d in case.deadlines)
 
 
 def responsible(t: TransitionSpec) -> TransitionSpec:
@@ -173,19 +183,21 @@ def responsible(t: TransitionSpec) -> TransitionSpec:
     return t
 
 
-def waiting_on_actor(case: Case, actor: Actor, orgs: dict[int, Organization]) -> bool:
+def waiting_on_actor(
+    case: Case, actor: Actor, orgs: dict[int, Organization], today: date | None = None
+) -> bool:
     return any(
-        actor.scope_for_step(responsible(t), case) is not None for t in next_steps(case, orgs)
+        actor.scope_for_step(responsible(t), case) is not None
+        for t in next_steps(case, orgs, today)
     )
 
 
-def cases_waiting_on(actor: Actor, today: date, limit: int = 200) -> list[Case]:
-    """Open cases in the actor's scope whose next step is the actor's to take."""
+def cases_waiting_on(actor: Actor, today: date) -> list[Case]:
+    """Open cases in the actor's scope (a transfer's receiving side included) whose next
+    step is the actor's to take now."""
     orgs = all_orgs()
     stmt = case_query(actor, CaseFilter(status="open"), today).order_by(Case.id)
-    return [c for c in db.session.scalars(stmt).unique() if waiting_on_actor(c, actor, orgs)][
-        :limit
-    ]
+    return [c for c in db.session.scalars(stmt).unique() if waiting_on_actor(c, actor, orgs, today)]
 
 
 def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Select:
@@ -208,21 +220,27 @@ def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Selec
     return stmt.order_by(Person.search_key, Person.id)
 
 
-def holders(case: Case, orgs: dict[int, Organization]) -> list[str]:
-    """Who holds the case now: the roles and bodies its next steps wait on."""
-    from states.spec import ROLE_LABELS
-    from workflow.permissions import acting_org, level_path
-
+def holders(case: Case, orgs: dict[int, Organization], today: date | None = None) -> list[str]:
+    """Who holds the case now: the roles its next steps wait on, each with the body it acts
+    from (a grassroots committee's staff stand at their committee even for a cell's step)."""
     out: list[str] = []
-    for t in next_steps(case, orgs):
+    for t in next_steps(case, orgs, today):
         t = responsible(t)
-        path = level_path(acting_org(case, t.level), t.level)
-        body = orgs[int(path.strip("/").split("/")[-1])].name if path else "Đảng ủy cấp trên"
         for role in sorted(t.roles, key=lambda r: r.value):
-            label = f"{ROLE_LABELS[role]} – {body}"
+            label = f"{ROLE_LABELS[role]} – {_acting_body(case, t, role, orgs)}"
             if label not in out:
                 out.append(label)
     return out
+
+
+def _acting_body(case: Case, t: TransitionSpec, role: Role, orgs: dict[int, Organization]) -> str:
+    path = level_path(acting_org(case, t.level), t.level)
+    if path is None or role in (Role.DEPARTMENT_STAFF, Role.INSPECTION):
+        return current_app.config["UPPER_COMMITTEE_NAME"]
+    ids = [int(i) for i in path.strip("/").split("/")]
+    if role in (Role.GRASSROOTS_STAFF, Role.SIGNER) and t.level in (Level.CELL, Level.RECEIVING):
+        return orgs[ids[0]].name
+    return orgs[ids[-1]].name
 
 
 @dataclass
@@ -278,7 +296,7 @@ def open_deadline_rows(
                 case,
                 left,
                 left < 0 and alerts(case.procedure, deadline.kind),
-                holders(case, orgs),
+                holders(case, orgs, today),
             )
         )
     rows.sort(key=lambda r: (not r.overdue, r.left, r.case.id))

@@ -52,13 +52,14 @@ def _history(world) -> None:
     """Admissions, transfers inside, out of and into the committee, across quarters."""
     admitted = world.new_candidate("C1")
     world.advance(admitted, "admitted")
+    # the letters are signed in date order, as their register's numbers follow dates
+    leaving = official(world, world.members["C1"][3], to=None)
+    world.fire(leaving, "record_grassroots_part", "gs1", date(2025, 9, 3))
+    world.fire(leaving, "issue_letter", "dept", date(2025, 9, 5))
     moving = official(world, world.members["C1B"][0], username="sec1b")
     world.fire(moving, "record_grassroots_part", "gs1", date(2025, 9, 20), reference="3-SHĐ")
     world.fire(moving, "issue_letter", "dept", date(2025, 9, 25))
     world.fire(moving, "confirm_arrival", "gs2", date(2025, 10, 6), cell=world.orgs["C2"])
-    leaving = official(world, world.members["C1"][3], to=None)
-    world.fire(leaving, "record_grassroots_part", "gs1", date(2025, 9, 3))
-    world.fire(leaving, "issue_letter", "dept", date(2025, 9, 5))
     world.fire(leaving, "record_receipt", "dept", date(2025, 10, 10), reference="Phiếu báo số 7")
     arriving = register_from_outside(world, admission_decision_on=date(2009, 12, 20)).id
     world.fire(arriving, "confirm_arrival", "gs2", date(2025, 9, 8), cell=world.orgs["C2"])

@@ -16,6 +16,9 @@ from workflow.workcalendar import load_calendar
 
 bp = Blueprint("main", __name__)
 
+#: cases listed on the dashboard; the rest are counted and found through the case list
+LIMIT = 200
+
 
 @bp.route("/")
 @requires()
@@ -30,9 +33,16 @@ def dashboard():
         first = (deadlines.get(case.id) or [None])[0]
         left = calendar.left(first, day) if first else None
         rows.append((case, first, left))
+    # due soonest first (overdue before all), then the cases without a clock; sorted before
+    # the page is cut, so what is cut is what is due last
     rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].id))
-    # overdue first; a period counted in months that has run out is not "overdue"
-    return render_template("dashboard.html", rows=rows, specs=REGISTRY, pipeline=_pipeline(actor))
+    return render_template(
+        "dashboard.html",
+        rows=rows[:LIMIT],
+        more=max(0, len(rows) - LIMIT),
+        specs=REGISTRY,
+        pipeline=_pipeline(actor),
+    )
 
 
 def _pipeline(actor):

@@ -6,6 +6,8 @@ from states import admission_guards as g
 from states.fields import Field
 from states.guards import (
     meeting_vote_fields,
+    standing_vote_carries,
+    standing_vote_fields,
     vote_below_threshold,
     vote_consistent,
     vote_reaches_threshold,
@@ -86,6 +88,7 @@ CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của c
 OVER_AGE = Field("over_age_approval", "Văn bản đồng ý kết nạp người trên 60 tuổi (nếu có)",
                  "line", required=False, max_length=80)
 COMMITTEE_VOTE = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)
+STANDING_VOTE = standing_vote_fields()
 APPRAISAL = (Field("reference", "Số, ký hiệu văn bản", "line", required=False, max_length=60),
              Field("opinion", "Ý kiến thẩm định", "text", max_length=2000))
 PROPOSAL = (Field("opinion", "Ý kiến thẩm định, đề xuất", "text", max_length=4000),)
@@ -163,6 +166,12 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        guards=(g.grassroots_authorized, vote_consistent, vote_reaches_threshold,
                g.documents_present("verification")),
        effects=("record_vote:grassroots", "issue_decision:admission@grassroots")),
+    _t("decline_by_grassroots", ("cell_resolved", "subcommittee_appraised"), "rejected",
+       SIGNER, Level.GRASSROOTS, "Đảng ủy cơ sở được ủy quyền quyết định không kết nạp",
+       "Ngày họp đảng ủy", fields=(*COMMITTEE_VOTE, *REASON), exact=True,
+       closes=("decision",), guards=(g.grassroots_authorized, vote_consistent,
+                                      vote_below_threshold),
+       effects=("record_vote:grassroots",), kind="side"),
     _t("appraise_by_department", "grassroots_resolved", "department_appraised", DEPARTMENT,
        Level.UPPER, "Thẩm định, trình Ban Thường vụ", "Ngày thẩm định", fields=PROPOSAL,
        guards=(g.documents_present("department"),),
@@ -172,9 +181,10 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        guards=(g.is_grassroots_cell, g.documents_present("department")),
        effects=("record_proposal", "draft_decision:admission")),
     _t("approve_admission", "department_appraised", "admission_decided", SIGNER, Level.UPPER,
-       "Phê duyệt quyết định kết nạp (9-KNĐ)", "Ngày ký quyết định",
-       guards=(g.signer_not_proposer,), effects=("issue_decision:admission@upper",),
-       closes=("decision",), reauth=True, preview="admission"),
+       "Phê duyệt quyết định kết nạp (9-KNĐ)", "Ngày họp Ban Thường vụ, ký quyết định",
+       fields=STANDING_VOTE, guards=(g.signer_not_proposer, standing_vote_carries),
+       effects=("record_standing_vote", "issue_decision:admission@upper"),
+       closes=("decision",), reauth=True, preview="admission", meeting=True),
     _t("decline_admission", "department_appraised", "rejected", SIGNER, Level.UPPER,
        "Ban Thường vụ không đồng ý kết nạp", "Ngày họp Ban Thường vụ", fields=REASON,
        closes=("decision",), kind="side"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from states.fields import Field
-from states.rules import vote_passes, votes_needed
+from states.rules import majority_carries, majority_needed, vote_passes, votes_needed
 from states.spec import Guard, GuardContext, Verdict
 
 EXCLUSION_REASONS: tuple[tuple[str, str], ...] = (
@@ -107,6 +107,47 @@ def vote_below_threshold(ctx: GuardContext) -> Verdict:
             "vote.reached_threshold",
             f"Số phiếu tán thành {p['yes']}/{den} đã đạt {fraction[0]}/{fraction[1]}: "
             "hãy ghi nghị quyết đề nghị thay vì ghi kết quả không đạt.",
+            "yes",
+        )
+    return Verdict.passed()
+
+
+def standing_vote_fields() -> tuple[Field, ...]:
+    """The standing committee's meeting that decides: its members, those present and the
+    vote on this decision."""
+    return (
+        Field("members_total", "Tổng số ủy viên Ban Thường vụ", "int", min=1, max=200),
+        Field("members_present", "Số ủy viên dự họp", "int", min=1, max=200),
+        Field("yes", "Số ủy viên tán thành", "int", min=0, max=200),
+        Field("no", "Số ủy viên không tán thành", "int", min=0, max=200),
+    )
+
+
+def standing_vote_carries(ctx: GuardContext) -> Verdict:
+    """More than half of all the standing committee's members agreed, at a meeting whose
+    figures add up."""
+    p = ctx.payload
+    if p is None:
+        return Verdict.needs_input()
+    total, present = p["members_total"], p["members_present"]
+    if present > total:
+        return Verdict.failed(
+            "vote.standing_present_above_total",
+            f"Số ủy viên dự họp ({present}) lớn hơn tổng số ủy viên ({total}).",
+            "members_present",
+        )
+    if p["yes"] + p["no"] > present:
+        return Verdict.failed(
+            "vote.standing_too_many_votes",
+            f"Số ý kiến ({p['yes'] + p['no']}) nhiều hơn số ủy viên dự họp ({present}).",
+            "yes",
+        )
+    fraction = ctx.rules["vote.standing_majority"]
+    if not majority_carries(p["yes"], total, fraction):
+        return Verdict.failed(
+            "vote.standing_no_majority",
+            f"{p['yes']}/{total} ủy viên tán thành: chưa quá một nửa tổng số ủy viên Ban Thường "
+            f"vụ (cần ít nhất {majority_needed(total, fraction)}), nên chưa có quyết định.",
             "yes",
         )
     return Verdict.passed()

@@ -45,8 +45,8 @@ SIGNER = frozenset({Role.SIGNER})
 
 PROPOSALS = (("recognition", "Công nhận đảng viên chính thức"),
              ("removal", "Xóa tên trong danh sách đảng viên dự bị"))
-REASON = Field("reason", "Lý do (bắt buộc khi đề nghị xóa tên)", "text", required=False,
-               max_length=2000)
+REASON = Field("reason", "Lý do đề nghị xóa tên (ghi khi đề nghị xóa tên)", "text",
+               required=False, max_length=2000)
 PROPOSAL = Field("proposal", "Nội dung biểu quyết", "choice", choices=PROPOSALS)
 DOCUMENT = (Field("document", "Loại giấy tờ", "choice", choices=tuple(
     (k, f"{code} – {title}") for k, (code, title) in PROBATION_FORMS.items()
@@ -61,6 +61,7 @@ END_CHOICE = (Field("end", "Ngày kết thúc thời kỳ dự bị", "choice", 
 CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True,
                                 count_of="cell_official_members")
 COMMITTEE_VOTE = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)
+STANDING_VOTE = sg.standing_vote_fields()
 APPRAISAL = (Field("reference", "Số, ký hiệu văn bản", "line", required=False, max_length=60),
              Field("opinion", "Ý kiến thẩm định", "text", max_length=2000))
 EXEMPTION = Field("certificate_exemption",
@@ -157,15 +158,19 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        guards=(g.removal_reason_given, g.new_member_class_done),
        effects=("set_proposal", "record_proposal", "draft_decision:auto"), opens=("decision",)),
     _t("approve_recognition", "department_appraised", "official", SIGNER, Level.UPPER,
-       "Phê duyệt quyết định công nhận đảng viên chính thức (16-KNĐ)", "Ngày ký quyết định",
-       guards=(g.proposal_is("recognition"), sg.signer_not_proposer), reauth=True,
-       preview="recognition", effects=("issue_decision:recognition@upper", "make_official"),
+       "Phê duyệt quyết định công nhận đảng viên chính thức (16-KNĐ)",
+       "Ngày họp Ban Thường vụ, ký quyết định", fields=STANDING_VOTE,
+       guards=(g.proposal_is("recognition"), sg.signer_not_proposer, sg.standing_vote_carries),
+       reauth=True, preview="recognition", meeting=True,
+       effects=("record_standing_vote", "issue_decision:recognition@upper", "make_official"),
        closes=("decision",)),
     _t("approve_removal", "department_appraised", "removed", SIGNER, Level.UPPER,
-       "Phê duyệt quyết định xóa tên trong danh sách đảng viên dự bị", "Ngày ký quyết định",
-       guards=(g.proposal_is("removal"), sg.signer_not_proposer), reauth=True,
-       preview="removal_probationary",
-       effects=("issue_decision:removal_probationary@upper", "mark_removed"),
+       "Phê duyệt quyết định xóa tên trong danh sách đảng viên dự bị",
+       "Ngày họp Ban Thường vụ, ký quyết định", fields=STANDING_VOTE,
+       guards=(g.proposal_is("removal"), sg.signer_not_proposer, sg.standing_vote_carries),
+       reauth=True, preview="removal_probationary", meeting=True,
+       effects=("record_standing_vote", "issue_decision:removal_probationary@upper",
+                "mark_removed"),
        closes=("decision",)),
     _t("extend_decision_deadline", (*PROPOSED, "escalated"), None, DEPARTMENT | SIGNER,
        Level.UPPER, "Gia hạn thời hạn quyết định", "Ngày quyết định gia hạn", fields=EXTENSION,

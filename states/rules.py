@@ -143,6 +143,14 @@ _BASE_SETTINGS: dict[str, Setting] = {
         f"Điều lệ Đảng, Điều 4: ít nhất 2/3 số đảng viên chính thức tán thành; {URL_VOTE}; "
         f"trừ số vắng mặt có lý do theo {URL_DENOMINATOR}",
     ),
+    "vote.standing_majority": Setting(
+        (1, 2),
+        "Điều lệ Đảng, Điều 10: nghị quyết của cơ quan lãnh đạo của Đảng chỉ có giá trị thi hành "
+        "khi có hơn một nửa số thành viên của cơ quan đó tán thành; Ban Thường vụ cấp ủy cấp "
+        f"trên quyết định kết nạp, công nhận theo đa số; {URL_DECIDE}",
+        uncertain=True,
+        note="Tính trên tổng số ủy viên Ban Thường vụ, không phải số dự họp (hơn một nửa).",
+    ),
     "admission.decision_working_days": Setting(
         60, f"QĐ 24-QĐ/TW mục 3.4: 60 ngày làm việc từ ngày chi bộ có nghị quyết; {URL_DECIDE}"
     ),
@@ -223,9 +231,9 @@ RULE_SETS: tuple[RuleSet, ...] = (
         effective_from=date(2022, 1, 18),
         legal_bases=(
             _CHARTER,
-            "Căn cứ Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương về thi hành "
+            "Căn cứ Quy định số 24-QĐ/TW ngày 30/07/2021 của Ban Chấp hành Trung ương về thi hành "
             "Điều lệ Đảng;",
-            "Căn cứ Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư về một số vấn đề cụ thể "
+            "Căn cứ Hướng dẫn số 01-HD/TW ngày 28/09/2021 của Ban Bí thư về một số vấn đề cụ thể "
             "thi hành Điều lệ Đảng;",
             "Căn cứ Hướng dẫn số 12-HD/BTCTW ngày 18/01/2022 của Ban Tổ chức Trung ương về nghiệp "
             "vụ công tác đảng viên;",
@@ -240,7 +248,7 @@ RULE_SETS: tuple[RuleSet, ...] = (
             _CHARTER,
             "Căn cứ Quy định số 232-QĐ/TW ngày 20/01/2025 của Ban Chấp hành Trung ương về thi hành "
             "Điều lệ Đảng;",
-            "Căn cứ Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư về một số vấn đề cụ thể "
+            "Căn cứ Hướng dẫn số 01-HD/TW ngày 28/09/2021 của Ban Bí thư về một số vấn đề cụ thể "
             "thi hành Điều lệ Đảng;",
             "Căn cứ Hướng dẫn số 12-HD/BTCTW ngày 18/01/2022 của Ban Tổ chức Trung ương về nghiệp "
             "vụ công tác đảng viên;",
@@ -249,13 +257,13 @@ RULE_SETS: tuple[RuleSet, ...] = (
     ),
     RuleSet(
         key="2025-07",
-        title="QĐ 294-QĐ/TW (hiệu lực 01/7/2025), HD 06-HD/TW (2025), HD 12-HD/BTCTW (2022)",
+        title="QĐ 294-QĐ/TW (hiệu lực 01/07/2025), HD 06-HD/TW (2025), HD 12-HD/BTCTW (2022)",
         effective_from=date(2025, 7, 1),
         legal_bases=(
             _CHARTER,
-            "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành "
+            "Căn cứ Quy định số 294-QĐ/TW ngày 26/05/2025 của Ban Chấp hành Trung ương về thi hành "
             "Điều lệ Đảng;",
-            "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/6/2025 của Ban Bí thư về một số vấn đề cụ thể "
+            "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/06/2025 của Ban Bí thư về một số vấn đề cụ thể "
             "thi hành Điều lệ Đảng;",
             "Căn cứ Hướng dẫn số 12-HD/BTCTW ngày 18/01/2022 của Ban Tổ chức Trung ương về nghiệp "
             "vụ công tác đảng viên;",
@@ -264,15 +272,15 @@ RULE_SETS: tuple[RuleSet, ...] = (
     ),
     RuleSet(
         key="2025-09",
-        title="QĐ 294-QĐ/TW (2025), HD 06-HD/TW (2025), HD 38-HD/BTCTW (29/9/2025)",
+        title="QĐ 294-QĐ/TW (2025), HD 06-HD/TW (2025), HD 38-HD/BTCTW (29/09/2025)",
         effective_from=date(2025, 9, 29),
         legal_bases=(
             _CHARTER,
-            "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành "
+            "Căn cứ Quy định số 294-QĐ/TW ngày 26/05/2025 của Ban Chấp hành Trung ương về thi hành "
             "Điều lệ Đảng;",
-            "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/6/2025 của Ban Bí thư về một số vấn đề cụ thể "
+            "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/06/2025 của Ban Bí thư về một số vấn đề cụ thể "
             "thi hành Điều lệ Đảng;",
-            "Căn cứ Hướng dẫn số 38-HD/BTCTW ngày 29/9/2025 của Ban Tổ chức Trung ương về nghiệp "
+            "Căn cứ Hướng dẫn số 38-HD/BTCTW ngày 29/09/2025 của Ban Tổ chức Trung ương về nghiệp "
             "vụ công tác đảng viên;",
         ),
         settings={
@@ -311,3 +319,14 @@ def vote_passes(yes: int, denominator: int, fraction: tuple[int, int]) -> bool:
 def votes_needed(denominator: int, fraction: tuple[int, int]) -> int:
     num, den = fraction
     return -(-num * denominator // den)
+
+
+def majority_carries(yes: int, total: int, fraction: tuple[int, int]) -> bool:
+    """yes is *more than* numerator/denominator of the total ("hơn một nửa")."""
+    num, den = fraction
+    return total > 0 and yes * den > num * total
+
+
+def majority_needed(total: int, fraction: tuple[int, int]) -> int:
+    num, den = fraction
+    return num * total // den + 1

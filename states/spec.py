@@ -146,6 +146,9 @@ class TransitionSpec:
     reauth: bool = False
     #: the document kind whose draft the form shows for review before firing
     preview: str | None = None
+    #: decided at a meeting of the standing committee: the signer takes such steps of many
+    #: cases together on the meeting's page
+    meeting: bool = False
     #: whether the case waits on whoever may take this step ("Việc của tôi"): None for the
     #: forward path only, True or False to say so, or a deadline kind: once that clock of the
     #: case is due (the end of probation is nobody's work months ahead)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from states import get_spec
 from states.spec import Role
 from workflow.clock import clock
 from workflow.documents import service
@@ -64,6 +65,18 @@ USERS = {
 }
 
 _counter = {"cccd": 0}
+
+
+#: the standing committee's meeting that decides, unless a test says otherwise
+STANDING_VOTE = {"members_total": 9, "members_present": 8, "yes": 8, "no": 0}
+
+
+def meeting_vote(case: Case | None, trigger: str) -> dict[str, Any]:
+    """The standing committee's vote a step decided at its meeting records (else nothing)."""
+    if case is None:
+        return {}
+    spec = get_spec(case.procedure)
+    return STANDING_VOTE if any(t.meeting for t in spec.transitions_for(trigger)) else {}
 
 
 def citizen_id(birth: date, sex: str) -> str:
@@ -132,7 +145,11 @@ class World:
     ) -> FireResult:
         case = db.session.get(Case, case_id)
         default = case.last_event_on if case is not None and case.last_event_on else self.day
-        data = {"event_date": (day or default).isoformat(), **payload}
+        data = {
+            "event_date": (day or default).isoformat(),
+            **meeting_vote(case, trigger),
+            **payload,
+        }
         return fire(
             case_id,
             trigger,

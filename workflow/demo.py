@@ -457,7 +457,7 @@ USERS = [
     ("quantri", "Nguyễn Minh Quản", Role.ADMIN, None, "", True),
     ("bantochuc", "Trần Thị Tổ Chức", Role.DEPARTMENT_STAFF, None, "", True),
     ("bantochuc2", "Đỗ Văn Thẩm", Role.DEPARTMENT_STAFF, None, "", False),
-    ("truongban", "Hà Minh Trưởng", Role.DEPARTMENT_STAFF, None, "TRƯỞNG BAN", False),
+    ("truongban", "Hà Minh Trưởng", Role.DEPARTMENT_STAFF, None, "TRƯỞNG BAN TỔ CHỨC", False),
     ("phobithu", "Lê Văn Thường", Role.SIGNER, None, "PHÓ BÍ THƯ", True),
     ("bithu.duk", "Phạm Quang Vụ", Role.SIGNER, None, "BÍ THƯ", False),
     ("ubkt", "Hoàng Thị Kiểm", Role.INSPECTION, None, "", True),
@@ -627,7 +627,7 @@ def _steps_for(cell: Organization, roots: dict[int, Organization]) -> list[str]:
 def _payload(d: Demo, case: Case, trigger: str, day: date, answered: list[int]) -> dict:
     from sqlalchemy import select
 
-    p: dict = {"event_date": day.isoformat()}
+    p: dict = {"event_date": day.isoformat(), **_standing_vote(d, case, trigger)}
     root_path = f"/{case.cell.ancestor_ids()[0]}/"
     if trigger == "enroll_awareness_class":
         p["class_name"] = f"Lớp bồi dưỡng nhận thức về Đảng khóa {day.month}/{day.year}"
@@ -703,6 +703,27 @@ def _payload(d: Demo, case: Case, trigger: str, day: date, answered: list[int]) 
         helper = next(s.person_id for s in case.sponsors)
         p["helpers"] = [{"member": helper}]
     return p
+
+
+#: the demonstration committee's standing committee
+STANDING_MEMBERS = 11
+
+
+def _standing_vote(d: Demo, case: Case, trigger: str) -> dict:
+    """The standing committee's meeting, for a step decided there: most members present,
+    all of them in favour or one against."""
+    from states import get_spec
+
+    if not any(t.meeting for t in get_spec(case.procedure).transitions_for(trigger)):
+        return {}
+    present = STANDING_MEMBERS - d.rng.randint(0, 2)
+    against = d.rng.randint(0, 1)
+    return {
+        "members_total": STANDING_MEMBERS,
+        "members_present": present,
+        "yes": present - against,
+        "no": against,
+    }
 
 
 def _actor_for_step(d: Demo, case: Case, trigger: str) -> Actor:
@@ -878,7 +899,7 @@ PROBATION_TARGETS = (
 
 
 def _probation_payload(case: Case, trigger: str, day: date, d: Demo, proposal: str) -> dict:
-    p: dict = {"event_date": day.isoformat()}
+    p: dict = {"event_date": day.isoformat(), **_standing_vote(d, case, trigger)}
     if trigger == "record_document":
         held = {x.purpose for x in case.documents}
         p["document"] = next(

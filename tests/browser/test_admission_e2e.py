@@ -134,6 +134,7 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, shots, us
     assert draft.headers["content-type"] == "application/pdf"
     assert draft.body().startswith(b"%PDF-")
     page.fill("#event_date", "18/12/2025")
+    _standing_vote(page)
     page.fill("#password", "sai-mat-khau-roi")
     u.submit()
     assert "Mật khẩu không đúng" in page.content()
@@ -186,6 +187,8 @@ def test_a_signer_approves_a_meetings_batch_and_prints_it(live, page, shots, use
     for cid in cases:
         page.check(f"#case-{cid}")
     page.fill("#meeting_on", "05/03/2026")
+    page.fill("#members_total", "11")
+    page.fill("#members_present", "10")
     page.fill("#password", PASSWORD)
     u.shot("06-batch-approval")
     u.submit("Ký các quyết định đã chọn")
@@ -288,6 +291,7 @@ def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, pag
         u.open_case(cid)
         page.get_by_role("link", name=label).click()
         page.fill("#event_date", signed)
+        _standing_vote(page)
         page.fill("#password", PASSWORD)
         u.submit()
         expect(page.locator(".flash-success")).to_have_count(1)
@@ -306,3 +310,10 @@ def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, pag
         assert db.session.get(Case, binh).person.member_status == "removed"
         assert db.session.get(Case, hoa).person.official_on == end
         assert end < date(2030, 1, 1)
+
+
+def _standing_vote(page) -> None:
+    """The standing committee's meeting that decided: 11 members, 10 present, all in favour."""
+    for field, value in (("members_total", "11"), ("members_present", "10"), ("yes", "10")):
+        page.fill(f"#{field}", value)
+    page.fill("#no", "0")

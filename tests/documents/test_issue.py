@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from tests.builders import SYSTEM, clone_appraised
+from tests.builders import STANDING_VOTE, SYSTEM, clone_appraised
 from workflow.documents import service
 from workflow.engine import fire
 from workflow.engine.uow import unit_of_work
@@ -199,7 +199,7 @@ def test_two_hundred_concurrent_issuances_are_numbered_one_to_two_hundred(app, w
                         "approve_admission",
                         actor=signer,
                         expected_version=versions[cid],
-                        payload={"event_date": "2026-03-05"},
+                        payload={"event_date": "2026-03-05", **STANDING_VOTE},
                     )
                 except Exception as exc:  # asserted below
                     errors.append(exc)

@@ -12,7 +12,17 @@ from sqlalchemy import func, select
 from tests.builders import PASSWORD
 from workflow.documents import service
 from workflow.extensions import db
-from workflow.models import Case, Decision
+from workflow.models import Case, Decision, Vote
+
+#: the standing committee's meeting, as the batch page asks it and as one signing form does
+MEETING = {"meeting_on": "05/03/2026", "members_total": "9", "members_present": "8"}
+SIGNING = {
+    "event_date": "05/03/2026",
+    "members_total": "9",
+    "members_present": "8",
+    "yes": "8",
+    "no": "0",
+}
 
 
 def issued(case_id: int) -> Decision:
@@ -39,7 +49,7 @@ def test_signer_reviews_the_draft_and_must_enter_the_password(world, login):
     version = db.session.get(Case, case_id).version
     wrong = client.post(
         f"/cases/{case_id}/do/approve_admission",
-        data={"event_date": "05/03/2026", "expected_version": version, "password": "sai"},
+        data={**SIGNING, "expected_version": version, "password": "sai"},
     )
     assert wrong.status_code == 422
     assert "Mật khẩu không đúng" in wrong.get_data(as_text=True)
@@ -47,7 +57,7 @@ def test_signer_reviews_the_draft_and_must_enter_the_password(world, login):
     assert db.session.get(Case, case_id).state == "department_appraised"
     right = client.post(
         f"/cases/{case_id}/do/approve_admission",
-        data={"event_date": "05/03/2026", "expected_version": version, "password": PASSWORD},
+        data={**SIGNING, "expected_version": version, "password": PASSWORD},
     )
     assert right.status_code == 302
     assert issued(case_id).reference == "Số 1-QĐ/ĐUK"
@@ -126,7 +136,7 @@ def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(app, 
     versions = {f"version-{c}": db.session.get(Case, c).version for c in cases}
     bad = client.post(
         "/documents/approve",
-        data={"case": cases, "meeting_on": "05/03/2026", "password": "sai-roi", **versions},
+        data={"case": cases, **MEETING, "password": "sai-roi", **versions},
     )
     assert bad.status_code == 422
     assert (
@@ -137,7 +147,7 @@ def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(app, 
     )
     done = client.post(
         "/documents/approve",
-        data={"case": cases, "meeting_on": "05/03/2026", "password": PASSWORD, **versions},
+        data={"case": cases, **MEETING, "password": PASSWORD, **versions},
     )
     assert done.status_code == 302
     assert done.headers["Location"].endswith("/documents/meetings/upper/2026-03-05")
@@ -190,7 +200,7 @@ def test_no_route_changes_an_issued_decision(world, login):
     version = db.session.get(Case, case_id).version
     again = signer.post(
         f"/cases/{case_id}/do/approve_admission",
-        data={"event_date": "05/03/2026", "expected_version": version, "password": PASSWORD},
+        data={**SIGNING, "expected_version": version, "password": PASSWORD},
     )
     assert again.status_code == 302  # not allowed in this state: back to the case page
     for method, url in (
@@ -214,3 +224,58 @@ def test_cli_render_writes_the_stored_file(app, world, tmp_path):
     assert decision.pdf_sha256 in result.output
     missing = app.test_cli_runner().invoke(args=["wf", "render", "9999", "-o", str(out)])
     assert missing.exit_code != 0
+
+
+def test_one_meeting_decides_admissions_and_recognitions_and_records_its_vote(world, login):
+    admission = world.new_candidate("C1", name="Nguyễn Văn An")
+    world.advance(admission, "department_appraised")
+    short = world.new_candidate("GC4", name="Nguyễn Văn Bình")
+    world.advance(short, "department_appraised")
+    admitted = world.new_candidate("C1B", name="Trần Thị Cúc")
+    world.advance(admitted, "admitted")
+    probation = world.probation_of(admitted)
+    world.advance(probation, "department_appraised")
+    day = max(db.session.get(Case, c).last_event_on for c in (admission, short, probation))
+    client = login("signer")
+    body = client.get("/documents/approve").get_data(as_text=True)
+    for c in (admission, short, probation):
+        assert f'id="case-{c}"' in body
+    assert "Quyết định công nhận đảng viên chính thức" in body
+    assert "Quyết định kết nạp đảng viên" in body
+    versions = {
+        f"version-{c}": db.session.get(Case, c).version for c in (admission, short, probation)
+    }
+    meeting = {
+        "meeting_on": day.strftime("%d/%m/%Y"),
+        "members_total": "11",
+        "members_present": "9",
+    }
+    done = client.post(
+        "/documents/approve",
+        data={
+            "case": [admission, short, probation],
+            **meeting,
+            # the second was not carried: 5 of 11 is not more than half of the members
+            f"yes-{short}": "5",
+            f"no-{short}": "4",
+            "password": PASSWORD,
+            **versions,
+        },
+    )
+    assert done.status_code == 422
+    text = done.get_data(as_text=True)
+    assert "Đã ký duyệt 2/3" in text or "2/3" in text
+    assert "chưa quá một nửa tổng số ủy viên" in text
+    db.session.rollback()
+    assert db.session.get(Case, admission).state == "admission_decided"
+    assert db.session.get(Case, probation).state == "official"
+    assert db.session.get(Case, short).state == "department_appraised"
+    votes = db.session.scalars(
+        select(Vote).where(Vote.body == "standing", Vote.case_id.in_((admission, short, probation)))
+    ).all()
+    assert sorted((v.case_id, v.official_total, v.present, v.yes, v.no) for v in votes) == [
+        (admission, 11, 9, 9, 0),
+        (probation, 11, 9, 9, 0),
+    ]
+    kinds = {issued(c).kind for c in (admission, probation)}
+    assert kinds == {"admission", "recognition"}

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.builders import PASSWORD, clone_appraised
+from tests.builders import PASSWORD, STANDING_VOTE, clone_appraised
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Case, Decision, RegisterCounter
@@ -55,7 +55,12 @@ def test_the_signing_page_names_the_decision_that_holds_the_later_date(world, lo
     version = db.session.get(Case, second).version
     page = client.post(
         f"/cases/{second}/do/approve_admission",
-        data={"event_date": "10/05/2026", "expected_version": version, "password": PASSWORD},
+        data={
+            "event_date": "10/05/2026",
+            **{k: str(v) for k, v in STANDING_VOTE.items()},
+            "expected_version": version,
+            "password": PASSWORD,
+        },
     )
     assert page.status_code == 422
     assert "số 1-QĐ/ĐUK ngày 20/05/2026" in page.get_data(as_text=True)

@@ -37,7 +37,7 @@ from sqlalchemy import func, select, text
 from states import get_spec
 from states.spec import Level, Role, TransitionSpec
 from tests import builders
-from tests.builders import CELLS, GIVEN, ORGS, USERS, World
+from tests.builders import CELLS, GIVEN, ORGS, STANDING_VOTE, USERS, World
 from tests.conftest import TODAY, empty_database, fast_world
 from workflow.clock import clock
 from workflow.engine import FireResult, available_transitions, fire
@@ -215,7 +215,7 @@ def valid_payload(world: World, case: Case, cell: str, trigger: str) -> dict[str
         "record_grassroots_resolution": {"official_total": 9, "yes": 8, "no": 1},
         "decide_by_grassroots": {"official_total": 9, "yes": 9, "no": 0},
         "appraise_by_department": {"opinion": "Đề nghị kết nạp."},
-        "approve_admission": {},
+        "approve_admission": STANDING_VOTE,
         "decline_admission": REASON,
         "extend_decision_deadline": {"days": 5, **REASON},
         "receive_decision": {},

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tests.builders import STANDING_VOTE
 from tests.conftest import BACKEND
 from workflow.engine import fire
 from workflow.engine.audit import verify_chain
@@ -139,7 +140,7 @@ def test_concurrent_decisions_get_gapless_numbers(app, world):
                     "approve_admission",
                     actor=signer,
                     expected_version=versions[cid],
-                    payload={"event_date": "2026-01-20"},
+                    payload={"event_date": "2026-01-20", **STANDING_VOTE},
                 )
             )
             for cid in cases

@@ -519,3 +519,32 @@ def test_person_record_follows_the_nfc_name(world):
         )
         == 1
     )
+
+
+def test_an_authorized_grassroots_committee_decides_not_to_admit(world):
+    case_id = world.new_candidate("C2")
+    world.advance(case_id, "cell_resolved")
+    with pytest.raises(GuardFailed):  # the vote reached 2/3: that is an admission
+        world.fire(
+            case_id,
+            "decline_by_grassroots",
+            "sign2",
+            official_total=9,
+            yes=8,
+            no=1,
+            reason="Chưa đủ tiêu chuẩn.",
+        )
+    world.fire(
+        case_id,
+        "decline_by_grassroots",
+        "sign2",
+        official_total=9,
+        yes=4,
+        no=5,
+        reason="Chưa đủ tiêu chuẩn về phẩm chất chính trị.",
+    )
+    case = db.session.get(Case, case_id)
+    assert case.state == "rejected" and case.closed_at is not None
+    vote = case.votes[-1]
+    assert (vote.body, vote.yes, vote.passed) == ("grassroots", 4, False)
+    assert not [d for d in case.deadlines if d.status == "open"]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from states.dates import add_months, needs_leap_day_review
 from states.guards import denominator
-from states.rules import RuleSet, vote_passes
+from states.rules import RuleSet, majority_carries, vote_passes
 from states.spec import TransitionSpec
 from workflow.engine import deadlines, transfer_effects
 from workflow.engine.errors import InvalidInput
@@ -177,6 +177,26 @@ def record_vote(ctx: EffectContext) -> None:
         if not passed:
             note = (note + " – " if note else "") + "không đạt 2/3, báo cáo cấp trên quyết định"
         _add_document(ctx, "grassroots_resolution", note)
+
+
+def record_standing_vote(ctx: EffectContext) -> None:
+    """The standing committee's meeting that decided: its members, those present, the vote."""
+    data = ctx.data
+    total = data["members_total"]
+    ctx.case.votes.append(
+        Vote(
+            body="standing",
+            meeting_on=ctx.event_date,
+            official_total=total,
+            present=data["members_present"],
+            excluded=[],
+            denominator=total,
+            yes=data["yes"],
+            no=data["no"],
+            invalid=data["members_present"] - data["yes"] - data["no"],
+            passed=majority_carries(data["yes"], total, ctx.rules["vote.standing_majority"]),
+        )
+    )
 
 
 def record_proposal(ctx: EffectContext) -> None:
@@ -411,6 +431,7 @@ EFFECTS: dict[str, Callable[[EffectContext], None]] = {
     "send_verification_requests": send_verification_requests,
     "record_verification_answer": record_verification_answer,
     "record_vote": record_vote,
+    "record_standing_vote": record_standing_vote,
     "record_proposal": record_proposal,
     "issue_decision": issue_decision,
     "draft_decision": draft_decision,

@@ -119,6 +119,8 @@ class Vote(Base):
     meeting_on: Mapped[date] = mapped_column(Date)
     resolution_number: Mapped[str | None] = mapped_column(String(40))
     official_total: Mapped[int] = mapped_column(Integer)
+    #: members present at the meeting (recorded for the standing committee's votes)
+    present: Mapped[int | None] = mapped_column(Integer)
     #: [{"name": …, "reason": …}]
     excluded: Mapped[list] = mapped_column(JSON, default=list)
     denominator: Mapped[int] = mapped_column(Integer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 
 from flask import (
@@ -18,22 +19,23 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from states.fields import PayloadInvalid, parse_date
+from states import REGISTRY
+from states.fields import Field, PayloadInvalid, parse_date, parse_payload
 from states.rules import rules_on
-from states.spec import Role
+from states.spec import Role, TransitionSpec
 from states.text import clean_text
 from workflow.auth import verify_password
 from workflow.clock import today
 from workflow.documents import batch, render, service
 from workflow.documents.kinds import KINDS
-from workflow.engine import fire
+from workflow.engine import available_transitions, fire
 from workflow.engine.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
-from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User
+from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User, Vote
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import CaseFilter, case_query
 from workflow.web import current_actor, public, requires
@@ -227,41 +229,85 @@ def download(decision_id: int):
 # --- a meeting's decisions: approve them together, print them together --------------------
 
 
-def _pending_approvals(actor) -> list[Case]:
-    stmt = case_query(actor, CaseFilter(status="open", state="department_appraised"), today())
-    return [
-        c
-        for c in db.session.scalars(stmt.order_by(Case.id)).unique()
-        if service.find_draft(c.id, "admission") is not None
-    ]
+@dataclass(frozen=True)
+class Pending:
+    """A case whose next step is decided at the standing committee's meeting."""
+
+    case: Case
+    step: TransitionSpec
+    draft: Decision | None
+    #: why the signer cannot take it (empty: they can)
+    reasons: tuple[str, ...]
+
+
+def _meeting_states() -> list[tuple[str, str]]:
+    return sorted(
+        {
+            (spec.key, state)
+            for spec in REGISTRY.values()
+            for t in spec.transitions
+            if t.meeting
+            for state in t.sources
+        }
+    )
+
+
+def _pending_approvals(actor) -> list[Pending]:
+    """Every case in the actor's scope waiting for a decision of the standing committee's
+    meeting, whatever the procedure, with the draft the signer reviews."""
+    pairs = _meeting_states()
+    if not pairs:
+        return []
+    stmt = case_query(actor, CaseFilter(status="open"), today()).where(
+        or_(*(and_(Case.procedure == p, Case._state == s) for p, s in pairs))
+    )
+    out = []
+    for case in db.session.scalars(stmt.order_by(Case.id)).unique():
+        spec = REGISTRY[case.procedure]
+        for action in available_transitions(case, actor):
+            step = spec.transitions_for(action.trigger)[0]
+            if step.meeting:
+                draft = service.find_draft(case.id, step.preview) if step.preview else None
+                out.append(Pending(case, step, draft, action.reasons))
+    return out
+
+
+def _last_standing_vote() -> Vote | None:
+    return db.session.scalars(
+        select(Vote).where(Vote.body == "standing").order_by(Vote.id.desc()).limit(1)
+    ).first()
 
 
 @bp.route("/approve", methods=["GET", "POST"])
 @requires(Role.SIGNER)
 def approve():
-    """The signer approves the decisions of one standing-committee meeting, after entering
-    their password again. Each decision is its own transaction: one refusal does not undo
-    the others."""
+    """The signer records one standing-committee meeting (date, members, those present) and
+    signs the decisions it took, of every kind, after entering their password again. Each
+    decision is its own transaction: one refusal does not undo the others."""
     actor = current_actor()
     if actor.scope_for(SIGNERS, None) is None:
         abort(403)
-    cases = _pending_approvals(actor)
+    pending = _pending_approvals(actor)
     errors: list[str] = []
     results: list[tuple[Case, str]] = []
     status = 200
-    meeting = request.form.get("meeting_on", "") if request.method == "POST" else ""
+    form = request.form if request.method == "POST" else {}
+    last = _last_standing_vote()
+    meeting = {
+        "meeting_on": form.get("meeting_on", today().strftime("%d/%m/%Y")),
+        "members_total": form.get("members_total", str(last.official_total) if last else ""),
+        "members_present": form.get("members_present", str(last.present or "") if last else ""),
+    }
     if request.method == "POST":
         user = db.session.get(User, current_user.id)
         chosen = {n for n in map(parse_id, request.form.getlist("case")) if n}
         try:
-            meeting_on = parse_date(meeting)
-            if meeting_on > today():
-                raise PayloadInvalid({"meeting_on": "Ngày họp không được sau ngày hôm nay."})
-        except (ValueError, PayloadInvalid) as exc:
-            errors.append(
-                str(exc) if isinstance(exc, ValueError) else " ".join(exc.errors.values())
-            )
-            meeting_on = None
+            parsed = parse_payload(MEETING_FIELDS, meeting, today())
+        except PayloadInvalid as exc:
+            errors += [
+                f"{label}: {exc.errors[name]}" for name, label in _labels() if name in exc.errors
+            ]
+            parsed = None
         if not verify_password(user.password_hash, request.form.get("password", "")):
             errors.append("Mật khẩu không đúng: cần nhập lại mật khẩu để ký duyệt.")
         if not chosen:
@@ -269,40 +315,69 @@ def approve():
         if errors:
             status = 422
         else:
-            for case in [c for c in cases if c.id in chosen]:
-                results.append((case, _approve_one(case, actor, meeting_on, request.form)))
+            meeting_on = parsed["meeting_on"]
+            for item in [p for p in pending if p.case.id in chosen]:
+                results.append((item.case, _approve_one(item, actor, parsed, request.form)))
             ok = sum(1 for _, r in results if r == "")
             flash(
                 f"Đã ký duyệt {ok}/{len(results)} quyết định họp ngày {meeting_on:%d/%m/%Y}.",
                 "success" if ok == len(results) else "warning",
             )
-            if ok:
+            if ok == len(results):
                 return redirect(
                     url_for("documents.meeting", issuer="upper", day=meeting_on.isoformat())
                 )
-            cases = _pending_approvals(actor)
+            pending = _pending_approvals(actor)
+            status = 422
     return render_template(
         "documents/approve.html",
-        cases=cases,
+        pending=pending,
         errors=errors,
         results=results,
-        meeting=meeting or today().strftime("%d/%m/%Y"),
+        meeting=meeting,
+        kinds=KINDS,
+        form=form,
+        chosen={n for n in map(parse_id, form.getlist("case")) if n} if form else set(),
     ), status
 
 
-def _approve_one(case: Case, actor, meeting_on: date, form) -> str:
-    version = form.get(f"version-{case.id}", "")
+#: what the meeting page asks once for all the decisions of the meeting
+MEETING_FIELDS = (
+    Field("meeting_on", "Ngày họp Ban Thường vụ (ngày ký quyết định)", "date"),
+    Field("members_total", "Tổng số ủy viên Ban Thường vụ", "int", min=1, max=200),
+    Field("members_present", "Số ủy viên dự họp", "int", min=1, max=200),
+)
+
+
+def _labels() -> list[tuple[str, str]]:
+    return [(f.name, f.label) for f in MEETING_FIELDS]
+
+
+def _approve_one(item: Pending, actor, meeting: dict, form) -> str:
+    """Sign one decision of the meeting with its own vote (blank: everyone present agreed)."""
+    case = item.case
+    version = parse_count(form.get(f"version-{case.id}", ""))
+    yes, no = form.get(f"yes-{case.id}", "").strip(), form.get(f"no-{case.id}", "").strip()
+    payload = {
+        "event_date": meeting["meeting_on"],
+        "members_total": meeting["members_total"],
+        "members_present": meeting["members_present"],
+        "yes": yes or meeting["members_present"],
+        "no": no or 0,
+    }
     try:
         fire(
             case.id,
-            "approve_admission",
+            item.step.trigger,
             actor=actor,
-            payload={"event_date": meeting_on},
-            expected_version=-1 if (v := parse_count(version)) is None else v,
+            payload=payload,
+            expected_version=-1 if version is None else version,
         )
     except GuardFailed as exc:
         return "; ".join(v.message for v in exc.verdicts)
-    except (StaleCase, InvalidInput, EngineError) as exc:
+    except InvalidInput as exc:
+        return "; ".join(exc.errors.values())
+    except (StaleCase, EngineError) as exc:
         return exc.message
     return ""
 

@@ -1,5 +1,6 @@
 """registers remember the date of their last number (numbers follow dates); a sponsor's
-introduction keeps the day it was received (the months together count up to it)
+introduction keeps the day it was received (the months together count up to it); a standing
+committee's vote records the members present
 
 Revision ID: e1a4c7d9b2f6
 Revises: c5d2e8a1f3b7
@@ -32,9 +33,13 @@ def upgrade():
     )
     with op.batch_alter_table("sponsor", schema=None) as batch_op:
         batch_op.add_column(sa.Column("introduced_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("vote", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("present", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("vote", schema=None) as batch_op:
+        batch_op.drop_column("present")
     with op.batch_alter_table("sponsor", schema=None) as batch_op:
         batch_op.drop_column("introduced_on")
     with op.batch_alter_table("register_counter", schema=None) as batch_op:

@@ -38,7 +38,9 @@ def options(pairs: Iterable[tuple[str, str]], blank: str | None = BLANK) -> list
 
 def _wtf_field(f: Field, choices: Mapping[str, list[tuple[str, str]]]):
     kwargs: dict[str, Any] = {"description": f.help}
-    label = f.label + ("" if f.required or f.kind in ("bool", "rows") else " (không bắt buộc)")
+    # a label that already says when the field is needed ("(nếu có)", "khi …") is left alone
+    optional = not (f.required or f.kind in ("bool", "rows") or f.label.endswith(")"))
+    label = f.label + (" (không bắt buộc)" if optional else "")
     if f.kind == "date":
         return StringField(
             label,

@@ -57,7 +57,9 @@ def test_replacement_is_drafted_signed_and_linked(world, login):
     assert replacement.status == "issued"
     assert replacement.number == original.number + 1  # same register, next number
     text = text_of(replacement)
-    assert f"thay thế {original.reference} ngày" in text
+    # a document cited in running text reads "số …", never "Số …"
+    assert f"thay thế Quyết định {original.cited} ngày" in text
+    assert "Số" not in text.split("thay thế", 1)[1]
     assert "Ghi sai quê quán" in text
     # the original is untouched and shows what replaced it
     assert issued_for(case_id).html == original.html

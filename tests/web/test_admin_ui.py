@@ -130,7 +130,13 @@ def test_new_password_is_shown_and_old_one_stops_working_when_admin_resets_it(ap
     admin = login("admin")
     old_hash = user_row("gs1").password_hash
 
-    response = admin.post(f"/admin/users/{world.users['gs1']}/action", data={"action": "reset"})
+    url = f"/admin/users/{world.users['gs1']}/action"
+    asked = admin.post(url, data={"action": "reset"})  # asked again, nothing done yet
+    assert asked.status_code == 200
+    assert "Đặt lại mật khẩu cho" in page(asked) and 'name="confirm" value="1"' in page(asked)
+    assert user_row("gs1").password_hash == old_hash
+
+    response = admin.post(url, data={"action": "reset", "confirm": "1"})
 
     assert response.status_code == 200
     password = _shown_password(response)
@@ -150,7 +156,9 @@ def test_session_ends_and_login_is_refused_when_user_is_deactivated(app, world, 
     member = _signed_in(app, world, "sec1")
     admin = login("admin")
     uid = world.users["sec1"]
-    response = admin.post(f"/admin/users/{uid}/action", data={"action": "deactivate"})
+    response = admin.post(
+        f"/admin/users/{uid}/action", data={"action": "deactivate", "confirm": "1"}
+    )
     assert response.status_code == 302
     assert "Đã khóa" in page(admin.get(f"/admin/users/{uid}"))
     assert user_row("sec1").active is False
@@ -169,7 +177,7 @@ def test_account_action_is_refused_when_admin_locks_self_or_action_is_unknown(wo
     before = counts()
     response = admin.post(
         f"/admin/users/{world.users['admin']}/action",
-        data={"action": "deactivate"},
+        data={"action": "deactivate", "confirm": "1"},
         follow_redirects=True,
     )
     assert "Không tự khóa hoặc mở khóa tài khoản của mình." in page(response)
@@ -201,7 +209,9 @@ def test_an_administrator_cannot_widen_or_reset_their_own_account_but_another_ca
         ("reset_mfa", "Không tự đặt lại xác thực hai lớp của mình"),
     ):
         response = admin.post(
-            f"/admin/users/{own}/action", data={"action": action}, follow_redirects=True
+            f"/admin/users/{own}/action",
+            data={"action": action, "confirm": "1"},
+            follow_redirects=True,
         )
         assert message in page(response), action
     assert counts() == before

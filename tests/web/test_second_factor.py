@@ -155,7 +155,7 @@ def test_an_administrator_resets_a_lost_authenticator(app, world, login):
     detail = page(admin.get(f"/admin/users/{world.users['dept']}"))
     assert "xác thực hai lớp: đã bật" in detail
     response = admin.post(
-        f"/admin/users/{world.users['dept']}/action", data={"action": "reset_mfa"}
+        f"/admin/users/{world.users['dept']}/action", data={"action": "reset_mfa", "confirm": "1"}
     )
     assert response.status_code == 302
     assert _user("dept").totp_secret is None

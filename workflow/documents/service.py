@@ -309,12 +309,12 @@ def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor)
     if how == "replace":
         kind = original.kind
         data = snapshots.DRAFTS[kind](case, issuer)
-        data["replaces"] = f"{original.reference} ngày {original.decided_on:%d/%m/%Y}"
+        data["replaces"] = f"Quyết định {original.cited} ngày {original.decided_on:%d/%m/%Y}"
         subject = data["subject"]
     else:
         kind = "annulment"
         who = snapshots.issuer_of(case, issuer)
-        subject = f"về việc hủy bỏ {original.reference.replace('Số', 'Quyết định số', 1)}"
+        subject = f"về việc hủy bỏ Quyết định {original.cited}"
         data = {
             **{k: v for k, v in who.items() if k != "abbr"},
             "subject": subject,
@@ -324,7 +324,7 @@ def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor)
             "considering": f"Xét đề nghị của {who['department']},",
             "executors": original_doc.get("executors", who["department"]),
             "recipients": ["Như Điều 3", f"Lưu hồ sơ đảng viên, Văn phòng {who['abbr']}"],
-            "annulled_reference": original.reference.replace("Số", "Quyết định số", 1),
+            "annulled_reference": f"Quyết định {original.cited}",
             "annulled_date": original.decided_on.strftime("%d/%m/%Y"),
             "annulled_subject": original.subject,
         }

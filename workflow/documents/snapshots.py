@@ -20,9 +20,13 @@ from workflow.models import Case, Decision, Organization, Person, Vote
 EDUCATION = dict(EDUCATION_LEVELS)
 
 
-def committee_name(org: Organization) -> str:
-    """ "Đảng bộ Công ty X" is led by "Đảng ủy Công ty X"."""
-    return "Đảng ủy " + org.name.removeprefix("Đảng bộ ").removeprefix("Chi bộ ")
+def committee_name(organization: str) -> str:
+    """Who acts for a party organization: "Đảng bộ Sở Y tế" is led by "Đảng ủy Sở Y tế";
+    a cell, or a committee named as such ("Đảng ủy xã …"), is named as it is."""
+    for body, committee in (("Đảng bộ ", "Đảng ủy "), ("đảng bộ ", "đảng ủy ")):
+        if organization.startswith(body):
+            return committee + organization.removeprefix(body)
+    return organization
 
 
 def issuer_of(case: Case, issuer: str) -> dict[str, str]:
@@ -38,7 +42,7 @@ def issuer_of(case: Case, issuer: str) -> dict[str, str]:
             "abbr": config["UPPER_COMMITTEE_ABBR"],
         }
     root = db.session.get(Organization, int(issuer.removeprefix("org:")))
-    name = committee_name(root)
+    name = committee_name(root.name)
     return {
         "superior_name": config["UPPER_COMMITTEE_NAME"],
         "issuer_name": name,
@@ -81,13 +85,13 @@ def _chain(case: Case, issuer: str, *, cell_title: str) -> dict[str, Any]:
         considered.append(f"báo cáo kết quả các lần biểu quyết của {cell.name}")
     grassroots_vote = next((v for v in reversed(case.votes) if v.body == "grassroots"), None)
     if grassroots_vote is not None and root is not cell:
-        considered.append(_resolution(grassroots_vote, committee_name(root)))
+        considered.append(_resolution(grassroots_vote, committee_name(root.name)))
     considering = "Xét " + ", ".join(considered) if considered else f"Xét đề nghị của {cell_title}"
     if issuer == "upper":
         considering += f" và đề nghị của {who['department']}"
     executors = [who["department"]] if issuer == "upper" else []
     if root is not cell:
-        executors.append(committee_name(root))
+        executors.append(committee_name(root.name))
     executors.append(cell.name)
     return {
         **{k: v for k, v in who.items() if k != "abbr"},
@@ -120,7 +124,7 @@ def _admission_reference(person: Person) -> str:
         )
         .order_by(Decision.id.desc())
     ).first()
-    return decision.reference if decision else "kết nạp"
+    return decision.cited if decision else "kết nạp"
 
 
 def recognition_draft(case: Case, issuer: str) -> dict[str, Any]:
@@ -182,9 +186,10 @@ def transfer_letter_draft(case: Case, issuer: str) -> dict[str, Any]:
         "dues_paid_through": transfer.dues_paid_through,
         "transfer_kind": KIND_WORDS.get(transfer.direction, "chính thức"),
         "destination": transfer.to_name,
+        "destination_committee": committee_name(transfer.to_name),
         "period": period,
         "recipients": [
-            transfer.to_name,
+            committee_name(transfer.to_name),
             f"Đồng chí {person.full_name}",
             f"Lưu sổ giới thiệu sinh hoạt đảng, {who['department']}",
         ],

@@ -81,7 +81,7 @@ def _out_of_order(issuer: str, doc_type: str, term: date, on: date) -> str:
         )
     )
     holder = (
-        f"{latest.reference.replace('Số', 'số', 1)} ngày {vn_date(latest.decided_on)}"
+        f"{latest.cited} ngày {vn_date(latest.decided_on)}"
         if latest is not None
         else f"văn bản đã vào sổ ngày {vn_date(last_on)}"
     )

@@ -243,7 +243,7 @@ def letter_extra(ctx, lost: Decision | None) -> dict:
         extra["present_by"] = vn_date(present_by(ctx.rules, ctx.event_date))
         extra["present_working_days"] = ctx.rules["transfer.presentation_working_days"]
     if lost is not None:
-        extra["replaces_lost"] = f"số {lost.number}-{lost.symbol} ngày {vn_date(lost.decided_on)}"
+        extra["replaces_lost"] = f"{lost.cited} ngày {vn_date(lost.decided_on)}"
     return extra
 
 

@@ -92,6 +92,11 @@ class Decision(Base):
         return f"Số {number}-{self.symbol}"
 
     @property
+    def cited(self) -> str:
+        """As cited in running text: "số 15-QĐ/ĐUK" (after "Quyết định", "Giấy giới thiệu")."""
+        return f"số {self.number}-{self.symbol}"
+
+    @property
     def is_issued(self) -> bool:
         return self.status == "issued"
 

@@ -99,11 +99,36 @@ def user(user_id: int):
     return render_template("admin/user.html", target=target, form=form, errors=errors), status
 
 
+#: actions that cannot be undone by the user they concern: asked again before they are done
+CONFIRM = {
+    "reset": (
+        "Đặt lại mật khẩu",
+        "Mật khẩu hiện tại của tài khoản sẽ không dùng được nữa, các phiên đăng nhập và mã truy "
+        "cập API của tài khoản bị thu hồi; một mật khẩu mới sẽ hiện một lần để bạn trao cho "
+        "người dùng.",
+    ),
+    "reset_mfa": (
+        "Đặt lại xác thực hai lớp",
+        "Ứng dụng xác thực trên điện thoại cũ của người dùng sẽ không dùng được nữa; lần đăng "
+        "nhập sau người dùng phải thiết lập lại.",
+    ),
+    "deactivate": (
+        "Khóa tài khoản",
+        "Người dùng không đăng nhập được nữa cho đến khi một quản trị viên mở khóa.",
+    ),
+}
+
+
 @bp.route("/users/<int:user_id>/action", methods=["POST"])
 @requires(Role.ADMIN)
 def user_action(user_id: int):
     action = request.form.get("action", "")
     password = None
+    if action in CONFIRM and request.form.get("confirm") != "1":
+        target = _user(user_id)
+        return render_template(
+            "admin/confirm.html", target=target, action=action, question=CONFIRM[action]
+        )
     try:
         with unit_of_work():
             target = _user(user_id)

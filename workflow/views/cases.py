@@ -76,8 +76,11 @@ def _int_arg(name: str) -> int | None:
 def index():
     actor = current_actor()
     day = today()
-    state = request.args.get("state", "")
-    procedure = request.args.get("procedure", "")
+    # a state is chosen within its procedure ("transfer:withdrawn"): keys repeat across them
+    procedure, _, state = request.args.get("state", "").rpartition(":")
+    procedure = procedure or request.args.get("procedure", "")
+    if procedure in REGISTRY and state and state not in REGISTRY[procedure].states:
+        state = ""
     f = CaseFilter(
         q=clean_line(request.args.get("q", ""))[:100],
         state=state if any(state in spec.states for spec in REGISTRY.values()) else "",

@@ -227,7 +227,8 @@ def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary
     u.submit("Ghi đề nghị")
     stay_id = _case_id(page.url)
     u.act_as("gs1", stay_id, "Đảng ủy cơ sở xác nhận", date="04/03/2026")
-    u.act_as("dept", stay_id, "Cấp giấy giới thiệu sinh hoạt đảng tạm thời", date="05/03/2026")
+    # the department's letters are numbered in date order: this one after the reissued letter
+    u.act_as("dept", stay_id, "Cấp giấy giới thiệu sinh hoạt đảng tạm thời", date="13/03/2026")
     assert "tạm thời" in _letter_text(page, base, shots / "letter-temporary.pdf")
     u.act_as("gs3", stay_id, "Xác nhận đảng viên đến sinh hoạt tạm thời", date="16/03/2026")
     page.goto(f"{base}/orgs/{world.orgs['G3']}")

@@ -290,38 +290,21 @@ def test_sponsors_must_be_official_members_of_the_same_grassroots_organization(w
     assert list(exc.value.errors) == ["sponsors-1-member"]
 
 
-def test_recent_sponsor_blocks_the_cell_meeting_until_replaced(world):
+def test_a_recent_sponsor_is_refused_when_recorded_and_a_replacement_is_not(world):
     case_id = world.new_candidate("C1")
     world.advance(case_id, "preparing_dossier")
     members = world.members["C1"]
-    world.fire(
-        case_id,
-        "record_sponsors",
-        "sec1",
-        route="two_members",
-        sponsors=[
-            {"member": members[0], "together_since": "2023-01-01"},
-            {"member": members[1], "together_since": "2025-10-01"},
-        ],
-    )
+    rows = [
+        {"member": members[0], "together_since": "2023-01-01"},
+        {"member": members[1], "together_since": "2025-01-01"},
+    ]
+    with pytest.raises(GuardFailed) as exc:
+        world.fire(case_id, "record_sponsors", "sec1", route="two_members", sponsors=rows)
+    assert [v.code for v in exc.value.verdicts] == ["admission.sponsor_too_recent"]
+    rows[1]["replacement"] = True
+    world.fire(case_id, "record_sponsors", "sec1", route="two_members", sponsors=rows)
     world.advance(case_id, "awaiting_cell_meeting")
     meeting = date(2026, 3, 1)
-    with pytest.raises(GuardFailed) as exc:
-        world.fire(
-            case_id, "record_cell_resolution", "sec1", meeting, official_total=9, yes=9, no=0
-        )
-    assert [v.code for v in exc.value.verdicts] == ["admission.sponsor_too_recent"]
-    world.fire(
-        case_id,
-        "record_sponsors",
-        "sec1",
-        meeting,
-        route="two_members",
-        sponsors=[
-            {"member": members[0], "together_since": "2023-01-01"},
-            {"member": members[1], "together_since": "2025-10-01", "replacement": True},
-        ],
-    )
     world.fire(case_id, "record_cell_resolution", "sec1", meeting, official_total=9, yes=9, no=0)
     assert db.session.get(Case, case_id).state == "cell_resolved"
 

@@ -38,12 +38,13 @@ def _year_of_transfers(world) -> dict[str, int]:
     for number, case_id in enumerate((within, out, withdrawn), start=12):
         world.fire(case_id, "record_grassroots_part", "gs1", reference=f"{number}-SHĐ")
         world.fire(case_id, "issue_letter", "dept", date(2025, 9, 2))
+    # letters are signed in date order: the stay's letter before the lost one's replacement
+    stay = temporary(world, members[3], issued_on=date(2025, 9, 3))
     world.fire(within, "confirm_arrival", "gs2", date(2025, 9, 9), cell=world.orgs["C2"])
     world.fire(out, "reissue_letter", "dept", date(2025, 9, 10), loss_report="Đơn ngày 9/9/2025")
     world.fire(withdrawn, "cancel_letter", "dept", date(2025, 9, 11), reason="Không chuyển nữa.")
     incoming = register_from_outside(world).id
     world.fire(incoming, "confirm_arrival", "gs2", date(2025, 9, 5), cell=world.orgs["C2"])
-    stay = temporary(world, members[3], issued_on=date(2025, 9, 3))
     clock().set_today(date(2025, 9, 15))
     world.fire(stay, "confirm_arrival", "gs3", date(2025, 9, 15))
     move = internal(world, members[4])
@@ -67,8 +68,8 @@ def test_each_keeper_registers_its_own_letters_in_number_order_with_their_fate(w
         _letters(cases["within"])[0].reference.removeprefix("Số "),
         out_first.reference.removeprefix("Số "),
         _letters(cases["withdrawn"])[0].reference.removeprefix("Số "),
-        out_second.reference.removeprefix("Số "),
         _letters(cases["stay"])[0].reference.removeprefix("Số "),
+        out_second.reference.removeprefix("Số "),
     ]
     assert [int(n.split("-")[0]) for n in numbers] == [1, 2, 3, 4, 5]
     notes = {r.case_id: [] for r in upper.outgoing}

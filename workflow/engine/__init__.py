@@ -207,8 +207,6 @@ def fire(
         event_date: date = data["event_date"]
         _check_event_date(case, first, event_date)
         _check_members(case, first.fields, data, event_date)
-        if errors := check_counts(case, first.fields, data, event_date):
-            raise InvalidInput(errors)
         rules = rules_on(event_date)
         ctx = GuardContext(build_facts(case, actor, today), event_date, data, rules)
         model = build_machine(spec, case.state, ctx)
@@ -219,6 +217,8 @@ def fire(
         if not moved or model.taken is None:
             raise GuardFailed(_failures(variants, ctx))
         taken = model.taken
+        if errors := check_counts(case, taken.fields, data, event_date):
+            raise InvalidInput(errors)
         from_state = case.state
         to_state = taken.target(from_state)
         run_effects(

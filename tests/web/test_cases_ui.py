@@ -440,3 +440,26 @@ def test_case_list_paginates_and_clamps_page_number_when_beyond_end(world, login
         response = client.get(f"/cases/?page={junk}")
         assert response.status_code == 200
         assert "Trang 1/2" in page(response)
+
+
+def test_state_filter_chooses_a_state_within_its_procedure(world, login):
+    from tests.transfers.test_transfers import official
+
+    admission = world.new_candidate("C1")
+    world.fire(admission, "withdraw", "sec1", reason="Chuyển công tác.")
+    transfer = official(world, world.members["C1"][2])
+    world.fire(transfer, "withdraw", "sec1", reason="Không chuyển nữa.")
+    client = login("sec1")
+    listing = page(client.get("/cases/?status=all&state=transfer:withdrawn"))
+    assert f"/cases/{transfer}" in listing and f"/cases/{admission}\"" not in listing
+    assert 'value="transfer:withdrawn" selected' in listing
+    both = page(client.get("/cases/?status=all&state=withdrawn"))  # a link with the state only
+    assert f"/cases/{transfer}" in both and f"/cases/{admission}" in both
+
+
+def test_an_optional_field_whose_label_says_when_it_applies_is_not_marked_twice(world, login):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "preparing_dossier")
+    form = page(login("sec1").get(f"/cases/{case_id}/do/record_sponsors"))
+    assert "Số nghị quyết của Đoàn/Công đoàn (nếu có)</label>" in form
+    assert "(nếu có) (không bắt buộc)" not in form

@@ -19,6 +19,10 @@ class DefaultConfig:
     UPPER_COMMITTEE_NAME = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"
     UPPER_COMMITTEE_ABBR = "ĐUK"
     SUPERIOR_BODY = "Đảng bộ tỉnh Phú Thọ"
+    #: the party organization the upper committee leads, printed on the first line of its
+    #: grassroots committees' documents above their own name; None: the committee's name with
+    #: "Đảng ủy" read as "Đảng bộ" ("Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh")
+    UPPER_PARTY_NAME: str | None = None
     PLACE_NAME = "Phú Thọ"
 
     # Sessions and cookies (ASVS 3.4). Local HTTP development turns SECURE off in instance config.

@@ -94,6 +94,14 @@ class DefaultConfig:
     #: run print jobs in the request instead of a background thread (tests)
     PRINT_JOBS_INLINE = False
 
+    # Figures as the department prints them (states.numbers): "8.912", "30,16%".
+    #: digits after the comma in a percentage: 2 prints 181 of 600 as "30,16%"; some reports
+    #: use 1 ("101,3%")
+    PERCENT_DECIMALS = 2
+    #: True: the digits past PERCENT_DECIMALS are cut off, as the department's reports do
+    #: (325 of 800 is 40,625%: "40,62%"); False: rounded half up ("40,63%")
+    PERCENT_TRUNCATE = True
+
     PAGE_SIZE = 25
     #: a fixed "today" (ISO date) for demonstrations and tests; None uses the real date
     FIXED_TODAY: str | None = None

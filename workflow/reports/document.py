@@ -4,33 +4,20 @@ the same figures, labels and sentences everywhere."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from states.dates import vn_date
 from states.indicators import FLOWS, INDICATORS, SECTIONS, TARGET_KINDS
+from states.numbers import vn_decimal, vn_number
 from workflow.engine import audit
 from workflow.extensions import db
 from workflow.models.reports import ReportSnapshot
 from workflow.permissions import Actor
+from workflow.presenters import vn_percent
 from workflow.reports import period as period_mod
 from workflow.reports import targets as target_mod
-
-
-def vn_number(n: int) -> str:
-    """181 → "181", 5356 → "5.356" (Vietnamese groups thousands with dots)."""
-    return f"{n:,}".replace(",", ".")
-
-
-def vn_percent(part: int, whole: int) -> str | None:
-    """181 of 600 → "30,17" (two decimals, decimal comma); None without a whole."""
-    if not whole:
-        return None
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    whole_part, _, decimals = f"{value:.2f}".partition(".")
-    return f"{vn_number(int(whole_part))},{decimals}"
 
 
 @dataclass
@@ -180,12 +167,6 @@ def _targets(
     return out
 
 
-def vn_decimal(value) -> str:
-    """Decimal('3.50') → "3,5"."""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
-
-
 def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
     """The sentence a quarterly report writes, e.g. "kết nạp 181 đảng viên mới, đạt 30,16%
     chỉ tiêu"."""
@@ -196,9 +177,9 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
         line = by_kind[kind]
         if line.period_percent is None:
             return text
-        text += f", đạt {line.period_percent}% chỉ tiêu năm {line.year}"
+        text += f", đạt {line.period_percent} chỉ tiêu năm {line.year}"
         if line.ytd_value is not None:
-            text += f" (từ đầu năm: {vn_number(line.ytd_value)}, đạt {line.ytd_percent}% chỉ tiêu)"
+            text += f" (từ đầu năm: {vn_number(line.ytd_value)}, đạt {line.ytd_percent} chỉ tiêu)"
         return text
 
     arrived = t.flows["transfer_in_internal"] + t.flows["transfer_in_external"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 from flask import current_app
 from openpyxl import Workbook
@@ -14,12 +15,18 @@ from states.dates import vn_date
 from states.indicators import IN_FLOWS, OUT_FLOWS
 from workflow.clock import today
 from workflow.documents.render import html_to_pdf, long_date
+from workflow.presenters import percent_value
 from workflow.reports.document import ReportDocument
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BOLD = Font(name="Times New Roman", bold=True, size=12)
 _PLAIN = Font(name="Times New Roman", size=12)
+#: counts stay numbers (sums and formulas work) with a thousands separator; which character
+#: separates is the computer's setting, not the file's: Excel with Vietnamese regional settings
+#: (or with its own separators set to "." for thousands and "," for decimals) shows 8912 as
+#: "8.912" and a share as "30,16%", an English Excel "8,912" and "30.16%"
+COUNT_FORMAT = "#,##0"
 
 
 def _moved(row: dict, flows: tuple[str, ...]) -> int:
@@ -74,8 +81,11 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     ws.append(["Chỉ tiêu", "Số liệu", "Chỉ tiêu năm", "Đạt (%)"])
     _header(ws, ws.max_row, 4)
     for line in doc.targets:
-        ws.append([line.label, line.period_value, line.target, line.period_percent or ""])
+        reached = percent_value(line.period_value, line.target or 0)
+        ws.append([line.label, line.period_value, line.target, _fraction(reached)])
         _box(ws, ws.max_row, 4)
+        # the share as the page prints it (already cut to its decimals), as a percentage cell
+        ws.cell(ws.max_row, 4).number_format = _percent_format()
     for title, items in doc.sections:
         ws.append([])
         ws.append([title])
@@ -108,6 +118,7 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     info.append(["Kỳ báo cáo", vn_date(r.start), vn_date(r.end)])
     info.append(["Số thứ tự dòng nhật ký cuối cùng được tính", r.as_of_seq])
     info.append(["Sự kiện của kỳ được nhập sau khi kỳ kết thúc", r.late_entered])
+    info.cell(info.max_row, 2).number_format = COUNT_FORMAT
     info.append(["Cân đối đầu kỳ + tăng − giảm = cuối kỳ", "Đúng" if r.balanced else "SAI"])
     info.column_dimensions["A"].width = 50
     wb.properties.creator = current_app.config["UPPER_COMMITTEE_NAME"]
@@ -146,3 +157,17 @@ def _box(ws, row: int, width: int) -> None:
         cell = ws.cell(row, col)
         cell.font, cell.border = _PLAIN, _BOX
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(cell.value, int) and not isinstance(cell.value, bool):
+            cell.number_format = COUNT_FORMAT
+
+
+def _percent_format() -> str:
+    """Excel's percentage format with the printed number of decimals ("0.00%": the "." is
+    Excel's code for the decimal separator, shown as "," by a Vietnamese Excel)."""
+    decimals = current_app.config["PERCENT_DECIMALS"]
+    return "0" + ("." + "0" * decimals if decimals else "") + "%"
+
+
+def _fraction(percent: Decimal | None) -> float | None:
+    """30.16 (percent) → 0.3016, the value of a percentage cell; None leaves the cell empty."""
+    return None if percent is None else float(percent / 100)

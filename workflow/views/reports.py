@@ -157,7 +157,6 @@ def targets():
         kinds=TARGET_KINDS,
         set_targets=set_targets,
         scope_of=target_mod.scope_of,
-        vn_decimal=document_mod.vn_decimal,
         errors=errors,
         form=request.form if errors else None,
         may_set=actor.has_role(*REPORT_KEEPERS),

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import select
 
 from states.dates import vn_date
-from states.indicators import FLOWS, INDICATORS, SECTIONS, TARGET_KINDS
+from states.indicators import (
+    FLOWS,
+    INDICATORS,
+    SECTIONS,
+    TARGET_KINDS,
+    UNTRACKED,
+    UNTRACKED_FLOWS,
+)
 from states.numbers import vn_decimal, vn_number
 from workflow.engine import audit
 from workflow.extensions import db
@@ -58,9 +65,18 @@ class ReportDocument:
     #: the same report from 1 January (the report itself when it starts then)
     ytd: period_mod.PeriodReport
     year_targets: target_mod.YearTargets
+    #: the keys of ``flows`` no procedure records yet (printed "chưa theo dõi")
+    untracked_flows: tuple[str, ...] = UNTRACKED_FLOWS
 
     def as_json(self) -> dict[str, Any]:
+        """The figures for programs: counts as numbers; each indicator as ``{"value", "tracked"}``
+        (tracked false: no procedure records it yet, see ``states.indicators.UNTRACKED``), and
+        the membership flows in the same case listed in ``untracked_flows``."""
         r = self.report
+        figures = r.figures()
+        figures["indicators"] = _marked(figures["indicators"])
+        for row in figures["organizations"].values():
+            row["indicators"] = _marked(row["indicators"])
         return {
             "from": r.start.isoformat(),
             "to": r.end.isoformat(),
@@ -82,8 +98,13 @@ class ReportDocument:
                 }
                 for t in self.targets
             ],
-            **r.figures(),
+            "untracked_flows": list(UNTRACKED_FLOWS),
+            **figures,
         }
+
+
+def _marked(values: dict[str, int]) -> dict[str, dict[str, Any]]:
+    return {key: {"value": value, "tracked": key not in UNTRACKED} for key, value in values.items()}
 
 
 INDICATOR_LABELS = {i.key: i.label for i in INDICATORS}

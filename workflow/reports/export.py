@@ -97,8 +97,9 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     ws.append([])
     ws.append(["Biến động đảng viên", "Số lượng"])
     _header(ws, ws.max_row, 2)
-    for _key, label, value in doc.flows:
-        ws.append([label, value])
+    for key, label, value in doc.flows:
+        untracked = " (chưa theo dõi)" if key in doc.untracked_flows else ""
+        ws.append([label + untracked, value])
         _box(ws, ws.max_row, 2)
     ws.column_dimensions["A"].width = 70
     for col in "BCD":

@@ -78,6 +78,9 @@ class DefaultConfig:
     WORKING_RULES_BASIS = (
         "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối nhiệm kỳ 2025 – 2030;"
     )
+    #: "Nơi nhận" of a period report numbered to be sent (one line each; the form may change
+    #: them for one report)
+    REPORT_RECIPIENTS = ("Ban Tổ chức Tỉnh ủy (để báo cáo)", "Lưu Văn phòng, Ban Tổ chức")
     #: the address users reach the application at ("https://dangvien.example.gov.vn"): the QR
     #: code and link printed on every issued document point at its verification page, and an
     #: issued document is frozen, so outside development nothing is issued until it is set

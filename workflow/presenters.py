@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "files.swept": "Dọn tệp không còn được dùng",
     "reauth_failed": "Nhập sai mật khẩu khi ký",
     "report.locked": "Khóa số liệu báo cáo kỳ",
+    "report.issued": "Lấy số báo cáo kỳ gửi đi",
     "roster.imported": "Nhập danh sách đảng viên từ tệp Excel",
     "target.set": "Đặt chỉ tiêu năm",
 }

@@ -4,6 +4,7 @@ the same figures, labels and sentences everywhere."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
@@ -18,8 +19,10 @@ from states.indicators import (
     UNTRACKED_FLOWS,
 )
 from states.numbers import vn_decimal, vn_number
+from workflow.clock import LOCAL_TZ, today
 from workflow.engine import audit
 from workflow.extensions import db
+from workflow.models import AuditEntry
 from workflow.models.reports import ReportSnapshot
 from workflow.permissions import Actor
 from workflow.presenters import vn_percent
@@ -65,6 +68,11 @@ class ReportDocument:
     #: the same report from 1 January (the report itself when it starts then)
     ytd: period_mod.PeriodReport
     year_targets: target_mod.YearTargets
+    #: today, when the period ends after it: the figures are provisional ("tạm tính") up to it
+    provisional_on: date | None = None
+    #: when the last event the figures saw was entered, as a reader says it ("14:05 ngày
+    #: 15/06/2026"); the audit position itself (``report.as_of_seq``) is for the auditor
+    data_as_of: str = ""
     #: the keys of ``flows`` no procedure records yet (printed "chưa theo dõi")
     untracked_flows: tuple[str, ...] = UNTRACKED_FLOWS
 
@@ -138,6 +146,7 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
     ytd = period_mod.year_to_date(report)
     year_targets = target_mod.for_report(report)
     targets = _targets(report, ytd, year_targets)
+    provisional_on = today() if report.end > today() else None
     return ReportDocument(
         report=report,
         title="Báo cáo thống kê công tác đảng viên",
@@ -147,11 +156,22 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
         members=members,
         flows=flows,
         targets=targets,
-        summary=_summary(report, targets),
+        summary=_summary(report, targets, provisional_on or report.end),
         changes=_changes(report),
         ytd=ytd,
         year_targets=year_targets,
+        provisional_on=provisional_on,
+        data_as_of=_entered_at(report.as_of_seq),
     )
+
+
+def _entered_at(seq: int) -> str:
+    """When audit row ``seq`` was entered, in local time: "14:05 ngày 15/06/2026"."""
+    entered = db.session.scalar(select(AuditEntry.entered_at).where(AuditEntry.seq == seq))
+    if entered is None:
+        return ""
+    local = entered.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+    return f"{local:%H:%M} ngày {vn_date(local.date())}"
 
 
 def _targets(
@@ -188,9 +208,9 @@ def _targets(
     return out
 
 
-def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
+def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: date) -> str:
     """The sentence a quarterly report writes, e.g. "kết nạp 181 đảng viên mới, đạt 30,16%
-    chỉ tiêu"."""
+    chỉ tiêu"; the members counted at ``until`` (today for a period not over yet)."""
     t = report.total
     by_kind = {line.kind: line for line in targets}
 
@@ -216,7 +236,7 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
     ]
     ending = (
-        f"Đến ngày {vn_date(report.end)} có {vn_number(t.end_total)} đảng viên "
+        f"Đến ngày {vn_date(until)} có {vn_number(t.end_total)} đảng viên "
         f"({vn_number(t.end['official'])} chính thức, {vn_number(t.end['probationary'])} dự bị)"
     )
     return "Trong kỳ, " + "; ".join(parts) + ". " + ending + "."

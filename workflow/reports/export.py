@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -70,7 +72,7 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     r = doc.report
     ws.append([doc.title.upper()])
     ws.append([doc.org_name])
-    ws.append([doc.period_label.capitalize()])
+    ws.append([doc.period_label.capitalize() + _provisional(doc)])
     ws.append([doc.summary])
     for row in (1, 2, 3):
         ws.cell(row, 1).font = _BOLD
@@ -117,10 +119,13 @@ def to_xlsx(doc: ReportDocument) -> bytes:
 
     info = wb.create_sheet("Thông tin")
     info.append(["Kỳ báo cáo", vn_date(r.start), vn_date(r.end)])
-    info.append(["Số thứ tự dòng nhật ký cuối cùng được tính", r.as_of_seq])
+    if doc.provisional_on:
+        info.append(["Số liệu tạm tính đến ngày", vn_date(doc.provisional_on)])
+    info.append(["Số liệu cập nhật trên hệ thống đến", doc.data_as_of])
     info.append(["Sự kiện của kỳ được nhập sau khi kỳ kết thúc", r.late_entered])
     info.cell(info.max_row, 2).number_format = COUNT_FORMAT
     info.append(["Cân đối đầu kỳ + tăng − giảm = cuối kỳ", "Đúng" if r.balanced else "SAI"])
+    info.append(["Để đối chiếu: nhật ký hệ thống đến bản ghi số", r.as_of_seq])
     info.column_dimensions["A"].width = 50
     wb.properties.creator = current_app.config["UPPER_COMMITTEE_NAME"]
     wb.properties.title = f"{doc.title} {doc.period_label}"
@@ -129,21 +134,46 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(doc: ReportDocument) -> bytes:
+@dataclass(frozen=True)
+class Sending:
+    """What a report printed for sending adds to the page: its number in the committee's
+    register, its date, its recipients and who signs it on behalf of the standing committee."""
+
+    reference: str
+    on: date
+    recipients: tuple[str, ...]
+    signer_title: str
+    signer_name: str
+    on_behalf: str = "T/M BAN THƯỜNG VỤ"
+
+
+def to_html(doc: ReportDocument, sending: Sending | None = None) -> str:
+    """The printed report (``sending``: numbered to be sent; else a print without number)."""
     config = current_app.config
     top, bottom, left, right = config["DOCUMENT_MARGINS_MM"]
     # like the decisions: only the report's data reaches the template, no request or user
-    html = current_app.jinja_env.get_template("pdf/report.html").render(
+    return current_app.jinja_env.get_template("pdf/report.html").render(
         doc=doc,
+        sending=sending,
+        reference=sending.reference if sending else "",
         columns=[label for label, _ in MEMBER_COLUMNS],
         member_cells=member_cells,
         committee=config["UPPER_COMMITTEE_NAME"],
         superior=config["SUPERIOR_BODY"],
         place=config["PLACE_NAME"],
-        long_date=long_date(today()),
+        long_date=long_date(sending.on if sending else today()),
         margins={"top": top, "bottom": bottom, "left": left, "right": right},
     )
-    return html_to_pdf(html)
+
+
+def to_pdf(doc: ReportDocument) -> bytes:
+    return html_to_pdf(to_html(doc))
+
+
+def _provisional(doc: ReportDocument) -> str:
+    if doc.provisional_on is None:
+        return ""
+    return f" (số liệu tạm tính đến ngày {vn_date(doc.provisional_on)})"
 
 
 def _header(ws, row: int, width: int) -> None:

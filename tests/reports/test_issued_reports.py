@@ -8,12 +8,14 @@ import hashlib
 import json
 import re
 import subprocess
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TODAY
 from tests.pdf_layout import layout_problems
+from workflow.clock import clock
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditEntry, IssuedReport, RegisterCounter, ReportSnapshot
@@ -188,3 +190,15 @@ def test_readers_see_the_numbered_reports_of_their_scope_only(login, world):
     assert login("sec1").get("/reports/issued").status_code == 403
     page = login("inspector").get("/reports/", query_string=PERIOD).get_data(as_text=True)
     assert re.search(r'href="/reports/issued/\d+\.pdf">Số 1-BC/ĐUK</a>', page)
+
+
+def test_the_register_keeps_date_order_and_a_refusal_gives_the_number_back(app, login, world):
+    assert issue(login("dept"), world).status_code == 302
+    clock().set_today(date(2026, 6, 10))  # a clock set back: this report would predate No. 1
+    refused = issue(login("dept"), world)
+    assert refused.status_code == 422
+    assert "số văn bản trong một sổ phải theo thứ tự ngày" in refused.get_data(as_text=True)
+    assert [r.number for r in issued_rows()] == [1] and report_counter() == 1
+    clock().set_today(date(2026, 6, 16))
+    assert issue(login("dept"), world).status_code == 302
+    assert [r.number for r in issued_rows()] == [1, 2]

@@ -36,6 +36,8 @@ from workflow.reports import export
 ISSUER = "upper"
 DOC_TYPE = "BC"
 MAX_RECIPIENTS = 12
+#: the numbering form's own fields (other refusals concern the period or the register)
+FORM_FIELDS = ("signer", "recipients")
 MAX_RECIPIENT_LENGTH = 200
 
 
@@ -118,7 +120,7 @@ def issue(
     if reason:
         raise InvalidInput({"to": reason})
     on = today()
-    number, term = next_number(ISSUER, DOC_TYPE, on)
+    number, term = next_number(ISSUER, DOC_TYPE, on, field="date")
     snapshot = document_mod.lock(doc.report, actor=actor)
     issued = IssuedReport(
         snapshot=snapshot,

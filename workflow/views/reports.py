@@ -162,8 +162,9 @@ def issue():
         with unit_of_work():
             issued = issue_mod.issue(doc, actor=actor, signer=signer, recipients=recipients)
     except InvalidInput as exc:
-        if "to" in exc.errors:
-            flash(exc.errors["to"], "error")
+        for key, message in exc.errors.items():
+            if key not in issue_mod.FORM_FIELDS:  # the period, the register's date order
+                flash(message, "error")
         return render_template(
             "reports/index.html",
             **_page(actor, req, doc),

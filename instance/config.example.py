@@ -8,6 +8,14 @@ UPPER_COMMITTEE_NAME = "Đảng ủy Khối các cơ quan và doanh nghiệp t�
 UPPER_COMMITTEE_ABBR = "ĐUK"
 SUPERIOR_BODY = "Đảng bộ tỉnh Phú Thọ"
 PLACE_NAME = "Phú Thọ"
+# The party organization the upper committee leads, printed above a grassroots committee's name
+# on its documents (default: the committee's name with "Đảng ủy" read as "Đảng bộ").
+# UPPER_PARTY_NAME = "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh"
+# Recipients ("Nơi nhận") of a period report numbered to be sent.
+REPORT_RECIPIENTS = ("Ban Tổ chức Tỉnh ủy (để báo cáo)", "Lưu Văn phòng, Ban Tổ chức")
+# Percentages: digits after the comma, cut off (True) as the department's reports do, or rounded.
+PERCENT_DECIMALS = 2
+PERCENT_TRUNCATE = True
 
 # Committee term start dates: decision numbers restart at 1 in each term.
 TERM_STARTS = ("2020-10-01", "2025-10-01")

@@ -157,6 +157,11 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 # fmt: on
 INDICATOR_KEYS = tuple(i.key for i in INDICATORS)
+#: figures no procedure of the application records yet ("chưa theo dõi"): what they count
+#: comes only from history entered from member lists, so a 0 means "not known", not "none"
+UNTRACKED = frozenset(i.key for i in INDICATORS if not i.built)
+#: the membership flows behind those figures
+UNTRACKED_FLOWS = tuple(dict.fromkeys(f for i in INDICATORS if not i.built for f in i.flows))
 
 TARGET_KINDS = {
     "admissions": "Kết nạp đảng viên mới",

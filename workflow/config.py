@@ -19,6 +19,10 @@ class DefaultConfig:
     UPPER_COMMITTEE_NAME = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"
     UPPER_COMMITTEE_ABBR = "ĐUK"
     SUPERIOR_BODY = "Đảng bộ tỉnh Phú Thọ"
+    #: the party organization the upper committee leads, printed on the first line of its
+    #: grassroots committees' documents above their own name; None: the committee's name with
+    #: "Đảng ủy" read as "Đảng bộ" ("Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh")
+    UPPER_PARTY_NAME: str | None = None
     PLACE_NAME = "Phú Thọ"
 
     # Sessions and cookies (ASVS 3.4). Local HTTP development turns SECURE off in instance config.
@@ -74,6 +78,9 @@ class DefaultConfig:
     WORKING_RULES_BASIS = (
         "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối nhiệm kỳ 2025 – 2030;"
     )
+    #: "Nơi nhận" of a period report numbered to be sent (one line each; the form may change
+    #: them for one report)
+    REPORT_RECIPIENTS = ("Ban Tổ chức Tỉnh ủy (để báo cáo)", "Lưu Văn phòng, Ban Tổ chức")
     #: the address users reach the application at ("https://dangvien.example.gov.vn"): the QR
     #: code and link printed on every issued document point at its verification page, and an
     #: issued document is frozen, so outside development nothing is issued until it is set
@@ -89,6 +96,14 @@ class DefaultConfig:
     RENDER_AFTER_ISSUE = True
     #: run print jobs in the request instead of a background thread (tests)
     PRINT_JOBS_INLINE = False
+
+    # Figures as the department prints them (states.numbers): "8.912", "30,16%".
+    #: digits after the comma in a percentage: 2 prints 181 of 600 as "30,16%"; some reports
+    #: use 1 ("101,3%")
+    PERCENT_DECIMALS = 2
+    #: True: the digits past PERCENT_DECIMALS are cut off, as the department's reports do
+    #: (325 of 800 is 40,625%: "40,62%"); False: rounded half up ("40,63%")
+    PERCENT_TRUNCATE = True
 
     PAGE_SIZE = 25
     #: a fixed "today" (ISO date) for demonstrations and tests; None uses the real date

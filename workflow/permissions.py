@@ -41,6 +41,9 @@ REPORT_READERS = frozenset(
 )
 #: who sets yearly targets and locks a period's figures
 REPORT_KEEPERS = frozenset({Role.DEPARTMENT_STAFF})
+#: who numbers a period report in the committee's register to send it (over the whole
+#: committee: the register is the committee's): its department and its signing leaders
+REPORT_ISSUERS = frozenset({Role.DEPARTMENT_STAFF, Role.SIGNER})
 #: who imports member lists into, and exports them (with citizen IDs) from, their organizations
 ROSTER_KEEPERS = frozenset({Role.DEPARTMENT_STAFF, Role.GRASSROOTS_STAFF})
 

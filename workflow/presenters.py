@@ -6,15 +6,17 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from states import REGISTRY
 from states.dates import vn_date
 from states.facts import EDUCATION_LEVELS
 from states.fields import Field
+from states.numbers import percent_of, share, vn_decimal, vn_number
 from states.spec import ProcedureSpec
 from workflow.extensions import db
 from workflow.models import (
@@ -74,6 +76,7 @@ ACTION_LABELS = {
     "files.swept": "Dọn tệp không còn được dùng",
     "reauth_failed": "Nhập sai mật khẩu khi ký",
     "report.locked": "Khóa số liệu báo cáo kỳ",
+    "report.issued": "Lấy số báo cáo kỳ gửi đi",
     "roster.imported": "Nhập danh sách đảng viên từ tệp Excel",
     "target.set": "Đặt chỉ tiêu năm",
 }
@@ -290,8 +293,31 @@ def filesize(size: int) -> str:
     return f"{size} byte"
 
 
+def percent_value(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """The share in percent, cut to the printed decimals (PERCENT_DECIMALS, PERCENT_TRUNCATE):
+    what a workbook stores in a percentage cell so that it shows what the page prints."""
+    config = current_app.config
+    return share(
+        part, whole, decimals=config["PERCENT_DECIMALS"], truncate=config["PERCENT_TRUNCATE"]
+    )
+
+
+def vn_percent(part: int | Decimal, whole: int | Decimal) -> str | None:
+    """The one way a share is printed, on pages, PDFs, charts and in the report's sentences:
+    "30,16%" (decimals and truncation from the settings); None when there is no whole (no
+    target set)."""
+    config = current_app.config
+    text = percent_of(
+        part, whole, decimals=config["PERCENT_DECIMALS"], truncate=config["PERCENT_TRUNCATE"]
+    )
+    return None if text is None else text + "%"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(filesize)
+    app.add_template_filter(vn_number)
+    app.add_template_filter(vn_decimal)
+    app.add_template_global(vn_percent)
     app.add_template_global(action_label)
     app.add_template_global(payload_value)
     app.add_template_global(payload_items)

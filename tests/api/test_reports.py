@@ -14,7 +14,8 @@ def test_the_api_report_equals_the_page_download(api, login, world):
     response = api("dept").get("/reports/period", query_string=PERIOD)
     assert response.status_code == 200
     data = response.get_json()
-    assert data["indicators"]["admissions"] == 1
+    assert data["indicators"]["admissions"] == {"value": 1, "tracked": True}
+    assert data["indicators"]["cards_reissued_lost"] == {"value": 0, "tracked": False}
     assert data["members"]["end"] == {"official": 45, "probationary": 1, "total": 46}
     page = json.loads(login("dept").get("/reports/download.json", query_string=PERIOD).data)
     # the login between the two wrote an audit row: everything else is identical

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from tests.builders import STANDING_VOTE, SYSTEM, clone_appraised
-from workflow.documents import service
+from workflow.documents import service, snapshots
 from workflow.engine import fire
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
@@ -221,4 +221,30 @@ def test_two_hundred_concurrent_issuances_are_numbered_one_to_two_hundred(app, w
             select(func.count()).select_from(Decision).where(Decision.status == "draft")
         )
         == 0
+    )
+
+
+def test_a_grassroots_decision_names_the_superior_party_organization_first(app, world):
+    """HD 36-HD/VPTW: the heading's first line is the body above the issuer, as the upper
+    committee's decisions print the provincial party organization above themselves."""
+    upper_case = world.new_candidate("C1")
+    world.advance(upper_case, "admission_decided")
+    grassroots_case = world.new_candidate("C2")  # Đảng bộ Công ty Điện lực decides itself
+    world.advance(grassroots_case, "admission_decided")
+    decision = issued(grassroots_case)
+    assert decision.issuer == f"org:{world.orgs['G2']}"
+    text = pdf_text(service.pdf_bytes(decision))
+    heading = text[: text.index("QUYẾT ĐỊNH")]
+    superior = heading.index("ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH")
+    assert heading.index("ĐẢNG ỦY CÔNG TY ĐIỆN LỰC") > superior
+    assert "ĐẢNG ỦY KHỐI" not in text and "T/M ĐẢNG ỦY" in text
+    # the upper committee's own decision keeps the provincial party organization above it
+    upper = pdf_text(service.pdf_bytes(issued(upper_case)))
+    assert upper.index("ĐẢNG BỘ TỈNH PHÚ THỌ") < upper.index(
+        "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH"
+    )
+    # a configured name wins over the one read from the committee's name
+    app.config["UPPER_PARTY_NAME"] = "Đảng bộ Khối Doanh nghiệp tỉnh"
+    assert snapshots.issuer_of(None, decision.issuer)["superior_name"] == (
+        "Đảng bộ Khối Doanh nghiệp tỉnh"
     )

@@ -69,7 +69,7 @@ def test_page_xlsx_pdf_and_json_give_the_same_figures(login, admitted):
     assert layout_problems(pdf.data) == []
 
     data = json.loads(client.get("/reports/download.json", query_string=PERIOD).data)
-    assert data["indicators"]["admissions"] == 1
+    assert data["indicators"]["admissions"] == {"value": 1, "tracked": True}
     assert data["members"]["end"] == {"official": 45, "probationary": 1, "total": 46}
     assert data["balanced"] is True and data["summary"] == wb["Tổng hợp"]["A4"].value
 
@@ -81,7 +81,12 @@ def test_the_report_command_writes_json_xlsx_and_pdf(app, world, admitted, tmp_p
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["organization"] == "G1"
-    assert data["indicators"]["admissions"] == 1
+    assert data["indicators"]["admissions"] == {"value": 1, "tracked": True}
+    # a figure no procedure records yet is marked, not a bare 0 (the page says "chưa theo dõi")
+    assert data["indicators"]["badges"] == {"value": 0, "tracked": False}
+    assert data["indicators"]["discipline_warning"]["tracked"] is False
+    assert data["organizations"]["C1"]["indicators"]["suspensions"]["tracked"] is False
+    assert "died" in data["untracked_flows"] and "joined" not in data["untracked_flows"]
     assert data["members"]["end"]["total"] == 19
     for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
         out = tmp_path / f"r.{fmt}"

@@ -63,17 +63,33 @@ _MEMBERS = obj(
         "balanced": {"type": "boolean"},
     }
 )
+_PERCENT = {
+    "type": ["string", "null"],
+    "description": (
+        'Tỷ lệ đạt chỉ tiêu như báo cáo in, ví dụ "30,16%": dấu phẩy thập phân, số chữ số '
+        "thập phân theo cấu hình, phần dư bị cắt bỏ (không làm tròn); null khi chưa đặt chỉ tiêu."
+    ),
+}
 _TARGET_LINE = obj(
     {
         "kind": {"type": "string"},
         "year": {"type": "integer"},
         "target": {"type": ["integer", "null"]},
         "period": _COUNT,
-        "period_percent": {"type": ["string", "null"]},
+        "period_percent": _PERCENT,
         "year_to_date": {"type": ["integer", "null"]},
-        "year_to_date_percent": {"type": ["string", "null"]},
+        "year_to_date_percent": _PERCENT,
     }
 )
+_INDICATOR = {
+    **obj({"value": _COUNT, "tracked": BOOLEAN}),
+    "description": (
+        "Một chỉ tiêu thống kê. tracked = false: hệ thống chưa theo dõi thủ tục này (báo cáo in "
+        '"chưa theo dõi"); value khi đó chỉ gồm lịch sử nhập từ danh sách đảng viên, nên 0 '
+        "nghĩa là chưa biết, không phải không có."
+    ),
+}
+_INDICATORS = {"type": "object", "additionalProperties": _INDICATOR}
 
 SCHEMAS: dict[str, Any] = {
     "PeriodReport": obj(
@@ -87,7 +103,14 @@ SCHEMAS: dict[str, Any] = {
             "late_entered_events": _COUNT,
             "summary": {"type": "string"},
             "targets": {"type": "array", "items": _TARGET_LINE},
-            "indicators": {"type": "object", "additionalProperties": _COUNT},
+            "untracked_flows": {
+                **STRINGS,
+                "description": (
+                    "Các biến động (khóa trong members.flows) của thủ tục hệ thống chưa theo dõi: "
+                    "số của chúng chỉ gồm lịch sử nhập từ danh sách đảng viên."
+                ),
+            },
+            "indicators": _INDICATORS,
             "members": _MEMBERS,
             "organizations": {
                 "type": "object",
@@ -96,7 +119,7 @@ SCHEMAS: dict[str, Any] = {
                     "properties": {
                         **_MEMBERS["properties"],
                         "name": {"type": "string"},
-                        "indicators": {"type": "object", "additionalProperties": _COUNT},
+                        "indicators": _INDICATORS,
                     },
                     "required": [*_MEMBERS["required"], "name", "indicators"],
                 },

@@ -29,6 +29,14 @@ def committee_name(organization: str) -> str:
     return organization
 
 
+def upper_party_name() -> str:
+    """The party organization the upper committee leads ("Đảng bộ Khối …" for "Đảng ủy Khối
+    …"): the superior body its grassroots committees' documents name on their first line."""
+    config = current_app.config
+    upper = config["UPPER_COMMITTEE_NAME"]
+    return config.get("UPPER_PARTY_NAME") or "Đảng bộ " + upper.removeprefix("Đảng ủy ")
+
+
 def issuer_of(case: Case, issuer: str) -> dict[str, str]:
     config = current_app.config
     if issuer == "upper":
@@ -44,7 +52,9 @@ def issuer_of(case: Case, issuer: str) -> dict[str, str]:
     root = db.session.get(Organization, int(issuer.removeprefix("org:")))
     name = committee_name(root.name)
     return {
-        "superior_name": config["UPPER_COMMITTEE_NAME"],
+        # HD 36-HD/VPTW: the superior party organization above the issuing committee, as the
+        # upper committee's own documents print the provincial party organization
+        "superior_name": upper_party_name(),
         "issuer_name": name,
         "decider": name,
         "on_behalf": "T/M ĐẢNG ỦY",

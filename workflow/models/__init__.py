@@ -22,7 +22,7 @@ from workflow.models.people import (
     MembershipGap,
     Person,
 )
-from workflow.models.reports import ReportSnapshot, Target
+from workflow.models.reports import IssuedReport, ReportSnapshot, Target
 from workflow.models.tokens import ApiToken
 from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, LoginThrottle, User
@@ -44,6 +44,7 @@ __all__ = [
     "Grant",
     "HelperAssignment",
     "ImportBatch",
+    "IssuedReport",
     "LoginThrottle",
     "MembershipGap",
     "Organization",

@@ -1,11 +1,24 @@
-"""Yearly targets, and the figures of a period report as they stood when someone locked them."""
+"""Yearly targets, the figures of a period report as they stood when someone locked them, and
+the reports numbered to be sent."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
@@ -57,3 +70,62 @@ class ReportSnapshot(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     org: Mapped[Organization | None] = relationship()
+
+
+class IssuedReport(Base):
+    """A period report numbered in the committee's register of reports ("Số 12-BC/ĐUK") to be
+    sent: its locked figures (the snapshot: period, organization, audit position), who numbered
+    it and who signs it, the page exactly as printed, and the PDF made from that page once.
+
+    Nothing of it changes after it is written, except the PDF filled in once (enforced below)."""
+
+    __tablename__ = "issued_report"
+    __table_args__ = (
+        UniqueConstraint("issuer", "doc_type", "term_start", "number", name="issued_report_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("report_snapshot.id"), index=True)
+    #: the register: issuer ("upper"), document type ("BC") and committee term
+    issuer: Mapped[str] = mapped_column(String(40))
+    issuer_abbr: Mapped[str] = mapped_column(String(20))
+    doc_type: Mapped[str] = mapped_column(String(10))
+    term_start: Mapped[date] = mapped_column(Date)
+    number: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date, index=True)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    signer_name: Mapped[str] = mapped_column(String(100))
+    signer_title: Mapped[str] = mapped_column(String(60))
+    #: the page rendered when it was numbered; the PDF is made from exactly this
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    snapshot: Mapped[ReportSnapshot] = relationship()
+
+    @property
+    def reference(self) -> str:
+        """As printed: "Số 12-BC/ĐUK" (no colon after "Số")."""
+        return f"Số {self.number}-{self.doc_type}/{self.issuer_abbr}"
+
+
+#: what may be filled in once on an issued report (the PDF made after the numbering commits)
+_FILLED_ONCE = ("pdf", "pdf_sha256")
+
+
+@event.listens_for(IssuedReport, "before_update")
+def _issued_report_frozen(_mapper, _connection, target: IssuedReport) -> None:
+    state = inspect(target)
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        if attr.key not in _FILLED_ONCE or any(v is not None for v in history.deleted):
+            raise ValueError("an issued report cannot be changed")
+
+
+@event.listens_for(IssuedReport, "before_delete")
+def _issued_report_kept(_mapper, _connection, _target: IssuedReport) -> None:
+    raise ValueError("an issued report cannot be deleted")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from states.numbers import vn_number
+
 BAR = "#8b1a1a"
 SECOND = "#c9a227"
 GRID = "#cccccc"
@@ -20,6 +22,8 @@ class Bar:
     value: int
     #: a target drawn as a tick across the bar (None: no target)
     target: int | None = None
+    #: written after the figures, e.g. the share of the target reached
+    note: str = ""
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -43,7 +47,7 @@ def horizontal_bars(title: str, bars: Sequence[Bar], *, width: int = 720) -> Mar
     label_w, row_h, top = 300, 24, 8
     height = top + row_h * max(len(bars), 1) + 8
     scale_max = max([1, *(b.value for b in bars), *(b.target or 0 for b in bars)])
-    room = width - label_w - 60
+    room = width - label_w - (140 if any(b.note for b in bars) else 60)
     body: list[str] = []
     if not bars:
         body.append(_text(8, 24, "Chưa có số liệu"))
@@ -55,7 +59,11 @@ def horizontal_bars(title: str, bars: Sequence[Bar], *, width: int = 720) -> Mar
         body.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{BAR}"/>'
         )
-        shown = str(bar.value) if bar.target is None else f"{bar.value}/{bar.target}"
+        shown = vn_number(bar.value)
+        if bar.target is not None:
+            shown += f"/{vn_number(bar.target)}"
+        if bar.note:
+            shown += f" ({bar.note})"
         body.append(_text(label_w + w + 6, y + 16, shown))
         if bar.target:
             x = label_w + room * bar.target / scale_max
@@ -85,7 +93,7 @@ def monthly_columns(
         body.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
         )
-        body.append(_text(left - 4, y + 4, str(value), anchor="end", size=10))
+        body.append(_text(left - 4, y + 4, vn_number(value), anchor="end", size=10))
     for m, month in enumerate(months):
         x0 = left + m * slot + 3
         for s, (_name, values) in enumerate(series):
@@ -98,7 +106,13 @@ def monthly_columns(
             )
             if value:
                 body.append(
-                    _text(x + bar_w / 2, top + plot_h - h - 3, str(value), anchor="middle", size=9)
+                    _text(
+                        x + bar_w / 2,
+                        top + plot_h - h - 3,
+                        vn_number(value),
+                        anchor="middle",
+                        size=9,
+                    )
                 )
         body.append(_text(x0 + slot / 2 - 3, height - bottom + 16, month, anchor="middle", size=10))
     for s, (name, _values) in enumerate(series):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from states import get_spec
 from workflow.extensions import db
 from workflow.models import Case, Organization
+from workflow.presenters import vn_percent
 from workflow.reports import charts
 from workflow.reports import period as period_mod
 from workflow.reports.document import ReportDocument
@@ -41,9 +42,8 @@ def target_progress(doc: ReportDocument, kind: str = "admissions") -> Markup:
     bars = []
     for row in doc.ytd.rows:
         resolved = doc.year_targets.resolve(kind, row.org.id)
-        bars.append(
-            charts.Bar(row.org.name, row.tally.figure(kind), resolved.value if resolved else None)
-        )
+        value, target = row.tally.figure(kind), resolved.value if resolved else None
+        bars.append(charts.Bar(row.org.name, value, target, vn_percent(value, target or 0) or ""))
     label = "Kết nạp đảng viên" if kind == "admissions" else "Bồi dưỡng nhận thức về Đảng"
     return charts.horizontal_bars(
         f"{label} từ đầu năm {doc.year_targets.year} so với chỉ tiêu", bars

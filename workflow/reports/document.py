@@ -4,33 +4,30 @@ the same figures, labels and sentences everywhere."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
 
 from states.dates import vn_date
-from states.indicators import FLOWS, INDICATORS, SECTIONS, TARGET_KINDS
+from states.indicators import (
+    FLOWS,
+    INDICATORS,
+    SECTIONS,
+    TARGET_KINDS,
+    UNTRACKED,
+    UNTRACKED_FLOWS,
+)
+from states.numbers import vn_decimal, vn_number
+from workflow.clock import LOCAL_TZ, today
 from workflow.engine import audit
 from workflow.extensions import db
+from workflow.models import AuditEntry
 from workflow.models.reports import ReportSnapshot
 from workflow.permissions import Actor
+from workflow.presenters import vn_percent
 from workflow.reports import period as period_mod
 from workflow.reports import targets as target_mod
-
-
-def vn_number(n: int) -> str:
-    """181 → "181", 5356 → "5.356" (Vietnamese groups thousands with dots)."""
-    return f"{n:,}".replace(",", ".")
-
-
-def vn_percent(part: int, whole: int) -> str | None:
-    """181 of 600 → "30,17" (two decimals, decimal comma); None without a whole."""
-    if not whole:
-        return None
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    whole_part, _, decimals = f"{value:.2f}".partition(".")
-    return f"{vn_number(int(whole_part))},{decimals}"
 
 
 @dataclass
@@ -71,9 +68,23 @@ class ReportDocument:
     #: the same report from 1 January (the report itself when it starts then)
     ytd: period_mod.PeriodReport
     year_targets: target_mod.YearTargets
+    #: today, when the period ends after it: the figures are provisional ("tạm tính") up to it
+    provisional_on: date | None = None
+    #: when the last event the figures saw was entered, as a reader says it ("14:05 ngày
+    #: 15/06/2026"); the audit position itself (``report.as_of_seq``) is for the auditor
+    data_as_of: str = ""
+    #: the keys of ``flows`` no procedure records yet (printed "chưa theo dõi")
+    untracked_flows: tuple[str, ...] = UNTRACKED_FLOWS
 
     def as_json(self) -> dict[str, Any]:
+        """The figures for programs: counts as numbers; each indicator as ``{"value", "tracked"}``
+        (tracked false: no procedure records it yet, see ``states.indicators.UNTRACKED``), and
+        the membership flows in the same case listed in ``untracked_flows``."""
         r = self.report
+        figures = r.figures()
+        figures["indicators"] = _marked(figures["indicators"])
+        for row in figures["organizations"].values():
+            row["indicators"] = _marked(row["indicators"])
         return {
             "from": r.start.isoformat(),
             "to": r.end.isoformat(),
@@ -95,8 +106,13 @@ class ReportDocument:
                 }
                 for t in self.targets
             ],
-            **r.figures(),
+            "untracked_flows": list(UNTRACKED_FLOWS),
+            **figures,
         }
+
+
+def _marked(values: dict[str, int]) -> dict[str, dict[str, Any]]:
+    return {key: {"value": value, "tracked": key not in UNTRACKED} for key, value in values.items()}
 
 
 INDICATOR_LABELS = {i.key: i.label for i in INDICATORS}
@@ -130,6 +146,7 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
     ytd = period_mod.year_to_date(report)
     year_targets = target_mod.for_report(report)
     targets = _targets(report, ytd, year_targets)
+    provisional_on = today() if report.end > today() else None
     return ReportDocument(
         report=report,
         title="Báo cáo thống kê công tác đảng viên",
@@ -139,11 +156,22 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
         members=members,
         flows=flows,
         targets=targets,
-        summary=_summary(report, targets),
+        summary=_summary(report, targets, provisional_on or report.end),
         changes=_changes(report),
         ytd=ytd,
         year_targets=year_targets,
+        provisional_on=provisional_on,
+        data_as_of=_entered_at(report.as_of_seq),
     )
+
+
+def _entered_at(seq: int) -> str:
+    """When audit row ``seq`` was entered, in local time: "14:05 ngày 15/06/2026"."""
+    entered = db.session.scalar(select(AuditEntry.entered_at).where(AuditEntry.seq == seq))
+    if entered is None:
+        return ""
+    local = entered.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+    return f"{local:%H:%M} ngày {vn_date(local.date())}"
 
 
 def _targets(
@@ -180,15 +208,9 @@ def _targets(
     return out
 
 
-def vn_decimal(value) -> str:
-    """Decimal('3.50') → "3,5"."""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
-
-
-def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
+def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: date) -> str:
     """The sentence a quarterly report writes, e.g. "kết nạp 181 đảng viên mới, đạt 30,16%
-    chỉ tiêu"."""
+    chỉ tiêu"; the members counted at ``until`` (today for a period not over yet)."""
     t = report.total
     by_kind = {line.kind: line for line in targets}
 
@@ -196,9 +218,9 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
         line = by_kind[kind]
         if line.period_percent is None:
             return text
-        text += f", đạt {line.period_percent}% chỉ tiêu năm {line.year}"
+        text += f", đạt {line.period_percent} chỉ tiêu năm {line.year}"
         if line.ytd_value is not None:
-            text += f" (từ đầu năm: {vn_number(line.ytd_value)}, đạt {line.ytd_percent}% chỉ tiêu)"
+            text += f" (từ đầu năm: {vn_number(line.ytd_value)}, đạt {line.ytd_percent} chỉ tiêu)"
         return text
 
     arrived = t.flows["transfer_in_internal"] + t.flows["transfer_in_external"]
@@ -214,7 +236,7 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine]) -> str:
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
     ]
     ending = (
-        f"Đến ngày {vn_date(report.end)} có {vn_number(t.end_total)} đảng viên "
+        f"Đến ngày {vn_date(until)} có {vn_number(t.end_total)} đảng viên "
         f"({vn_number(t.end['official'])} chính thức, {vn_number(t.end['probationary'])} dự bị)"
     )
     return "Trong kỳ, " + "; ".join(parts) + ". " + ending + "."

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from flask import current_app
 from openpyxl import Workbook
@@ -14,12 +17,18 @@ from states.dates import vn_date
 from states.indicators import IN_FLOWS, OUT_FLOWS
 from workflow.clock import today
 from workflow.documents.render import html_to_pdf, long_date
+from workflow.presenters import percent_value
 from workflow.reports.document import ReportDocument
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BOLD = Font(name="Times New Roman", bold=True, size=12)
 _PLAIN = Font(name="Times New Roman", size=12)
+#: counts stay numbers (sums and formulas work) with a thousands separator; which character
+#: separates is the computer's setting, not the file's: Excel with Vietnamese regional settings
+#: (or with its own separators set to "." for thousands and "," for decimals) shows 8912 as
+#: "8.912" and a share as "30,16%", an English Excel "8,912" and "30.16%"
+COUNT_FORMAT = "#,##0"
 
 
 def _moved(row: dict, flows: tuple[str, ...]) -> int:
@@ -63,7 +72,7 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     r = doc.report
     ws.append([doc.title.upper()])
     ws.append([doc.org_name])
-    ws.append([doc.period_label.capitalize()])
+    ws.append([doc.period_label.capitalize() + _provisional(doc)])
     ws.append([doc.summary])
     for row in (1, 2, 3):
         ws.cell(row, 1).font = _BOLD
@@ -74,8 +83,11 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     ws.append(["Chỉ tiêu", "Số liệu", "Chỉ tiêu năm", "Đạt (%)"])
     _header(ws, ws.max_row, 4)
     for line in doc.targets:
-        ws.append([line.label, line.period_value, line.target, line.period_percent or ""])
+        reached = percent_value(line.period_value, line.target or 0)
+        ws.append([line.label, line.period_value, line.target, _fraction(reached)])
         _box(ws, ws.max_row, 4)
+        # the share as the page prints it (already cut to its decimals), as a percentage cell
+        ws.cell(ws.max_row, 4).number_format = _percent_format()
     for title, items in doc.sections:
         ws.append([])
         ws.append([title])
@@ -87,8 +99,9 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     ws.append([])
     ws.append(["Biến động đảng viên", "Số lượng"])
     _header(ws, ws.max_row, 2)
-    for _key, label, value in doc.flows:
-        ws.append([label, value])
+    for key, label, value in doc.flows:
+        untracked = " (chưa theo dõi)" if key in doc.untracked_flows else ""
+        ws.append([label + untracked, value])
         _box(ws, ws.max_row, 2)
     ws.column_dimensions["A"].width = 70
     for col in "BCD":
@@ -106,9 +119,13 @@ def to_xlsx(doc: ReportDocument) -> bytes:
 
     info = wb.create_sheet("Thông tin")
     info.append(["Kỳ báo cáo", vn_date(r.start), vn_date(r.end)])
-    info.append(["Số thứ tự dòng nhật ký cuối cùng được tính", r.as_of_seq])
+    if doc.provisional_on:
+        info.append(["Số liệu tạm tính đến ngày", vn_date(doc.provisional_on)])
+    info.append(["Số liệu cập nhật trên hệ thống đến", doc.data_as_of])
     info.append(["Sự kiện của kỳ được nhập sau khi kỳ kết thúc", r.late_entered])
+    info.cell(info.max_row, 2).number_format = COUNT_FORMAT
     info.append(["Cân đối đầu kỳ + tăng − giảm = cuối kỳ", "Đúng" if r.balanced else "SAI"])
+    info.append(["Để đối chiếu: nhật ký hệ thống đến bản ghi số", r.as_of_seq])
     info.column_dimensions["A"].width = 50
     wb.properties.creator = current_app.config["UPPER_COMMITTEE_NAME"]
     wb.properties.title = f"{doc.title} {doc.period_label}"
@@ -117,21 +134,46 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(doc: ReportDocument) -> bytes:
+@dataclass(frozen=True)
+class Sending:
+    """What a report printed for sending adds to the page: its number in the committee's
+    register, its date, its recipients and who signs it on behalf of the standing committee."""
+
+    reference: str
+    on: date
+    recipients: tuple[str, ...]
+    signer_title: str
+    signer_name: str
+    on_behalf: str = "T/M BAN THƯỜNG VỤ"
+
+
+def to_html(doc: ReportDocument, sending: Sending | None = None) -> str:
+    """The printed report (``sending``: numbered to be sent; else a print without number)."""
     config = current_app.config
     top, bottom, left, right = config["DOCUMENT_MARGINS_MM"]
     # like the decisions: only the report's data reaches the template, no request or user
-    html = current_app.jinja_env.get_template("pdf/report.html").render(
+    return current_app.jinja_env.get_template("pdf/report.html").render(
         doc=doc,
+        sending=sending,
+        reference=sending.reference if sending else "",
         columns=[label for label, _ in MEMBER_COLUMNS],
         member_cells=member_cells,
         committee=config["UPPER_COMMITTEE_NAME"],
         superior=config["SUPERIOR_BODY"],
         place=config["PLACE_NAME"],
-        long_date=long_date(today()),
+        long_date=long_date(sending.on if sending else today()),
         margins={"top": top, "bottom": bottom, "left": left, "right": right},
     )
-    return html_to_pdf(html)
+
+
+def to_pdf(doc: ReportDocument) -> bytes:
+    return html_to_pdf(to_html(doc))
+
+
+def _provisional(doc: ReportDocument) -> str:
+    if doc.provisional_on is None:
+        return ""
+    return f" (số liệu tạm tính đến ngày {vn_date(doc.provisional_on)})"
 
 
 def _header(ws, row: int, width: int) -> None:
@@ -146,3 +188,17 @@ def _box(ws, row: int, width: int) -> None:
         cell = ws.cell(row, col)
         cell.font, cell.border = _PLAIN, _BOX
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(cell.value, int) and not isinstance(cell.value, bool):
+            cell.number_format = COUNT_FORMAT
+
+
+def _percent_format() -> str:
+    """Excel's percentage format with the printed number of decimals ("0.00%": the "." is
+    Excel's code for the decimal separator, shown as "," by a Vietnamese Excel)."""
+    decimals = current_app.config["PERCENT_DECIMALS"]
+    return "0" + ("." + "0" * decimals if decimals else "") + "%"
+
+
+def _fraction(percent: Decimal | None) -> float | None:
+    """30.16 (percent) → 0.3016, the value of a percentage cell; None leaves the cell empty."""
+    return None if percent is None else float(percent / 100)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from states import roster
 from states.dates import vn_date
+from states.numbers import vn_number
 from states.roster import COLUMN_BY_KEY, Membership
 from states.text import clean_line, fold
 from workflow.clock import today
@@ -262,8 +263,8 @@ def check(data: bytes, actor: Actor, max_rows: int) -> Plan:
         except TooManyRows:
             plan.problems.append(
                 Problem(
-                    f"Tệp có hơn {max_rows:,} dòng dữ liệu; mỗi lần nhập tối đa {max_rows:,} "
-                    "dòng. Hãy chia danh sách thành nhiều tệp.".replace(",", ".")
+                    f"Tệp có hơn {vn_number(max_rows)} dòng dữ liệu; mỗi lần nhập tối đa "
+                    f"{vn_number(max_rows)} dòng. Hãy chia danh sách thành nhiều tệp."
                 )
             )
             plan.refused = True

@@ -6,12 +6,14 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from sqlalchemy import select
 
 from states.indicators import TARGET_KINDS
 from workflow.clock import today
@@ -19,10 +21,11 @@ from workflow.engine.errors import InvalidInput
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import Organization
-from workflow.permissions import REPORT_KEEPERS, REPORT_READERS, Actor
+from workflow.models import IssuedReport, Organization, User
+from workflow.permissions import REPORT_ISSUERS, REPORT_KEEPERS, REPORT_READERS, Actor
 from workflow.reports import dashboard, export
 from workflow.reports import document as document_mod
+from workflow.reports import issue as issue_mod
 from workflow.reports import period as period_mod
 from workflow.reports import targets as target_mod
 from workflow.reports.params import (
@@ -49,6 +52,11 @@ def index():
     actor = current_actor()
     req, errors = parse_request(actor, request.args)
     doc = document_for(req) if req else None
+    issuing = _issuing(actor, doc) if doc is not None else None
+    return render_template("reports/index.html", **_page(actor, req, doc, errors), issuing=issuing)
+
+
+def _page(actor: Actor, req, doc: document_mod.ReportDocument | None, errors=None) -> dict:
     charts = None
     if doc is not None:
         charts = {
@@ -56,19 +64,37 @@ def index():
             "targets": dashboard.target_progress(doc),
             "monthly": dashboard.monthly(doc.report),
         }
-    return render_template(
-        "reports/index.html",
-        doc=doc,
-        req=req,
-        errors=errors,
-        args=request.args,
-        orgs=org_choices(actor),
-        whole_allowed=whole_committee_allowed(actor),
-        presets=presets(today()),
-        charts=charts,
-        member_cells=export.member_cells,
-        may_lock=req is not None and _keeper_scope(actor, req.org),
-    )
+    return {
+        "doc": doc,
+        "req": req,
+        "errors": errors or {},
+        "args": request.args,
+        "orgs": org_choices(actor),
+        "whole_allowed": whole_committee_allowed(actor),
+        "presets": presets(today()),
+        "charts": charts,
+        "member_cells": export.member_cells,
+        "may_lock": req is not None and _keeper_scope(actor, req.org),
+    }
+
+
+def _issuing(actor: Actor, doc: document_mod.ReportDocument, form=None, errors=None) -> dict:
+    """What the page shows of numbering the report to send it: the reports of this period
+    numbered before, and the form for those who may number one."""
+    r = doc.report
+    return {
+        "done": [
+            i
+            for i in issue_mod.visible(actor)
+            if (i.snapshot.start_on, i.snapshot.end_on, i.snapshot.org_id)
+            == (r.start, r.end, r.org.id if r.org else None)
+        ],
+        "allowed": issue_mod.may_issue(actor),
+        "refusal": issue_mod.refusal(doc),
+        "signers": issue_mod.signers(),
+        "form": form or {"recipients": issue_mod.default_recipients(), "signer": actor.user_id},
+        "errors": errors or {},
+    }
 
 
 def _keeper_scope(actor: Actor, org: Organization | None) -> bool:
@@ -119,6 +145,61 @@ def lock():
     return redirect(url_for(".index", **args))
 
 
+@bp.route("/issue", methods=["POST"])
+@requires(*REPORT_ISSUERS)
+def issue():
+    """Number the report in the committee's register to send it."""
+    actor = current_actor()
+    if not issue_mod.may_issue(actor):
+        abort(403)
+    req, errors = parse_request(actor, request.form)
+    if req is None:
+        flash(" ".join(errors.values()), "error")
+        return redirect(url_for(".index"))
+    doc = document_for(req)
+    try:
+        signer, recipients = issue_mod.read_form(request.form)
+        with unit_of_work():
+            issued = issue_mod.issue(doc, actor=actor, signer=signer, recipients=recipients)
+    except InvalidInput as exc:
+        for key, message in exc.errors.items():
+            if key not in issue_mod.FORM_FIELDS:  # the period, the register's date order
+                flash(message, "error")
+        return render_template(
+            "reports/index.html",
+            **_page(actor, req, doc),
+            issuing=_issuing(actor, doc, request.form, exc.errors),
+        ), 422
+    try:
+        issue_mod.pdf_of(issued.id)
+    except Exception:  # the page is kept: the PDF is made again on download
+        current_app.logger.exception("rendering report %s failed", issued.id)
+    flash(f"Đã lấy số cho báo cáo: {issued.reference}; tải bản PDF để gửi đi.", "success")
+    return redirect(url_for(".issued"))
+
+
+@bp.route("/issued")
+@requires(*REPORT_READERS)
+def issued():
+    """The reports numbered to be sent, with the figures' audit position for the auditor."""
+    reports = issue_mod.visible(current_actor())
+    ids = {r.issued_by for r in reports if r.issued_by}
+    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    return render_template("reports/issued.html", reports=reports, names=names)
+
+
+@bp.route("/issued/<int:issued_id>.pdf")
+@requires(*REPORT_READERS)
+def issued_pdf(issued_id: int):
+    found = db.session.get(IssuedReport, issued_id)
+    if found is None or not issue_mod.readable(current_actor(), found):
+        abort(404)
+    response = Response(issue_mod.pdf_of(found.id), mimetype=FORMATS["pdf"])
+    name = f"bao-cao-{found.number}-{found.doc_type}-{found.issued_on.isoformat()}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @bp.route("/targets", methods=["GET", "POST"])
 @requires(*REPORT_READERS)
 def targets():
@@ -157,7 +238,6 @@ def targets():
         kinds=TARGET_KINDS,
         set_targets=set_targets,
         scope_of=target_mod.scope_of,
-        vn_decimal=document_mod.vn_decimal,
         errors=errors,
         form=request.form if errors else None,
         may_set=actor.has_role(*REPORT_KEEPERS),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from forms.base import apply_errors
 from forms.roster import CommitForm, DiscardForm, UploadForm
+from states.numbers import vn_number
 from workflow.clock import today
 from workflow.engine.errors import InvalidInput, NotFound
 from workflow.engine.uow import unit_of_work
@@ -143,8 +144,8 @@ def commit(batch_id: int):
         flash(" ".join(exc.errors.values()) + " Chưa nhập gì.", "error")
         return redirect(url_for("roster.batch", batch_id=batch_id))
     flash(
-        f"Đã nhập: {result.created} người mới, cập nhật {result.updated}, "
-        f"không đổi {result.unchanged}, bỏ qua {result.skipped} dòng có lỗi.",
+        f"Đã nhập: {vn_number(result.created)} người mới, cập nhật {vn_number(result.updated)}, "
+        f"không đổi {vn_number(result.unchanged)}, bỏ qua {vn_number(result.skipped)} dòng có lỗi.",
         "success",
     )
     return redirect(url_for("roster.batch", batch_id=batch_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.builders import person_data
+from tests.builders import STANDING_VOTE, person_data
 from tests.web.helpers import audit_rows, case_snapshot
 from workflow.extensions import db
 from workflow.models import User
@@ -104,7 +104,7 @@ def test_signing_needs_the_password_and_wrong_ones_count_towards_the_lockout(api
     version = case_snapshot(case_id)[1]
     signer = api("signer")
     path = f"/cases/{case_id}/transitions/approve_admission"
-    data = {"event_date": "2026-02-02"}
+    data = {"event_date": "2026-02-02", **STANDING_VOTE}
     actions = {a["trigger"]: a for a in signer.get(f"/cases/{case_id}").json["actions"]}
     assert actions["approve_admission"]["requires_password"] is True
     for password in (None, "", "sai-mat-khau"):
@@ -228,7 +228,7 @@ def test_admission_from_source_list_to_admitted_through_the_api_alone(api, world
         no=1,
     )
     step("dept", "appraise_by_department", opinion="Đề nghị kết nạp.")
-    step("signer", "approve_admission")
+    step("signer", "approve_admission", **STANDING_VOTE)
     step("sec1", "receive_decision")
     final = step("sec1", "hold_ceremony", helpers=[{"member": members[2]["id"]}])
     assert final["state"] == "admitted"

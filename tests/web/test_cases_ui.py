@@ -451,7 +451,7 @@ def test_state_filter_chooses_a_state_within_its_procedure(world, login):
     world.fire(transfer, "withdraw", "sec1", reason="Không chuyển nữa.")
     client = login("sec1")
     listing = page(client.get("/cases/?status=all&state=transfer:withdrawn"))
-    assert f"/cases/{transfer}" in listing and f"/cases/{admission}\"" not in listing
+    assert f"/cases/{transfer}" in listing and f'/cases/{admission}"' not in listing
     assert 'value="transfer:withdrawn" selected' in listing
     both = page(client.get("/cases/?status=all&state=withdrawn"))  # a link with the state only
     assert f"/cases/{transfer}" in both and f"/cases/{admission}" in both

@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from states import get_spec
 from states.facts import OrgFacts
 from states.spec import ROLE_LABELS, GuardContext, Level, Role, TransitionSpec, is_structural
-from states.text import fold
+from states.text import search_terms
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
@@ -78,12 +78,7 @@ def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
         .options(joinedload(Case.person), joinedload(Case.cell))
     )
     if f.q:
-        key = fold(f.q)
-        digits = "".join(ch for ch in f.q if ch.isdigit())
-        conditions = [Person.search_key.contains(key, autoescape=True)]
-        if len(digits) == 12:
-            conditions.append(Person.citizen_id == digits)
-        stmt = stmt.where(or_(*conditions))
+        stmt = stmt.where(person_search(f.q))
     if f.state:
         stmt = stmt.where(Case._state == f.state)
     if f.procedure:
@@ -208,16 +203,31 @@ def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Selec
         .options(joinedload(Person.cell))
     )
     if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        cond = Person.search_key.contains(fold(q), autoescape=True)
-        stmt = stmt.where(or_(cond, Person.citizen_id == digits) if len(digits) == 12 else cond)
+        stmt = stmt.where(person_search(q))
     if status:
         stmt = stmt.where(Person.member_status == status)
     if org_id:
         org = db.session.get(Organization, org_id)
         if org is not None:
             stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
-    return stmt.order_by(Person.search_key, Person.id)
+    return stmt.order_by(Person.sort_key, Person.id)
+
+
+def person_search(q: str) -> ColumnElement[bool]:
+    """The people a search box's text finds (every search of people or cases uses this): each
+    word typed starts a word of the name (``states.text.search_terms``), and the digits typed
+    are the end of the citizen ID — its last 4 to 11 digits, or all 12."""
+    terms = search_terms(q)
+    if not terms:
+        return false()
+    conditions = [Person.search_key.contains(f, autoescape=True) for f in terms.fragments]
+    if len(terms.digits) == 12:
+        conditions.append(Person.citizen_id == terms.digits)
+    elif 4 <= len(terms.digits) <= 11:
+        conditions.append(Person.citizen_id.endswith(terms.digits, autoescape=True))
+    elif terms.digits:
+        return false()
+    return and_(*conditions)
 
 
 def holders(case: Case, orgs: dict[int, Organization], today: date | None = None) -> list[str]:

@@ -80,7 +80,7 @@ def detail(org_id: int):
     members = db.session.scalars(
         select(Person)
         .where(Person.cell_id == org.id, Person.presence == "active")
-        .order_by(Person.search_key)
+        .order_by(Person.sort_key, Person.id)
     ).all()
     open_cases = db.session.scalar(
         select(func.count(Case.id))

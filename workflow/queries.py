@@ -16,7 +16,7 @@ from states.text import search_terms
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
-from workflow.models.orgs import CELL_KINDS
+from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.permissions import CASE_VIEW_ROLES, Actor, acting_org, level_path, receiving_org
 
 
@@ -25,11 +25,10 @@ def all_orgs() -> dict[int, Organization]:
 
 
 def visible_orgs(actor: Actor, roles=CASE_VIEW_ROLES) -> list[Organization]:
-    return list(
+    """In tree order, siblings by name (what the pickers show)."""
+    return in_tree_order(
         db.session.scalars(
-            select(Organization)
-            .where(actor.visible_filter(Organization.path, roles))
-            .order_by(Organization.path)
+            select(Organization).where(actor.visible_filter(Organization.path, roles))
         )
     )
 

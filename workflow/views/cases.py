@@ -315,7 +315,7 @@ def new():
         *spec.open_fields,
     )
     form = PersonForm()
-    form.cell_id.choices = options(((c.id, c.name) for c in cells), blank=None)
+    form.cell_id.choices = options(((c.id, c.label) for c in cells), blank=None)
     extra = build_form(
         open_fields,
         _member_choices(cells[0]),

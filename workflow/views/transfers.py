@@ -28,6 +28,7 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Organization
+from workflow.models.orgs import by_name
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import letter_register
 from workflow.operations import transfers as transfer_ops
@@ -62,16 +63,18 @@ MEMBERSHIP_FIELDS = (
 def _grassroots_choices(person=None) -> dict[str, list[tuple[str, str]]]:
     """The committee's grassroots organizations a member may go to: not their own."""
     own = person.cell.ancestor_ids()[0] if person is not None else None
-    orgs = db.session.scalars(
-        select(Organization)
-        .where(Organization.parent_id.is_(None), Organization.active.is_(True))
-        .order_by(Organization.name)
+    orgs = by_name(
+        db.session.scalars(
+            select(Organization).where(
+                Organization.parent_id.is_(None), Organization.active.is_(True)
+            )
+        )
     )
-    return {"destination_org": [(str(o.id), o.name) for o in orgs if o.id != own]}
+    return {"destination_org": [(str(o.id), o.label) for o in orgs if o.id != own]}
 
 
 def _sibling_cells(person) -> dict[str, list[tuple[str, str]]]:
-    return {"destination_cell": [(str(o.id), o.name) for o in other_cells(person)]}
+    return {"destination_cell": [(str(o.id), o.label) for o in other_cells(person)]}
 
 
 @bp.route("/")

@@ -335,3 +335,22 @@ def test_a_file_with_50000_rows_is_refused_before_anything_is_written(world):
     wb.save(buffer)
     found = _problems_of_file(world, buffer.getvalue())
     assert any("hơn 20.000 dòng" in m for m in found), found
+
+
+def test_a_name_without_diacritics_is_a_warning_not_a_problem(world):
+    rows = [member(full_name="tran van an"), candidate(full_name="lê thị BÍCH")]
+    plan = check(world, xlsx(rows))
+    assert plan.clean and not plan.problems
+    assert [(w.row, w.column, w.letter) for w in plan.warnings] == [(2, "Họ và tên", "B")]
+    assert "“Tran Van An” không có dấu" in plan.warnings[0].message
+    result, refused, _ = run(world, xlsx(rows))
+    assert refused is None and result.created == 2
+    names = {p.full_name for p in db.session.scalars(select(Person))}
+    assert {"Tran Van An", "Lê Thị Bích"} <= names  # capitalized as on the form
+    # the same row again changes nothing: no warning either
+    assert check(world, xlsx(rows)).warnings == []
+    # a rename to a name without diacritics is warned about
+    rows[1]["full_name"] = "Le Thi Bich"
+    plan = check(world, xlsx(rows))
+    assert [(w.row, w.column) for w in plan.warnings] == [(3, "Họ và tên")]
+    assert plan.count("update") == 1

@@ -32,7 +32,7 @@ from workflow.models.orgs import by_name
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import letter_register
 from workflow.operations import transfers as transfer_ops
-from workflow.operations.people import validate_person
+from workflow.operations.people import name_warnings, validate_person
 from workflow.permissions import CASE_VIEW_ROLES, REPORT_READERS
 from workflow.queries import get_person, visible_orgs
 from workflow.web import current_actor, requires
@@ -198,7 +198,8 @@ def incoming():
             )
         except PayloadInvalid as exc:
             problems.update(exc.errors)
-        if not problems:
+        held = form.hold_for_warnings(name_warnings(form.person_data()))
+        if not problems and not held:
             try:
                 with unit_of_work():
                     case_id = transfer_ops.register_incoming(
@@ -212,9 +213,10 @@ def incoming():
             else:
                 flash("Đã vào sổ giấy giới thiệu đến.", "success")
                 return redirect(url_for("cases.detail", case_id=case_id))
-        apply_errors(form, {k: v for k, v in problems.items() if k in form})
-        errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
-        status = 422
+        if problems:
+            apply_errors(form, {k: v for k, v in problems.items() if k in form})
+            errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
+            status = 422
     elif request.method == "POST":
         errors, status = ["Biểu mẫu đã hết hạn, vui lòng nhập lại."], 400
     return render_template(

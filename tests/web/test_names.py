@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from states.text import name_sort_key
 from tests.builders import person_data
-from tests.web.helpers import counts, field_block, new_case_form, page
+from tests.web.helpers import counts, field_block, incoming_form, new_case_form, page
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
@@ -202,22 +202,7 @@ def test_the_edit_form_warns_only_when_the_name_changes_to_one_without_diacritic
 
 def test_the_incoming_letter_form_warns_too(world, login):
     client = login("dept")
-    data = person_data("phan van den", date(1985, 4, 2), sex="male")
-    form = {
-        **data,
-        "birth_date": "02/04/1985",
-        "member_status": "official",
-        "joined_on": "06/01/2010",
-        "official_on": "06/01/2011",
-        "event_date": "01/09/2025",
-        "letter_number": "45-GT/ĐU",
-        "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
-        "letter_on": "25/08/2025",
-        "origin": "Chi bộ Trường THPT Bắc Hà",
-        "card_number": "25012345",
-        "biography_number": "998877-LC",
-        "destination_org": str(world.orgs["G2"]),
-    }
+    form = incoming_form(world, "phan van den")
     before = counts()
     response = client.post("/transfers/incoming", data=form)
     assert response.status_code == 200 and "“Phan Van Den” không có dấu" in page(response)

@@ -41,9 +41,10 @@ def name_keys(full_name: str) -> dict[str, str]:
 class Person(Base):
     __tablename__ = "person"
     __table_args__ = (
-        #: every list of people is ordered by name: the whole list, and a cell's list
+        #: every list of people is ordered by name: the whole list, and a cell's list (which
+        #: also serves any lookup by cell)
         Index("ix_person_sort_key", "sort_key", "id"),
-        Index("ix_person_cell_id_sort_key", "cell_id", "sort_key"),
+        Index("ix_person_cell_id_sort_key", "cell_id", "sort_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -64,7 +65,8 @@ class Person(Base):
     education: Mapped[str] = mapped_column(String(20))
     occupation: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
-    cell_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: indexed with sort_key (ix_person_cell_id_sort_key)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     member_status: Mapped[str] = mapped_column(String(20), default="non_member", index=True)
     #: date of joining: the admission ceremony
     joined_on: Mapped[date | None] = mapped_column(Date)

@@ -1,7 +1,8 @@
 """people listed in Vietnamese alphabetical order and found by the words of their name
 
 ``sort_key`` orders people by given name, family name, then middle names, in the Vietnamese
-alphabet; ``search_key`` becomes the name's words without and with their marks (it was the
+alphabet (indexed alone, and after ``cell_id``, which replaces the index on ``cell_id``);
+``search_key`` becomes the name's words without and with their marks (it was the
 whole name folded). Both are computed from each name by ``states.text``, here as in the
 application.
 
@@ -71,11 +72,15 @@ def upgrade():
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.alter_column("sort_key", existing_type=sa.String(length=210), nullable=False)
         batch_op.create_index("ix_person_sort_key", ["sort_key", "id"], unique=False)
-        batch_op.create_index("ix_person_cell_id_sort_key", ["cell_id", "sort_key"], unique=False)
+        batch_op.create_index(
+            "ix_person_cell_id_sort_key", ["cell_id", "sort_key", "id"], unique=False
+        )
+        batch_op.drop_index("ix_person_cell_id")
 
 
 def downgrade():
     with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.create_index("ix_person_cell_id", ["cell_id"], unique=False)
         batch_op.drop_index("ix_person_cell_id_sort_key")
         batch_op.drop_index("ix_person_sort_key")
         batch_op.drop_column("sort_key")

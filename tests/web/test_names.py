@@ -242,6 +242,13 @@ def test_organization_pickers_name_the_parent_and_sort_numbers_by_value(world, l
             "Chi bộ Phòng Ngân sách — Đảng bộ Sở Tài chính",
             "Chi bộ Văn phòng Sở — Đảng bộ Sở Tài chính",
         ], path
+    for path in ("/orgs/", f"/orgs/{world.orgs['G1']}"):  # the tree and a body's page
+        body = page(client.get(path))
+        positions = [
+            body.index(f">{name}</a>")
+            for name in ("Chi bộ 2", "Chi bộ 10", "Chi bộ Phòng Ngân sách")
+        ]
+        assert positions == sorted(positions), path
     admin = login("admin")
     grant = _options(page(admin.get(f"/admin/users/{world.users['sec1']}")), "org_id")
     assert "Chi bộ Văn phòng Sở — Đảng bộ Công ty Điện lực" in grant

@@ -74,6 +74,12 @@ class Organization(Base):
         tell apart the cells that share a name: "Chi bộ Văn phòng — Đảng bộ Sở Y tế"."""
         return f"{self.name} — {self.parent.name}" if self.parent is not None else self.name
 
+    @property
+    def children_by_name(self) -> list[Organization]:
+        """The organizations directly under this one in Vietnamese alphabetical order (the
+        database orders ``children`` by code points: "Chi bộ 10" before "Chi bộ 2")."""
+        return by_name(self.children)
+
     def ancestor_ids(self) -> list[int]:
         return [int(x) for x in self.path.strip("/").split("/") if x]
 

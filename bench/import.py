@@ -196,6 +196,7 @@ def ours(app, data: bytes) -> tuple[float, float, object]:
 def baseline(app, data: bytes) -> float:
     from workflow.extensions import db
     from workflow.models import Organization, Person
+    from workflow.models.people import name_keys
 
     keys = [c.key for c in COLUMNS if not c.read_only]
     sexes = {"Nam": "male", "Nữ": "female"}
@@ -214,7 +215,7 @@ def baseline(app, data: bytes) -> float:
             rows.append(
                 {
                     "full_name": raw.get("full_name"),
-                    "search_key": raw.get("full_name").lower(),
+                    **name_keys(raw.get("full_name")),
                     "birth_date": raw.get("birth_date").date(),
                     "sex": sexes[raw.get("sex")],
                     "citizen_id": raw.get("citizen_id"),

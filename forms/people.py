@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 
 from forms.base import options
 from states.facts import EDUCATION_LEVELS
@@ -46,7 +48,15 @@ class PersonForm(FlaskForm):
     occupation = StringField("Nghề nghiệp, chức vụ, đơn vị công tác", render_kw={"maxlength": 200})
     phone = StringField("Điện thoại (không bắt buộc)", render_kw={"maxlength": 20})
     cell_id = SelectField("Chi bộ", choices=[], validate_choice=False)
+    #: shown with the warning on a name without diacritics: saving it anyway
+    confirm_name = BooleanField("Họ tên này đúng là không có dấu — vẫn lưu")
     expected_version = HiddenField()
 
     def person_data(self) -> dict[str, str]:
         return {name: self[name].data or "" for name in PERSON_FIELDS}
+
+    def hold_for_warnings(self, warnings: Mapping[str, str]) -> bool:
+        """Put each warning on its field; True while the user has not confirmed them."""
+        self.full_name.warning = warnings.get("full_name", "")
+        self.full_name.confirm = self.confirm_name if self.full_name.warning else None
+        return bool(self.full_name.warning) and not self.confirm_name.data

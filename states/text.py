@@ -1,8 +1,10 @@
-"""Vietnamese text: NFC storage, diacritic-insensitive search keys, and name checks."""
+"""Vietnamese text: NFC storage, search and sort keys, name checks and capitalization."""
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _invisible(ch: str) -> bool:
@@ -57,14 +59,14 @@ NAME_MAX_LENGTH = 100
 
 
 def check_person_name(raw: str) -> str:
-    """Return the cleaned name or raise ValueError with a Vietnamese message.
+    """Return the cleaned, capitalized name or raise ValueError with a Vietnamese message.
 
     Letters (any script's letters, with their combining marks), spaces, hyphens and apostrophes
     only: digits, symbols, markup and invisible characters are refused.
     """
     if any(_invisible(ch) or (_control(ch) and ch != "\n") for ch in raw):
         raise ValueError("Họ tên chứa ký tự ẩn hoặc ký tự điều khiển.")
-    name = clean_line(raw)
+    name = capitalize_name(clean_line(raw))
     if not name:
         raise ValueError("Họ tên không được để trống.")
     if len(name) > NAME_MAX_LENGTH:
@@ -79,3 +81,182 @@ def check_person_name(raw: str) -> str:
     if len(words) < 2:
         raise ValueError("Họ tên phải có ít nhất họ và tên.")
     return name
+
+
+def capitalize_name(name: str) -> str:
+    """Each word of a name with a capital first letter and the rest in lower case.
+
+    "lê văn bình" → "Lê Văn Bình", "ĐẶNG thị" → "Đặng Thị". A letter after a hyphen or an
+    apostrophe starts a word too ("h'hen niê" → "H'Hen Niê"); a combining mark stays with
+    its letter.
+    """
+    out = []
+    starts_word = True
+    for ch in nfc(name):
+        category = unicodedata.category(ch)
+        if category.startswith("L"):
+            out.append(ch.title() if starts_word else ch.lower())
+            starts_word = False
+        else:
+            out.append(ch)
+            starts_word = starts_word if category.startswith("M") else True
+    return nfc("".join(out))
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether any letter carries a mark (a tone or a vowel mark) or is đ."""
+    return any(unicodedata.combining(ch) or ch in "đĐ" for ch in unicodedata.normalize("NFD", text))
+
+
+def plain_name_warning(name: str) -> str | None:
+    """A warning (not an error) for a name written without any diacritics: most Vietnamese
+    names carry marks, so "Le Van Binh" is probably "Lê Văn Bình" typed without them."""
+    if not name or has_diacritics(name):
+        return None
+    return (
+        f"Họ tên “{name}” không có dấu. Hầu hết họ tên tiếng Việt có dấu: kiểm tra lại cách "
+        "viết (ví dụ “Lê Văn Bình”, không phải “Le Van Binh”)."
+    )
+
+
+# --- Vietnamese alphabetical order and word search ---------------------------------------------
+
+#: The letters in Vietnamese alphabetical order: a < ă < â, d < đ, e < ê, o < ô < ơ, u < ư, as
+#: in the Unicode CLDR collation for Vietnamese (common/collation/vi.xml, "standard":
+#: &a<ă<â &d<đ &e<ê &o<ô<ơ &u<ư); f, j, w, z, absent from Vietnamese words, keep their Latin
+#: places.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+#: The tone marks in their order after the unmarked syllable, again from CLDR's Vietnamese
+#: collation (&̀<<̉<<̃<<́<<̣): huyền, hỏi, ngã, sắc, nặng — the order of Vietnamese
+#: dictionaries. Tone k (1–5) is TONE_MARKS[k - 1]; 0 is "no tone" (ngang).
+TONE_MARKS = "\u0300\u0309\u0303\u0301\u0323"
+_LETTER_CODES = {letter: f"{10 + i:02d}" for i, letter in enumerate(ALPHABET)}
+#: code of a letter outside the alphabet (another script): after every Latin letter
+_OTHER_LETTER = "99"
+#: Stored key lengths. A name of NAME_MAX_LENGTH characters has at most 51 letters in 50
+#: words, or 100 letters in one: its sort key (two digits a letter, two a word) is at most 202
+#: long, its search key (each letter twice, three characters a word, a leading space) at most
+#: 253. Longer keys (case folding can lengthen a foreign letter: ß → ss) are cut.
+SORT_KEY_MAX_LENGTH = 210
+SEARCH_KEY_MAX_LENGTH = 260
+
+
+def _tokens(text: str) -> list[str]:
+    """Runs of letters (with their combining marks) and runs of digits, in reading order:
+    "H'Hen Niê" → ["H", "Hen", "Niê"], "Chi bộ 12A" → ["Chi", "bộ", "12", "A"]."""
+    tokens: list[str] = []
+    current: list[str] = []
+    kind = ""
+    for ch in nfc(text):
+        category = unicodedata.category(ch)
+        this = "L" if category[0] in "LM" else "N" if ch.isdecimal() else ""
+        if this != kind or not this:
+            if current:
+                tokens.append("".join(current))
+            current = []
+        if this:
+            current.append(ch)
+        kind = this
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
+def syllable(word: str) -> tuple[str, int]:
+    """A word's letters with their vowel marks (lower case, NFC) and its tone (0–5, see
+    TONE_MARKS): "Hòa" and "Hoà" (the tone mark on another vowel) both give ("hoa", 1),
+    "Đặng" gives ("đăng", 5)."""
+    letters = []
+    tone = 0
+    for ch in unicodedata.normalize("NFD", word.casefold()):
+        if ch in TONE_MARKS:
+            tone = tone or TONE_MARKS.index(ch) + 1
+        else:
+            letters.append(ch)
+    return nfc("".join(letters)), tone
+
+
+def _letter_code(ch: str) -> str:
+    code = _LETTER_CODES.get(ch)
+    if code is None:  # a Latin letter with a foreign mark sorts with its base letter
+        code = _LETTER_CODES.get(unicodedata.normalize("NFD", ch)[0], _OTHER_LETTER)
+    return code
+
+
+def _token_key(token: str) -> str:
+    """Digits only, so that every database collation orders the keys as plain strings.
+
+    A word: two digits a letter (10 upwards, in ALPHABET order), then "0" and its tone — so
+    a word sorts before any longer word it begins ("Hoa" < "Hoan"), and a syllable's tones
+    come right after it, as in a dictionary ("Hoa" < "Hòa" < "Hóa" < "Hoan"). A number:
+    "0", the count of its digits, then the digits — numbers by value, before words."""
+    if token[0].isdecimal():
+        digits = str(int(token))[:99]
+        return f"0{len(digits):02d}{digits}"
+    letters, tone = syllable(token)
+    return "".join(_letter_code(ch) for ch in letters) + f"0{tone}"
+
+
+@lru_cache(maxsize=4096)
+def text_sort_key(text: str) -> str:
+    """Key ordering texts (organization names) in Vietnamese alphabetical order, word by
+    word, numbers by their value: "Chi bộ 2" < "Chi bộ 10" < "Chi bộ Đảng"."""
+    return "".join(_token_key(t) for t in _tokens(text))
+
+
+def name_sort_key(full_name: str) -> str:
+    """Key ordering people as Vietnamese lists do: by given name (the last word), then family
+    name (the first word), then middle names in order, each word in Vietnamese alphabetical
+    order (Đ after D, Ă and Â after A) with its tone. Compared as plain strings."""
+    words = [t for t in _tokens(full_name) if not t[0].isdecimal()]
+    ordered = words[-1:] + words[:-1]
+    return "".join(_token_key(w) for w in ordered)[:SORT_KEY_MAX_LENGTH]
+
+
+def name_search_key(full_name: str) -> str:
+    """The stored key a name is searched by: each word as "folded:exact", space-separated
+    and space-padded — " nguyen:nguyên3 thi:thi5 hang:hăng1 ". The folded form has no marks
+    at all; the exact form keeps the vowel marks and puts the tone at the end as a digit,
+    so that the tone mark's position does not matter ("Hoà" = "Hòa")."""
+    parts = []
+    for word in _tokens(full_name):
+        if word[0].isdecimal():
+            continue
+        letters, tone = syllable(word)
+        parts.append(f"{fold(word)}:{letters}{tone or ''}")
+    return f" {' '.join(parts)} "[:SEARCH_KEY_MAX_LENGTH]
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a search box's text asks for."""
+
+    #: substrings the search key must all contain: " hoa" (a word typed without marks starts
+    #: a word of the name) or ":hoa1 " (a word typed with marks is a word of the name)
+    fragments: tuple[str, ...]
+    #: the digits typed (the end of a citizen ID), "" if none
+    digits: str
+
+    def __bool__(self) -> bool:
+        return bool(self.fragments or self.digits)
+
+    def matches(self, search_key: str) -> bool:
+        """The name part of the search, in Python (the database runs the same test)."""
+        return all(f in search_key for f in self.fragments)
+
+
+def search_terms(query: str) -> SearchTerms:
+    """Split a search into name words and digits: "hoa" finds Hòa, Hóa, Hoa and Hoàng (any
+    marks, a word's start); "Hòa" finds Hòa and Hoà only; "nguyen thi hang" finds Nguyễn Thị
+    Hằng; digits (spaces allowed between them) are the end of a citizen ID."""
+    fragments = []
+    digits = ""
+    for token in _tokens(query):
+        if token[0].isdecimal():
+            digits += "".join(str(unicodedata.decimal(ch)) for ch in token)
+        elif has_diacritics(token):
+            letters, tone = syllable(token)
+            fragments.append(f":{letters}{tone or ''} ")
+        else:
+            fragments.append(f" {fold(token)}")
+    return SearchTerms(tuple(dict.fromkeys(fragments)), digits)

@@ -17,6 +17,7 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.membership import count_for
 from workflow.models import Case, Decision, Organization, Person, User
+from workflow.models.people import name_keys
 from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
 from workflow.operations import users as user_ops
@@ -406,9 +407,10 @@ def clone_appraised(world: World, count: int) -> list[int]:
     with unit_of_work():
         for i in range(count - 1):
             p = source.person
+            name = f"Nguyễn Văn Mẫu {chr(0x41 + i % 26)}"
             person = Person(
-                full_name=f"Nguyễn Văn Mẫu {chr(0x41 + i % 26)}",
-                search_key="nguyen van mau",
+                full_name=name,
+                **name_keys(name),
                 birth_date=p.birth_date,
                 sex=p.sex,
                 ethnicity=p.ethnicity,

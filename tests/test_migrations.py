@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
+from states.text import name_search_key, name_sort_key
 from tests.conftest import BACKEND, make_app
 from workflow.extensions import db
 
@@ -111,11 +112,14 @@ def test_upgrade_keeps_existing_data(tmp_path, pg_database):
                 decision = conn.execute(
                     text("SELECT status, number, verify_token FROM decision")
                 ).one()
+                keys = conn.execute(text("SELECT search_key, sort_key FROM person")).one()
             assert (case.state, case.version, case.proposal_reason) == ("cell_resolved", 3, "")
             assert bool(case.probation_end_confirmed) is True
             assert unit == "working_days"
             assert (decision.status, decision.number) == ("issued", 7)
             assert len(decision.verify_token) >= 20
+            # the name's keys, computed by the migration as the application computes them
+            assert tuple(keys) == (name_search_key("Lê Văn A"), name_sort_key("Lê Văn A"))
         finally:
             downgrade(revision="base")
             if BACKEND == "postgresql":

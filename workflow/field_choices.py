@@ -10,7 +10,7 @@ from workflow.clock import today
 from workflow.extensions import db
 from workflow.membership import members_on
 from workflow.models import Case, Organization
-from workflow.models.orgs import CELL_KINDS
+from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.permissions import receiving_org
 
 
@@ -32,15 +32,15 @@ def field_choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple
             elif f.kind == "ref" and f.name == "cell":
                 receiving = receiving_org(case)
                 choices[f.name] = [
-                    (str(o.id), o.name)
-                    for o in db.session.scalars(
-                        select(Organization)
-                        .where(
-                            Organization.path.startswith(receiving.path if receiving else "-"),
-                            Organization.kind.in_(CELL_KINDS),
-                            Organization.active.is_(True),
+                    (str(o.id), o.label)
+                    for o in in_tree_order(
+                        db.session.scalars(
+                            select(Organization).where(
+                                Organization.path.startswith(receiving.path if receiving else "-"),
+                                Organization.kind.in_(CELL_KINDS),
+                                Organization.active.is_(True),
+                            )
                         )
-                        .order_by(Organization.path)
                     )
                 ]
             elif f.kind == "ref" and f.name == "signed_by":

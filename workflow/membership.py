@@ -71,7 +71,7 @@ def members_on(
         return []
     return list(
         db.session.scalars(
-            select(Person).where(Person.id.in_(wanted)).order_by(Person.search_key, Person.id)
+            select(Person).where(Person.id.in_(wanted)).order_by(Person.sort_key, Person.id)
         )
     )
 

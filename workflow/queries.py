@@ -6,17 +6,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from states import get_spec
 from states.facts import OrgFacts
 from states.spec import ROLE_LABELS, GuardContext, Level, Role, TransitionSpec, is_structural
-from states.text import fold
+from states.text import search_terms
 from workflow.engine.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
-from workflow.models.orgs import CELL_KINDS
+from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.permissions import CASE_VIEW_ROLES, Actor, acting_org, level_path, receiving_org
 
 
@@ -25,11 +25,10 @@ def all_orgs() -> dict[int, Organization]:
 
 
 def visible_orgs(actor: Actor, roles=CASE_VIEW_ROLES) -> list[Organization]:
-    return list(
+    """In tree order, siblings by name (what the pickers show)."""
+    return in_tree_order(
         db.session.scalars(
-            select(Organization)
-            .where(actor.visible_filter(Organization.path, roles))
-            .order_by(Organization.path)
+            select(Organization).where(actor.visible_filter(Organization.path, roles))
         )
     )
 
@@ -78,12 +77,7 @@ def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
         .options(joinedload(Case.person), joinedload(Case.cell))
     )
     if f.q:
-        key = fold(f.q)
-        digits = "".join(ch for ch in f.q if ch.isdigit())
-        conditions = [Person.search_key.contains(key, autoescape=True)]
-        if len(digits) == 12:
-            conditions.append(Person.citizen_id == digits)
-        stmt = stmt.where(or_(*conditions))
+        stmt = stmt.where(person_search(f.q))
     if f.state:
         stmt = stmt.where(Case._state == f.state)
     if f.procedure:
@@ -201,23 +195,43 @@ def cases_waiting_on(actor: Actor, today: date) -> list[Case]:
 
 
 def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Select:
-    stmt = (
-        select(Person)
-        .join(Organization, Organization.id == Person.cell_id)
-        .where(actor.visible_filter(Organization.path))
-        .options(joinedload(Person.cell))
-    )
-    if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        cond = Person.search_key.contains(fold(q), autoescape=True)
-        stmt = stmt.where(or_(cond, Person.citizen_id == digits) if len(digits) == 12 else cond)
-    if status:
-        stmt = stmt.where(Person.member_status == status)
+    """The people of the organizations the actor sees (below ``org_id`` if given), by name.
+
+    The organizations are passed as a list of ids, not as a join on their paths: the
+    planner then knows how many people they hold, and reads a cell's list in order from the
+    (cell_id, sort_key) index and the whole list from the sort_key index."""
+    orgs = select(Organization.id).where(actor.visible_filter(Organization.path))
     if org_id:
         org = db.session.get(Organization, org_id)
         if org is not None:
-            stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
-    return stmt.order_by(Person.search_key, Person.id)
+            orgs = orgs.where(Organization.path.startswith(org.path, autoescape=True))
+    stmt = (
+        select(Person)
+        .where(Person.cell_id.in_(db.session.scalars(orgs).all()))
+        .options(joinedload(Person.cell))
+    )
+    if q:
+        stmt = stmt.where(person_search(q))
+    if status:
+        stmt = stmt.where(Person.member_status == status)
+    return stmt.order_by(Person.sort_key, Person.id)
+
+
+def person_search(q: str) -> ColumnElement[bool]:
+    """The people a search box's text finds (every search of people or cases uses this): each
+    word typed starts a word of the name (``states.text.search_terms``), and the digits typed
+    are the end of the citizen ID — its last 4 to 11 digits, or all 12."""
+    terms = search_terms(q)
+    if not terms:
+        return false()
+    conditions = [Person.search_key.contains(f, autoescape=True) for f in terms.fragments]
+    if len(terms.digits) == 12:
+        conditions.append(Person.citizen_id == terms.digits)
+    elif 4 <= len(terms.digits) <= 11:
+        conditions.append(Person.citizen_id.endswith(terms.digits, autoescape=True))
+    elif terms.digits:
+        return false()
+    return and_(*conditions)
 
 
 def holders(case: Case, orgs: dict[int, Organization], today: date | None = None) -> list[str]:

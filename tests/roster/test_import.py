@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from states.text import name_sort_key, search_terms
 from tests.roster.helpers import HEADERS, candidate, check, counts, member, messages, run, xlsx
 from workflow.engine.audit import verify_chain
 from workflow.engine.errors import InvalidInput
@@ -99,7 +100,8 @@ def test_reimporting_the_same_file_changes_nothing_and_an_edit_updates(world):
     result, _, _ = run(world, xlsx(rows))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     dung = person(rows[1]["citizen_id"])
-    assert dung.phone == "0987654321" and dung.search_key == "do thi dung hanh"
+    assert dung.phone == "0987654321" and search_terms("do thi dung hanh").matches(dung.search_key)
+    assert dung.sort_key == name_sort_key("Đỗ Thị Dung Hạnh")
     assert counts()[0] == before[0]
 
 
@@ -333,3 +335,22 @@ def test_a_file_with_50000_rows_is_refused_before_anything_is_written(world):
     wb.save(buffer)
     found = _problems_of_file(world, buffer.getvalue())
     assert any("hơn 20.000 dòng" in m for m in found), found
+
+
+def test_a_name_without_diacritics_is_a_warning_not_a_problem(world):
+    rows = [member(full_name="tran van an"), candidate(full_name="lê thị BÍCH")]
+    plan = check(world, xlsx(rows))
+    assert plan.clean and not plan.problems
+    assert [(w.row, w.column, w.letter) for w in plan.warnings] == [(2, "Họ và tên", "B")]
+    assert "“Tran Van An” không có dấu" in plan.warnings[0].message
+    result, refused, _ = run(world, xlsx(rows))
+    assert refused is None and result.created == 2
+    names = {p.full_name for p in db.session.scalars(select(Person))}
+    assert {"Tran Van An", "Lê Thị Bích"} <= names  # capitalized as on the form
+    # the same row again changes nothing: no warning either
+    assert check(world, xlsx(rows)).warnings == []
+    # a rename to a name without diacritics is warned about
+    rows[1]["full_name"] = "Le Thi Bich"
+    plan = check(world, xlsx(rows))
+    assert [(w.row, w.column) for w in plan.warnings] == [(3, "Họ và tên")]
+    assert plan.count("update") == 1

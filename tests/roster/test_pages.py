@@ -128,3 +128,30 @@ def test_the_people_page_links_to_import_and_export_for_those_who_may(login):
 
 def test_headers_match_the_template_order():
     assert [c.header for c in COLUMNS if not c.read_only] == HEADERS
+
+
+def test_the_check_page_lists_a_name_without_diacritics_as_a_warning(login, world):
+    client = login("dept")
+    rows = [member(full_name="Trần Văn An"), member(full_name="nguyen van binh")]
+    html = client.get(upload(client, xlsx(rows)).headers["Location"]).get_data(as_text=True)
+    assert "Tệp không có lỗi (1 dòng cần xem lại" in html
+    assert 'id="problems"' not in html
+    warnings = html.split('id="warnings"', 1)[1].split("</table>", 1)[0]
+    assert ">3</td>" in warnings and "Họ và tên (B)" in warnings
+    assert "“Nguyen Van Binh” không có dấu" in warnings
+    assert "Nhập 2 dòng" in html
+
+
+def test_the_export_lists_each_cell_in_vietnamese_order(login, world):
+    response = login("gs1").get("/people/export.xlsx")
+    ws = load_workbook(io.BytesIO(response.data))["Danh sách"]
+    header = [c.value for c in ws[1]]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[1]]
+    c1 = [r[header.index("Họ và tên")] for r in rows if r[header.index("Mã chi bộ")] == "C1"]
+    assert c1[:5] == [
+        "Trần Thị An",
+        "Trần Văn Bình",
+        "Trần Thị Cường",
+        "Trần Văn Dung",
+        "Trần Thị Đức",
+    ]

@@ -128,6 +128,36 @@ def new_case_form(world, **overrides: Any) -> dict[str, str]:
     return data
 
 
+def incoming_form(world, name: str) -> dict[str, str]:
+    """A valid registration of an incoming letter (/transfers/incoming) for a member named
+    ``name``, going to G2."""
+    birth = date(1985, 4, 2)
+    return {
+        "full_name": name,
+        "birth_date": "02/04/1985",
+        "sex": "male",
+        "citizen_id": citizen_id(birth, "male"),
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "home_town": "xã Phú Lộc, tỉnh Phú Thọ",
+        "education": "university",
+        "occupation": "Chuyên viên",
+        "phone": "",
+        "member_status": "official",
+        "joined_on": "06/01/2010",
+        "admission_decision_on": "",
+        "official_on": "06/01/2011",
+        "event_date": "01/09/2025",
+        "letter_number": "45-GT/ĐU",
+        "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
+        "letter_on": "25/08/2025",
+        "origin": "Chi bộ Trường THPT Bắc Hà",
+        "card_number": "25012345",
+        "biography_number": "998877-LC",
+        "destination_org": str(world.orgs["G2"]),
+    }
+
+
 def org_form(org: Organization, **overrides: Any) -> dict[str, str]:
     """The organization edit form as the browser would send it back unchanged."""
     data = {

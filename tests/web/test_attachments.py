@@ -427,12 +427,13 @@ def test_database_errors_never_carry_a_citizen_id_into_the_logs(app, world, capl
     from sqlalchemy.exc import IntegrityError
 
     from workflow.models import Person
+    from workflow.models.people import name_keys
 
     db.session.rollback()
     existing = db.session.scalars(select(Person).limit(1)).one()
     clone = Person(
         full_name="Người Trùng Số",
-        search_key="nguoi trung so",
+        **name_keys("Người Trùng Số"),
         birth_date=existing.birth_date,
         sex=existing.sex,
         citizen_id=existing.citizen_id,

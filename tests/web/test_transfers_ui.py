@@ -6,8 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.builders import person_data
-from tests.web.helpers import counts, page
+from tests.web.helpers import counts, incoming_form, page
 from workflow.extensions import db
 from workflow.models import Case, Decision, Person, Transfer
 
@@ -126,23 +125,7 @@ def test_each_side_sees_its_part_and_the_member_is_on_no_list_in_transit(app, wo
 
 def test_the_department_registers_an_incoming_letter(app, world, login):
     client = login("dept")
-    data = person_data("Phan Văn Đến", date(1985, 4, 2), sex="male")
-    form = {
-        **{k: v for k, v in data.items() if k != "birth_date"},
-        "birth_date": "02/04/1985",
-        "member_status": "official",
-        "joined_on": "06/01/2010",
-        "admission_decision_on": "",
-        "official_on": "06/01/2011",
-        "event_date": "01/09/2025",
-        "letter_number": "45-GT/ĐU",
-        "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
-        "letter_on": "25/08/2025",
-        "origin": "Chi bộ Trường THPT Bắc Hà",
-        "card_number": "25012345",
-        "biography_number": "998877-LC",
-        "destination_org": str(world.orgs["G2"]),
-    }
+    form = incoming_form(world, "Phan Văn Đến")
     before = counts()
     for override, message in (
         ({"citizen_id": "12345"}, "12 chữ số"),

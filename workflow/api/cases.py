@@ -32,7 +32,7 @@ from workflow.field_choices import field_choices
 from workflow.ids import parse_id
 from workflow.models import AuditEntry, Case
 from workflow.operations import access_log
-from workflow.operations.people import create_person, validate_person
+from workflow.operations.people import create_person, name_warnings, validate_person
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import CaseFilter, case_query, cells_for, get_case, paginate
 
@@ -135,4 +135,6 @@ def create():
         created = create_person(person, cell=cell, actor=actor)
         case_id = open_case("admission", person=created, actor=actor, payload=data).id
     body = case_body(get_case(case_id, actor))
+    # saved all the same: a name without diacritics is most likely mistyped
+    body["warnings"] = {f"person.{k}": v for k, v in name_warnings(person).items()}
     return body, 201, {"Location": url_for("api.cases.detail", case_id=case_id)}

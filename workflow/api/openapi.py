@@ -13,6 +13,10 @@ from workflow.models.people import MEMBER_STATUSES
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 TEXT = {"type": "string", "maxLength": 100}
+SEARCH_HELP = (
+    "Các từ của họ tên, mỗi từ khớp phần đầu một từ của tên (gõ không dấu: không phân biệt "
+    "dấu; gõ có dấu: đúng từ đó), hoặc 4–12 chữ số cuối của số CCCD"
+)
 
 ERRORS = {
     400: "JSON không đọc được",
@@ -112,7 +116,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "listPeople",
                 "summary": "Tìm người trong phạm vi của người gọi",
                 "parameters": [
-                    _query("q", TEXT, "Tên (không phân biệt dấu) hoặc đủ 12 số CCCD"),
+                    _query("q", TEXT, SEARCH_HELP),
                     _query("cell", ID, "Mã tổ chức: chỉ người thuộc tổ chức này và cấp dưới"),
                     _query(
                         "member_status",
@@ -137,7 +141,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "listCases",
                 "summary": "Tìm hồ sơ trong phạm vi của người gọi",
                 "parameters": [
-                    _query("q", TEXT, "Tên người (không phân biệt dấu) hoặc đủ 12 số CCCD"),
+                    _query("q", TEXT, SEARCH_HELP),
                     _query("procedure", {"type": "string", "enum": PROCEDURES}, "Quy trình"),
                     _query(
                         "state",
@@ -161,7 +165,7 @@ def _paths() -> dict[str, Any]:
                 "responses": _responses(
                     {
                         201: {
-                            **_ok("CaseDetail", "Đã mở hồ sơ"),
+                            **_ok("OpenedCase", "Đã mở hồ sơ"),
                             "headers": {
                                 "Location": {
                                     "description": "Địa chỉ của hồ sơ mới",

@@ -34,5 +34,5 @@ def detail(org_id: int):
     visible = {o.id for o in orgs}
     return {
         **serialize.organization(org),
-        "children": [serialize.org_ref(c) for c in org.children if c.id in visible],
+        "children": [serialize.org_ref(c) for c in org.children_by_name if c.id in visible],
     }

@@ -242,6 +242,21 @@ SCHEMAS: dict[str, Any] = {
     "CaseDetail": {
         "allOf": [ref("Case"), obj({"actions": {"type": "array", "items": ref("Action")}})]
     },
+    "OpenedCase": {
+        "allOf": [
+            ref("CaseDetail"),
+            obj(
+                {
+                    "warnings": {
+                        "type": "object",
+                        "additionalProperties": STRING,
+                        "description": "Điều nên kiểm tra lại, theo trường (hồ sơ vẫn được "
+                        "lưu): person.full_name khi họ tên không có dấu.",
+                    }
+                }
+            ),
+        ]
+    },
     "AuditRow": obj(
         {
             "seq": INTEGER,

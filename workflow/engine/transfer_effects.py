@@ -13,7 +13,7 @@ from workflow.engine import audit, deadlines
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Transfer, utcnow
-from workflow.models.orgs import CELL_KINDS
+from workflow.models.orgs import CELL_KINDS, by_name
 from workflow.permissions import TRANSFER_PROCEDURES
 from workflow.workcalendar import load_calendar
 
@@ -142,17 +142,15 @@ def _check_member(person) -> None:
 
 
 def other_cells(person) -> list[Organization]:
-    """The active cells a member can move to inside their grassroots organization."""
-    return list(
+    """The active cells a member can move to inside their grassroots organization, by name."""
+    return by_name(
         db.session.scalars(
-            select(Organization)
-            .where(
+            select(Organization).where(
                 Organization.path.startswith(f"/{person.cell.ancestor_ids()[0]}/"),
                 Organization.kind == "cell",
                 Organization.active.is_(True),
                 Organization.id != person.cell_id,
             )
-            .order_by(Organization.name)
         )
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from states.text import text_sort_key
 from workflow.models.base import Base, utcnow
 
 ORG_KINDS: dict[str, str] = {
@@ -66,8 +68,39 @@ class Organization(Base):
     def is_cell(self) -> bool:
         return self.kind in CELL_KINDS
 
+    @property
+    def label(self) -> str:
+        """The name and, for an organization inside another, that one's name — how pickers
+        tell apart the cells that share a name: "Chi bộ Văn phòng — Đảng bộ Sở Y tế"."""
+        return f"{self.name} — {self.parent.name}" if self.parent is not None else self.name
+
+    @property
+    def children_by_name(self) -> list[Organization]:
+        """The organizations directly under this one in Vietnamese alphabetical order (the
+        database orders ``children`` by code points: "Chi bộ 10" before "Chi bộ 2")."""
+        return by_name(self.children)
+
     def ancestor_ids(self) -> list[int]:
         return [int(x) for x in self.path.strip("/").split("/") if x]
 
+    def lineage(self) -> list[Organization]:
+        """The organization's ancestors, top first, then itself."""
+        chain = [self]
+        while chain[-1].parent is not None:
+            chain.append(chain[-1].parent)
+        return chain[::-1]
+
     def __repr__(self) -> str:
         return f"<Organization {self.code}>"
+
+
+def by_name(orgs: Iterable[Organization]) -> list[Organization]:
+    """In Vietnamese alphabetical order of their labels, numbers by value ("Chi bộ 2" before
+    "Chi bộ 10")."""
+    return sorted(orgs, key=lambda o: ([text_sort_key(a.name) for a in o.lineage()[::-1]], o.id))
+
+
+def in_tree_order(orgs: Iterable[Organization]) -> list[Organization]:
+    """Each organization after its parent, the children of one parent by name (as
+    ``by_name``)."""
+    return sorted(orgs, key=lambda o: [(text_sort_key(a.name), a.id) for a in o.lineage()])

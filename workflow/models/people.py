@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from states.text import (
+    SEARCH_KEY_MAX_LENGTH,
+    SORT_KEY_MAX_LENGTH,
+    name_search_key,
+    name_sort_key,
+)
 from workflow.models.base import Base, utcnow
 from workflow.models.orgs import Organization
 
@@ -23,16 +29,32 @@ PRESENCES: dict[str, str] = {
     "in_transit": "Đang chuyển sinh hoạt",
     "left": "Đã chuyển ra ngoài Đảng bộ",
 }
+#: the columns computed from ``full_name``
+NAME_KEYS = ("search_key", "sort_key")
+
+
+def name_keys(full_name: str) -> dict[str, str]:
+    """The columns computed from a name: set them wherever a name is written."""
+    return {"search_key": name_search_key(full_name), "sort_key": name_sort_key(full_name)}
 
 
 class Person(Base):
     __tablename__ = "person"
+    __table_args__ = (
+        #: every list of people is ordered by name: the whole list, and a cell's list (which
+        #: also serves any lookup by cell)
+        Index("ix_person_sort_key", "sort_key", "id"),
+        Index("ix_person_cell_id_sort_key", "cell_id", "sort_key", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: as entered, NFC, whitespace collapsed
+    #: NFC, whitespace collapsed, each word capitalized
     full_name: Mapped[str] = mapped_column(String(100))
-    #: folded name for diacritic-insensitive search ("nguyen thi hang")
-    search_key: Mapped[str] = mapped_column(String(100), index=True)
+    #: the name's words, each without marks and with them: " nguyen:nguyên3 thi:thi5 hang:hăng1 "
+    #: (``states.text.name_search_key``; searched with ``states.text.search_terms``)
+    search_key: Mapped[str] = mapped_column(String(SEARCH_KEY_MAX_LENGTH))
+    #: Vietnamese alphabetical order, given name first (``states.text.name_sort_key``)
+    sort_key: Mapped[str] = mapped_column(String(SORT_KEY_MAX_LENGTH))
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(6))
     ethnicity: Mapped[str] = mapped_column(String(50), default="Kinh")
@@ -43,7 +65,8 @@ class Person(Base):
     education: Mapped[str] = mapped_column(String(20))
     occupation: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
-    cell_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: indexed with sort_key (ix_person_cell_id_sort_key)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     member_status: Mapped[str] = mapped_column(String(20), default="non_member", index=True)
     #: date of joining: the admission ceremony
     joined_on: Mapped[date | None] = mapped_column(Date)

@@ -20,6 +20,7 @@ from workflow.documents import service
 from workflow.documents.snapshots import issuer_of
 from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Transfer
+from workflow.models.orgs import by_name
 from workflow.permissions import REPORT_READERS, Actor
 
 UPPER = "upper"
@@ -67,10 +68,12 @@ def registers_for(actor: Actor) -> list[tuple[str, str]]:
     found = []
     if actor.scope_for(REPORT_READERS, None) is not None:
         found.append((UPPER, f"Ban Tổ chức {current_app.config['UPPER_COMMITTEE_NAME']}"))
-    for org in db.session.scalars(
-        select(Organization)
-        .where(Organization.kind.in_(KEEPERS), Organization.parent_id.is_(None))
-        .order_by(Organization.name)
+    for org in by_name(
+        db.session.scalars(
+            select(Organization).where(
+                Organization.kind.in_(KEEPERS), Organization.parent_id.is_(None)
+            )
+        )
     ):
         if actor.scope_for(REPORT_READERS, org.path) is not None:
             found.append((f"org:{org.id}", org.name))

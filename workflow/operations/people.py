@@ -13,12 +13,13 @@ from states import roster
 from states.facts import EDUCATION_RANK
 from states.fields import parse_date
 from states.identity import check_citizen_id
-from states.text import check_person_name, clean_line, fold
+from states.text import check_person_name, clean_line, plain_name_warning
 from workflow.clock import today
 from workflow.engine import audit
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Organization, Person
+from workflow.models.people import NAME_KEYS, name_keys
 from workflow.permissions import Actor
 
 TEXT_LIMITS = {"ethnicity": 50, "religion": 50, "home_town": 200, "occupation": 200}
@@ -68,8 +69,19 @@ def check_person_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
     except ValueError as exc:
         errors["citizen_id"] = str(exc)
     if "full_name" in out:
-        out["search_key"] = fold(out["full_name"])
+        out.update(name_keys(out["full_name"]))
     return out, errors
+
+
+def name_warnings(raw: Mapping[str, Any], *, previous: str | None = None) -> dict[str, str]:
+    """Warnings (not errors) on a person's particulars: a new or changed name without any
+    diacritics. Nothing for a name that is invalid (its error says enough) or unchanged."""
+    try:
+        name = check_person_name(str(raw.get("full_name") or ""))
+    except ValueError:
+        return {}
+    warning = plain_name_warning(name) if name != previous else None
+    return {"full_name": warning} if warning else {}
 
 
 CITIZEN_ID_TAKEN = "Số CCCD này đã có trong hồ sơ của một người khác."
@@ -100,7 +112,7 @@ def create_person(raw: Mapping[str, Any], *, cell: Organization, actor: Actor) -
         subject_type="person",
         subject_id=person.id,
         action="person.create",
-        payload={k: v for k, v in data.items() if k != "search_key"},
+        payload={k: v for k, v in data.items() if k not in NAME_KEYS},
         person=person,
     )
     return person
@@ -127,7 +139,7 @@ def apply_changes(
         subject_type="person",
         subject_id=person.id,
         action="person.update",
-        payload={**{k: v for k, v in changes.items() if k != "search_key"}, **(payload or {})},
+        payload={**{k: v for k, v in changes.items() if k not in NAME_KEYS}, **(payload or {})},
         person=person,
     )
 

@@ -32,7 +32,7 @@ from states.indicators import (
     on_list,
     payload_actions,
 )
-from states.text import fold
+from states.text import text_sort_key
 from workflow.clock import LOCAL_TZ
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization
@@ -418,7 +418,7 @@ def compute(
                 total.count(flow, move.status, move.month)
             counted.append((move.seq, move.late))
     children = [o for o in orgs.values() if parents.get(o.id) == (org.id if org else None)]
-    children.sort(key=lambda o: fold(o.name))
+    children.sort(key=lambda o: text_sort_key(o.name))
     rows = [Row(o, by_row.get(o.id, Tally())) for o in children]
     if org is not None and org.id in by_row:
         rows.insert(0, Row(org, by_row[org.id]))

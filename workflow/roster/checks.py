@@ -19,7 +19,7 @@ from states import roster
 from states.dates import vn_date
 from states.numbers import vn_number
 from states.roster import COLUMN_BY_KEY, Membership
-from states.text import clean_line, fold
+from states.text import clean_line, fold, plain_name_warning
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
@@ -63,6 +63,8 @@ class RowPlan:
 class Plan:
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: what to look at again without stopping the import (a name without diacritics)
+    warnings: list[Problem] = field(default_factory=list)
     #: rows read (not blank)
     read: int = 0
     #: the file itself is wrong: nothing can be imported from it
@@ -279,7 +281,21 @@ def check(data: bytes, actor: Actor, max_rows: int) -> Plan:
         workbook.close()
     _match_existing(plan, actor, sheet)
     plan.problems.sort(key=lambda p: (p.row or 0, p.letter))
+    plan.warnings = _warnings(plan.rows, sheet)
     return plan
+
+
+def _warnings(rows: list[RowPlan], sheet: Sheet) -> list[Problem]:
+    """A name written without diacritics, on a row that creates the person or renames them."""
+    out = []
+    for row in rows:
+        if row.action != "create" and "full_name" not in row.changes:
+            continue
+        warning = plain_name_warning(row.person["full_name"])
+        if warning:
+            header = COLUMN_BY_KEY["full_name"].header
+            out.append(Problem(warning, row.row, header, sheet.letter("full_name")))
+    return out
 
 
 def _chunks(items: list, size: int = 500) -> Iterable[list]:

@@ -57,7 +57,7 @@ def people_query(actor: Actor, org: Organization | None = None, status: str = ""
         stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
     if status:
         stmt = stmt.where(Person.member_status == status)
-    return stmt.order_by(Organization.code, Person.search_key, Person.id)
+    return stmt.order_by(Organization.code, Person.sort_key, Person.id)
 
 
 def movements(person_ids: list[int], codes: dict[int, str]) -> dict[int, Movement]:

@@ -14,6 +14,7 @@ from workflow.engine import audit, start_case
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Case, ImportBatch, Person, utcnow
+from workflow.models.people import NAME_KEYS
 from workflow.operations.people import apply_changes, record_history
 from workflow.permissions import Actor
 from workflow.roster.checks import PERSON_FIELDS, Plan, RowPlan
@@ -158,7 +159,7 @@ def _update(rows: list[RowPlan], actor: Actor, marker: dict) -> list[int]:
         person = people[row.person_id]
         changes = dict(row.changes)
         if "full_name" in changes:
-            changes["search_key"] = row.person["search_key"]
+            changes.update({key: row.person[key] for key in NAME_KEYS})
         apply_changes(person, changes, actor=actor, payload=marker)
         if row.fill_history:
             record_history(person, row.membership, actor=actor, payload=marker)

@@ -16,6 +16,7 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import AuditEntry, CalendarOverride, Organization, User
+from workflow.models.orgs import in_tree_order
 from workflow.operations import access_log as access_log_ops
 from workflow.operations import calendar as calendar_ops
 from workflow.operations import users as user_ops
@@ -64,9 +65,9 @@ def new_user():
 def _grant_form() -> GrantForm:
     form = GrantForm()
     form.role.choices = options((r.value, ROLE_LABELS[r]) for r in Role)
-    orgs = db.session.scalars(select(Organization).order_by(Organization.path)).all()
+    orgs = in_tree_order(db.session.scalars(select(Organization)))
     form.org_id.choices = options(
-        ((o.id, f"{'— ' * (len(o.ancestor_ids()) - 1)}{o.name}") for o in orgs),
+        ((o.id, o.label) for o in orgs),
         blank="Toàn Đảng ủy cấp trên",
     )
     return form

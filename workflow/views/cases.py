@@ -41,7 +41,7 @@ from workflow.membership import count_for, counted_fields, members_on
 from workflow.models import Attachment, AuditEntry, Case, Organization
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
-from workflow.operations.people import create_person, validate_person
+from workflow.operations.people import create_person, name_warnings, validate_person
 from workflow.presenters import TRANSFER_EFFECT_LABELS
 from workflow.queries import (
     CaseFilter,
@@ -315,7 +315,7 @@ def new():
         *spec.open_fields,
     )
     form = PersonForm()
-    form.cell_id.choices = options(((c.id, c.name) for c in cells), blank=None)
+    form.cell_id.choices = options(((c.id, c.label) for c in cells), blank=None)
     extra = build_form(
         open_fields,
         _member_choices(cells[0]),
@@ -336,7 +336,8 @@ def new():
                 check()
             except (InvalidInput, PayloadInvalid) as exc:
                 problems.update(exc.errors)
-        if not problems:
+        held = form.hold_for_warnings(name_warnings(form.person_data()))
+        if not problems and not held:
             try:
                 with unit_of_work():
                     person = create_person(form.person_data(), cell=cell, actor=actor)
@@ -348,9 +349,10 @@ def new():
             else:
                 flash("Đã đưa vào danh sách nguồn.", "success")
                 return redirect(url_for("cases.detail", case_id=case_id))
-        apply_errors(form, {k: v for k, v in problems.items() if k in form})
-        errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
-        status = 422
+        if problems:
+            apply_errors(form, {k: v for k, v in problems.items() if k in form})
+            errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
+            status = 422
     return render_template(
         "cases/new.html", form=form, extra=extra, errors=errors, open_fields=open_fields
     ), status

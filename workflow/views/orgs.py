@@ -12,7 +12,7 @@ from workflow.engine.errors import InvalidInput, NotFound
 from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
-from workflow.models.orgs import ORG_KINDS
+from workflow.models.orgs import ORG_KINDS, in_tree_order
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.orgs import create_org, update_org
 from workflow.queries import visible_orgs
@@ -80,7 +80,7 @@ def detail(org_id: int):
     members = db.session.scalars(
         select(Person)
         .where(Person.cell_id == org.id, Person.presence == "active")
-        .order_by(Person.search_key)
+        .order_by(Person.sort_key, Person.id)
     ).all()
     open_cases = db.session.scalar(
         select(func.count(Case.id))
@@ -103,12 +103,12 @@ def _form(org: Organization | None) -> OrganizationForm:
     exclude = org.path if org else None
     parents = [
         o
-        for o in db.session.scalars(select(Organization).order_by(Organization.path))
+        for o in in_tree_order(db.session.scalars(select(Organization)))
         if o.kind in ("grassroots_committee", "sub_committee")
         and not (exclude and o.path.startswith(exclude))
     ]
     form.parent_id.choices = options(
-        ((o.id, f"{o.name} ({o.kind_label})") for o in parents),
+        ((o.id, f"{o.label} ({o.kind_label})") for o in parents),
         blank="— trực thuộc Đảng ủy cấp trên —",
     )
     if request.method == "GET" and org is not None:

@@ -20,7 +20,7 @@ from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import people as person_ops
 from workflow.operations import transfers as transfer_ops
-from workflow.operations.people import update_person
+from workflow.operations.people import name_warnings, update_person, validate_person
 from workflow.permissions import ROSTER_KEEPERS
 from workflow.queries import get_person, paginate, person_query, visible_orgs
 from workflow.web import current_actor, requires
@@ -137,20 +137,26 @@ def edit(person_id: int):
     if request.method == "POST" and form.validate_on_submit():
         if form.expected_version.data != str(person.version):
             return render_template("errors/stale_person.html", person=person), 409
+        warnings = name_warnings(form.person_data(), previous=person.full_name)
+        held = form.hold_for_warnings(warnings)
         try:
-            with unit_of_work():
-                fresh = get_person(person_id, actor)
-                if str(fresh.version) != form.expected_version.data:
-                    raise _Stale()
-                update_person(fresh, form.person_data(), actor=actor)
+            if held:  # the errors, if any, come with the warning
+                validate_person(form.person_data(), existing_id=person.id)
+            else:
+                with unit_of_work():
+                    fresh = get_person(person_id, actor)
+                    if str(fresh.version) != form.expected_version.data:
+                        raise _Stale()
+                    update_person(fresh, form.person_data(), actor=actor)
         except _Stale:
             return render_template("errors/stale_person.html", person=person), 409
         except InvalidInput as exc:
             errors = apply_errors(form, exc.errors)
             status = 422
         else:
-            flash("Đã lưu thông tin.", "success")
-            return redirect(url_for("people.detail", person_id=person_id))
+            if not held:
+                flash("Đã lưu thông tin.", "success")
+                return redirect(url_for("people.detail", person_id=person_id))
     return render_template("people/edit.html", form=form, person=person, errors=errors), status
 
 

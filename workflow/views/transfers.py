@@ -28,10 +28,11 @@ from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Organization
+from workflow.models.orgs import by_name
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import letter_register
 from workflow.operations import transfers as transfer_ops
-from workflow.operations.people import validate_person
+from workflow.operations.people import name_warnings, validate_person
 from workflow.permissions import CASE_VIEW_ROLES, REPORT_READERS
 from workflow.queries import get_person, visible_orgs
 from workflow.web import current_actor, requires
@@ -62,16 +63,18 @@ MEMBERSHIP_FIELDS = (
 def _grassroots_choices(person=None) -> dict[str, list[tuple[str, str]]]:
     """The committee's grassroots organizations a member may go to: not their own."""
     own = person.cell.ancestor_ids()[0] if person is not None else None
-    orgs = db.session.scalars(
-        select(Organization)
-        .where(Organization.parent_id.is_(None), Organization.active.is_(True))
-        .order_by(Organization.name)
+    orgs = by_name(
+        db.session.scalars(
+            select(Organization).where(
+                Organization.parent_id.is_(None), Organization.active.is_(True)
+            )
+        )
     )
-    return {"destination_org": [(str(o.id), o.name) for o in orgs if o.id != own]}
+    return {"destination_org": [(str(o.id), o.label) for o in orgs if o.id != own]}
 
 
 def _sibling_cells(person) -> dict[str, list[tuple[str, str]]]:
-    return {"destination_cell": [(str(o.id), o.name) for o in other_cells(person)]}
+    return {"destination_cell": [(str(o.id), o.label) for o in other_cells(person)]}
 
 
 @bp.route("/")
@@ -195,7 +198,8 @@ def incoming():
             )
         except PayloadInvalid as exc:
             problems.update(exc.errors)
-        if not problems:
+        held = form.hold_for_warnings(name_warnings(form.person_data()))
+        if not problems and not held:
             try:
                 with unit_of_work():
                     case_id = transfer_ops.register_incoming(
@@ -209,9 +213,10 @@ def incoming():
             else:
                 flash("Đã vào sổ giấy giới thiệu đến.", "success")
                 return redirect(url_for("cases.detail", case_id=case_id))
-        apply_errors(form, {k: v for k, v in problems.items() if k in form})
-        errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
-        status = 422
+        if problems:
+            apply_errors(form, {k: v for k, v in problems.items() if k in form})
+            errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
+            status = 422
     elif request.method == "POST":
         errors, status = ["Biểu mẫu đã hết hạn, vui lòng nhập lại."], 400
     return render_template(

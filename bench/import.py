@@ -246,10 +246,10 @@ def baseline(app, data: bytes) -> float:
 
 
 def check_result(app, rows: int) -> str:
-    from workflow.engine.audit import verify_chain
     from workflow.extensions import db
     from workflow.models import Person
     from workflow.reports import period
+    from workflow.store.audit import verify_chain
 
     with app.app_context():
         people = db.session.scalar(select(db.func.count(Person.id)))

@@ -13,7 +13,6 @@ from states.spec import Role
 from workflow.clock import clock
 from workflow.documents import service
 from workflow.engine import FireResult, fire, open_case
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.membership import count_for
 from workflow.models import Case, Decision, Organization, Person, User
@@ -22,6 +21,7 @@ from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
+from workflow.store.uow import unit_of_work
 
 PASSWORD = "Mat-khau-thu-nghiem-2026!"
 #: the authenticator app of every user whose role requires a second factor (administrators)

@@ -20,12 +20,12 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from states.text import clean_line
 from workflow import throttle, totp
-from workflow.engine import audit
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db, login_manager
 from workflow.ids import parse_id
 from workflow.models import User, utcnow
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.uow import unit_of_work
 
 #: Argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4): above OWASP's minimum.
 _hasher = PasswordHasher()

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from states import get_spec
 from states.spec import Role
 from workflow.engine import fire
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import EngineError, GuardFailed, InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditEntry, User
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
+from workflow.store.audit import verify_chain
+from workflow.store.errors import EngineError, GuardFailed, InvalidInput
+from workflow.store.uow import unit_of_work
 
 
 @click.group("wf")

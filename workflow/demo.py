@@ -16,7 +16,6 @@ from states.spec import Role
 from states.text import fold
 from workflow.clock import today
 from workflow.engine import fire, open_case
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.membership import count_for
 from workflow.models import Case, Organization, Person, User
@@ -24,6 +23,7 @@ from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
+from workflow.store.uow import unit_of_work
 
 SURNAMES = (
     ["Nguyễn"] * 8

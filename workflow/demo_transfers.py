@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from states.dates import vn_date
 from workflow.engine import fire, open_case
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person, User
 from workflow.operations import transfers as transfer_ops
+from workflow.store.uow import unit_of_work
 
 
 def _official_of(cell: Organization, skip: set[int]) -> Person:

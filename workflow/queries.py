@@ -13,11 +13,11 @@ from states import get_spec
 from states.facts import OrgFacts
 from states.spec import ROLE_LABELS, GuardContext, Level, Role, TransitionSpec, is_structural
 from states.text import search_terms
-from workflow.engine.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
 from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.permissions import CASE_VIEW_ROLES, Actor, acting_org, level_path, receiving_org
+from workflow.store.errors import NotFound
 
 
 def all_orgs() -> dict[int, Organization]:

@@ -19,9 +19,9 @@ from states.dates import vn_date
 from states.identity import mask_citizen_id
 from states.spec import ROLE_LABELS, Role
 from workflow.documents.service import public_base_url
-from workflow.engine.errors import NotFound
 from workflow.extensions import login_manager
 from workflow.permissions import Actor
+from workflow.store.errors import NotFound
 
 log = logging.getLogger("workflow")
 
@@ -179,9 +179,9 @@ def _error_page(code: int, message: str = "", incident: str = ""):
 
 def record_refusal(actor: Actor, **extra: str) -> None:
     """A refused page, action or API call: who, when and what, in the audit trail."""
-    from workflow.engine import audit
-    from workflow.engine.uow import unit_of_work
     from workflow.extensions import db
+    from workflow.store import audit
+    from workflow.store.uow import unit_of_work
 
     db.session.rollback()
     with unit_of_work():
@@ -201,7 +201,7 @@ def record_refusal(actor: Actor, **extra: str) -> None:
 
 def _record_refusal() -> None:
     """A signed-in user refused a page or an action."""
-    from workflow.engine.uow import in_unit_of_work
+    from workflow.store.uow import in_unit_of_work
 
     if not current_user.is_authenticated or in_unit_of_work():
         return

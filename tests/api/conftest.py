@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import User
 from workflow.operations.tokens import create_token
 from workflow.permissions import Actor
+from workflow.store.uow import unit_of_work
 
 PREFIX = "/api/v1"
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from tests.api.conftest import PREFIX, make_token
 from tests.web.helpers import audit_rows
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import ApiToken, User, utcnow
+from workflow.store.uow import unit_of_work
 
 
 def _create_on_page(client, name: str = "Báo cáo tự động", lifetime: str = "90") -> str:

@@ -96,9 +96,9 @@ def test_annulment_cites_the_annulled_decision(world, login):
 
 def test_the_drafter_cannot_sign_the_correction(world, login, app):
     from tests.builders import SYSTEM
-    from workflow.engine.uow import unit_of_work
     from workflow.models import User
     from workflow.operations.users import add_grant
+    from workflow.store.uow import unit_of_work
 
     with unit_of_work():
         add_grant(

@@ -16,10 +16,10 @@ from sqlalchemy.exc import DatabaseError
 from tests.builders import STANDING_VOTE, SYSTEM, clone_appraised
 from workflow.documents import service, snapshots
 from workflow.engine import fire
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Decision, Person
 from workflow.operations.people import update_person
+from workflow.store.uow import unit_of_work
 
 
 def issued(case_id: int) -> Decision:

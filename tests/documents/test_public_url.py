@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.builders import clone_appraised
-from workflow.engine.errors import GuardFailed
 from workflow.extensions import db
 from workflow.models import Case, Decision, RegisterCounter
+from workflow.store.errors import GuardFailed
 
 
 def test_the_printed_link_is_the_configured_address_and_opens_the_page(app, world, client):

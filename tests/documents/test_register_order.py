@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.builders import PASSWORD, STANDING_VOTE, clone_appraised
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Case, Decision, RegisterCounter
+from workflow.store.errors import InvalidInput
 
 
 def _sign(world, case_id: int, day: date):

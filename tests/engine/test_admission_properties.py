@@ -41,8 +41,11 @@ from tests.builders import CELLS, GIVEN, ORGS, STANDING_VOTE, USERS, World
 from tests.conftest import TODAY, empty_database, fast_world
 from workflow.clock import clock
 from workflow.engine import FireResult, available_transitions, fire
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import (
+from workflow.extensions import db
+from workflow.models import AuditEntry, AuditHead, Case
+from workflow.permissions import Actor
+from workflow.store.audit import verify_chain
+from workflow.store.errors import (
     EngineError,
     GuardFailed,
     InvalidInput,
@@ -51,9 +54,6 @@ from workflow.engine.errors import (
     StaleCase,
     TransitionNotAllowed,
 )
-from workflow.extensions import db
-from workflow.models import AuditEntry, AuditHead, Case
-from workflow.permissions import Actor
 
 SPEC = get_spec("admission")
 #: every admission trigger, plus one from probation and one that exists nowhere

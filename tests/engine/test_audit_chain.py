@@ -8,10 +8,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from tests.conftest import BACKEND
-from workflow.engine.audit import compute_hash, verify_chain
 from workflow.extensions import db
 from workflow.models import AuditEntry
 from workflow.models.audit import POSTGRESQL_TRIGGERS, SQLITE_TRIGGERS
+from workflow.store.audit import compute_hash, verify_chain
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from tests.builders import STANDING_VOTE
 from tests.conftest import BACKEND
 from workflow.engine import fire
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import StaleCase
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Decision
+from workflow.store.audit import verify_chain
+from workflow.store.errors import StaleCase
+from workflow.store.uow import unit_of_work
 
 
 def race(app, jobs):
@@ -200,8 +200,8 @@ def test_sqlite_write_transactions_begin_immediate(app, world):
             threading.Event().wait(0.5)
             case.paused_from = None  # any write
             case.last_event_on = case.last_event_on
-            from workflow.engine import audit
             from workflow.permissions import Actor
+            from workflow.store import audit
 
             audit.append(
                 actor=Actor(None, "A", ()), subject_type="case", subject_id=case_id, action="note"
@@ -211,8 +211,8 @@ def test_sqlite_write_transactions_begin_immediate(app, world):
     def other_writer():
         read_done.wait()
         with unit_of_work():
-            from workflow.engine import audit
             from workflow.permissions import Actor
+            from workflow.store import audit
 
             audit.append(
                 actor=Actor(None, "B", ()), subject_type="case", subject_id=case_id, action="note"

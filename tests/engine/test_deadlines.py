@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
-from workflow.engine.errors import GuardFailed, InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case
 from workflow.operations.calendar import add_override, remove_override
+from workflow.store.errors import GuardFailed, InvalidInput
+from workflow.store.uow import unit_of_work
 
 VN = holidays.country_holidays("VN", language="vi")
 

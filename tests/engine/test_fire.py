@@ -9,8 +9,11 @@ from sqlalchemy import func, select
 
 from states.rules import rules_on
 from workflow.engine import available_transitions, fire
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import (
+from workflow.extensions import db
+from workflow.models import AuditEntry, Case, Deadline, Decision, DossierItem, Person, Vote
+from workflow.queries import person_search
+from workflow.store.audit import verify_chain
+from workflow.store.errors import (
     GuardFailed,
     InvalidInput,
     NotFound,
@@ -18,9 +21,6 @@ from workflow.engine.errors import (
     StaleCase,
     TransitionNotAllowed,
 )
-from workflow.extensions import db
-from workflow.models import AuditEntry, Case, Deadline, Decision, DossierItem, Person, Vote
-from workflow.queries import person_search
 
 
 def snapshot(case_id: int) -> tuple:
@@ -402,9 +402,9 @@ def test_return_for_correction_cancels_the_decision_clock(world):
 
 def test_signer_cannot_sign_what_they_proposed(world, app):
     from tests.builders import SYSTEM
-    from workflow.engine.uow import unit_of_work
     from workflow.models import User
     from workflow.operations.users import add_grant
+    from workflow.store.uow import unit_of_work
 
     with unit_of_work():
         user = db.session.get(User, world.users["dept"])

@@ -10,11 +10,11 @@ import pytest
 
 from states import get_spec
 from tests.transfers.test_transfers import DAY, official
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.field_choices import field_choices
 from workflow.membership import cell_count_on, members_on
 from workflow.models import Case, Person
+from workflow.store.errors import InvalidInput
 from workflow.views.cases import _defaults
 
 BEFORE, AFTER = date(2025, 8, 20), date(2025, 9, 15)

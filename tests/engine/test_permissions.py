@@ -12,9 +12,9 @@ import pytest
 
 from tests.builders import USERS
 from workflow.engine import fire
-from workflow.engine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
 from workflow.extensions import db
 from workflow.models import Case
+from workflow.store.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
 
 #: who can see a case held by each cell (everyone else gets 404)
 VIEWERS = {

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from workflow.engine.errors import GuardFailed
 from workflow.extensions import db
 from workflow.models import Case
+from workflow.store.errors import GuardFailed
 
 
 def _preparing(world) -> tuple[int, date]:

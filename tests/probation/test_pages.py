@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from workflow.clock import clock
-from workflow.engine.errors import GuardFailed
 from workflow.extensions import db
 from workflow.models import AuditEntry, CardIssuance, Case, Deadline, Person
 from workflow.operations.deadlines import scan
+from workflow.store.errors import GuardFailed
 
 VN = holidays.country_holidays("VN", language="vi")
 

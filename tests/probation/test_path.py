@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from workflow.clock import clock
-from workflow.engine.errors import GuardFailed
 from workflow.extensions import db
 from workflow.models import AuditEntry, CardIssuance, Case, Decision
+from workflow.store.errors import GuardFailed
 
 
 def admitted(world, cell="C1", name="Nguyễn Thị Hằng", **kw) -> int:

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.builders import SYSTEM
-from workflow.engine.uow import unit_of_work
 from workflow.reports import export
 from workflow.reports import targets as target_mod
 from workflow.reports.params import ReportRequest, document_for
+from workflow.store.uow import unit_of_work
 
 PERIOD = {"from": "2025-07-01", "to": "2025-12-31"}
 

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from tests.conftest import TODAY
 from tests.pdf_layout import layout_problems
 from workflow.clock import clock
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditEntry, IssuedReport, RegisterCounter, ReportSnapshot
+from workflow.store.uow import unit_of_work
 
 PERIOD = {"from": "2025-07-01", "to": "2025-12-31", "org": ""}
 RECIPIENTS = "Ban Tổ chức Tỉnh ủy (để báo cáo)\n- Lưu Văn phòng, Ban Tổ chức."

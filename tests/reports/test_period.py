@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from tests.transfers.test_transfers import official
 from workflow.clock import clock
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Person
 from workflow.operations import orgs as org_ops
 from workflow.reports import document, period
 from workflow.reports import targets as target_mod
+from workflow.store.uow import unit_of_work
 
 Q3 = (date(2025, 7, 1), date(2025, 9, 30))
 Q4 = (date(2025, 10, 1), date(2025, 12, 31))
@@ -287,8 +287,8 @@ def test_targets_by_number_by_percentage_and_by_sum(world):
     ],
 )
 def test_bad_targets_are_refused_and_nothing_is_written(world, raw, field):
-    from workflow.engine.errors import InvalidInput
     from workflow.models.reports import Target
+    from workflow.store.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc, unit_of_work():
         target_mod.set_target(raw, None, actor=world.actor("dept"))

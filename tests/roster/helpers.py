@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from states.roster import COLUMN_BY_KEY, COLUMNS
 from tests.builders import citizen_id
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, ImportBatch, Person
 from workflow.permissions import Actor
 from workflow.roster import batches, checks
+from workflow.store.errors import InvalidInput
 
 HEADERS = [c.header for c in COLUMNS if not c.read_only]
 

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from states.text import name_sort_key, search_terms
 from tests.roster.helpers import HEADERS, candidate, check, counts, member, messages, run, xlsx
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Person
 from workflow.reports import period
 from workflow.roster.reader import FileRefused, check_container
+from workflow.store.audit import verify_chain
+from workflow.store.errors import InvalidInput
 
 
 def person(citizen_id: str) -> Person:

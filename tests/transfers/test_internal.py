@@ -16,12 +16,12 @@ from tests.transfers.test_transfers import (
     open_transfer,
     state,
 )
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Person, Transfer
 from workflow.operations import transfers as transfer_ops
 from workflow.reports import period
+from workflow.store.audit import verify_chain
+from workflow.store.errors import InvalidInput, NotFound, PermissionDenied
 
 DAY = date(2025, 9, 1)
 
@@ -165,9 +165,9 @@ def test_withdrawn_and_cancelled_moves_leave_the_member_where_they_were(world):
 def test_a_move_between_cells_is_signed_by_the_grassroots_committees_own_leaders(world):
     from tests.builders import SYSTEM
     from workflow.engine.transfer_effects import letter_signers
-    from workflow.engine.uow import unit_of_work
     from workflow.models import User
     from workflow.operations import users as user_ops
+    from workflow.store.uow import unit_of_work
 
     case_id = internal(world, world.members["C1"][2])
     assert letter_signers(db.session.get(Case, case_id)) == []

@@ -13,14 +13,14 @@ from tests.builders import person_data
 from tests.engine.test_concurrency import fresh, race
 from workflow.clock import clock
 from workflow.engine import fire, open_case
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied, StaleCase
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Decision, Person, Transfer
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.deadlines import scan
 from workflow.permissions import Actor
+from workflow.store.audit import verify_chain
+from workflow.store.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied, StaleCase
+from workflow.store.uow import unit_of_work
 
 DAY = date(2025, 9, 1)
 

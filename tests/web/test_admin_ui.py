@@ -195,8 +195,8 @@ def test_an_administrator_cannot_widen_or_reset_their_own_account_but_another_ca
     """Segregation of duties: an administrator who gives themselves a role that opens case
     files, or resets their own password or second factor, would act unseen by a second person."""
     from tests.builders import SYSTEM, TOTP_SECRET, sign_in
-    from workflow.engine.uow import unit_of_work
     from workflow.operations import users as user_ops
+    from workflow.store.uow import unit_of_work
 
     admin = login("admin")
     own = world.users["admin"]

@@ -342,7 +342,7 @@ def test_body_over_the_request_cap_is_refused_with_413_when_uploaded(app, world,
 def test_file_is_deleted_when_the_transaction_fails_after_it_was_written(
     app, world, login, monkeypatch
 ):
-    from workflow.engine import audit
+    from workflow.store import audit
 
     case_id = world.new_candidate("C1")
     client = login("sec1")

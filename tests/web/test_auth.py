@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from tests.web.helpers import audit_rows, page, user_row, without_tokens
 from workflow.auth import GENERIC_LOGIN_ERROR
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import User
+from workflow.store.uow import unit_of_work
 
 NEW_PASSWORD = "Ngọn đèn trên đồi Vân Sơn 2026!"
 COOKIE = "wf_session"

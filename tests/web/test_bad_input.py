@@ -25,7 +25,6 @@ from tests.web.helpers import (
     org_form,
     page,
 )
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import (
     CalendarOverride,
@@ -36,6 +35,7 @@ from workflow.models import (
     VerificationRequest,
 )
 from workflow.operations import calendar as calendar_ops
+from workflow.store.uow import unit_of_work
 
 SCRIPT = "<script>alert(1)</script>"
 LONG_NAME = "Nguyễn " + "a" * 94  # 101 characters

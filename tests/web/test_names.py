@@ -13,12 +13,12 @@ from sqlalchemy import select
 from states.text import name_sort_key
 from tests.builders import person_data
 from tests.web.helpers import counts, field_block, incoming_form, new_case_form, page
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
 from workflow.operations import orgs as org_ops
 from workflow.operations.people import create_person
 from workflow.permissions import Actor
+from workflow.store.uow import unit_of_work
 
 PLAIN_NAME = "không có dấu"
 

@@ -14,9 +14,9 @@ from tests.builders import TOTP_SECRET, current_code, sign_in
 from tests.web.helpers import audit_rows, page
 from workflow import totp
 from workflow.clock import clock
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import User
+from workflow.store.uow import unit_of_work
 
 
 def _user(username: str) -> User:

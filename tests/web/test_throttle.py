@@ -13,9 +13,9 @@ from sqlalchemy import select
 from tests.builders import sign_in
 from tests.conftest import FAST_HASHER, make_app
 from tests.web.helpers import audit_rows, page
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import LoginThrottle, User, utcnow
+from workflow.store.uow import unit_of_work
 
 LIMIT = 20
 

@@ -236,7 +236,7 @@ def test_a_probation_moved_with_its_member_says_so_in_words_on_its_timeline(app,
         "dues_paid_through": f"{day.month:02d}/{day.year}",
     }
     from workflow.engine import open_case
-    from workflow.engine.uow import unit_of_work
+    from workflow.store.uow import unit_of_work
 
     with unit_of_work():
         case_id = open_case(

@@ -25,8 +25,6 @@ from workflow.api.people import visible_org_arg
 from workflow.api.security import authenticate, requires_api
 from workflow.clock import today
 from workflow.engine import available_transitions, event_date_field, open_case
-from workflow.engine.errors import InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.field_choices import field_choices
 from workflow.ids import parse_id
@@ -35,6 +33,8 @@ from workflow.operations import access_log
 from workflow.operations.people import create_person, name_warnings, validate_person
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import CaseFilter, case_query, cells_for, get_case, paginate
+from workflow.store.errors import InvalidInput
+from workflow.store.uow import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

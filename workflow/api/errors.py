@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from workflow.engine.errors import (
+from workflow.store.errors import (
     GuardFailed,
     InvalidInput,
     NotFound,

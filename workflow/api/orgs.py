@@ -7,9 +7,9 @@ from flask import Blueprint
 from states.spec import Role
 from workflow.api import serialize
 from workflow.api.security import authenticate, requires_api
-from workflow.engine.errors import NotFound
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import visible_orgs
+from workflow.store.errors import NotFound
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 

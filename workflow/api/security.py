@@ -18,12 +18,12 @@ from flask import current_app, request
 from states.spec import Role
 from workflow.api.errors import ApiError
 from workflow.auth import verify_password
-from workflow.engine import audit
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import User, utcnow
 from workflow.operations.tokens import user_for_token
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.uow import unit_of_work
 from workflow.web import AUTHENTICATED, record_refusal
 
 log = logging.getLogger("workflow.api")

@@ -14,10 +14,10 @@ from workflow.api.errors import ApiError
 from workflow.api.params import invalid, json_body
 from workflow.api.security import authenticate, check_password, requires_api
 from workflow.engine import fire
-from workflow.engine.errors import PermissionDenied, StaleCase, TransitionNotAllowed
 from workflow.ids import parse_count
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import get_case
+from workflow.store.errors import PermissionDenied, StaleCase, TransitionNotAllowed
 
 bp = Blueprint("transitions", __name__, url_prefix="/cases/<int:case_id>/transitions")
 

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from workflow.clock import clock
 from workflow.documents import service
 from workflow.documents.render import html_to_pdf
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Decision, PrintJob
+from workflow.store.uow import unit_of_work
 
 log = logging.getLogger("workflow.documents")
 

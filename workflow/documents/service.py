@@ -25,14 +25,14 @@ from states.spec import Verdict
 from workflow.clock import clock
 from workflow.documents import render, snapshots
 from workflow.documents.kinds import KINDS
-from workflow.engine import audit
-from workflow.engine.audit import canonical_json
-from workflow.engine.errors import GuardFailed
-from workflow.engine.numbering import next_number
-from workflow.engine.uow import UnitOfWork, unit_of_work
 from workflow.extensions import db
 from workflow.models import AuditHead, Case, Decision, Organization
 from workflow.permissions import Actor, Scope
+from workflow.store import audit
+from workflow.store.audit import canonical_json
+from workflow.store.errors import GuardFailed
+from workflow.store.numbering import next_number
+from workflow.store.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger("workflow.documents")
 

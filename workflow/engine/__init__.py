@@ -30,9 +30,16 @@ from states.spec import (
     is_structural,
 )
 from workflow.clock import today as clock_today
-from workflow.engine import audit, deadlines
+from workflow.engine import deadlines
 from workflow.engine.effects import EffectContext, run_effects
-from workflow.engine.errors import (
+from workflow.engine.facts import build_facts, grassroots_root_id
+from workflow.engine.machine import build_machine
+from workflow.extensions import db
+from workflow.membership import check_counts, places_on
+from workflow.models import Case, Organization, Person, utcnow
+from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import (
     GuardFailed,
     InvalidInput,
     NotFound,
@@ -40,13 +47,7 @@ from workflow.engine.errors import (
     StaleCase,
     TransitionNotAllowed,
 )
-from workflow.engine.facts import build_facts, grassroots_root_id
-from workflow.engine.machine import build_machine
-from workflow.engine.uow import in_unit_of_work, unit_of_work
-from workflow.extensions import db
-from workflow.membership import check_counts, places_on
-from workflow.models import Case, Organization, Person, utcnow
-from workflow.permissions import Actor
+from workflow.store.uow import in_unit_of_work, unit_of_work
 
 __all__ = [
     "Available",

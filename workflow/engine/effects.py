@@ -18,8 +18,6 @@ from states.guards import denominator
 from states.rules import RuleSet, majority_carries, vote_passes
 from states.spec import TransitionSpec
 from workflow.engine import deadlines, transfer_effects
-from workflow.engine.errors import InvalidInput
-from workflow.engine.uow import UnitOfWork
 from workflow.extensions import db
 from workflow.models import (
     CardIssuance,
@@ -33,6 +31,8 @@ from workflow.models import (
     Vote,
 )
 from workflow.permissions import Actor, Scope
+from workflow.store.errors import InvalidInput
+from workflow.store.uow import UnitOfWork
 
 
 @dataclass

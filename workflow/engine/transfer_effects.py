@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from states.dates import add_months, vn_date
 from states.spec import Role
-from workflow.engine import audit, deadlines
-from workflow.engine.errors import InvalidInput
+from workflow.engine import deadlines
 from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Transfer, utcnow
 from workflow.models.orgs import CELL_KINDS, by_name
 from workflow.permissions import TRANSFER_PROCEDURES
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 from workflow.workcalendar import load_calendar
 
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")

@@ -41,8 +41,8 @@ def record(
 def read_case_file(case_id: int, actor: Actor):
     """The case as ``queries.get_case`` gives it; when it carries verification results (the
     case page and the case's trail show them), the read is recorded first."""
-    from workflow.engine.uow import unit_of_work
     from workflow.queries import get_case
+    from workflow.store.uow import unit_of_work
 
     case = get_case(case_id, actor)
     if any(r.answered_on for r in case.verification_requests):

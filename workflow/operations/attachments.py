@@ -25,12 +25,12 @@ from states.rules import dossier_forms
 from states.spec import Role
 from states.text import clean_line
 from workflow.clock import LOCAL_TZ, clock, today
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput, PermissionDenied
-from workflow.engine.uow import current_uow
 from workflow.extensions import db
 from workflow.models import Attachment, Case, User, utcnow
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import InvalidInput, PermissionDenied
+from workflow.store.uow import current_uow
 
 #: who may attach a scan to a case in their scope
 WRITE_ROLES = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from states.fields import parse_date
 from workflow.clock import today
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import CardIssuance, Person
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 
 
 def record_issued(card: CardIssuance, raw: Mapping[str, Any], *, actor: Actor) -> None:

@@ -10,13 +10,14 @@ from datetime import date
 
 from sqlalchemy import and_, not_, select
 
-from workflow.engine import audit, fire
+from workflow.engine import fire
 from workflow.engine.deadlines import silent_kinds
-from workflow.engine.errors import EngineError
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Deadline
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import EngineError
+from workflow.store.uow import unit_of_work
 
 SCANNER = "Hệ thống (quét thời hạn hằng ngày)"
 

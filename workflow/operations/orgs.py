@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from states.text import clean_line
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Organization
 from workflow.models.orgs import ALLOWED_PARENTS, ORG_KINDS
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 
 
 def _validate(raw: Mapping[str, Any], org: Organization | None) -> dict[str, Any]:

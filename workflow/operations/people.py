@@ -15,12 +15,12 @@ from states.fields import parse_date
 from states.identity import check_citizen_id
 from states.text import check_person_name, clean_line, plain_name_warning
 from workflow.clock import today
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Organization, Person
 from workflow.models.people import NAME_KEYS, name_keys
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 
 TEXT_LIMITS = {"ethnicity": 50, "religion": 50, "home_town": 200, "occupation": 200}
 REQUIRED_TEXT = ("ethnicity", "religion", "home_town")

@@ -14,12 +14,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workflow.documents.service import storage_root
-from workflow.engine import audit
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Attachment, Decision, PrintJob
 from workflow.operations.attachments import storage_dir
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.uow import unit_of_work
 
 #: names the application writes, by folder (a partial write ends in .part or .tmp)
 _ATTACHMENT = re.compile(r"^[0-9a-f]{32}(\.part)?$")

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from states.text import clean_line
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput, NotFound
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import ApiToken, User, utcnow
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import unit_of_work
 
 #: every token starts with this, so a leaked one is easy to recognise (e.g. by secret scanners)
 TOKEN_PREFIX = "wfapi_"  # noqa: S105 (a public marker, not a secret)

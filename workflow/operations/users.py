@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from states.spec import Role
 from states.text import check_person_name
 from workflow.auth import hash_password, password_problems, verify_password
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Grant, Organization, User
 from workflow.operations import tokens as token_ops
 from workflow.permissions import Actor
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 
 _WORDS = (
     "song",

@@ -20,7 +20,6 @@ from states.indicators import (
 )
 from states.numbers import vn_decimal, vn_number
 from workflow.clock import LOCAL_TZ, today
-from workflow.engine import audit
 from workflow.extensions import db
 from workflow.models import AuditEntry
 from workflow.models.reports import ReportSnapshot
@@ -28,6 +27,7 @@ from workflow.permissions import Actor
 from workflow.presenters import vn_percent
 from workflow.reports import period as period_mod
 from workflow.reports import targets as target_mod
+from workflow.store import audit
 
 
 @dataclass

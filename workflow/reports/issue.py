@@ -21,16 +21,16 @@ from states.spec import Role
 from states.text import clean_line
 from workflow.clock import today
 from workflow.documents.render import html_to_pdf
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput
-from workflow.engine.numbering import next_number
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Grant, IssuedReport, ReportSnapshot, User
 from workflow.permissions import REPORT_ISSUERS, REPORT_READERS, Actor
 from workflow.reports import document as document_mod
 from workflow.reports import export
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
+from workflow.store.numbering import next_number
+from workflow.store.uow import unit_of_work
 
 #: the register: the upper committee's reports ("BC", HD 36-HD/VPTW's abbreviation)
 ISSUER = "upper"

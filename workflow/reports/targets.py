@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from states.indicators import TARGET_KINDS
 from workflow.clock import today
-from workflow.engine import audit
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Organization
 from workflow.models.reports import WHOLE_COMMITTEE, Target
 from workflow.permissions import Actor
 from workflow.reports import period
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 
 MAX_TARGET = 100_000
 

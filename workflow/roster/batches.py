@@ -10,14 +10,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from states.text import clean_line
-from workflow.engine.errors import InvalidInput, NotFound
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import ImportBatch
 from workflow.permissions import ROSTER_KEEPERS, Actor
 from workflow.roster.checks import Plan, check
 from workflow.roster.load import Result, commit
 from workflow.roster.reader import FileRefused, check_container
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import unit_of_work
 
 
 def _limits() -> tuple[int, int]:

@@ -10,14 +10,15 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from states import roster
-from workflow.engine import audit, start_case
-from workflow.engine.errors import InvalidInput
+from workflow.engine import start_case
 from workflow.extensions import db
 from workflow.models import Case, ImportBatch, Person, utcnow
 from workflow.models.people import NAME_KEYS
 from workflow.operations.people import apply_changes, record_history
 from workflow.permissions import Actor
 from workflow.roster.checks import PERSON_FIELDS, Plan, RowPlan
+from workflow.store import audit
+from workflow.store.errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,6 @@ from forms.admin import CalendarOverrideForm, GrantForm, UserForm
 from forms.base import apply_errors, options
 from states.spec import ROLE_LABELS, Role
 from workflow.clock import today
-from workflow.engine.audit import verify_chain
-from workflow.engine.errors import InvalidInput, NotFound
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import AuditEntry, CalendarOverride, Organization, User
@@ -20,6 +17,9 @@ from workflow.models.orgs import in_tree_order
 from workflow.operations import access_log as access_log_ops
 from workflow.operations import calendar as calendar_ops
 from workflow.operations import users as user_ops
+from workflow.store.audit import verify_chain
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 

@@ -18,14 +18,14 @@ from flask import (
 
 from forms.attachments import AttachmentForm
 from forms.base import apply_errors, options
-from workflow.engine.errors import InvalidInput, PermissionDenied
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Attachment
 from workflow.operations import access_log
 from workflow.operations import attachments as ops
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import get_case
+from workflow.store.errors import InvalidInput, PermissionDenied
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")

@@ -28,8 +28,6 @@ from workflow.auth import (
     verify_code,
 )
 from workflow.documents.render import qr_svg
-from workflow.engine.errors import InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import User
 from workflow.operations.users import (
@@ -37,6 +35,8 @@ from workflow.operations.users import (
     disable_second_factor,
     enable_second_factor,
 )
+from workflow.store.errors import InvalidInput
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, public, requires
 
 bp = Blueprint("auth", __name__)

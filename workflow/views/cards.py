@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from states.spec import Role
-from workflow.engine.errors import InvalidInput, NotFound
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import CardIssuance, Organization, Person
 from workflow.operations.cards import record_issued
 from workflow.permissions import CASE_VIEW_ROLES
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")

@@ -25,15 +25,7 @@ from workflow.clock import today
 from workflow.documents.service import find_draft
 from workflow.engine import available_transitions, event_date_field, fire, open_case
 from workflow.engine.effects import latest_decision
-from workflow.engine.errors import (
-    GuardFailed,
-    InvalidInput,
-    PermissionDenied,
-    StaleCase,
-    TransitionNotAllowed,
-)
 from workflow.engine.facts import awareness_certificate
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.field_choices import field_choices
 from workflow.ids import parse_count, parse_id
@@ -52,6 +44,14 @@ from workflow.queries import (
     paginate,
     visible_orgs,
 )
+from workflow.store.errors import (
+    GuardFailed,
+    InvalidInput,
+    PermissionDenied,
+    StaleCase,
+    TransitionNotAllowed,
+)
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 

@@ -31,13 +31,13 @@ from workflow.clock import today
 from workflow.documents import batch, render, service
 from workflow.documents.kinds import KINDS
 from workflow.engine import available_transitions, fire
-from workflow.engine.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
 from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User, Vote
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import CaseFilter, case_query
+from workflow.store.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, public, requires
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")

@@ -8,14 +8,14 @@ from sqlalchemy import func, select
 from forms.base import apply_errors, options
 from forms.orgs import OrganizationForm
 from states.spec import Role
-from workflow.engine.errors import InvalidInput, NotFound
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
 from workflow.models.orgs import ORG_KINDS, in_tree_order
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.orgs import create_org, update_org
 from workflow.queries import visible_orgs
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")

@@ -12,8 +12,6 @@ from states.dates import format_months, party_age_months, vn_date
 from states.spec import Role
 from states.text import clean_line
 from workflow.clock import today
-from workflow.engine.errors import InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
@@ -23,6 +21,8 @@ from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, update_person, validate_person
 from workflow.permissions import ROSTER_KEEPERS
 from workflow.queries import get_person, paginate, person_query, visible_orgs
+from workflow.store.errors import InvalidInput
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("people", __name__, url_prefix="/people")

@@ -17,8 +17,6 @@ from sqlalchemy import select
 
 from states.indicators import TARGET_KINDS
 from workflow.clock import today
-from workflow.engine.errors import InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import IssuedReport, Organization, User
@@ -35,6 +33,8 @@ from workflow.reports.params import (
     presets,
     whole_committee_allowed,
 )
+from workflow.store.errors import InvalidInput
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

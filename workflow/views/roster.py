@@ -22,8 +22,6 @@ from forms.base import apply_errors
 from forms.roster import CommitForm, DiscardForm, UploadForm
 from states.numbers import vn_number
 from workflow.clock import today
-from workflow.engine.errors import InvalidInput, NotFound
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import ImportBatch, Organization
@@ -33,6 +31,8 @@ from workflow.operations import access_log
 from workflow.permissions import ROSTER_KEEPERS
 from workflow.roster import batches, export
 from workflow.roster.checks import describe
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("roster", __name__, url_prefix="/people")

@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from forms.base import apply_errors
 from forms.tokens import ApiTokenForm, RevokeTokenForm
-from workflow.engine.errors import InvalidInput
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import User, utcnow
 from workflow.operations import tokens as token_ops
+from workflow.store.errors import InvalidInput
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")

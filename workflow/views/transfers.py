@@ -22,9 +22,7 @@ from states.fields import Field, PayloadInvalid, parse_payload
 from states.spec import Role
 from workflow.clock import today
 from workflow.engine import open_case
-from workflow.engine.errors import InvalidInput, PermissionDenied
 from workflow.engine.transfer_effects import other_cells
-from workflow.engine.uow import unit_of_work
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Organization
@@ -35,6 +33,8 @@ from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, validate_person
 from workflow.permissions import CASE_VIEW_ROLES, REPORT_READERS
 from workflow.queries import get_person, visible_orgs
+from workflow.store.errors import InvalidInput, PermissionDenied
+from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")

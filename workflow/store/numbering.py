@@ -15,9 +15,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from states.dates import vn_date
-from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import Decision, RegisterCounter
+from workflow.store.errors import InvalidInput
 
 
 def term_start(on: date) -> date:

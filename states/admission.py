@@ -60,7 +60,8 @@ REASON = (Field("reason", "Lý do", "text", max_length=2000),)
 NOTE = Field("note", "Ghi chú", "text", required=False, max_length=2000)
 CLASS = (Field("class_name", "Tên lớp, khóa học", "line", max_length=200),)
 CERTIFICATE = (Field("certificate_number", "Số giấy chứng nhận", "line", max_length=40),
-               Field("issuer", "Cơ quan cấp", "line", max_length=200))
+               Field("issuer", "Cơ quan cấp", "line", max_length=200,
+                     default_from="upper_standing_committee"))
 SPONSORS = (
     Field("route", "Hình thức giới thiệu", "choice", choices=g.SPONSOR_ROUTES),
     Field("sponsors", "Người giới thiệu", "rows", min_rows=1, max_rows=2, rows=(
@@ -77,7 +78,7 @@ DOCUMENT = (Field("document", "Loại giấy tờ", "choice", choices=tuple(
 REQUESTS = (Field("requests", "Nơi đề nghị thẩm tra", "rows", min_rows=1, max_rows=6, rows=(
     Field("subject", "Người được thẩm tra (bản thân, cha, mẹ…)", "line", max_length=100),
     Field("addressee", "Gửi đến (cấp ủy, địa phương)", "line", max_length=200))),)
-ANSWER = (Field("request", "Yêu cầu thẩm tra", "ref"),
+ANSWER = (Field("request", "Yêu cầu thẩm tra", "ref", source="pending_requests"),
           Field("result", "Kết quả", "choice",
                 choices=(("clear", "Không có vấn đề"), ("concern", "Có vấn đề cần làm rõ"))),
           NOTE)

@@ -47,6 +47,12 @@ class Field:
     #: a number the application knows from its records on the event's date (e.g.
     #: "cell_official_members"): the form is filled in with it, and another value is refused
     count_of: str | None = None
+    #: a "ref" field's options: the name of a choice source the procedure's application module
+    #: provides (e.g. "receiving_cells")
+    source: str | None = None
+    #: the name of a default value the application fills the form with (e.g.
+    #: "upper_standing_committee"); the user may change it
+    default_from: str | None = None
 
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -24,7 +24,9 @@ CELL_UP = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF})
 GRASSROOTS = frozenset({Role.GRASSROOTS_STAFF})
 
 OPEN_FIELDS = (
-    Field("destination_cell", "Chi bộ nơi đến (trong đảng bộ cơ sở)", "ref"),
+    Field(
+        "destination_cell", "Chi bộ nơi đến (trong đảng bộ cơ sở)", "ref", source="sibling_cells"
+    ),
     Field("reason", "Lý do chuyển", "choice", choices=REASONS),
     DUES,
     NOTE,
@@ -62,4 +64,5 @@ SPEC = ProcedureSpec(
     open_roles=CELL_UP,
     open_effects=("register_transfer:internal",),
     open_event_label="Ngày chi bộ đề nghị",
+    receiving=True,
 )

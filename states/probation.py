@@ -53,7 +53,8 @@ DOCUMENT = (Field("document", "Loại giấy tờ", "choice", choices=tuple(
     if k in ("self_review", "helper_assessment", "opinions"))),
     Field("note", "Ghi chú", "text", required=False, max_length=2000))
 CERTIFICATE = (Field("certificate_number", "Số giấy chứng nhận", "line", max_length=40),
-               Field("issuer", "Cơ quan cấp", "line", max_length=200))
+               Field("issuer", "Cơ quan cấp", "line", max_length=200,
+                     default_from="upper_standing_committee"))
 HELPERS = (Field("helpers", "Đảng viên chính thức được phân công giúp đỡ", "rows", min_rows=1,
                  max_rows=2, rows=(Field("member", "Đảng viên", "member"),)),)
 END_CHOICE = (Field("end", "Ngày kết thúc thời kỳ dự bị", "choice", choices=(
@@ -145,18 +146,18 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        Level.UPPER, "Thẩm định, trình Ban Thường vụ", "Ngày thẩm định",
        fields=(OPINION, EXEMPTION),
        guards=(g.documents_present("department"), g.new_member_class_done),
-       effects=("record_proposal", "draft_decision:auto")),
+       effects=("record_proposal", "draft_proposed_decision")),
     _t("appraise_by_department", "cell_proposed", "department_appraised", DEPARTMENT,
        Level.UPPER, "Thẩm định, trình Ban Thường vụ", "Ngày thẩm định",
        fields=(OPINION, EXEMPTION),
        guards=(sg.is_grassroots_cell, g.documents_present("department"),
                g.new_member_class_done),
-       effects=("record_proposal", "draft_decision:auto")),
+       effects=("record_proposal", "draft_proposed_decision")),
     _t("appraise_escalated", "escalated", "department_appraised", DEPARTMENT, Level.UPPER,
        "Thẩm định, đề xuất cấp trên quyết định", "Ngày thẩm định",
        fields=(PROPOSAL, REASON, OPINION, EXEMPTION),
        guards=(g.removal_reason_given, g.new_member_class_done),
-       effects=("set_proposal", "record_proposal", "draft_decision:auto"), opens=("decision",)),
+       effects=("set_proposal", "record_proposal", "draft_proposed_decision"), opens=("decision",)),
     _t("approve_recognition", "department_appraised", "official", SIGNER, Level.UPPER,
        "Phê duyệt quyết định công nhận đảng viên chính thức (16-KNĐ)",
        "Ngày họp Ban Thường vụ, ký quyết định", fields=STANDING_VOTE,

@@ -40,7 +40,11 @@ PURPOSES = (
 OPEN_FIELDS = (
     Field("purpose", "Lý do chuyển tạm thời", "choice", choices=PURPOSES),
     Field(
-        "destination_org", "Tổ chức đảng nơi đến (khi đến nơi trong Đảng bộ)", "ref", required=False
+        "destination_org",
+        "Tổ chức đảng nơi đến (khi đến nơi trong Đảng bộ)",
+        "ref",
+        required=False,
+        source="other_grassroots",
     ),
     EXTERNAL_DESTINATION,
     Field("period_start", "Sinh hoạt tạm thời từ ngày", "date", future=True),
@@ -106,4 +110,5 @@ SPEC = ProcedureSpec(
     open_roles=CELL_UP,
     open_effects=("register_transfer:temporary",),
     open_event_label="Ngày chi bộ đề nghị",
+    receiving=True,
 )

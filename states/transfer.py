@@ -58,6 +58,7 @@ OPEN_FIELDS = (
         "Tổ chức cơ sở đảng nơi đến (khi chuyển trong Đảng bộ)",
         "ref",
         required=False,
+        source="other_grassroots",
     ),
     EXTERNAL_DESTINATION,
     Field("reason", "Lý do chuyển", "choice", choices=REASONS),
@@ -77,7 +78,7 @@ GRASSROOTS_PART = (
     NOTE,
 )
 ARRIVAL = (
-    Field("cell", "Chi bộ tiếp nhận", "ref"),
+    Field("cell", "Chi bộ tiếp nhận", "ref", source="receiving_cells"),
     LATE_REASON,
 )
 RECEIPT = (
@@ -88,7 +89,11 @@ REASON = (Field("reason", "Lý do", "text", max_length=2000),)
 #: the leader whose name and title the letter prints (a clerk issues it for their signature);
 #: left empty, the issuing user signs with their own title
 SIGNED_BY = Field(
-    "signed_by", "Lãnh đạo ký giấy (để trống: người cấp giấy ký)", "ref", required=False
+    "signed_by",
+    "Lãnh đạo ký giấy (để trống: người cấp giấy ký)",
+    "ref",
+    required=False,
+    source="letter_signers",
 )
 LOSS = (
     Field(
@@ -220,4 +225,5 @@ SPEC = ProcedureSpec(
     open_deadlines=("start",),
     open_effects=("register_transfer:official",),
     open_event_label="Ngày chi bộ đề nghị",
+    receiving=True,
 )

@@ -25,7 +25,7 @@ OPEN_FIELDS = (
     Field("origin", "Tổ chức đảng nơi đi", "line", max_length=200),
     Field("card_number", "Số thẻ đảng viên", "line", required=False, max_length=20),
     Field("biography_number", "Số lý lịch đảng viên", "line", max_length=30),
-    Field("destination_org", "Tổ chức cơ sở đảng nơi đến", "ref"),
+    Field("destination_org", "Tổ chức cơ sở đảng nơi đến", "ref", source="other_grassroots"),
 )
 
 # fmt: off
@@ -70,4 +70,5 @@ SPEC = ProcedureSpec(
     open_deadlines=("presentation", "check"),
     open_effects=("register_transfer:in",),
     open_event_label="Ngày nhận giấy giới thiệu",
+    receiving=True,
 )

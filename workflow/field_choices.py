@@ -1,61 +1,40 @@
-"""The options a transition's member and record fields offer for one case (web forms and API)."""
+"""The options a form's member and reference fields offer (web forms and API): members from the
+lists, reference fields from the choice source each declares in its procedure."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from states.dates import vn_date
 from states.fields import Field
-from workflow.clock import today
-from workflow.extensions import db
-from workflow.membership import members_on
-from workflow.models import Case, Organization
-from workflow.models.orgs import CELL_KINDS, in_tree_order
-from workflow.permissions import receiving_org
+from workflow.procedures import common, default, get, source
+from workflow.procedures.base import Subject
 
 
-def field_choices(case: Case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str, str]]]:
-    """Options of member and record fields, limited to what the case may reference."""
+def field_choices(
+    procedure: str, fields: tuple[Field, ...], subject: Subject
+) -> dict[str, list[tuple[str, str]]]:
+    """Options of member and reference fields, limited to what the case (or the person a case
+    is opened for) may reference."""
+    plugin = get(procedure)
     choices: dict[str, list[tuple[str, str]]] = {}
 
-    def walk(fs):
+    def walk(fs: tuple[Field, ...]) -> None:
         for f in fs:
             if f.kind == "rows":
                 walk(f.rows)
             elif f.kind == "member" and f.name not in choices:
-                root = f"/{case.cell.ancestor_ids()[0]}/"
-                choices[f.name] = [
-                    (str(p.id), f"{p.full_name} – {p.cell.name}")
-                    for p in members_on(root, today())
-                    if p.id != case.person_id
-                ]
-            elif f.kind == "ref" and f.name == "cell":
-                receiving = receiving_org(case)
-                choices[f.name] = [
-                    (str(o.id), o.label)
-                    for o in in_tree_order(
-                        db.session.scalars(
-                            select(Organization).where(
-                                Organization.path.startswith(receiving.path if receiving else "-"),
-                                Organization.kind.in_(CELL_KINDS),
-                                Organization.active.is_(True),
-                            )
-                        )
-                    )
-                ]
-            elif f.kind == "ref" and f.name == "signed_by":
-                from workflow.engine.transfer_effects import letter_signers
-
-                choices[f.name] = [
-                    (str(s.user_id), f"{s.title.capitalize()} {s.name}")
-                    for s in letter_signers(case)
-                ]
-            elif f.kind == "ref" and f.name == "request":
-                choices[f.name] = [
-                    (str(r.id), f"{r.subject} – {r.addressee} (gửi {vn_date(r.sent_on)})")
-                    for r in case.verification_requests
-                    if r.answered_on is None
-                ]
+                choices[f.name] = common.MEMBERS(subject)
+            elif f.kind == "ref" and f.source:
+                choices[f.name] = source(plugin, f.source)(subject)
 
     walk(fields)
     return choices
+
+
+def case_choices(case, fields: tuple[Field, ...]) -> dict[str, list[tuple[str, str]]]:
+    """The options of a step's fields for one case."""
+    return field_choices(case.procedure, fields, Subject(case=case))
+
+
+def form_defaults(procedure: str, fields: tuple[Field, ...], subject: Subject) -> dict[str, str]:
+    """The values a form starts with, as its fields declare them."""
+    plugin = get(procedure)
+    return {f.name: default(plugin, f.default_from)(subject) for f in fields if f.default_from}

@@ -11,13 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, or_, true
 
+from states import get_spec
 from states.spec import Level, Role
 from workflow.models import Organization, User
-
-#: procedures whose cases carry a transfer record with a receiving side
-TRANSFER_PROCEDURES = frozenset(
-    {"transfer", "transfer_in", "temporary_transfer", "internal_transfer"}
-)
 
 #: roles that may open case files (the system administrator manages accounts, not dossiers)
 CASE_VIEW_ROLES = frozenset(
@@ -128,7 +124,7 @@ class Actor:
 
 def receiving_org(case) -> Organization | None:
     """The committee's own organization a transfer case goes to (None for other cases)."""
-    transfer = case.transfer if case.procedure in TRANSFER_PROCEDURES else None
+    transfer = case.transfer if get_spec(case.procedure).receiving else None
     return transfer.to_org if transfer is not None else None
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from workflow.documents.kinds import DocumentKind
+from workflow.procedures import DOCUMENT_KINDS
+
 PERSON = {
     "full_name": "Nguyễn Thị Hằng",
     "birth_date": "15/03/2000",
@@ -80,4 +83,20 @@ SAMPLES = {
         "present_by": "16/04/2026",
         "present_working_days": 30,
     },
+}
+
+
+#: every kind a sample is for: the procedures' own, and the removal from the member list,
+#: whose template waits for its procedure
+KINDS = {
+    **DOCUMENT_KINDS,
+    "removal": DocumentKind(
+        "removal",
+        "pdf/removal.html",
+        "QĐ",
+        "QUYẾT ĐỊNH",
+        "về việc xóa tên đảng viên",
+        "",
+        "Quyết định xóa tên đảng viên",
+    ),
 }

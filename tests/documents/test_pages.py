@@ -176,11 +176,11 @@ def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(app, 
 
 
 def test_batch_rendering_in_worker_processes_matches_single_rendering(app):
-    from tests.documents.samples import SAMPLES
+    from tests.documents.samples import KINDS, SAMPLES
     from workflow.documents.batch import render_many
     from workflow.documents.render import html_to_pdf, render_html
 
-    htmls = [render_html(k, v) for k, v in SAMPLES.items()]
+    htmls = [render_html(KINDS[k], v) for k, v in SAMPLES.items()]
     assert render_many(htmls, processes=2) == [html_to_pdf(h) for h in htmls]
 
 

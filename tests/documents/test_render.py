@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from tests.documents.samples import SAMPLES
+from tests.documents.samples import KINDS, SAMPLES
 from tests.pdf_layout import layout_problems
 from workflow.documents.fetcher import AssetFetcher
 from workflow.documents.render import html_to_pdf, render_html, template_version
@@ -37,7 +37,7 @@ def fonts(data: bytes) -> set[tuple[str, bool]]:
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
 def test_every_template_prints_its_fields_in_nfc_with_only_our_font(app, kind):
     doc = SAMPLES[kind]
-    data = html_to_pdf(render_html(kind, doc))
+    data = html_to_pdf(render_html(KINDS[kind], doc))
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
     assert unicodedata.is_normalized("NFC", text)
@@ -67,7 +67,9 @@ def test_every_template_prints_its_fields_in_nfc_with_only_our_font(app, kind):
 
 
 def test_admission_decision_reads_as_the_form(app):
-    text = " ".join(pdf_text(html_to_pdf(render_html("admission", SAMPLES["admission"]))).split())
+    text = " ".join(
+        pdf_text(html_to_pdf(render_html(KINDS["admission"], SAMPLES["admission"]))).split()
+    )
     assert "QUYẾT ĐỊNH" in text
     assert "Về việc kết nạp đảng viên" in text
     assert "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;" in text
@@ -86,7 +88,7 @@ def test_html_is_escaped_in_documents(app):
             "occupation": '<b>x</b><img src="file:///etc/passwd">{{ 7*7 }}',
         },
     }
-    html = render_html("admission", doc)
+    html = render_html(KINDS["admission"], doc)
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert '<img src="file:' not in html
     text = pdf_text(html_to_pdf(html))
@@ -129,18 +131,20 @@ def test_fetcher_serves_the_fonts(app):
 
 
 def test_template_version_follows_the_source(app):
-    version = template_version("admission")
+    version = template_version(KINDS["admission"])
     assert len(version) == 12
-    assert version == template_version("admission")
-    assert version != template_version("recognition")
+    assert version == template_version(KINDS["admission"])
+    assert version != template_version(KINDS["recognition"])
 
 
 def test_same_html_gives_the_same_bytes(app):
-    html = render_html("admission", SAMPLES["admission"])
+    html = render_html(KINDS["admission"], SAMPLES["admission"])
     assert html_to_pdf(html) == html_to_pdf(html)
 
 
 def test_document_dates_come_from_the_decision(app):
-    reader = PdfReader(io.BytesIO(html_to_pdf(render_html("admission", SAMPLES["admission"]))))
+    reader = PdfReader(
+        io.BytesIO(html_to_pdf(render_html(KINDS["admission"], SAMPLES["admission"])))
+    )
     assert str(reader.metadata["/CreationDate"]).startswith("D:20260305")
     assert "/ModDate" not in reader.metadata

@@ -14,6 +14,7 @@ from tests.documents.test_issue import pdf_text
 from workflow.documents import render, service
 from workflow.extensions import db
 from workflow.models import Case, Decision
+from workflow.procedures import document_kind
 
 SIGNER = "signer"
 
@@ -32,11 +33,9 @@ def _review_then_sign(world, case_id: int, trigger: str, kind: str) -> tuple[str
     actor = world.actor(SIGNER)
     scope = actor.scope_for(frozenset({Role.SIGNER}), None)
     day = db.session.get(Case, case_id).last_event_on
-    reviewed = render.html_to_pdf(
-        render.render_html(
-            kind, service.preview_snapshot(draft, actor, rules_on(day), scope), draft=True
-        )
-    )
+    document = document_kind(kind)
+    snapshot = service.preview_snapshot(draft, document, actor, rules_on(day), scope)
+    reviewed = render.html_to_pdf(render.render_html(document, snapshot, draft=True))
     world.fire(case_id, trigger, SIGNER, day)
     db.session.rollback()
     decision = db.session.scalars(

@@ -154,7 +154,7 @@ def test_concurrent_decisions_get_gapless_numbers(app, world):
 
 
 def test_a_failed_issuance_gives_its_number_back(world, monkeypatch):
-    from workflow.engine import effects
+    from workflow.procedures import admission, common
 
     first, second = (
         world.new_candidate("C1", name="Nguyễn Văn An"),
@@ -166,17 +166,17 @@ def test_a_failed_issuance_gives_its_number_back(world, monkeypatch):
     def boom(ctx):
         raise RuntimeError("disk full while issuing")
 
-    monkeypatch.setitem(effects.EFFECTS, "receive_decision", boom)
-    original = effects.issue_decision
+    monkeypatch.setitem(admission.PROCEDURE.effects, "receive_decision", boom)
+    original = common.issue_decision
 
     def issue_then_fail(ctx):
         original(ctx)
         raise RuntimeError("crash after the number was drawn")
 
-    monkeypatch.setitem(effects.EFFECTS, "issue_decision", issue_then_fail)
+    monkeypatch.setitem(common.EFFECTS, "issue_decision", issue_then_fail)
     with pytest.raises(RuntimeError):
         world.fire(first, "approve_admission", "signer", date(2026, 1, 20))
-    monkeypatch.setitem(effects.EFFECTS, "issue_decision", original)
+    monkeypatch.setitem(common.EFFECTS, "issue_decision", original)
     world.fire(second, "approve_admission", "signer", date(2026, 1, 20))
     world.fire(first, "approve_admission", "signer", date(2026, 1, 21))
     refs = sorted(db.session.scalars(select(Decision.number)))

@@ -11,7 +11,7 @@ import pytest
 from states import get_spec
 from tests.transfers.test_transfers import DAY, official
 from workflow.extensions import db
-from workflow.field_choices import field_choices
+from workflow.field_choices import case_choices
 from workflow.membership import cell_count_on, members_on
 from workflow.models import Case, Person
 from workflow.store.errors import InvalidInput
@@ -46,11 +46,11 @@ def test_the_member_who_left_is_no_sponsor_and_not_in_the_vote_total(app, world)
     case = db.session.get(Case, case_id)
     spec = get_spec("admission")
     (sponsors,) = spec.transitions_for("record_sponsors")
-    offered = {int(k) for k, _ in field_choices(case, sponsors.fields)["member"]}
+    offered = {int(k) for k, _ in case_choices(case, sponsors.fields)["member"]}
     assert gone not in offered and world.members["C1"][5] in offered
     (vote,) = spec.transitions_for("record_cell_resolution")
     with app.test_request_context():
-        assert _defaults(case, vote.trigger, vote.fields)["official_total"] == "8"
+        assert _defaults(case, vote.fields)["official_total"] == "8"
     day = db.session.get(Case, case_id).last_event_on
     with pytest.raises(InvalidInput) as refused:
         world.fire(case_id, "record_cell_resolution", "sec1", day, official_total=9, yes=9, no=0)

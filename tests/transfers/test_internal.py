@@ -164,9 +164,9 @@ def test_withdrawn_and_cancelled_moves_leave_the_member_where_they_were(world):
 
 def test_a_move_between_cells_is_signed_by_the_grassroots_committees_own_leaders(world):
     from tests.builders import SYSTEM
-    from workflow.engine.transfer_effects import letter_signers
     from workflow.models import User
     from workflow.operations import users as user_ops
+    from workflow.procedures.transfer_steps import letter_signers
     from workflow.store.uow import unit_of_work
 
     case_id = internal(world, world.members["C1"][2])

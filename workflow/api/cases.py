@@ -26,7 +26,7 @@ from workflow.api.security import authenticate, requires_api
 from workflow.clock import today
 from workflow.engine import available_transitions, event_date_field, open_case
 from workflow.extensions import db
-from workflow.field_choices import field_choices
+from workflow.field_choices import case_choices
 from workflow.ids import parse_id
 from workflow.models import AuditEntry, Case
 from workflow.operations import access_log
@@ -69,7 +69,7 @@ def case_body(case: Case) -> dict[str, Any]:
     for a in available_transitions(case, actor):
         t = next(t for t in spec.transitions_for(a.trigger) if case.state in t.sources)
         fields = (event_date_field(t), *t.fields)
-        actions.append(serialize.action(a, fields, t.reauth, field_choices(case, t.fields)))
+        actions.append(serialize.action(a, fields, t.reauth, case_choices(case, t.fields)))
     return {**serialize.case(case), "actions": actions}
 
 

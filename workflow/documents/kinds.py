@@ -1,14 +1,31 @@
-"""The documents the committee issues, and how each is titled, numbered and printed."""
+"""What a kind of document is: how it is titled, numbered, printed and drafted.
+
+Each procedure declares the kinds it issues in its module of ``workflow.procedures``; the
+documents layer takes the kind as an argument and names none. The annulment of a decision
+belongs to no procedure: it is this layer's own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IssueOptions:
+    """What a kind adds when one is signed: values its text takes beyond the draft, a draft to
+    use instead of the case's own, and the leader (user id, name, title) it is signed for."""
+
+    extra: dict[str, Any] | None = None
+    draft: Any = None
+    signer: tuple[int, str, str] | None = None
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     key: str
-    #: template under templates/pdf/
+    #: template under templates/
     template: str
     #: register symbol before the issuer's abbreviation: "QĐ" gives "Số 15-QĐ/ĐUK"
     doc_type: str
@@ -21,62 +38,17 @@ class DocumentKind:
     #: (snapshot key, rule setting): values the text takes from the rules in force on the day
     #: it is signed, the same in the draft the signer reviews and in the issued document
     rule_values: tuple[tuple[str, str], ...] = ()
+    #: the snapshot a draft starts from: (case, issuer key) → plain data
+    draft: Callable[[Any, str], dict[str, Any]] | None = None
+    #: the dossier paper (its purpose) an issued one becomes in the case
+    paper: str | None = None
+    #: before signing (the step's effect context): what the signing adds
+    prepare: Callable[[Any], IssueOptions] | None = None
+    #: after signing (the effect context, the issued decision): what it changes in the case
+    issued: Callable[[Any, Any], None] | None = None
 
 
-KINDS: dict[str, DocumentKind] = {
-    k.key: k
-    for k in (
-        DocumentKind(
-            "admission",
-            "pdf/admission.html",
-            "QĐ",
-            "QUYẾT ĐỊNH",
-            "về việc kết nạp đảng viên",
-            "9-KNĐ",
-            "Quyết định kết nạp đảng viên",
-            rule_values=(("ceremony_working_days", "admission.ceremony_working_days"),),
-        ),
-        DocumentKind(
-            "recognition",
-            "pdf/recognition.html",
-            "QĐ",
-            "QUYẾT ĐỊNH",
-            "về việc công nhận đảng viên chính thức",
-            "16-KNĐ",
-            "Quyết định công nhận đảng viên chính thức",
-        ),
-        DocumentKind(
-            "removal_probationary",
-            "pdf/removal_probationary.html",
-            "QĐ",
-            "QUYẾT ĐỊNH",
-            "về việc xóa tên trong danh sách đảng viên dự bị",
-            "",
-            "Quyết định xóa tên trong danh sách đảng viên dự bị",
-        ),
-        DocumentKind(
-            "removal",
-            "pdf/removal.html",
-            "QĐ",
-            "QUYẾT ĐỊNH",
-            "về việc xóa tên đảng viên",
-            "",
-            "Quyết định xóa tên đảng viên",
-        ),
-        DocumentKind(
-            "transfer_letter",
-            "pdf/transfer_letter.html",
-            "GT",
-            "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
-            "chính thức",
-            "",
-            "Giấy giới thiệu sinh hoạt đảng",
-            "TRƯỞNG BAN TỔ CHỨC",
-        ),
-    )
-}
-
-KINDS["annulment"] = DocumentKind(
+ANNULMENT = DocumentKind(
     "annulment",
     "pdf/annulment.html",
     "QĐ",

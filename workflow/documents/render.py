@@ -21,7 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from states.dates import vn_long_date
 from workflow.documents.fetcher import AssetFetcher
-from workflow.documents.kinds import KINDS
+from workflow.documents.kinds import DocumentKind
 
 # Versions before 70 let some resources bypass a restrictive URL fetcher (CVE-2025-68616,
 # CVE-2026-55073): refuse to run with them.
@@ -42,11 +42,11 @@ def font_config() -> FontConfiguration:
     return _font_config
 
 
-def template_version(kind_key: str) -> str:
+def template_version(kind: DocumentKind) -> str:
     """SHA-256 prefix of the template and its base: changes whenever either file changes."""
     loader = current_app.jinja_env.loader
     digest = hashlib.sha256()
-    for name in (KINDS[kind_key].template, BASE_TEMPLATE):
+    for name in (kind.template, BASE_TEMPLATE):
         source, _, _ = loader.get_source(current_app.jinja_env, name)
         digest.update(source.encode("utf-8"))
     return digest.hexdigest()[:12]
@@ -59,15 +59,15 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)  # noqa: S704 (our own SVG: a URL encoded as black modules, no text)
 
 
-def render_html(kind_key: str, doc: dict[str, Any], *, draft: bool = False) -> str:
+def render_html(kind: DocumentKind, doc: dict[str, Any], *, draft: bool = False) -> str:
     """The template with only the snapshot and page settings: no request, user or app globals
     reach a document (autoescape applies: the templates are .html files)."""
     config = current_app.config
     top, bottom, left, right = config["DOCUMENT_MARGINS_MM"]
-    template = current_app.jinja_env.get_template(KINDS[kind_key].template)
+    template = current_app.jinja_env.get_template(kind.template)
     return template.render(
         doc=doc,
-        kind=KINDS[kind_key],
+        kind=kind,
         draft=draft,
         margins={"top": top, "bottom": bottom, "left": left, "right": right},
         qr=qr_svg(doc["verify_url"]) if doc.get("verify_url") else "",

@@ -20,11 +20,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from states.rules import RuleSet
+from states.rules import RuleSet, rules_on
 from states.spec import Verdict
 from workflow.clock import clock
 from workflow.documents import render, snapshots
-from workflow.documents.kinds import KINDS
+from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.extensions import db
 from workflow.models import AuditHead, Case, Decision, Organization
 from workflow.permissions import Actor, Scope
@@ -72,20 +72,20 @@ def find_draft(case_id: int, kind: str) -> Decision | None:
     ).first()
 
 
-def draft(case: Case, kind: str, *, actor: Actor, level: str = "upper") -> Decision:
+def draft(case: Case, kind: DocumentKind, *, actor: Actor, level: str = "upper") -> Decision:
     """Create or refresh the case's draft of ``kind`` from the case as it is now."""
     issuer, abbr = issuer_for(case, level)
-    data = snapshots.DRAFTS[kind](case, issuer)
-    decision = find_draft(case.id, kind)
+    data = kind.draft(case, issuer)
+    decision = find_draft(case.id, kind.key)
     if decision is None:
         decision = Decision(
-            case_id=case.id, kind=kind, status="draft", verify_token=secrets.token_urlsafe(16)
+            case_id=case.id, kind=kind.key, status="draft", verify_token=secrets.token_urlsafe(16)
         )
         db.session.add(decision)
     decision.issuer, decision.issuer_abbr = issuer, abbr
-    decision.doc_type = KINDS[kind].doc_type
+    decision.doc_type = kind.doc_type
     decision.subject = data["subject"]
-    decision.template = KINDS[kind].template
+    decision.template = kind.template
     decision.snapshot = canonical_json(data)
     decision.drafted_by = actor.user_id
     decision.proposer_id = case.proposer_id
@@ -120,7 +120,7 @@ def _verify_url(token: str) -> str:
 
 def issue(
     case: Case,
-    kind: str,
+    kind: DocumentKind,
     *,
     actor: Actor,
     scope: Scope | None,
@@ -134,7 +134,9 @@ def issue(
 ) -> Decision:
     """Number and freeze the case's draft (drafting it first when there is none). ``signer``
     (user id, name, title): the leader the document is issued for, when not the actor."""
-    decision = decision or find_draft(case.id, kind) or draft(case, kind, actor=actor, level=level)
+    decision = (
+        decision or find_draft(case.id, kind.key) or draft(case, kind, actor=actor, level=level)
+    )
     verify_url = _verify_url(decision.verify_token)
     number, term = next_number(decision.issuer, decision.doc_type, decided_on)
     decision.number, decision.term_start, decision.decided_on = number, term, decided_on
@@ -143,7 +145,7 @@ def issue(
     else:
         decision.signer_id = actor.user_id
         decision.signer_name = actor.name
-        decision.signer_title = (scope.title if scope else "") or KINDS[kind].signer_title
+        decision.signer_title = (scope.title if scope else "") or kind.signer_title
     decision.rule_set = rules.key
     head = db.session.get(AuditHead, 1)
     version = render.template_version(kind)
@@ -170,13 +172,17 @@ def issue(
     return decision
 
 
-def rule_values(kind: str, rules: RuleSet) -> dict[str, Any]:
+def rule_values(kind: DocumentKind, rules: RuleSet) -> dict[str, Any]:
     """The values a kind's text takes from the rules in force when it is signed."""
-    return {key: rules[setting] for key, setting in KINDS[kind].rule_values}
+    return {key: rules[setting] for key, setting in kind.rule_values}
 
 
 def preview_snapshot(
-    decision: Decision, actor: Actor, rules: RuleSet, scope: Scope | None = None
+    decision: Decision,
+    kind: DocumentKind,
+    actor: Actor,
+    rules: RuleSet,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
     """A draft as it would read if signed today by ``actor`` (number and date left blank):
     what the signer reviews is what is issued. ``scope``: the actor's signing grant, when
@@ -188,11 +194,11 @@ def preview_snapshot(
         decided_on=None,
         legal_bases=rules.legal_bases,
         signer_name=actor.name if scope is not None else "",
-        signer_title=(scope.title if scope else "") or KINDS[decision.kind].signer_title,
+        signer_title=(scope.title if scope else "") or kind.signer_title,
         verify_url=f"{base}/verify/{decision.verify_token}" if base else "",
         chain="",
-        template_version=render.template_version(decision.kind),
-        extra=rule_values(decision.kind, rules),
+        template_version=render.template_version(kind),
+        extra=rule_values(kind, rules),
     )
 
 
@@ -296,8 +302,11 @@ def download_name(decision: Decision) -> str:
     ).replace("đ", "d")
 
 
-def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor) -> Decision:
-    """Draft a decision that replaces (same kind, current data) or annuls ``original``."""
+def draft_correction(
+    original: Decision, original_kind: DocumentKind, *, how: str, reason: str, actor: Actor
+) -> Decision:
+    """Draft a decision that replaces (same kind, current data) or annuls ``original``, which
+    is of ``original_kind``."""
     if not original.is_issued:
         raise DocumentError("chỉ sửa bằng quyết định mới đối với văn bản đã ban hành")
     if how not in ("replace", "annul"):
@@ -307,12 +316,12 @@ def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor)
     issuer, abbr = issuer_for(case, level)
     original_doc = json.loads(original.snapshot)
     if how == "replace":
-        kind = original.kind
-        data = snapshots.DRAFTS[kind](case, issuer)
+        kind = original_kind
+        data = kind.draft(case, issuer)
         data["replaces"] = f"Quyết định {original.cited} ngày {original.decided_on:%d/%m/%Y}"
         subject = data["subject"]
     else:
-        kind = "annulment"
+        kind = ANNULMENT
         who = snapshots.issuer_of(case, issuer)
         subject = f"về việc hủy bỏ Quyết định {original.cited}"
         data = {
@@ -331,13 +340,13 @@ def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor)
     data["reason"] = reason
     decision = Decision(
         case_id=original.case_id,
-        kind=kind,
+        kind=kind.key,
         status="draft",
         issuer=issuer,
         issuer_abbr=abbr,
-        doc_type=KINDS[kind].doc_type,
+        doc_type=kind.doc_type,
         subject=subject,
-        template=KINDS[kind].template,
+        template=kind.template,
         snapshot=canonical_json(data),
         drafted_by=actor.user_id,
         proposer_id=actor.user_id,
@@ -358,11 +367,16 @@ def draft_correction(original: Decision, *, how: str, reason: str, actor: Actor)
 
 
 def issue_correction(
-    decision: Decision, *, actor: Actor, scope: Scope, decided_on: date, uow: UnitOfWork
+    decision: Decision,
+    kind: DocumentKind,
+    *,
+    actor: Actor,
+    scope: Scope,
+    decided_on: date,
+    uow: UnitOfWork,
 ) -> Decision:
-    """Sign a correction drafted with ``draft_correction``: numbered in the same register."""
-    from states.rules import rules_on
-
+    """Sign a correction of ``kind`` drafted with ``draft_correction``: numbered in the same
+    register."""
     if decision.status != "draft" or decision.corrects_id is None:
         raise DocumentError("không phải dự thảo quyết định sửa đổi")
     if decision.drafted_by == actor.user_id:
@@ -373,7 +387,7 @@ def issue_correction(
     case = db.session.get(Case, decision.case_id)
     issued_decision = issue(
         case,
-        decision.kind,
+        kind,
         actor=actor,
         scope=scope,
         decided_on=decided_on,

@@ -14,8 +14,9 @@ from flask import current_app
 
 from states.dates import vn_date
 from states.facts import EDUCATION_LEVELS
+from workflow.documents.render import long_date
 from workflow.extensions import db
-from workflow.models import Case, Decision, Organization, Person, Vote
+from workflow.models import Case, Organization, Person, Vote
 
 EDUCATION = dict(EDUCATION_LEVELS)
 
@@ -80,7 +81,7 @@ def _resolution(vote: Vote, body: str) -> str:
     return f"Nghị quyết {number}ngày {vn_date(vote.meeting_on)} của {body}"
 
 
-def _chain(case: Case, issuer: str, *, cell_title: str) -> dict[str, Any]:
+def chain_of(case: Case, issuer: str, *, cell_title: str) -> dict[str, Any]:
     """What every decision drafted from a case's resolutions says: who considered what, who
     carries it out, who receives it."""
     who = issuer_of(case, issuer)
@@ -114,106 +115,6 @@ def _chain(case: Case, issuer: str, *, cell_title: str) -> dict[str, Any]:
     }
 
 
-def admission_draft(case: Case, issuer: str) -> dict[str, Any]:
-    """Everything the admission decision says that does not depend on the signing."""
-    return {
-        **_chain(case, issuer, cell_title="chi bộ"),
-        "subject": "về việc kết nạp đảng viên",
-        "form_code": "9-KNĐ",
-    }
-
-
-def _admission_reference(person: Person) -> str:
-    from sqlalchemy import select
-
-    decision = db.session.scalars(
-        select(Decision)
-        .join(Case, Case.id == Decision.case_id)
-        .where(
-            Case.person_id == person.id, Decision.kind == "admission", Decision.status == "issued"
-        )
-        .order_by(Decision.id.desc())
-    ).first()
-    return decision.cited if decision else "kết nạp"
-
-
-def recognition_draft(case: Case, issuer: str) -> dict[str, Any]:
-    """16-KNĐ: the official date is the day the 12 months ended, whatever the signing date."""
-    person = case.person
-    return {
-        **_chain(case, issuer, cell_title="chi bộ"),
-        "subject": "về việc công nhận đảng viên chính thức",
-        "form_code": "16-KNĐ",
-        "joined_on": vn_date(person.joined_on),
-        "admission_reference": _admission_reference(person),
-        "admission_date": vn_date(person.admission_decision_on),
-        "official_on": vn_date(case.probation_end),
-        "card_article": (
-            f"Đồng chí {person.full_name} được xét cấp thẻ đảng viên; "
-            f"{case.cell.name} lập danh sách, gửi ảnh theo quy định."
-        ),
-    }
-
-
-def removal_probationary_draft(case: Case, issuer: str) -> dict[str, Any]:
-    return {
-        **_chain(case, issuer, cell_title="chi bộ"),
-        "subject": "về việc xóa tên trong danh sách đảng viên dự bị",
-        "form_code": "",
-        "joined_on": vn_date(case.person.joined_on),
-        "reason": case.proposal_reason or "không đủ tư cách đảng viên chính thức",
-    }
-
-
-#: how a letter names its transfer: official, temporary, or inside one grassroots organization
-KIND_WORDS = {"temporary": "tạm thời", "internal": "nội bộ"}
-
-
-def transfer_letter_draft(case: Case, issuer: str) -> dict[str, Any]:
-    """The introduction letter (official or temporary) the member carries to the receiver."""
-    transfer = case.transfer
-    person = case.person
-    who = issuer_of(case, issuer)
-    temporary = transfer.direction == "temporary"
-    period = ""
-    if temporary:
-        period = f"từ ngày {vn_date(transfer.period_start)} đến ngày {vn_date(transfer.period_end)}"
-    return {
-        **{k: v for k, v in who.items() if k != "abbr"},
-        "on_behalf": "T/L BAN THƯỜNG VỤ" if issuer == "upper" else who["on_behalf"],
-        "place": current_app.config["PLACE_NAME"],
-        "person": person_data(person),
-        # the title already says "giới thiệu sinh hoạt đảng": the subject says which kind
-        "subject": KIND_WORDS.get(transfer.direction, "chính thức"),
-        "subtitle": f"({KIND_WORDS.get(transfer.direction, 'chính thức').capitalize()})",
-        "form_code": "",
-        "member_status": "chính thức" if person.member_status == "official" else "dự bị",
-        "joined_on": vn_date(person.joined_on),
-        "official_on": vn_date(person.official_on) if person.official_on else "",
-        "card_number": person.card_number or "",
-        "biography_number": transfer.biography_number,
-        "cell_name": case.cell.name,
-        "dues_paid_through": transfer.dues_paid_through,
-        "transfer_kind": KIND_WORDS.get(transfer.direction, "chính thức"),
-        "destination": transfer.to_name,
-        "destination_committee": committee_name(transfer.to_name),
-        "period": period,
-        "recipients": [
-            committee_name(transfer.to_name),
-            f"Đồng chí {person.full_name}",
-            f"Lưu sổ giới thiệu sinh hoạt đảng, {who['department']}",
-        ],
-    }
-
-
-DRAFTS = {
-    "transfer_letter": transfer_letter_draft,
-    "admission": admission_draft,
-    "recognition": recognition_draft,
-    "removal_probationary": removal_probationary_draft,
-}
-
-
 def finish(
     draft: dict[str, Any],
     *,
@@ -228,8 +129,6 @@ def finish(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Add what the signing decides to a draft snapshot."""
-    from workflow.documents.render import long_date
-
     return {
         **draft,
         **(extra or {}),

@@ -30,15 +30,15 @@ from states.spec import (
     is_structural,
 )
 from workflow.clock import today as clock_today
-from workflow.engine import deadlines
-from workflow.engine.effects import EffectContext, run_effects
-from workflow.engine.facts import build_facts, grassroots_root_id
 from workflow.engine.machine import build_machine
 from workflow.extensions import db
 from workflow.membership import check_counts, places_on
 from workflow.models import Case, Organization, Person, utcnow
 from workflow.permissions import Actor
-from workflow.store import audit
+from workflow.procedures import PROCEDURES, effect
+from workflow.procedures.base import EffectContext, Procedure
+from workflow.procedures.common import grassroots_root_id
+from workflow.store import audit, deadlines
 from workflow.store.errors import (
     GuardFailed,
     InvalidInput,
@@ -195,7 +195,8 @@ def fire(
             raise NotFound()
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
-        spec = get_spec(case.procedure)
+        procedure = PROCEDURES[case.procedure]
+        spec = procedure.spec
         variants = tuple(t for t in spec.transitions_for(trigger) if case.state in t.sources)
         if not variants:
             raise TransitionNotAllowed()
@@ -209,7 +210,7 @@ def fire(
         _check_event_date(case, first, event_date)
         _check_members(case, first.fields, data, event_date)
         rules = rules_on(event_date)
-        ctx = GuardContext(build_facts(case, actor, today), event_date, data, rules)
+        ctx = GuardContext(procedure.facts(case, actor, today), event_date, data, rules)
         model = build_machine(spec, case.state, ctx)
         try:
             moved = model.trigger(trigger)
@@ -222,7 +223,7 @@ def fire(
             raise InvalidInput(errors)
         from_state = case.state
         to_state = taken.target(from_state)
-        run_effects(
+        _run_effects(
             taken.effects,
             EffectContext(
                 case=case,
@@ -233,7 +234,9 @@ def fire(
                 event_date=event_date,
                 rules=rules,
                 from_state=from_state,
+                procedure=procedure,
                 uow=uow,
+                start_case=start_case,
             ),
         )
         _apply_deadlines(spec, taken, case, data, event_date, rules)
@@ -267,6 +270,14 @@ def fire(
     return result
 
 
+def _run_effects(names: tuple[str, ...], ctx: EffectContext) -> None:
+    """The step's effects in order: "name" or "name:argument"."""
+    for entry in names:
+        name, _, arg = entry.partition(":")
+        ctx.arg = arg or None
+        effect(ctx.procedure, name)(ctx)
+
+
 def _apply_deadlines(
     spec: ProcedureSpec,
     t: TransitionSpec,
@@ -298,7 +309,7 @@ def open_case(procedure: str, *, person: Person, actor: Actor, payload: Mapping[
     data = _parse(fields, payload, clock_today())
     if data["event_date"] < person.birth_date:
         raise InvalidInput({"event_date": f"{spec.open_event_label} không được trước ngày sinh."})
-    return _open(spec, person, actor, scope.role.value, data, scope)
+    return _open(PROCEDURES[procedure], person, actor, scope.role.value, data, scope)
 
 
 def start_case(
@@ -306,12 +317,18 @@ def start_case(
 ) -> Case:
     """Open the next procedure's case as part of the change that hands over to it (the
     ceremony opens probation); the caller's unit of work commits both."""
-    return _open(get_spec(procedure), person, actor, role, {"event_date": opened_on}, None)
+    return _open(PROCEDURES[procedure], person, actor, role, {"event_date": opened_on}, None)
 
 
 def _open(
-    spec: ProcedureSpec, person: Person, actor: Actor, role: str, data: dict[str, Any], scope
+    procedure: Procedure,
+    person: Person,
+    actor: Actor,
+    role: str,
+    data: dict[str, Any],
+    scope,
 ) -> Case:
+    spec = procedure.spec
     event_date: date = data["event_date"]
     rules = rules_on(event_date)
     case = Case(
@@ -326,7 +343,7 @@ def _open(
     db.session.add(case)
     db.session.flush()
     _check_members(case, spec.open_fields, data, event_date)
-    run_effects(
+    _run_effects(
         spec.open_effects,
         EffectContext(
             case=case,
@@ -337,6 +354,8 @@ def _open(
             event_date=event_date,
             rules=rules,
             from_state="",
+            procedure=procedure,
+            start_case=start_case,
         ),
     )
     for kind in spec.open_deadlines:
@@ -361,7 +380,8 @@ def _open(
 def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[Available]:
     """The actions ``actor`` holds a role for in the case's current state, with the reasons
     that keep each one disabled (guards judged as of today)."""
-    spec = get_spec(case.procedure)
+    procedure = PROCEDURES[case.procedure]
+    spec = procedure.spec
     if case.state in spec.finals:
         return []
     today = clock_today()
@@ -371,7 +391,7 @@ def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[A
         if actor.scope_for_step(t, case) is None:
             continue
         if ctx is None:
-            facts = facts if facts is not None else build_facts(case, actor, today)
+            facts = facts if facts is not None else procedure.facts(case, actor, today)
             ctx = GuardContext(facts, today, None, rules_on(today))
         verdicts = [(g, g(ctx)) for g in t.guards]
         if any((is_structural(g) or v.hidden) and not v.ok for g, v in verdicts):

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from states.fields import parse_date
 from states.text import clean_line
-from workflow.engine.deadlines import recompute_open_deadlines
 from workflow.extensions import db
 from workflow.models import CalendarOverride
 from workflow.models.calendar import OVERRIDE_KINDS
 from workflow.permissions import Actor
 from workflow.store import audit
+from workflow.store.deadlines import recompute_open_deadlines
 from workflow.store.errors import InvalidInput
 
 

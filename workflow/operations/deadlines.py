@@ -11,11 +11,11 @@ from datetime import date
 from sqlalchemy import and_, not_, select
 
 from workflow.engine import fire
-from workflow.engine.deadlines import silent_kinds
 from workflow.extensions import db
 from workflow.models import Case, Deadline
 from workflow.permissions import Actor
 from workflow.store import audit
+from workflow.store.deadlines import silent_kinds
 from workflow.store.errors import EngineError
 from workflow.store.uow import unit_of_work
 

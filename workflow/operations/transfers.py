@@ -14,12 +14,12 @@ from sqlalchemy.orm import aliased, joinedload
 from states.dates import add_months
 from states.rules import rules_on
 from workflow.engine import open_case
-from workflow.engine.transfer_effects import grassroots_org
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Case, Decision, Organization, Person, Transfer
 from workflow.operations.people import create_person
 from workflow.permissions import Actor
+from workflow.procedures.transfer_steps import grassroots_org
 from workflow.store.errors import InvalidInput
 
 

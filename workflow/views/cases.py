@@ -21,13 +21,12 @@ from states.fields import Field, PayloadInvalid, parse_payload
 from states.rules import dossier_forms
 from states.spec import Role
 from states.text import clean_line
+from workflow import procedures
 from workflow.clock import today
 from workflow.documents.service import find_draft
 from workflow.engine import available_transitions, event_date_field, fire, open_case
-from workflow.engine.effects import latest_decision
-from workflow.engine.facts import awareness_certificate
 from workflow.extensions import db
-from workflow.field_choices import field_choices
+from workflow.field_choices import case_choices, form_defaults
 from workflow.ids import parse_count, parse_id
 from workflow.membership import count_for, counted_fields, members_on
 from workflow.models import Attachment, AuditEntry, Case, Organization
@@ -35,6 +34,7 @@ from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations.people import create_person, name_warnings, validate_person
 from workflow.presenters import TRANSFER_EFFECT_LABELS
+from workflow.procedures.base import Subject
 from workflow.queries import (
     CaseFilter,
     case_query,
@@ -128,17 +128,15 @@ def _checklist(case: Case, scans: list[Attachment]):
     scanned: dict[str, list[Attachment]] = {}
     for scan in scans:
         scanned.setdefault(scan.purpose, []).append(scan)
-    held: dict[str, list] = {}
+    held: dict[str, list[tuple]] = {}
     for item in case.documents:
-        held.setdefault(item.purpose, []).append(item)
-    cert = awareness_certificate(case.person_id) if case.procedure == "admission" else None
-    rows = []
-    for purpose, (code, title) in forms.items():
-        items = [(i.received_on, i.note) for i in held.get(purpose, [])]
-        if purpose == "awareness_certificate" and cert is not None:
-            items = [(cert.issued_on, f"Số {cert.number}, {cert.issuer}")]
-        rows.append((purpose, code, title, items, scanned.get(purpose, [])))
-    return rows
+        held.setdefault(item.purpose, []).append((item.received_on, item.note))
+    plugin = procedures.get(case.procedure)
+    held.update(plugin.papers(case) if plugin.papers else {})
+    return [
+        (purpose, code, title, held.get(purpose, []), scanned.get(purpose, []))
+        for purpose, (code, title) in forms.items()
+    ]
 
 
 @bp.route("/<int:case_id>")
@@ -146,7 +144,8 @@ def _checklist(case: Case, scans: list[Attachment]):
 def detail(case_id: int):
     actor = current_actor()
     case = access_log.read_case_file(case_id, actor)
-    spec = get_spec(case.procedure)
+    plugin = procedures.get(case.procedure)
+    spec = plugin.spec
     calendar = load_calendar()
     day = today()
     deadlines = [(d, calendar.left(d, day) if d.status == "open" else None) for d in case.deadlines]
@@ -162,9 +161,9 @@ def detail(case_id: int):
         uploaders=attachment_ops.uploader_names(scans),
         may_attach=attachment_ops.may_write(actor, case),
         deadlines=deadlines,
-        certificate=awareness_certificate(case.person_id),
-        decision=latest_decision(case.id),
         field_labels=_field_labels(spec),
+        page_template=plugin.page_template,
+        **(plugin.page(case) if plugin.page else {}),
     )
 
 
@@ -188,14 +187,13 @@ def _field_labels(spec) -> dict[str, dict[str, str]]:
     return labels
 
 
-def _defaults(case: Case, trigger: str, fields) -> dict:
+def _defaults(case: Case, fields) -> dict:
+    """What a step's form starts with: today, the counts the records give, and the defaults
+    the fields declare."""
     data: dict = {"event_date": vn_date(today())}
     for f in counted_fields(fields):
         data[f.name] = str(count_for(case, f.count_of, today()))
-    if trigger in ("record_certificate", "record_new_member_certificate"):
-        from flask import current_app
-
-        data["issuer"] = "Ban Thường vụ " + current_app.config["UPPER_COMMITTEE_NAME"]
+    data.update(form_defaults(case.procedure, fields, Subject(case=case)))
     return data
 
 
@@ -217,9 +215,9 @@ def act(case_id: int, trigger: str):
     fields = (event_date_field(t), *t.fields)
     form = build_form(
         fields,
-        field_choices(case, t.fields),
+        case_choices(case, t.fields),
         base=ReauthTransitionForm if t.reauth else TransitionForm,
-        data=_defaults(case, trigger, fields) if request.method == "GET" else None,
+        data=_defaults(case, fields) if request.method == "GET" else None,
     )
     draft = find_draft(case.id, t.preview) if t.preview else None
     if request.method == "GET":

@@ -29,12 +29,12 @@ from states.text import clean_text
 from workflow.auth import verify_password
 from workflow.clock import today
 from workflow.documents import batch, render, service
-from workflow.documents.kinds import KINDS
 from workflow.engine import available_transitions, fire
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
 from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User, Vote
 from workflow.permissions import CASE_VIEW_ROLES
+from workflow.procedures import DOCUMENT_KINDS as KINDS
 from workflow.queries import CaseFilter, case_query
 from workflow.store.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
 from workflow.store.uow import unit_of_work
@@ -164,8 +164,9 @@ def correct(decision_id: int):
         flash("Chọn thay thế hay hủy bỏ và ghi rõ lý do.", "error")
         return redirect(url_for("documents.detail", decision_id=decision_id))
     with unit_of_work():
+        original = db.session.get(Decision, decision_id)
         draft = service.draft_correction(
-            db.session.get(Decision, decision_id), how=how, reason=reason, actor=current_actor()
+            original, KINDS[original.kind], how=how, reason=reason, actor=current_actor()
         )
         draft_id = draft.id
     flash("Đã soạn dự thảo; người có thẩm quyền ký duyệt trên trang dự thảo.", "success")
@@ -193,7 +194,12 @@ def sign(decision_id: int):
                 Decision, decision_id, with_for_update=True, populate_existing=True
             )
             service.issue_correction(
-                fresh, actor=current_actor(), scope=scope, decided_on=decided_on, uow=uow
+                fresh,
+                KINDS[fresh.kind],
+                actor=current_actor(),
+                scope=scope,
+                decided_on=decided_on,
+                uow=uow,
             )
     except (ValueError, service.DocumentError, EngineError) as exc:
         flash(str(exc), "error")
@@ -212,8 +218,9 @@ def preview(decision_id: int):
             service.pdf_bytes(decision), service.download_name(decision), inline=True
         )
     scope = issuer_scope(decision, SIGNERS, exact=True)
-    doc = service.preview_snapshot(decision, current_actor(), rules_on(today()), scope)
-    pdf = render.html_to_pdf(render.render_html(decision.kind, doc, draft=True))
+    kind = KINDS[decision.kind]
+    doc = service.preview_snapshot(decision, kind, current_actor(), rules_on(today()), scope)
+    pdf = render.html_to_pdf(render.render_html(kind, doc, draft=True))
     return _pdf_response(pdf, service.download_name(decision), inline=True)
 
 

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from forms.base import SubForm, apply_errors, build_form, options, payload_of
 from forms.people import PersonForm
@@ -22,16 +21,14 @@ from states.fields import Field, PayloadInvalid, parse_payload
 from states.spec import Role
 from workflow.clock import today
 from workflow.engine import open_case
-from workflow.engine.transfer_effects import other_cells
-from workflow.extensions import db
+from workflow.field_choices import field_choices
 from workflow.ids import parse_id
-from workflow.models import Organization
-from workflow.models.orgs import by_name
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import letter_register
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, validate_person
 from workflow.permissions import CASE_VIEW_ROLES, REPORT_READERS
+from workflow.procedures.base import Subject
 from workflow.queries import get_person, visible_orgs
 from workflow.store.errors import InvalidInput, PermissionDenied
 from workflow.store.uow import unit_of_work
@@ -60,21 +57,8 @@ MEMBERSHIP_FIELDS = (
 )
 
 
-def _grassroots_choices(person=None) -> dict[str, list[tuple[str, str]]]:
-    """The committee's grassroots organizations a member may go to: not their own."""
-    own = person.cell.ancestor_ids()[0] if person is not None else None
-    orgs = by_name(
-        db.session.scalars(
-            select(Organization).where(
-                Organization.parent_id.is_(None), Organization.active.is_(True)
-            )
-        )
-    )
-    return {"destination_org": [(str(o.id), o.label) for o in orgs if o.id != own]}
-
-
-def _sibling_cells(person) -> dict[str, list[tuple[str, str]]]:
-    return {"destination_cell": [(str(o.id), o.label) for o in other_cells(person)]}
+def _choices(procedure: str, fields, person=None) -> dict[str, list[tuple[str, str]]]:
+    return field_choices(procedure, fields, Subject(person=person))
 
 
 @bp.route("/")
@@ -139,7 +123,7 @@ def new(kind: str, person_id: int):
     fields = (Field("event_date", spec.open_event_label, "date"), *spec.open_fields)
     form = build_form(
         fields,
-        _sibling_cells(person) if kind == "internal" else _grassroots_choices(person),
+        _choices(spec.key, fields, person),
         data={"event_date": vn_date(today())} if request.method == "GET" else None,
     )
     errors: list[str] = []
@@ -179,7 +163,7 @@ def incoming():
     form.cell_id.data = "0"
     extra = build_form(
         (*MEMBERSHIP_FIELDS, *letter_fields),
-        _grassroots_choices(),
+        _choices(spec.key, letter_fields),
         base=SubForm,
         data={"event_date": vn_date(today())} if request.method == "GET" else None,
     )

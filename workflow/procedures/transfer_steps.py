@@ -1,5 +1,5 @@
 """What the steps of a transfer write: the transfer record, the member's presence and cell,
-and the cases that move with the member (§2(c))."""
+and the cases that move with the member (§2(c)); the transfer procedures share them."""
 
 from __future__ import annotations
 
@@ -7,21 +7,24 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from states import REGISTRY
 from states.dates import add_months, vn_date
 from states.spec import Role
-from workflow.engine import deadlines
+from workflow.documents.snapshots import issuer_of
 from workflow.extensions import db
-from workflow.models import Case, Decision, Organization, Transfer, utcnow
+from workflow.models import Case, Decision, Grant, Organization, Transfer, User, utcnow
 from workflow.models.orgs import CELL_KINDS, by_name
-from workflow.permissions import TRANSFER_PROCEDURES
-from workflow.store import audit
+from workflow.procedures.base import EffectContext
+from workflow.store import audit, deadlines
 from workflow.store.errors import InvalidInput
 from workflow.workcalendar import load_calendar
 
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")
+#: the procedures whose cases carry a transfer record (one open per member at a time)
+TRANSFERS = tuple(key for key, spec in REGISTRY.items() if spec.receiving)
 
 
-def _transfer(ctx) -> Transfer:
+def _transfer(ctx: EffectContext) -> Transfer:
     return ctx.case.transfer
 
 
@@ -37,7 +40,7 @@ def _open_transfer_of(person_id: int, case_id: int) -> Case | None:
     return db.session.scalars(
         select(Case).where(
             Case.person_id == person_id,
-            Case.procedure.in_(TRANSFER_PROCEDURES),
+            Case.procedure.in_(TRANSFERS),
             Case.closed_at.is_(None),
             Case.id != case_id,
         )
@@ -206,10 +209,8 @@ def letter_signers(case: Case) -> list[LetterSigner]:
     """The leaders who sign the case's introduction letters: the department's (grants with a
     title such as "TRƯỞNG BAN" over the whole committee), or for a move between cells the
     grassroots committee's own (its staff with a title, or its secretary's signing grant)."""
-    from workflow.models import Grant, User
-
     stmt = select(User.id, User.full_name, Grant.title).join(Grant, Grant.user_id == User.id)
-    if case.procedure == "internal_transfer":
+    if case.transfer.direction == "internal":
         root = case.cell.ancestor_ids()[0]
         roles = (Role.GRASSROOTS_STAFF.value, Role.SIGNER.value)
         stmt = stmt.where(Grant.role.in_(roles), Grant.org_id == root)
@@ -246,21 +247,7 @@ def letter_extra(ctx, lost: Decision | None) -> dict:
     return extra
 
 
-def replacing_draft(ctx, level: str, lost: Decision | None) -> Decision | None:
-    """A new letter for one reported ``lost``: drafted from the case as it is now and linked to
-    the lost one, which it replaces (both documents then name each other)."""
-    from workflow.documents import service
-
-    if lost is None:
-        return None
-    draft = service.draft(ctx.case, "transfer_letter", actor=ctx.actor, level=level)
-    draft.corrects_id, draft.correction_kind = lost.id, "replace"
-    return draft
-
-
 def record_letter(ctx, decision) -> None:
-    from workflow.documents.snapshots import issuer_of
-
     transfer = _transfer(ctx)
     transfer.letter_number = decision.reference
     transfer.letter_issuer = issuer_of(ctx.case, decision.issuer)["department"]
@@ -364,7 +351,7 @@ def _other_open_cases(ctx) -> list[Case]:
                 Case.person_id == ctx.case.person_id,
                 Case.id != ctx.case.id,
                 Case.closed_at.is_(None),
-                Case.procedure.not_in(TRANSFER_PROCEDURES),
+                Case.procedure.not_in(TRANSFERS),
             )
             .with_for_update()
         )

@@ -1,0 +1,272 @@
+"""Admission (states/admission.py): the facts its guards read, what its steps write, the
+admission decision (9-KNĐ), and who puts a candidate on the source list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from states import admission as spec
+from states.facts import AdmissionFacts, CertificateFacts, SponsorFacts, VerificationFacts
+from states.spec import Role
+from workflow.documents.kinds import DocumentKind
+from workflow.documents.snapshots import chain_of
+from workflow.extensions import db
+from workflow.models import Case, Certificate, HelperAssignment, Person, Sponsor
+from workflow.models import VerificationRequest as Request
+from workflow.permissions import Actor
+from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
+from workflow.procedures.common import (
+    add_document,
+    grassroots_root_id,
+    latest_decision,
+    open_deadline_of,
+    org_facts,
+    person_facts,
+)
+from workflow.store.errors import InvalidInput
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+def awareness_certificate(person_id: int) -> Certificate | None:
+    return db.session.scalars(
+        select(Certificate)
+        .where(Certificate.person_id == person_id, Certificate.kind == "awareness")
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        .limit(1)
+    ).first()
+
+
+def facts(case: Case, actor: Actor | None, today: date) -> AdmissionFacts:
+    person = case.person
+    cert = awareness_certificate(person.id)
+    documents = {item.purpose for item in case.documents}
+    if cert is not None:
+        documents.add("awareness_certificate")
+    root_id = grassroots_root_id(case.cell)
+    sponsors = tuple(
+        SponsorFacts(
+            person_id=s.person_id,
+            full_name=s.person.full_name,
+            official_since=s.person.official_on if s.person.member_status == "official" else None,
+            together_since=s.together_since,
+            replacement=s.replacement,
+            same_grassroots=grassroots_root_id(s.person.cell) == root_id,
+            introduced_on=s.introduced_on,
+        )
+        for s in case.sponsors
+    )
+    requests = case.verification_requests
+    ceremony = open_deadline_of(case, "ceremony")
+    decision = open_deadline_of(case, "decision")
+    return AdmissionFacts(
+        today=today,
+        state=case.state,
+        person=person_facts(person),
+        org=org_facts(case.cell),
+        certificate=CertificateFacts(cert.number, cert.issued_on) if cert else None,
+        sponsor_route=case.sponsor_route,
+        sponsors=sponsors,
+        documents=frozenset(documents),
+        verification=VerificationFacts(
+            total=len(requests),
+            answered=sum(1 for r in requests if r.answered_on is not None),
+            concerns=sum(1 for r in requests if r.result == "concern"),
+        ),
+        paused_from=case.paused_from,
+        last_event_date=case.last_event_on,
+        decision_received_on=case.decision_received_on,
+        ceremony_due=ceremony.due_on if ceremony else None,
+        late_ceremony_approved=case.late_ceremony_approval is not None,
+        decision_extension_used=decision.extended_days if decision else 0,
+        proposer_id=case.proposer_id,
+        actor_id=actor.user_id if actor else None,
+    )
+
+
+# --- effects --------------------------------------------------------------------------------
+
+
+def submit_application(ctx: EffectContext) -> None:
+    add_document(ctx, "application")
+    add_document(ctx, "biography")
+
+
+#: the dossier papers a record of the sponsors stands for (recording them again replaces them)
+SPONSOR_PAPERS = ("sponsor_letter", "union_resolution", "trade_union_resolution")
+
+
+def record_sponsors(ctx: EffectContext) -> None:
+    for old in list(ctx.case.sponsors):
+        ctx.case.sponsors.remove(old)
+        db.session.delete(old)
+    for item in [i for i in ctx.case.documents if i.purpose in SPONSOR_PAPERS]:
+        ctx.case.documents.remove(item)
+        db.session.delete(item)
+    route = ctx.data["route"]
+    ctx.case.sponsor_route = route
+    for row in ctx.data["sponsors"]:
+        ctx.case.sponsors.append(
+            Sponsor(
+                person_id=row["member"],
+                together_since=row["together_since"],
+                replacement=bool(row.get("replacement")),
+                introduced_on=ctx.event_date,
+            )
+        )
+        add_document(ctx, "sponsor_letter")
+    if route == "youth_union":
+        add_document(ctx, "union_resolution", ctx.data.get("union_resolution_number") or "")
+    elif route == "trade_union":
+        add_document(ctx, "trade_union_resolution", ctx.data.get("union_resolution_number") or "")
+
+
+def send_verification_requests(ctx: EffectContext) -> None:
+    for row in ctx.data["requests"]:
+        ctx.case.verification_requests.append(
+            Request(subject=row["subject"], addressee=row["addressee"], sent_on=ctx.event_date)
+        )
+        add_document(ctx, "verification_request", row["addressee"])
+
+
+def record_verification_answer(ctx: EffectContext) -> None:
+    request = next((r for r in ctx.case.verification_requests if r.id == ctx.data["request"]), None)
+    if request is None or request.answered_on is not None:
+        raise InvalidInput({"request": "Chọn một yêu cầu thẩm tra đang chờ kết quả của hồ sơ này."})
+    if ctx.event_date < request.sent_on:
+        raise InvalidInput({"event_date": "Ngày nhận kết quả không được trước ngày gửi yêu cầu."})
+    request.answered_on = ctx.event_date
+    request.result = ctx.data["result"]
+    request.note = ctx.data.get("note") or ""
+
+
+def receive_decision(ctx: EffectContext) -> None:
+    ctx.case.decision_received_on = ctx.event_date
+
+
+def approve_late_ceremony(ctx: EffectContext) -> None:
+    ctx.case.late_ceremony_approval = ctx.data["reference"]
+
+
+def hold_ceremony(ctx: EffectContext) -> None:
+    person = ctx.case.person
+    decided = person.admission_decision_on  # set when the decision was signed
+    if decided is not None and ctx.event_date < decided:
+        raise InvalidInput({"event_date": "Lễ kết nạp không được trước ngày ký quyết định."})
+    person.member_status = "probationary"
+    person.joined_on = ctx.event_date
+    _assign_helpers(ctx, person.id, [row["member"] for row in ctx.data["helpers"]], "probation")
+
+
+def assign_source_helper(ctx: EffectContext) -> None:
+    if ctx.data.get("helper"):
+        _assign_helpers(ctx, ctx.case.person_id, [ctx.data["helper"]], "source_list")
+
+
+def _assign_helpers(ctx: EffectContext, person_id: int, helpers: list[int], purpose: str) -> None:
+    for helper in helpers:
+        db.session.add(
+            HelperAssignment(
+                person_id=person_id, helper_id=helper, purpose=purpose, assigned_on=ctx.event_date
+            )
+        )
+
+
+def open_probation(ctx: EffectContext) -> None:
+    """The ceremony starts probation: its case opens in the same transaction."""
+    ctx.start_case(
+        "probation",
+        person=ctx.case.person,
+        actor=ctx.actor,
+        opened_on=ctx.event_date,
+        role=ctx.scope.role.value if ctx.scope else "",
+    )
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+
+def decision_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """Everything the admission decision says that does not depend on the signing."""
+    return {
+        **chain_of(case, issuer, cell_title="chi bộ"),
+        "subject": "về việc kết nạp đảng viên",
+        "form_code": "9-KNĐ",
+    }
+
+
+def decision_issued(ctx: EffectContext, decision) -> None:
+    # party age counts from the decision; the ceremony confirms it
+    ctx.case.person.admission_decision_on = decision.decided_on
+
+
+DECISION = DocumentKind(
+    "admission",
+    "pdf/admission.html",
+    "QĐ",
+    "QUYẾT ĐỊNH",
+    "về việc kết nạp đảng viên",
+    "9-KNĐ",
+    "Quyết định kết nạp đảng viên",
+    rule_values=(("ceremony_working_days", "admission.ceremony_working_days"),),
+    draft=decision_draft,
+    paper="admission_decision",
+    issued=decision_issued,
+)
+
+
+# --- forms and opening ----------------------------------------------------------------------
+
+
+def pending_requests(subject: Subject) -> list[tuple[str, str]]:
+    return [
+        (str(r.id), f"{r.subject} – {r.addressee} (gửi {r.sent_on:%d/%m/%Y})")
+        for r in subject.case.verification_requests
+        if r.answered_on is None
+    ]
+
+
+def may_open(person: Person | None, actor: Actor) -> bool:
+    """A cell secretary puts a new person on their cell's source list."""
+    return person is None and actor.has_role(Role.CELL_SECRETARY)
+
+
+def papers(case: Case) -> dict[str, list[tuple[date, str]]]:
+    """The awareness certificate is the person's, recorded once, whatever the case."""
+    cert = awareness_certificate(case.person_id)
+    if cert is None:
+        return {}
+    return {"awareness_certificate": [(cert.issued_on, f"Số {cert.number}, {cert.issuer}")]}
+
+
+def page(case: Case) -> dict[str, Any]:
+    return {
+        "certificate": awareness_certificate(case.person_id),
+        "decision": latest_decision(case.id, "admission"),
+    }
+
+
+PROCEDURE = Procedure(
+    spec=spec.SPEC,
+    facts=facts,
+    effects={
+        "submit_application": submit_application,
+        "record_sponsors": record_sponsors,
+        "send_verification_requests": send_verification_requests,
+        "record_verification_answer": record_verification_answer,
+        "receive_decision": receive_decision,
+        "approve_late_ceremony": approve_late_ceremony,
+        "hold_ceremony": hold_ceremony,
+        "assign_source_helper": assign_source_helper,
+        "open_probation": open_probation,
+    },
+    sources={"pending_requests": pending_requests},
+    documents={DECISION.key: DECISION},
+    opening=Opening("new_person", may_open, "Đã đưa vào danh sách nguồn."),
+    papers=papers,
+    page=page,
+    page_template="cases/facts/admission.html",
+)

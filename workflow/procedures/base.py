@@ -1,0 +1,122 @@
+"""What a procedure plugs into the application besides its spec in ``states/``.
+
+A ``Procedure`` holds everything the application needs for one procedure: the facts its guards
+read, the effects its steps name, the sources of its reference fields' options, the defaults its
+forms start with, the documents it issues, who may open it for whom, the payloads of its happy
+path and its demonstration. The engine, the views and the API iterate the registry in
+``workflow.procedures``; none of them names a procedure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from states.rules import RuleSet
+from states.spec import ProcedureSpec, TransitionSpec
+from workflow.documents.kinds import DocumentKind
+from workflow.models import Case, Person
+from workflow.permissions import Actor, Scope
+from workflow.store.uow import UnitOfWork
+
+
+@dataclass
+class EffectContext:
+    """What an effect works with: the case (locked), who acts and under which grant, the step
+    and its parsed payload, the event's date and the rules in force on it."""
+
+    case: Case
+    actor: Actor
+    scope: Scope | None
+    spec: TransitionSpec
+    data: dict[str, Any]
+    event_date: date
+    rules: RuleSet
+    from_state: str
+    procedure: Procedure
+    uow: UnitOfWork | None = None
+    arg: str | None = None
+    #: opens another procedure's case in the same change (the ceremony opens probation):
+    #: (procedure key, person, opening date, acting role) → the new case
+    start_case: Callable[..., Case] | None = None
+
+
+Effect = Callable[[EffectContext], None]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a form's options and defaults are for: a case's step, or the opening of a case for
+    a person (a member's transfer) or for a new person (``person`` None)."""
+
+    case: Case | None = None
+    person: Person | None = None
+
+
+#: the options of a reference field: (value, label) pairs
+ChoiceSource = Callable[[Subject], list[tuple[str, str]]]
+#: a form's starting value
+DefaultSource = Callable[[Subject], str]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How a case of the procedure is opened, and by whom for whom.
+
+    ``subject``: "person" opens it for a person on record (their page offers it); "new_person"
+    writes the person's record with the case (a candidate put on the source list); "incoming"
+    writes the record of a member arriving from outside with their membership."""
+
+    subject: str
+    #: may the actor open it for this person (None: a person the form creates)? The engine
+    #: still checks the opening roles and the effects the rest; this says what to offer
+    openable: Callable[[Person | None, Actor], bool]
+    #: said once the case is opened
+    done: str = "Đã mở hồ sơ."
+
+
+#: the payload of a happy-path step for a case on a day (the test world's or the demo's
+#: members, looked up by the caller's ``pick``): what the demonstration, the tests' builders
+#: and the benchmarks fire
+HappyPayload = Callable[[Case, date, "HappyContext"], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class HappyContext:
+    """What a happy-path payload may ask of whoever walks the path: official members of the
+    case's organization to name (sponsors, helpers), and a random choice (the demo's)."""
+
+    members: Callable[[Case, int], list[int]]
+    pick: Callable[[list[Any]], Any] = lambda items: items[0]
+
+
+@dataclass(frozen=True)
+class Procedure:
+    spec: ProcedureSpec
+    #: (case, actor, today) → the frozen facts its guards read
+    facts: Callable[[Case, Actor | None, date], Any]
+    #: the effects its steps name that are its own (shared ones live in ``common``)
+    effects: Mapping[str, Effect] = field(default_factory=dict)
+    sources: Mapping[str, ChoiceSource] = field(default_factory=dict)
+    defaults: Mapping[str, DefaultSource] = field(default_factory=dict)
+    #: the document kinds it issues, by key
+    documents: Mapping[str, DocumentKind] = field(default_factory=dict)
+    #: None: only another procedure opens it (probation, by the ceremony)
+    opening: Opening | None = None
+    #: trigger → the payload of the step on the happy path (besides the event date)
+    happy: Mapping[str, HappyPayload] = field(default_factory=dict)
+    #: the demonstration: (demo context) → back-dated walks, each yielding the date of its next
+    #: step before taking it
+    demo: Callable[[Any], Iterable[Iterator[date]]] | None = None
+    #: papers of the dossier held elsewhere than in the case (a certificate is the person's):
+    #: (case) → purpose → [(date, note)]
+    papers: Callable[[Case], dict[str, list[tuple[date, str]]]] | None = None
+    #: what the case page shows of a case: (case) → the template's values, and the template
+    page: Callable[[Case], dict[str, Any]] | None = None
+    page_template: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.spec.key

@@ -1,0 +1,253 @@
+"""What several procedures share: the facts about a person and their organization, the effects
+of steps found in more than one procedure (a paper of the dossier, a meeting's vote, a decision
+drafted and signed, a clock extended, a pause), and the options and defaults of their forms."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from states.facts import OrgFacts, PersonFacts
+from states.guards import denominator
+from states.rules import majority_carries, vote_passes
+from workflow.clock import today
+from workflow.documents import service
+from workflow.documents.kinds import IssueOptions
+from workflow.extensions import db
+from workflow.membership import members_on
+from workflow.models import Case, Certificate, Decision, DossierItem, Organization, Vote
+from workflow.procedures.base import EffectContext, Subject
+from workflow.store import deadlines
+from workflow.store.errors import InvalidInput
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+def grassroots_root_id(org: Organization) -> int:
+    return org.ancestor_ids()[0]
+
+
+def org_facts(cell: Organization) -> OrgFacts:
+    ids = cell.ancestor_ids()
+    root = cell if len(ids) == 1 else db.session.get(Organization, ids[0])
+    return OrgFacts(
+        cell_id=cell.id,
+        cell_kind=cell.kind,
+        is_grassroots_cell=cell.kind == "grassroots_cell",
+        has_subcommittee=len(ids) == 3,
+        grassroots_authorized=bool(
+            root is not None and root.kind == "grassroots_committee" and root.authorized_to_admit
+        ),
+    )
+
+
+def person_facts(person) -> PersonFacts:
+    return PersonFacts(
+        id=person.id,
+        full_name=person.full_name,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        education=person.education,
+        member_status=person.member_status,
+    )
+
+
+def open_deadline_of(case: Case, kind: str):
+    return next((d for d in case.deadlines if d.kind == kind and d.status == "open"), None)
+
+
+# --- effects --------------------------------------------------------------------------------
+
+
+def add_document(ctx: EffectContext, purpose: str, note: str = "") -> DossierItem:
+    """A paper of the case's dossier, with the form code the rules in force give it."""
+    code = ctx.rules[f"{ctx.case.procedure}.forms"][purpose][0]
+    item = DossierItem(
+        purpose=purpose,
+        form_code=code,
+        received_on=ctx.event_date,
+        note=note,
+        recorded_by=ctx.actor.user_id,
+    )
+    ctx.case.documents.append(item)
+    return item
+
+
+def record_certificate(ctx: EffectContext) -> None:
+    """An awareness-class certificate (the default) or, with ``new_member``, the new-member
+    political class certificate that goes into the recognition dossier."""
+    kind = ctx.arg or "awareness"
+    db.session.add(
+        Certificate(
+            person_id=ctx.case.person_id,
+            kind=kind,
+            number=ctx.data["certificate_number"],
+            issued_on=ctx.event_date,
+            issuer=ctx.data["issuer"],
+        )
+    )
+    if kind == "new_member":
+        add_document(
+            ctx,
+            "new_member_certificate",
+            f"Số {ctx.data['certificate_number']}, {ctx.data['issuer']}",
+        )
+
+
+def record_document(ctx: EffectContext) -> None:
+    purpose = ctx.arg or ctx.data["document"]
+    parts = [
+        ctx.data.get("reference") or "",
+        ctx.data.get("opinion") or "",
+        ctx.data.get("note") or "",
+    ]
+    add_document(ctx, purpose, "\n".join(p for p in parts if p))
+
+
+def record_vote(ctx: EffectContext) -> None:
+    """A meeting's vote: the cell's (its resolution enters the dossier when it passed) or a
+    committee's."""
+    body = ctx.arg or "cell"
+    data = ctx.data
+    den = denominator(data)
+    passed = vote_passes(data["yes"], den, ctx.rules["vote.approval_fraction"])
+    ctx.case.votes.append(
+        Vote(
+            body=body,
+            meeting_on=ctx.event_date,
+            resolution_number=data.get("resolution_number"),
+            official_total=data["official_total"],
+            excluded=data.get("excluded") or [],
+            denominator=den,
+            yes=data["yes"],
+            no=data["no"],
+            invalid=data.get("invalid") or 0,
+            passed=passed,
+        )
+    )
+    if passed and body == "cell":
+        add_document(ctx, "cell_resolution", data.get("resolution_number") or "")
+    elif body == "grassroots":
+        note = data.get("resolution_number") or ""
+        if not passed:
+            note = (note + " – " if note else "") + "không đạt 2/3, báo cáo cấp trên quyết định"
+        add_document(ctx, "grassroots_resolution", note)
+
+
+def record_standing_vote(ctx: EffectContext) -> None:
+    """The standing committee's meeting that decided: its members, those present, the vote."""
+    data = ctx.data
+    total = data["members_total"]
+    ctx.case.votes.append(
+        Vote(
+            body="standing",
+            meeting_on=ctx.event_date,
+            official_total=total,
+            present=data["members_present"],
+            excluded=[],
+            denominator=total,
+            yes=data["yes"],
+            no=data["no"],
+            invalid=data["members_present"] - data["yes"] - data["no"],
+            passed=majority_carries(data["yes"], total, ctx.rules["vote.standing_majority"]),
+        )
+    )
+
+
+def record_proposal(ctx: EffectContext) -> None:
+    ctx.case.proposer_id = ctx.actor.user_id
+
+
+def draft_decision(ctx: EffectContext) -> None:
+    """Draft the decision of the kind the step names."""
+    service.draft(ctx.case, ctx.procedure.documents[ctx.arg], actor=ctx.actor)
+
+
+def issue_decision(ctx: EffectContext) -> None:
+    """Number and freeze the case's document: "kind@upper" or "kind@grassroots" (an authorized
+    grassroots committee) issues it. The kind says what else the signing adds and changes."""
+    key, _, level = (ctx.arg or "").partition("@")
+    kind = ctx.procedure.documents[key]
+    options = kind.prepare(ctx) if kind.prepare else IssueOptions()
+    decision = service.issue(
+        ctx.case,
+        kind,
+        actor=ctx.actor,
+        scope=ctx.scope,
+        decided_on=ctx.event_date,
+        rules=ctx.rules,
+        uow=ctx.uow,
+        level=level or "upper",
+        extra=options.extra,
+        decision=options.draft,
+        signer=options.signer,
+    )
+    ctx.data["decision_number"] = decision.reference
+    if kind.paper:
+        add_document(ctx, kind.paper, decision.reference)
+    if kind.issued:
+        kind.issued(ctx, decision)
+
+
+def latest_decision(case_id: int, kind: str) -> Decision | None:
+    return db.session.scalars(
+        select(Decision)
+        .where(Decision.case_id == case_id, Decision.kind == kind, Decision.status == "issued")
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+
+
+def extend_deadline(ctx: EffectContext) -> None:
+    deadline = deadlines.extend_deadline(
+        ctx.case, ctx.arg or "decision", ctx.data["days"], ctx.data["reason"]
+    )
+    if deadline is None:
+        raise InvalidInput({"days": "Hồ sơ không có thời hạn đang chạy để gia hạn."})
+    ctx.data["new_due_on"] = deadline.due_on
+
+
+def pause(ctx: EffectContext) -> None:
+    ctx.case.paused_from = ctx.from_state
+
+
+def resume(ctx: EffectContext) -> None:
+    ctx.case.paused_from = None
+
+
+EFFECTS = {
+    "record_certificate": record_certificate,
+    "record_document": record_document,
+    "record_vote": record_vote,
+    "record_standing_vote": record_standing_vote,
+    "record_proposal": record_proposal,
+    "draft_decision": draft_decision,
+    "issue_decision": issue_decision,
+    "extend_deadline": extend_deadline,
+    "pause": pause,
+    "resume": resume,
+}
+
+
+# --- options and defaults of forms ----------------------------------------------------------
+
+
+def official_members(subject: Subject) -> list[tuple[str, str]]:
+    """Official members on the lists of the grassroots organization of the case (or of the
+    person), today: sponsors, helpers."""
+    cell = subject.case.cell if subject.case is not None else subject.person.cell
+    person_id = subject.case.person_id if subject.case is not None else None
+    return [
+        (str(p.id), f"{p.full_name} – {p.cell.name}")
+        for p in members_on(f"/{grassroots_root_id(cell)}/", today())
+        if p.id != person_id
+    ]
+
+
+def upper_standing_committee(_subject: Subject) -> str:
+    return "Ban Thường vụ " + current_app.config["UPPER_COMMITTEE_NAME"]
+
+
+#: the source every "member" field draws from
+MEMBERS = official_members
+DEFAULTS = {"upper_standing_committee": upper_standing_committee}

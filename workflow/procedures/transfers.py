@@ -1,0 +1,229 @@
+"""The four transfers of party activity (states/transfer.py, transfer_in.py,
+temporary_transfer.py, internal_transfer.py): the facts their guards read, the introduction
+letter they issue, the options of their forms, and who opens which for whom. What their steps
+write is in ``transfer_steps``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from states import internal_transfer, temporary_transfer, transfer, transfer_in
+from states.dates import vn_date
+from states.facts import TransferFacts
+from workflow.documents import service
+from workflow.documents.kinds import DocumentKind, IssueOptions
+from workflow.documents.snapshots import committee_name, issuer_of, person_data
+from workflow.extensions import db
+from workflow.models import Case, Organization, Person
+from workflow.models.orgs import CELL_KINDS, in_tree_order
+from workflow.permissions import Actor, receiving_org
+from workflow.procedures import transfer_steps as steps
+from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
+from workflow.procedures.common import latest_decision, org_facts, person_facts
+
+
+def facts(case: Case, actor: Actor | None, today: date) -> TransferFacts:
+    """Every transfer case has its transfer record (written when the case opens)."""
+    record = case.transfer
+    temporary = record.direction == "temporary"
+    return TransferFacts(
+        today=today,
+        state=case.state,
+        person=person_facts(case.person),
+        org=org_facts(case.cell),
+        direction=record.direction,
+        internal_destination=record.to_org_id is not None,
+        purpose=record.reason if temporary else None,
+        period_start=record.period_start,
+        period_end=record.period_end,
+        letter_on=record.letter_on,
+        present_by=record.present_by,
+        proposer_id=case.proposer_id,
+        actor_id=actor.user_id if actor else None,
+    )
+
+
+# --- the introduction letter ----------------------------------------------------------------
+
+#: how a letter names its transfer: official, temporary, or inside one grassroots organization
+KIND_WORDS = {"temporary": "tạm thời", "internal": "nội bộ"}
+
+
+def letter_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """The introduction letter (official or temporary) the member carries to the receiver."""
+    record = case.transfer
+    person = case.person
+    who = issuer_of(case, issuer)
+    period = ""
+    if record.direction == "temporary":
+        period = f"từ ngày {vn_date(record.period_start)} đến ngày {vn_date(record.period_end)}"
+    kind_words = KIND_WORDS.get(record.direction, "chính thức")
+    return {
+        **{k: v for k, v in who.items() if k != "abbr"},
+        "on_behalf": "T/L BAN THƯỜNG VỤ" if issuer == "upper" else who["on_behalf"],
+        "place": current_app.config["PLACE_NAME"],
+        "person": person_data(person),
+        # the title already says "giới thiệu sinh hoạt đảng": the subject says which kind
+        "subject": kind_words,
+        "subtitle": f"({kind_words.capitalize()})",
+        "form_code": "",
+        "member_status": "chính thức" if person.member_status == "official" else "dự bị",
+        "joined_on": vn_date(person.joined_on),
+        "official_on": vn_date(person.official_on) if person.official_on else "",
+        "card_number": person.card_number or "",
+        "biography_number": record.biography_number,
+        "cell_name": case.cell.name,
+        "dues_paid_through": record.dues_paid_through,
+        "transfer_kind": kind_words,
+        "destination": record.to_name,
+        "destination_committee": committee_name(record.to_name),
+        "period": period,
+        "recipients": [
+            committee_name(record.to_name),
+            f"Đồng chí {person.full_name}",
+            f"Lưu sổ giới thiệu sinh hoạt đảng, {who['department']}",
+        ],
+    }
+
+
+def letter_prepare(ctx: EffectContext) -> IssueOptions:
+    """A letter signed again replaces the one reported lost (the case's letter issued before):
+    a new draft linked to it; the leader chosen on the form signs it."""
+    lost = latest_decision(ctx.case.id, LETTER.key)
+    draft = None
+    if lost is not None:
+        level = "upper" if lost.issuer == "upper" else "grassroots"
+        draft = service.draft(ctx.case, LETTER, actor=ctx.actor, level=level)
+        draft.corrects_id, draft.correction_kind = lost.id, "replace"
+    leader = steps.letter_signer(ctx)
+    return IssueOptions(
+        extra=steps.letter_extra(ctx, lost),
+        draft=draft,
+        signer=(leader.user_id, leader.name, leader.title) if leader is not None else None,
+    )
+
+
+LETTER = DocumentKind(
+    "transfer_letter",
+    "pdf/transfer_letter.html",
+    "GT",
+    "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
+    "chính thức",
+    "",
+    "Giấy giới thiệu sinh hoạt đảng",
+    "TRƯỞNG BAN TỔ CHỨC",
+    draft=letter_draft,
+    prepare=letter_prepare,
+    issued=steps.record_letter,
+)
+
+
+# --- options of the forms -------------------------------------------------------------------
+
+
+def other_grassroots(subject: Subject) -> list[tuple[str, str]]:
+    """The committee's grassroots organizations a member may go to: not their own."""
+    own = subject.person.cell.ancestor_ids()[0] if subject.person is not None else None
+    orgs = db.session.scalars(
+        select(Organization).where(Organization.parent_id.is_(None), Organization.active.is_(True))
+    )
+    return [(str(o.id), o.label) for o in in_tree_order(orgs) if o.id != own]
+
+
+def receiving_cells(subject: Subject) -> list[tuple[str, str]]:
+    """The cells of the organization receiving the member."""
+    receiving = receiving_org(subject.case)
+    if receiving is None:
+        return []
+    cells = db.session.scalars(
+        select(Organization).where(
+            Organization.path.startswith(receiving.path, autoescape=True),
+            Organization.kind.in_(CELL_KINDS),
+            Organization.active.is_(True),
+        )
+    )
+    return [(str(o.id), o.label) for o in in_tree_order(cells)]
+
+
+def letter_signers(subject: Subject) -> list[tuple[str, str]]:
+    return [
+        (str(s.user_id), f"{s.title.capitalize()} {s.name}")
+        for s in steps.letter_signers(subject.case)
+    ]
+
+
+def sibling_cells(subject: Subject) -> list[tuple[str, str]]:
+    return [(str(o.id), o.label) for o in steps.other_cells(subject.person)]
+
+
+SOURCES = {
+    "other_grassroots": other_grassroots,
+    "receiving_cells": receiving_cells,
+    "letter_signers": letter_signers,
+    "sibling_cells": sibling_cells,
+}
+
+
+# --- who opens which --------------------------------------------------------------------------
+
+
+def _member_here(person: Person | None, actor: Actor, roles) -> bool:
+    return (
+        person is not None
+        and person.member_status in ("probationary", "official")
+        and person.presence == "active"
+        and actor.scope_for(roles, person.cell.path) is not None
+    )
+
+
+def may_transfer(person: Person | None, actor: Actor) -> bool:
+    return _member_here(person, actor, transfer.SPEC.open_roles)
+
+
+def may_stay_elsewhere(person: Person | None, actor: Actor) -> bool:
+    return _member_here(person, actor, temporary_transfer.SPEC.open_roles)
+
+
+def may_move_within(person: Person | None, actor: Actor) -> bool:
+    return (
+        _member_here(person, actor, internal_transfer.SPEC.open_roles)
+        and person.cell.kind == "cell"
+        and bool(steps.other_cells(person))
+    )
+
+
+def may_register(person: Person | None, actor: Actor) -> bool:
+    return person is None and actor.scope_for(transfer_in.SPEC.open_roles, None) is not None
+
+
+def _family(spec, opening: Opening) -> Procedure:
+    return Procedure(
+        spec=spec,
+        facts=facts,
+        effects=steps.EFFECTS,
+        sources=SOURCES,
+        documents={LETTER.key: LETTER},
+        opening=opening,
+        page_template="cases/facts/transfer.html",
+    )
+
+
+TRANSFER = _family(
+    transfer.SPEC, Opening("person", may_transfer, "Đã ghi đề nghị chuyển sinh hoạt đảng.")
+)
+TRANSFER_IN = _family(
+    transfer_in.SPEC, Opening("incoming", may_register, "Đã vào sổ giấy giới thiệu đến.")
+)
+TEMPORARY = _family(
+    temporary_transfer.SPEC,
+    Opening("person", may_stay_elsewhere, "Đã ghi đề nghị chuyển sinh hoạt đảng."),
+)
+INTERNAL = _family(
+    internal_transfer.SPEC,
+    Opening("person", may_move_within, "Đã ghi đề nghị chuyển sinh hoạt đảng."),
+)
+PROCEDURES = (TRANSFER, TRANSFER_IN, TEMPORARY, INTERNAL)

@@ -246,6 +246,7 @@ SPEC = ProcedureSpec(
     transitions=TRANSITIONS,
     deadlines=DEADLINES,
     open_label="Đưa vào danh sách nguồn (cảm tình Đảng)",
+    subject_label="Thông tin người vào Đảng",
     open_roles=CELL,
     open_effects=("assign_source_helper",),
     open_fields=(

@@ -185,6 +185,8 @@ class ProcedureSpec:
     #: persistence effects run when the case opens
     open_effects: tuple[str, ...] = ()
     open_event_label: str = "Ngày chi bộ xét đưa vào danh sách nguồn"
+    #: what the person of a case is called on its pages
+    subject_label: str = "Thông tin đảng viên"
     #: a case has a receiving side besides its cell: the organization its transfer record names
     #: sees the case and acts on its receiving steps
     receiving: bool = False

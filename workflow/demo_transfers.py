@@ -11,7 +11,7 @@ from states.dates import vn_date
 from workflow.engine import fire, open_case
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person, User
-from workflow.operations import transfers as transfer_ops
+from workflow.operations.cases import OpenRequest, open_for
 from workflow.store.uow import unit_of_work
 
 
@@ -157,9 +157,10 @@ def run_transfers(d) -> None:
     from workflow.demo import _actor_for
 
     birth = date(1984, 5, 17)
-    with unit_of_work():
-        transfer_ops.register_incoming(
-            {
+    open_for(
+        OpenRequest(
+            "transfer_in",
+            particulars={
                 "full_name": "Lò Văn Thành",
                 "birth_date": birth.isoformat(),
                 "sex": "male",
@@ -171,13 +172,13 @@ def run_transfers(d) -> None:
                 "occupation": "Kế toán viên",
                 "phone": "",
             },
-            {
+            subject={
                 "member_status": "official",
                 "joined_on": date(2012, 3, 26),
                 "admission_decision_on": date(2012, 3, 2),
                 "official_on": date(2013, 3, 26),
             },
-            {
+            payload={
                 "event_date": (today - timedelta(days=3)).isoformat(),
                 "letter_number": "214-GT/ĐU",
                 "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Sơn La",
@@ -187,5 +188,6 @@ def run_transfers(d) -> None:
                 "biography_number": "051234-SL",
                 "destination_org": home_root.id,
             },
-            actor=_actor_for(d, Role.DEPARTMENT_STAFF, None),
-        )
+        ),
+        _actor_for(d, Role.DEPARTMENT_STAFF, None),
+    )

@@ -28,6 +28,7 @@ from workflow.models import (
     User,
     VerificationRequest,
 )
+from workflow.procedures import openable
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EDUCATION = dict(EDUCATION_LEVELS)
@@ -322,6 +323,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(payload_value)
     app.add_template_global(payload_items)
     app.add_template_global(audit_lines)
+    app.add_template_global(openable)
     app.add_template_global(rows_used)
     app.add_template_global(lambda key: _EDUCATION.get(key, key), "education_label")
     app.add_template_filter(lambda text: json.loads(text or "{}"), "fromjson")

@@ -33,6 +33,7 @@ def test_the_api_creates_the_person_and_returns_the_warning(api, world):
     response = api("sec1").post(
         "/cases",
         {
+            "procedure": "admission",
             "cell": world.orgs["C1"],
             "person": person_data("nguyen van nam", date(1990, 4, 2), sex="male"),
             "data": {"event_date": "2025-09-01"},
@@ -44,6 +45,7 @@ def test_the_api_creates_the_person_and_returns_the_warning(api, world):
     response = api("sec1").post(
         "/cases",
         {
+            "procedure": "admission",
             "cell": world.orgs["C1"],
             "person": person_data("đinh văn nam", date(1990, 4, 2), sex="male"),
             "data": {"event_date": "2025-09-01"},

@@ -157,7 +157,7 @@ def test_csrf_is_required_on_the_page_but_not_for_bearer_calls(app, world):
     assert case.status_code == 200
     opened = client.post(
         PREFIX + "/cases",
-        json={"cell": 0, "person": {}},
+        json={"procedure": "admission", "cell": 0, "person": {}},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert opened.status_code == 422  # got past CSRF to validation

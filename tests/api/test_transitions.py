@@ -131,6 +131,7 @@ def test_open_case_validates_like_the_web_form(api, world):
     response = sec1.post(
         "/cases",
         {
+            "procedure": "admission",
             "cell": world.orgs["C2"],  # not the secretary's cell
             "person": {"full_name": "x", "birth_date": "2030-01-01", "sex": 1},
             "data": {"event_date": "hôm qua"},
@@ -141,6 +142,7 @@ def test_open_case_validates_like_the_web_form(api, world):
     response = sec1.post(
         "/cases",
         {
+            "procedure": "admission",
             "cell": world.orgs["C2"],
             "person": {"full_name": "Nguyễn Văn Nam", "birth_date": "2030-01-01", "sex": "male"},
             "data": {"event_date": "hôm qua"},
@@ -148,7 +150,10 @@ def test_open_case_validates_like_the_web_form(api, world):
     )
     fields = response.json["error"]["fields"]
     assert {"cell", "person.birth_date", "person.citizen_id", "data.event_date"} <= set(fields)
-    assert api("gs1").post("/cases", {"cell": world.orgs["C1"]}).status_code == 403
+    assert (
+        api("gs1").post("/cases", {"procedure": "admission", "cell": world.orgs["C1"]}).status_code
+        == 403
+    )
 
 
 def test_admission_from_source_list_to_admitted_through_the_api_alone(api, world):
@@ -156,6 +161,7 @@ def test_admission_from_source_list_to_admitted_through_the_api_alone(api, world
     opened = sec1.post(
         "/cases",
         {
+            "procedure": "admission",
             "cell": world.orgs["C1"],
             "person": person_data("Phạm Thị Thu", date(2001, 4, 2)),
             "data": {"event_date": "2025-09-01"},

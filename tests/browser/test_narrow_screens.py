@@ -134,7 +134,7 @@ def test_every_list_reads_on_a_phone_and_the_menu_folds(live, page, user, tmp_pa
         "/",
         "/cases/",
         f"/cases/{seeded['case']}",
-        "/cases/new",
+        "/cases/open/admission",
         "/people/",
         f"/people/{seeded['person']}",
         "/transfers/",

@@ -170,7 +170,7 @@ def test_out_of_the_committee_with_a_lost_letter_in_from_outside_and_a_temporary
     assert u.state() == "Nơi đến đã xác nhận tiếp nhận (ra khỏi Đảng bộ)"
 
     # in from outside: the department registers the letter, the receiving cell confirms
-    page.goto(f"{base}/transfers/incoming")
+    page.goto(f"{base}/cases/open/transfer_in")
     for selector, value in {
         "#full_name": "Phan Văn Đến",
         "#birth_date": "02/04/1985",

@@ -16,6 +16,7 @@ from workflow.engine import fire, open_case
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Decision, Person, Transfer
 from workflow.operations import transfers as transfer_ops
+from workflow.operations.cases import OpenRequest, open_for
 from workflow.operations.deadlines import scan
 from workflow.permissions import Actor
 from workflow.store.audit import verify_chain
@@ -167,16 +168,17 @@ def test_transfer_out_of_the_committee_closes_on_the_receivers_confirmation(worl
 def register_from_outside(world, **membership) -> Case:
     """A member's incoming letter from Lào Cai registered for G2 (in transit until a cell
     takes them in)."""
-    with unit_of_work():
-        return transfer_ops.register_incoming(
-            person_data("Phan Văn Đến", date(1985, 4, 2), sex="male"),
-            {
+    return open_for(
+        OpenRequest(
+            "transfer_in",
+            particulars=person_data("Phan Văn Đến", date(1985, 4, 2), sex="male"),
+            subject={
                 "member_status": "official",
                 "joined_on": date(2010, 1, 6),
                 "official_on": date(2011, 1, 6),
                 **membership,
             },
-            {
+            payload={
                 "event_date": "2025-09-01",
                 "letter_number": "45-GT/ĐU",
                 "letter_issuer": "Ban Tổ chức Đảng ủy tỉnh Lào Cai",
@@ -186,8 +188,9 @@ def register_from_outside(world, **membership) -> Case:
                 "biography_number": "998877-LC",
                 "destination_org": world.orgs["G2"],
             },
-            actor=world.actor("dept"),
-        )
+        ),
+        world.actor("dept"),
+    )
 
 
 def test_transfer_in_from_outside_is_registered_and_confirmed_by_the_receiving_cell(world):

@@ -106,7 +106,7 @@ def hidden_value(body: str, name: str) -> str:
 
 
 def new_case_form(world, **overrides: Any) -> dict[str, str]:
-    """A valid submission of /cases/new for sec1 (cell C1)."""
+    """A valid submission of /cases/open/admission for sec1 (cell C1)."""
     birth = date(2000, 3, 15)
     data = {
         "full_name": "Phạm Thị Lan",
@@ -129,7 +129,7 @@ def new_case_form(world, **overrides: Any) -> dict[str, str]:
 
 
 def incoming_form(world, name: str) -> dict[str, str]:
-    """A valid registration of an incoming letter (/transfers/incoming) for a member named
+    """A valid registration of an incoming letter (/cases/open/transfer_in) for a member named
     ``name``, going to G2."""
     birth = date(1985, 4, 2)
     return {

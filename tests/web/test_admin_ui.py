@@ -99,7 +99,7 @@ def test_cell_secretary_grant_is_refused_when_given_for_whole_committee(app, wor
     assert roles == {("auditor", None), ("cell_secretary", world.orgs["C1"])}
     assert audit_rows(subject_type="user", subject_id=uid)[-1].action == "grant.add"
     auditor = _signed_in(app, world, "auditor")
-    assert auditor.get("/cases/new").status_code == 200
+    assert auditor.get("/cases/open/admission").status_code == 200
 
 
 def test_session_epoch_bumps_and_sessions_end_when_grant_is_removed(app, world, login):

@@ -124,7 +124,7 @@ def test_new_case_is_refused_and_nothing_written_when_input_is_bad(world, login,
         with subtests.test(msg=label):
             data = new_case_form(world, **_resolve(overrides, world))
             before = counts()
-            response = client.post("/cases/new", data=data)
+            response = client.post("/cases/open/admission", data=data)
             body = page(response)
             assert response.status_code == 422
             assert message in field_block(body, field)
@@ -135,7 +135,7 @@ def test_new_case_is_refused_and_nothing_written_when_input_is_bad(world, login,
 def test_name_is_stored_nfc_when_posted_in_nfd(world, login):
     client = login("sec1")
     nfd = unicodedata.normalize("NFD", "Hoàng Thị Thuỷ")
-    response = client.post("/cases/new", data=new_case_form(world, full_name=nfd))
+    response = client.post("/cases/open/admission", data=new_case_form(world, full_name=nfd))
     assert response.status_code == 302
     case_id = int(response.headers["Location"].rsplit("/", 1)[1])
     db.session.rollback()
@@ -157,7 +157,7 @@ def test_new_case_ignores_extra_fields_when_form_is_tampered(world, login):
         closed_at="2026-01-01",
         card_number="25999999",
     )
-    response = client.post("/cases/new", data=data)
+    response = client.post("/cases/open/admission", data=data)
     assert response.status_code == 302
     case_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert counts()["membership_case"] == before["membership_case"] + 1

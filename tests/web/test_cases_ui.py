@@ -50,7 +50,7 @@ def _vote(version: int | str, **votes) -> dict[str, str]:
 
 def test_new_case_form_opens_case_in_source_list_when_secretary_submits_it(world, login):
     client = login("sec1")
-    form = client.get("/cases/new")
+    form = client.get("/cases/open/admission")
     assert form.status_code == 200
     for name in ("full_name", "birth_date", "citizen_id", "cell_id", "event_date", "helper"):
         assert f'name="{name}"' in page(form)
@@ -58,7 +58,7 @@ def test_new_case_form_opens_case_in_source_list_when_secretary_submits_it(world
     nfd = unicodedata.normalize("NFD", "Phạm Thị Lan")
     assert nfd != "Phạm Thị Lan"
 
-    response = client.post("/cases/new", data=new_case_form(world, full_name=nfd))
+    response = client.post("/cases/open/admission", data=new_case_form(world, full_name=nfd))
 
     assert response.status_code == 302
     m = re.fullmatch(r"/cases/(\d+)", response.headers["Location"])
@@ -91,8 +91,8 @@ def test_new_case_form_opens_case_in_source_list_when_secretary_submits_it(world
 def test_new_case_form_is_refused_when_user_is_not_a_cell_secretary(world, login):
     client = login("gs1")
     before = counts()
-    assert client.get("/cases/new").status_code == 403
-    assert client.post("/cases/new", data=new_case_form(world)).status_code == 403
+    assert client.get("/cases/open/admission").status_code == 403
+    assert client.post("/cases/open/admission", data=new_case_form(world)).status_code == 403
     assert counts() == before
 
 
@@ -343,7 +343,7 @@ def test_action_form_is_forbidden_when_user_lacks_the_role_for_the_trigger(world
 
 def test_script_in_note_is_shown_escaped_when_case_is_opened_with_it(world, login):
     client = login("sec1")
-    response = client.post("/cases/new", data=new_case_form(world, note=SCRIPT))
+    response = client.post("/cases/open/admission", data=new_case_form(world, note=SCRIPT))
     assert response.status_code == 302
     body = page(client.get(response.headers["Location"]))
     assert ESCAPED in body

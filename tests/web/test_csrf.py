@@ -101,7 +101,7 @@ def test_action_new_case_and_logout_are_refused_when_csrf_token_is_missing(csrf_
             },
         )
     )
-    _refused(client.post("/cases/new", data={"full_name": "Phạm Thị Lan"}))
+    _refused(client.post("/cases/open/admission", data={"full_name": "Phạm Thị Lan"}))
     _refused(client.post("/logout"))
 
     assert counts() == before

@@ -76,7 +76,7 @@ def test_the_pages_of_the_whole_list_follow_the_sort_key(world, login):
 
 def test_member_choices_and_an_organizations_members_are_in_name_order(world, login):
     client = login("sec1")
-    form = page(client.get("/cases/new"))
+    form = page(client.get("/cases/open/admission"))
     helper = re.search(r'<select[^>]*name="helper".*?</select>', form, re.S).group(0)
     offered = [html.unescape(o).split(" – ")[0] for o in re.findall(r'">([^<]+)</option>', helper)]
     official = [n for n in offered if n != "— chọn —"]
@@ -141,7 +141,9 @@ def _person_named(name: str) -> Person | None:
 
 
 def test_the_new_person_form_capitalizes_the_name(world, login):
-    response = login("sec1").post("/cases/new", data=new_case_form(world, full_name="hà thị THU"))
+    response = login("sec1").post(
+        "/cases/open/admission", data=new_case_form(world, full_name="hà thị THU")
+    )
     assert response.status_code == 302
     assert _person_named("Hà Thị Thu") is not None
 
@@ -149,7 +151,9 @@ def test_the_new_person_form_capitalizes_the_name(world, login):
 def test_a_name_without_diacritics_is_saved_once_the_user_confirms_it(world, login):
     client = login("sec1")
     before = counts()
-    response = client.post("/cases/new", data=new_case_form(world, full_name="le van binh"))
+    response = client.post(
+        "/cases/open/admission", data=new_case_form(world, full_name="le van binh")
+    )
     body = page(response)
     assert response.status_code == 200
     block = field_block(body, "full_name")
@@ -158,13 +162,13 @@ def test_a_name_without_diacritics_is_saved_once_the_user_confirms_it(world, log
 
     # with another error, both are shown and nothing is saved either
     data = new_case_form(world, full_name="le van binh", citizen_id="123")
-    response = client.post("/cases/new", data=data)
+    response = client.post("/cases/open/admission", data=data)
     assert response.status_code == 422
     assert PLAIN_NAME in page(response) and "12 chữ số" in page(response)
     assert counts() == before
 
     data = new_case_form(world, full_name="le van binh", confirm_name="y")
-    response = client.post("/cases/new", data=data)
+    response = client.post("/cases/open/admission", data=data)
     assert response.status_code == 302
     assert _person_named("Le Van Binh") is not None
 
@@ -204,10 +208,10 @@ def test_the_incoming_letter_form_warns_too(world, login):
     client = login("dept")
     form = incoming_form(world, "phan van den")
     before = counts()
-    response = client.post("/transfers/incoming", data=form)
+    response = client.post("/cases/open/transfer_in", data=form)
     assert response.status_code == 200 and "“Phan Van Den” không có dấu" in page(response)
     assert counts() == before
-    response = client.post("/transfers/incoming", data={**form, "confirm_name": "y"})
+    response = client.post("/cases/open/transfer_in", data={**form, "confirm_name": "y"})
     assert response.status_code == 302
     assert _person_named("Phan Van Den") is not None
 
@@ -254,7 +258,8 @@ def test_organization_pickers_name_the_parent_and_sort_numbers_by_value(world, l
     assert "Chi bộ Văn phòng Sở — Đảng bộ Công ty Điện lực" in grant
     member = world.members["C1"][0]
     move = _options(
-        page(login("sec1").get(f"/transfers/new/internal/{member}")), "destination_cell"
+        page(login("sec1").get(f"/cases/open/internal_transfer?person={member}")),
+        "destination_cell",
     )
     assert move == [
         "Chi bộ 2 — Đảng bộ Sở Tài chính",

@@ -21,10 +21,10 @@ PAGES = (
     "/admin/calendar",
     "/admin/audit",
     "/admin/access-log",
-    "/cases/new",
+    "/cases/open/admission",
     "/account/password",
     "/transfers/",
-    "/transfers/incoming",
+    "/cases/open/transfer_in",
     "/account/tokens/",
     "/people/import/",
     "/people/export.xlsx",
@@ -36,8 +36,8 @@ USERS = ("sec1", "gs1", "dept", "signer", "admin", "auditor", "inspector")
 #: / and /account/password: any signed-in user; /cases/, /people/: cell secretary, grassroots
 #: staff, department staff, signer, inspection; /orgs/: those plus admin; /admin/users: admin;
 #: /admin/calendar: department staff, admin; /admin/audit: auditor, department staff (both
-#: held committee-wide), /admin/access-log: the same; /cases/new: cell secretary;
-#: /transfers/: those who open case files; /transfers/incoming: department staff;
+#: held committee-wide), /admin/access-log: the same; /cases/open/admission: cell secretary;
+#: /transfers/: those who open case files; /cases/open/transfer_in: department staff;
 #: /account/tokens/ (the user's own API tokens): any signed-in user; /people/import/ and
 #: /people/export.xlsx (member lists with citizen IDs): department and grassroots staff;
 #: /transfers/register (the 10-SHĐ register): those who read reports.

@@ -34,7 +34,7 @@ def _post(client, url: str, data: dict):
 
 
 def _issued_transfer(world, member: int, client) -> int:
-    url = f"/transfers/new/official/{member}"
+    url = f"/cases/open/transfer?person={member}"
     response = _post(client, url, _official_form(world))
     assert response.status_code == 302, page(response)[:2000]
     case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
@@ -46,7 +46,7 @@ def _issued_transfer(world, member: int, client) -> int:
 def test_a_cell_secretary_proposes_a_transfer_and_bad_input_writes_nothing(app, world, login):
     member = world.members["C1"][3]
     client = login("sec1")
-    url = f"/transfers/new/official/{member}"
+    url = f"/cases/open/transfer?person={member}"
     assert "Đề nghị chuyển sinh hoạt đảng chính thức" in page(client.get(url))
     before = counts()
     cases = [
@@ -133,11 +133,11 @@ def test_the_department_registers_an_incoming_letter(app, world, login):
         ({"letter_on": "02/09/2025"}, "sau ngày nhận giấy"),
         ({"destination_org": "999999"}, "tổ chức cơ sở đảng"),
     ):
-        response = _post(client, "/transfers/incoming", {**form, **override})
+        response = _post(client, "/cases/open/transfer_in", {**form, **override})
         assert response.status_code == 422, override
         assert message in page(response), (override, page(response)[-3000:])
         assert counts() == before
-    response = _post(client, "/transfers/incoming", form)
+    response = _post(client, "/cases/open/transfer_in", form)
     assert response.status_code == 302, page(response)[-3000:]
     db.session.rollback()
     person = db.session.scalars(select(Person).where(Person.full_name == "Phan Văn Đến")).one()
@@ -145,15 +145,15 @@ def test_the_department_registers_an_incoming_letter(app, world, login):
     transfer = db.session.scalars(select(Transfer).where(Transfer.person_id == person.id)).one()
     assert transfer.letter_number == "45-GT/ĐU" and transfer.present_by is not None
     # the other side of the committee cannot open the form at all
-    assert login("gs2").get("/transfers/incoming").status_code == 403
+    assert login("gs2").get("/cases/open/transfer_in").status_code == 403
 
 
 def test_a_move_to_another_cell_of_the_organization_through_the_pages(app, world, login):
     member = world.members["C1"][2]
     client = login("sec1")
     detail = page(client.get(f"/people/{member}"))
-    assert f"/transfers/new/internal/{member}" in detail
-    url = f"/transfers/new/internal/{member}"
+    assert f"/cases/open/internal_transfer?person={member}" in detail
+    url = f"/cases/open/internal_transfer?person={member}"
     form = page(client.get(url))
     # only the other cells of the member's grassroots organization are offered
     assert "Chi bộ Văn phòng Sở" in form
@@ -181,7 +181,9 @@ def test_a_move_to_another_cell_of_the_organization_through_the_pages(app, world
     assert db.session.get(Person, member).full_name in page(receiving.get("/transfers/"))
     # a member of a grassroots cell has no other cell to go to: no such button
     lone = world.members["GC4"][0]
-    assert f"/transfers/new/internal/{lone}" not in page(login("sec4").get(f"/people/{lone}"))
+    assert f"/cases/open/internal_transfer?person={lone}" not in page(
+        login("sec4").get(f"/people/{lone}")
+    )
 
 
 def test_a_lost_letter_is_reissued_through_the_case_page(app, world, login):

@@ -1,5 +1,6 @@
 """Cases: search, one case with the actions open to the caller, its audit trail, and opening
-a new admission case (the person's record and the case together, as on the web form)."""
+a case of any procedure (for a person on record, or with a new person's record, as on the web
+form)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from sqlalchemy import select
 
 from forms.people import PERSON_FIELDS
 from states import REGISTRY, get_spec
-from states.fields import Field, PayloadInvalid, parse_payload
-from states.spec import Role
 from workflow.api import serialize
 from workflow.api.params import (
     choice_arg,
@@ -24,17 +23,17 @@ from workflow.api.params import (
 from workflow.api.people import visible_org_arg
 from workflow.api.security import authenticate, requires_api
 from workflow.clock import today
-from workflow.engine import available_transitions, event_date_field, open_case
+from workflow.engine import available_transitions, event_date_field
 from workflow.extensions import db
 from workflow.field_choices import case_choices
 from workflow.ids import parse_id
 from workflow.models import AuditEntry, Case
 from workflow.operations import access_log
-from workflow.operations.people import create_person, name_warnings, validate_person
+from workflow.operations import cases as opening_ops
 from workflow.permissions import CASE_VIEW_ROLES
-from workflow.queries import CaseFilter, case_query, cells_for, get_case, paginate
-from workflow.store.errors import InvalidInput
-from workflow.store.uow import unit_of_work
+from workflow.procedures import PROCEDURES
+from workflow.queries import CaseFilter, case_query, get_case, get_person, paginate
+from workflow.store.errors import InvalidInput, PermissionDenied
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -94,7 +93,7 @@ def audit(case_id: int):
 
 def _person_data(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
-        raise invalid({"person": "Cần thông tin người được đưa vào danh sách nguồn."})
+        raise invalid({"person": "Cần thông tin của người được mở hồ sơ."})
     bad = {
         f"person.{k}": "Phải là văn bản."
         for k in PERSON_FIELDS
@@ -105,36 +104,69 @@ def _person_data(raw: Any) -> dict[str, str]:
     return {k: raw.get(k) or "" for k in PERSON_FIELDS}
 
 
+def _object(body: dict, key: str) -> dict:
+    value = body.get(key) if body.get(key) is not None else {}
+    if not isinstance(value, dict):
+        raise invalid({key: "Phải là một đối tượng JSON."})
+    return value
+
+
+#: where each part of an opening request goes in the answer's field names
+PARTS = {"particulars": "person", "subject": "subject", "payload": "data"}
+
+
 @bp.post("")
-@requires_api(Role.CELL_SECRETARY)
+@requires_api(*CASE_VIEW_ROLES)
 def create():
-    """Put a person on a cell's source list: the admission procedure's first step."""
+    """Open a case of a procedure: for a person on record ("person": their id), or with a new
+    person's record ("person": their particulars, "cell" where a candidate goes, "subject" the
+    opening's other particulars of an arriving member), as the procedure's opening declares."""
     actor = authenticate()
     body = json_body()
-    cells = cells_for(actor, {Role.CELL_SECRETARY})
-    cell_id = parse_id(body.get("cell"))
-    cell = next((c for c in cells if c.id == cell_id), None)
-    person = _person_data(body.get("person"))
-    data = body.get("data") if body.get("data") is not None else {}
-    if not isinstance(data, dict):
-        raise invalid({"data": "Phải là một đối tượng JSON."})
-    spec = get_spec("admission")
-    open_fields = (Field("event_date", spec.open_event_label, "date"), *spec.open_fields)
-    problems = {} if cell else {"cell": "Chọn một chi bộ mà bạn là bí thư."}
+    key = body.get("procedure", "")
+    plugin = PROCEDURES.get(key) if isinstance(key, str) else None
+    if plugin is None or plugin.opening is None:
+        raise invalid({"procedure": "Không có thủ tục mở được với tên này."})
+    opening = plugin.opening
+    person = particulars = None
+    if opening.new_record:
+        if not opening.openable(None, actor):
+            raise PermissionDenied()
+        particulars = _person_data(body.get("person"))
+    else:
+        person_id = parse_id(body.get("person"))
+        if person_id is None:
+            raise invalid({"person": "Ghi mã người (person) được mở hồ sơ."})
+        person = get_person(person_id, actor)
+    ask = opening_ops.OpenRequest(
+        key,
+        _object(body, "data"),
+        person=person,
+        particulars=particulars,
+        cell_id=parse_id(body.get("cell")),
+        subject=_object(body, "subject"),
+    )
     try:
-        validate_person(person)
+        case_id = opening_ops.open_for(ask, actor).id
     except InvalidInput as exc:
-        problems.update({f"person.{k}": v for k, v in exc.errors.items()})
-    try:
-        parse_payload(open_fields, data, today())
-    except PayloadInvalid as exc:
-        problems.update({f"data.{k}": v for k, v in exc.errors.items()})
-    if problems:
-        raise invalid(problems)
-    with unit_of_work():
-        created = create_person(person, cell=cell, actor=actor)
-        case_id = open_case("admission", person=created, actor=actor, payload=data).id
+        raise invalid(_named(exc.errors, plugin)) from None
     body = case_body(get_case(case_id, actor))
     # saved all the same: a name without diacritics is most likely mistyped
-    body["warnings"] = {f"person.{k}": v for k, v in name_warnings(person).items()}
+    body["warnings"] = {f"person.{k}": v for k, v in opening_ops.warnings(ask).items()}
     return body, 201, {"Location": url_for("api.cases.detail", case_id=case_id)}
+
+
+def _named(errors: dict[str, str], plugin) -> dict[str, str]:
+    """The request's field names for the errors: person.*, subject.*, data.*, cell."""
+    subject = {f.name for f in plugin.opening.subject_fields}
+    named = {}
+    for k, v in errors.items():
+        if k == "cell_id":
+            named["cell"] = v
+        elif k in PERSON_FIELDS:
+            named[f"person.{k}"] = v
+        elif k in subject:
+            named[f"subject.{k}"] = v
+        else:
+            named[f"data.{k}"] = v
+    return named

@@ -160,7 +160,8 @@ def _paths() -> dict[str, Any]:
             },
             "post": {
                 "operationId": "openCase",
-                "summary": "Đưa một người vào danh sách nguồn (mở hồ sơ kết nạp) — bí thư chi bộ",
+                "summary": "Mở hồ sơ của một thủ tục: cho người đã có hồ sơ, hoặc kèm hồ sơ người "
+                "mới (đưa vào danh sách nguồn, đảng viên chuyển đến), theo quyền của người gọi",
                 "requestBody": _json_body("OpenCase"),
                 "responses": _responses(
                     {

@@ -9,6 +9,7 @@ from states import REGISTRY
 from states.facts import EDUCATION_LEVELS
 from workflow.models.orgs import ORG_KINDS
 from workflow.models.people import MEMBER_STATUSES, PRESENCES, SEXES
+from workflow.procedures import PROCEDURES as PLUGINS
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -275,32 +276,49 @@ SCHEMAS: dict[str, Any] = {
     "AuditTrail": obj({"items": {"type": "array", "items": ref("AuditRow")}}),
     "OpenCase": obj(
         {
+            "procedure": {
+                "type": "string",
+                "enum": [k for k, p in PLUGINS.items() if p.opening is not None],
+                "description": "Thủ tục mở hồ sơ (open_label của thủ tục).",
+            },
+            "person": {
+                "oneOf": [
+                    {"type": "integer", "description": "Mã người đã có hồ sơ (chuyển sinh hoạt)."},
+                    obj(
+                        {
+                            **dict.fromkeys(PERSON_FIELDS, STRING),
+                            "birth_date": {
+                                "type": "string",
+                                "description": "yyyy-mm-dd hoặc ngày/tháng/năm",
+                            },
+                            "sex": {"type": "string", "enum": list(SEXES)},
+                            "education": {
+                                "type": "string",
+                                "enum": [key for key, _ in EDUCATION_LEVELS],
+                            },
+                        },
+                        required=("full_name", "birth_date", "sex", "citizen_id", "education"),
+                    ),
+                ],
+                "description": "Người được mở hồ sơ: mã của người đã có hồ sơ, hoặc thông tin "
+                "của người mới (đưa vào danh sách nguồn, đảng viên từ ngoài chuyển đến).",
+            },
             "cell": {
                 "type": "integer",
-                "description": "Chi bộ mà người gọi là bí thư.",
+                "description": "Chi bộ của người mới (khi thủ tục mở kèm hồ sơ người mới trong "
+                "một chi bộ).",
             },
-            "person": obj(
-                {
-                    **dict.fromkeys(PERSON_FIELDS, STRING),
-                    "birth_date": {
-                        "type": "string",
-                        "description": "yyyy-mm-dd hoặc ngày/tháng/năm",
-                    },
-                    "sex": {"type": "string", "enum": list(SEXES)},
-                    "education": {
-                        "type": "string",
-                        "enum": [key for key, _ in EDUCATION_LEVELS],
-                    },
-                },
-                required=("full_name", "birth_date", "sex", "citizen_id", "education"),
-            ),
+            "subject": {
+                "type": "object",
+                "description": "Thông tin khác về người mới mà thủ tục cần (đảng viên chuyển "
+                "đến: member_status, joined_on, admission_decision_on, official_on).",
+            },
             "data": {
                 "type": "object",
-                "description": "Trường của bước mở hồ sơ: event_date (ngày chi bộ xét), "
-                "helper (mã đảng viên giúp đỡ, nếu có).",
+                "description": "Trường của bước mở hồ sơ: event_date và open_fields của thủ tục.",
             },
         },
-        required=("cell", "person"),
+        required=("procedure", "person"),
     ),
     "FireTransition": obj(
         {

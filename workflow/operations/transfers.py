@@ -3,24 +3,17 @@ who arrives from outside the committee."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from states.dates import add_months
 from states.rules import rules_on
-from workflow.engine import open_case
 from workflow.extensions import db
-from workflow.ids import parse_id
 from workflow.models import Case, Decision, Organization, Person, Transfer
-from workflow.operations.people import create_person
 from workflow.permissions import Actor
-from workflow.procedures.transfer_steps import grassroots_org
-from workflow.store.errors import InvalidInput
 
 
 @dataclass
@@ -150,33 +143,3 @@ def history(person: Person) -> list[Movement]:
     ):
         lost.setdefault(old.case_id, []).append((old.reference, old.decided_on))
     return [Movement(t, lost.get(t.case_id, [])) for t in transfers]
-
-
-def register_incoming(
-    person_data: Mapping[str, Any],
-    membership: Mapping[str, Any],
-    payload: Mapping[str, Any],
-    *,
-    actor: Actor,
-) -> Case:
-    """The member's record and the incoming letter, together; call inside ``unit_of_work()``.
-
-    Until the receiving cell confirms, the member belongs to the receiving grassroots
-    organization and is in transit (on no cell's active list)."""
-    destination = grassroots_org(parse_id(payload.get("destination_org")))
-    if destination is None:
-        raise InvalidInput({"destination_org": "Chọn một tổ chức cơ sở đảng đang hoạt động."})
-    person = create_person(person_data, cell=destination, actor=actor)
-    person.member_status = membership["member_status"]
-    person.joined_on = membership["joined_on"]
-    person.admission_decision_on = membership.get("admission_decision_on")
-    person.official_on = membership.get("official_on")
-    person.card_number = payload.get("card_number") or None
-    person.presence = "in_transit"
-    if person.joined_on < person.birth_date:
-        raise InvalidInput({"joined_on": "Ngày vào Đảng không được trước ngày sinh."})
-    if person.member_status == "official" and person.official_on is None:
-        raise InvalidInput({"official_on": "Đảng viên chính thức: ghi ngày chính thức."})
-    if person.official_on is not None and person.official_on < person.joined_on:
-        raise InvalidInput({"official_on": "Ngày chính thức không được trước ngày vào Đảng."})
-    return open_case("transfer_in", person=person, actor=actor, payload=payload)

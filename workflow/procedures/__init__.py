@@ -7,6 +7,7 @@ engine, the views and the API look procedures up in ``PROCEDURES`` and name none
 from __future__ import annotations
 
 from workflow.documents.kinds import ANNULMENT, DocumentKind
+from workflow.models.orgs import CELL_KINDS
 from workflow.procedures import admission, common, probation, transfers
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
 
@@ -45,3 +46,29 @@ def default(procedure: Procedure, name: str) -> DefaultSource:
 
 def document_kind(key: str) -> DocumentKind:
     return DOCUMENT_KINDS[key]
+
+
+def openable(actor, person=None) -> list[Procedure]:
+    """The procedures ``actor`` may open for ``person`` (None: with a new person's record)."""
+    return [
+        p
+        for p in PROCEDURES.values()
+        if p.opening is not None
+        and p.opening.new_record == (person is None)
+        and p.opening.openable(person, actor)
+    ]
+
+
+def openable_at(actor, org) -> list[Procedure]:
+    """The procedures ``actor`` may open with a new person's record at the organization
+    ``org``: a candidate of a cell the actor may open cases in, a member arriving at a
+    grassroots organization."""
+    out = []
+    for p in openable(actor):
+        if p.opening.subject == "new_person":
+            at_cell = org.kind in CELL_KINDS and org.active
+            if at_cell and actor.scope_for(p.spec.open_roles, org.path) is not None:
+                out.append(p)
+        elif org.parent_id is None and org.active:
+            out.append(p)
+    return out

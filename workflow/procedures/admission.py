@@ -265,7 +265,15 @@ PROCEDURE = Procedure(
     },
     sources={"pending_requests": pending_requests},
     documents={DECISION.key: DECISION},
-    opening=Opening("new_person", may_open, "Đã đưa vào danh sách nguồn."),
+    opening=Opening(
+        "new_person",
+        "+ Đưa quần chúng vào danh sách nguồn",
+        may_open,
+        "Đã đưa vào danh sách nguồn.",
+        submit="Đưa vào danh sách nguồn",
+        hint="Chi bộ xem xét hằng tháng danh sách quần chúng ưu tú (cảm tình Đảng) và phân công "
+        "đảng viên chính thức giúp đỡ.",
+    ),
     papers=papers,
     page=page,
     page_template="cases/facts/admission.html",

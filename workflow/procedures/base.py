@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from states.fields import Field
 from states.rules import RuleSet
 from states.spec import ProcedureSpec, TransitionSpec
 from workflow.documents.kinds import DocumentKind
-from workflow.models import Case, Person
+from workflow.models import Case, Organization, Person
 from workflow.permissions import Actor, Scope
 from workflow.store.uow import UnitOfWork
 
@@ -53,6 +54,15 @@ class Subject:
 
     case: Case | None = None
     person: Person | None = None
+    #: where a new person's case will be (the first cell the opener may choose)
+    cell: Organization | None = None
+
+    @property
+    def organization(self) -> Organization | None:
+        """The cell the options are for: the case's, the person's, or the new case's."""
+        if self.case is not None:
+            return self.case.cell
+        return self.person.cell if self.person is not None else self.cell
 
 
 #: the options of a reference field: (value, label) pairs
@@ -66,15 +76,31 @@ class Opening:
     """How a case of the procedure is opened, and by whom for whom.
 
     ``subject``: "person" opens it for a person on record (their page offers it); "new_person"
-    writes the person's record with the case (a candidate put on the source list); "incoming"
-    writes the record of a member arriving from outside with their membership."""
+    writes the person's record with the case, in a cell the opener chooses (a candidate put on
+    the source list); "incoming" writes the record of a member arriving from outside, with the
+    ``subject_fields`` (their membership), through ``create``."""
 
     subject: str
+    #: the button that offers it
+    label: str
     #: may the actor open it for this person (None: a person the form creates)? The engine
     #: still checks the opening roles and the effects the rest; this says what to offer
     openable: Callable[[Person | None, Actor], bool]
     #: said once the case is opened
     done: str = "Đã mở hồ sơ."
+    #: the form's button
+    submit: str = "Ghi"
+    #: a line under the form's title
+    hint: str = ""
+    #: what the form asks about the subject besides a person's particulars
+    subject_fields: tuple[Field, ...] = ()
+    #: writes an incoming subject's record: (particulars, subject field values, the opening
+    #: payload, actor) → the person, on the lists as the procedure needs them
+    create: Callable[..., Person] | None = None
+
+    @property
+    def new_record(self) -> bool:
+        return self.subject != "person"
 
 
 #: the payload of a happy-path step for a case on a day (the test world's or the demo's

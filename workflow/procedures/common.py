@@ -235,7 +235,9 @@ EFFECTS = {
 def official_members(subject: Subject) -> list[tuple[str, str]]:
     """Official members on the lists of the grassroots organization of the case (or of the
     person), today: sponsors, helpers."""
-    cell = subject.case.cell if subject.case is not None else subject.person.cell
+    cell = subject.organization
+    if cell is None:
+        return []
     person_id = subject.case.person_id if subject.case is not None else None
     return [
         (str(p.id), f"{p.full_name} – {p.cell.name}")

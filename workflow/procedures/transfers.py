@@ -5,6 +5,7 @@ write is in ``transfer_steps``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -14,16 +15,21 @@ from sqlalchemy import select
 from states import internal_transfer, temporary_transfer, transfer, transfer_in
 from states.dates import vn_date
 from states.facts import TransferFacts
+from states.fields import Field
 from workflow.documents import service
 from workflow.documents.kinds import DocumentKind, IssueOptions
 from workflow.documents.snapshots import committee_name, issuer_of, person_data
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import Case, Organization, Person
 from workflow.models.orgs import CELL_KINDS, in_tree_order
+from workflow.models.people import MEMBER_STATUSES
+from workflow.operations.people import create_person
 from workflow.permissions import Actor, receiving_org
 from workflow.procedures import transfer_steps as steps
 from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
 from workflow.procedures.common import latest_decision, org_facts, person_facts
+from workflow.store.errors import InvalidInput
 
 
 def facts(case: Case, actor: Actor | None, today: date) -> TransferFacts:
@@ -200,6 +206,50 @@ def may_register(person: Person | None, actor: Actor) -> bool:
     return person is None and actor.scope_for(transfer_in.SPEC.open_roles, None) is not None
 
 
+#: what the department records of a member arriving from outside, besides their particulars
+MEMBERSHIP_FIELDS = (
+    Field(
+        "member_status",
+        "Đảng viên",
+        "choice",
+        choices=tuple(
+            (k, v) for k, v in MEMBER_STATUSES.items() if k in ("official", "probationary")
+        ),
+    ),
+    Field("joined_on", "Ngày vào Đảng", "date"),
+    Field("admission_decision_on", "Ngày ký quyết định kết nạp", "date", required=False),
+    Field("official_on", "Ngày chính thức", "date", required=False),
+)
+
+
+def arriving_member(
+    particulars: Mapping[str, Any],
+    membership: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    actor: Actor,
+) -> Person:
+    """The record of a member arriving with a letter from outside the committee. Until the
+    receiving cell confirms, the member belongs to the receiving grassroots organization and
+    is in transit (on no cell's active list)."""
+    destination = steps.grassroots_org(parse_id(payload.get("destination_org")))
+    if destination is None:
+        raise InvalidInput({"destination_org": "Chọn một tổ chức cơ sở đảng đang hoạt động."})
+    person = create_person(particulars, cell=destination, actor=actor)
+    person.member_status = membership["member_status"]
+    person.joined_on = membership["joined_on"]
+    person.admission_decision_on = membership.get("admission_decision_on")
+    person.official_on = membership.get("official_on")
+    person.card_number = payload.get("card_number") or None
+    person.presence = "in_transit"
+    if person.joined_on < person.birth_date:
+        raise InvalidInput({"joined_on": "Ngày vào Đảng không được trước ngày sinh."})
+    if person.member_status == "official" and person.official_on is None:
+        raise InvalidInput({"official_on": "Đảng viên chính thức: ghi ngày chính thức."})
+    if person.official_on is not None and person.official_on < person.joined_on:
+        raise InvalidInput({"official_on": "Ngày chính thức không được trước ngày vào Đảng."})
+    return person
+
+
 def _family(spec, opening: Opening) -> Procedure:
     return Procedure(
         spec=spec,
@@ -212,18 +262,37 @@ def _family(spec, opening: Opening) -> Procedure:
     )
 
 
+PROPOSED = "Đã ghi đề nghị chuyển sinh hoạt đảng."
 TRANSFER = _family(
-    transfer.SPEC, Opening("person", may_transfer, "Đã ghi đề nghị chuyển sinh hoạt đảng.")
+    transfer.SPEC,
+    Opening("person", "Chuyển sinh hoạt chính thức", may_transfer, PROPOSED, "Ghi đề nghị"),
 )
 TRANSFER_IN = _family(
-    transfer_in.SPEC, Opening("incoming", may_register, "Đã vào sổ giấy giới thiệu đến.")
+    transfer_in.SPEC,
+    Opening(
+        "incoming",
+        "Vào sổ giấy giới thiệu đến",
+        may_register,
+        "Đã vào sổ giấy giới thiệu đến.",
+        submit="Vào sổ",
+        hint="Đảng viên từ ngoài Đảng bộ chuyển đến. Đảng viên được tính vào danh sách của chi "
+        "bộ khi nơi đến xác nhận đã tiếp nhận.",
+        subject_fields=MEMBERSHIP_FIELDS,
+        create=arriving_member,
+    ),
 )
 TEMPORARY = _family(
     temporary_transfer.SPEC,
-    Opening("person", may_stay_elsewhere, "Đã ghi đề nghị chuyển sinh hoạt đảng."),
+    Opening("person", "Chuyển sinh hoạt tạm thời", may_stay_elsewhere, PROPOSED, "Ghi đề nghị"),
 )
 INTERNAL = _family(
     internal_transfer.SPEC,
-    Opening("person", may_move_within, "Đã ghi đề nghị chuyển sinh hoạt đảng."),
+    Opening(
+        "person",
+        "Chuyển sang chi bộ khác trong đảng bộ cơ sở",
+        may_move_within,
+        PROPOSED,
+        "Ghi đề nghị",
+    ),
 )
 PROCEDURES = (TRANSFER, TRANSFER_IN, TEMPORARY, INTERNAL)

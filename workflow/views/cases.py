@@ -17,29 +17,28 @@ from forms.base import (
 from forms.people import PersonForm
 from states import REGISTRY, get_spec
 from states.dates import vn_date
-from states.fields import Field, PayloadInvalid, parse_payload
 from states.rules import dossier_forms
 from states.spec import Role
 from states.text import clean_line
 from workflow import procedures
 from workflow.clock import today
 from workflow.documents.service import find_draft
-from workflow.engine import available_transitions, event_date_field, fire, open_case
+from workflow.engine import available_transitions, event_date_field, fire
 from workflow.extensions import db
-from workflow.field_choices import case_choices, form_defaults
+from workflow.field_choices import case_choices, field_choices, form_defaults
 from workflow.ids import parse_count, parse_id
-from workflow.membership import count_for, counted_fields, members_on
-from workflow.models import Attachment, AuditEntry, Case, Organization
+from workflow.membership import count_for, counted_fields
+from workflow.models import Attachment, AuditEntry, Case
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
-from workflow.operations.people import create_person, name_warnings, validate_person
+from workflow.operations import cases as opening_ops
 from workflow.presenters import TRANSFER_EFFECT_LABELS
 from workflow.procedures.base import Subject
 from workflow.queries import (
     CaseFilter,
     case_query,
-    cells_for,
     get_case,
+    get_person,
     open_deadlines,
     paginate,
     visible_orgs,
@@ -51,7 +50,6 @@ from workflow.store.errors import (
     StaleCase,
     TransitionNotAllowed,
 )
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 
@@ -107,7 +105,6 @@ def index():
         lefts=lefts,
         specs=REGISTRY,
         orgs=visible_orgs(actor),
-        can_open=bool(cells_for(actor, {Role.CELL_SECRETARY})),
     )
 
 
@@ -299,65 +296,85 @@ def _stale(case: Case):
     return render_template("errors/stale.html", case=case), 409
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@requires(Role.CELL_SECRETARY)
-def new():
-    """Put a person on the cell's source list: the person's record and the case, together."""
+@bp.route("/open/<procedure>", methods=["GET", "POST"])
+@requires(*VIEWERS)
+def open_page(procedure: str):
+    """Open a case of any procedure its opening allows the user to: for the person named by
+    ``?person=`` or, with their record, for a new person (in the cell ``?org=`` names first)."""
     actor = current_actor()
-    cells = cells_for(actor, {Role.CELL_SECRETARY})
-    if not cells:
+    plugin = procedures.PROCEDURES.get(procedure)
+    if plugin is None or plugin.opening is None:
+        abort(404)
+    opening = plugin.opening
+    person = None
+    if not opening.new_record:
+        person = get_person(parse_id(request.args.get("person")) or 0, actor)
+    if not opening.openable(person, actor):
         abort(403)
-    spec = get_spec("admission")
-    open_fields = (
-        Field("event_date", "Ngày chi bộ xét đưa vào danh sách nguồn", "date"),
-        *spec.open_fields,
+    fields = opening_ops.open_fields(plugin)
+    extra_fields = (*opening.subject_fields, *fields)
+    person_form = PersonForm() if opening.new_record else None
+    cells = opening_ops.cells_to_open_in(plugin, actor) if opening.subject == "new_person" else []
+    subject = Subject(person=person, cell=cells[0] if cells else None)
+    if person_form is not None:
+        person_form.cell_id.choices = options(((c.id, c.label) for c in cells), blank=None)
+        if request.method == "GET" and request.args.get("org"):
+            person_form.cell_id.data = request.args["org"]
+    form = build_form(
+        extra_fields,
+        field_choices(plugin.key, extra_fields, subject),
+        base=SubForm if person_form is not None else TransitionForm,
+        data={
+            "event_date": vn_date(today()),
+            **form_defaults(plugin.key, extra_fields, subject),
+            **({"destination_org": request.args["org"]} if request.args.get("org") else {}),
+        }
+        if request.method == "GET"
+        else None,
     )
-    form = PersonForm()
-    form.cell_id.choices = options(((c.id, c.label) for c in cells), blank=None)
-    extra = build_form(
-        open_fields,
-        _member_choices(cells[0]),
-        base=SubForm,
-        data={"event_date": vn_date(today())} if request.method == "GET" else None,
-    )
+    main = person_form or form
     errors: list[str] = []
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
-        cell = next((c for c in cells if str(c.id) == form.cell_id.data), None)
-        problems = {} if cell else {"cell_id": "Chọn một chi bộ của bạn."}
-        payload = payload_of(extra, open_fields)
-        for check in (
-            lambda: validate_person(form.person_data()),
-            lambda: parse_payload(open_fields, payload, today()),
-        ):
-            try:
-                check()
-            except (InvalidInput, PayloadInvalid) as exc:
-                problems.update(exc.errors)
-        held = form.hold_for_warnings(name_warnings(form.person_data()))
+    if request.method == "POST" and main.validate_on_submit():
+        ask = opening_ops.OpenRequest(
+            plugin.key,
+            payload_of(form, fields),
+            person=person,
+            particulars=person_form.person_data() if person_form else None,
+            cell_id=parse_id(person_form.cell_id.data) if person_form else None,
+            subject=payload_of(form, opening.subject_fields),
+        )
+        try:
+            problems = opening_ops.check(ask, actor)
+        except PermissionDenied:
+            abort(403)
+        held = person_form.hold_for_warnings(opening_ops.warnings(ask)) if person_form else False
         if not problems and not held:
             try:
-                with unit_of_work():
-                    person = create_person(form.person_data(), cell=cell, actor=actor)
-                    case_id = open_case("admission", person=person, actor=actor, payload=payload).id
+                case_id = opening_ops.open_for(ask, actor).id
             except InvalidInput as exc:
                 problems = exc.errors
             except PermissionDenied:
                 abort(403)
             else:
-                flash("Đã đưa vào danh sách nguồn.", "success")
+                flash(opening.done, "success")
                 return redirect(url_for("cases.detail", case_id=case_id))
         if problems:
-            apply_errors(form, {k: v for k, v in problems.items() if k in form})
-            errors = apply_errors(extra, {k: v for k, v in problems.items() if k not in form})
+            in_person = {k: v for k, v in problems.items() if person_form and k in person_form}
+            if person_form is not None:
+                apply_errors(person_form, in_person)
+            errors = apply_errors(form, {k: v for k, v in problems.items() if k not in in_person})
             status = 422
+    elif request.method == "POST":
+        errors, status = ["Biểu mẫu đã hết hạn, vui lòng nhập lại."], 400
     return render_template(
-        "cases/new.html", form=form, extra=extra, errors=errors, open_fields=open_fields
+        "cases/open.html",
+        spec=plugin.spec,
+        opening=opening,
+        person=person,
+        person_form=person_form,
+        form=form,
+        subject_fields=opening.subject_fields,
+        fields=fields,
+        errors=errors,
     ), status
-
-
-def _member_choices(cell: Organization) -> dict[str, list[tuple[str, str]]]:
-    root = f"/{cell.ancestor_ids()[0]}/"
-    return {
-        "helper": [(str(p.id), f"{p.full_name} – {p.cell.name}") for p in members_on(root, today())]
-    }

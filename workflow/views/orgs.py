@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from forms.base import apply_errors, options
 from forms.orgs import OrganizationForm
 from states.spec import Role
+from workflow import procedures
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person
 from workflow.models.orgs import ORG_KINDS, in_tree_order
@@ -94,6 +95,7 @@ def detail(org_id: int):
         hosted=transfer_ops.hosted_at(org),
         open_cases=open_cases,
         can_edit=current_actor().has_role(*EDITORS),
+        opens=procedures.openable_at(current_actor(), org),
     )
 
 

@@ -89,11 +89,6 @@ def detail(person_id: int):
         .where(MembershipGap.person_id == person.id)
         .order_by(MembershipGap.start_on)
     ).all()
-    may_transfer = (
-        person.member_status in ("probationary", "official")
-        and person.presence == "active"
-        and can_edit
-    )
     party_age = None
     if person.member_status == "official" and person.admission_decision_on:
         party_age = format_months(
@@ -113,10 +108,6 @@ def detail(person_id: int):
         party_age=party_age,
         can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
         movements=transfer_ops.history(person),
-        may_transfer=may_transfer,
-        may_move_within=may_transfer
-        and person.cell.kind == "cell"
-        and actor.scope_for(REGISTRY["internal_transfer"].open_roles, person.cell.path) is not None,
     )
 
 

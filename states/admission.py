@@ -247,6 +247,7 @@ SPEC = ProcedureSpec(
     deadlines=DEADLINES,
     open_label="Đưa vào danh sách nguồn (cảm tình Đảng)",
     subject_label="Thông tin người vào Đảng",
+    pipeline=True,
     open_roles=CELL,
     open_effects=("assign_source_helper",),
     open_fields=(

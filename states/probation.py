@@ -104,7 +104,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     _t("end_probation", "in_probation", "awaiting_cell_review", CELL_UP, Level.CELL,
        "Ghi nhận hết thời kỳ dự bị", "Ngày ghi nhận", guards=(g.end_confirmed, g.probation_over),
        effects=("end_probation",), closes=("probation_end",), opens=("cell_review",),
-       awaited="probation_end",
+       awaited="probation_end", auto=True,
        help="Hệ thống tự ghi nhận hằng ngày khi đủ 12 tháng; có thể ghi sớm hơn bằng tay."),
     # the cell's meeting, up to three inconclusive votes
     _t("record_cell_resolution", "awaiting_cell_review", "cell_proposed", CELL, Level.CELL,
@@ -216,4 +216,5 @@ SPEC = ProcedureSpec(
     open_label="Bắt đầu thời kỳ dự bị (lễ kết nạp)",
     open_deadlines=("probation_end",),
     open_effects=("start_probation",),
+    opened_for="probationary",
 )

@@ -153,6 +153,9 @@ class TransitionSpec:
     #: forward path only, True or False to say so, or a deadline kind: once that clock of the
     #: case is due (the end of probation is nobody's work months ahead)
     awaited: bool | str | None = None
+    #: the daily scan takes the step itself once the clock it is awaited after is due (the end
+    #: of probation is recorded on the day the 12 months have run)
+    auto: bool = False
 
     @property
     def is_internal(self) -> bool:
@@ -185,6 +188,12 @@ class ProcedureSpec:
     #: persistence effects run when the case opens
     open_effects: tuple[str, ...] = ()
     open_event_label: str = "Ngày chi bộ xét đưa vào danh sách nguồn"
+    #: members recorded with this status (a member list imported, a member's history entered)
+    #: have a case of this procedure, opened the day they joined: probation, for the
+    #: probationary; its recognition comes due through it
+    opened_for: str | None = None
+    #: the dashboard and the report chart its open cases by step
+    pipeline: bool = False
     #: what the person of a case is called on its pages
     subject_label: str = "Thông tin đảng viên"
     #: a case has a receiving side besides its cell: the organization its transfer record names

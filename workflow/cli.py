@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 
 import click
 from flask import Flask
@@ -13,7 +14,7 @@ from states import get_spec
 from states.spec import Role
 from workflow.engine import fire
 from workflow.extensions import db
-from workflow.models import AuditEntry, User
+from workflow.models import AuditEntry, Case, User
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
 from workflow.store.audit import verify_chain
@@ -110,7 +111,7 @@ def fire_command(
         ) from None
     except EngineError as exc:
         raise click.ClickException(exc.message) from None
-    spec_label = get_spec("admission").state_label
+    spec_label = get_spec(db.session.get(Case, result.case_id).procedure).state_label
     click.echo(
         f"Hồ sơ {result.case_id}: {spec_label(result.from_state)} → "
         f"{spec_label(result.to_state)} (phiên bản {result.version}, "
@@ -154,14 +155,18 @@ def audit_verify() -> None:
 
 @wf.command("scan-deadlines")
 def scan_deadlines() -> None:
-    """Daily: end the probations whose 12 months have run, mark newly overdue deadlines.
+    """Daily: take the steps that come due with a clock (probations whose 12 months have run),
+    mark newly overdue deadlines.
     Idempotent: a second run the same day changes nothing."""
     from workflow.clock import today
     from workflow.operations.deadlines import scan
 
     report = scan(today())
+    steps = Counter(label for _, label in report.taken)
+    for label, count in sorted(steps.items()):
+        click.echo(f"{label}: {count} hồ sơ.")
     click.echo(
-        f"Hết thời kỳ dự bị: {len(report.ended_probations)} hồ sơ; "
+        f"Bước tự động: {len(report.taken)} hồ sơ; "
         f"mới quá hạn: {len(report.newly_overdue)} thời hạn."
     )
     for case_id, reason in report.skipped.items():
@@ -238,10 +243,10 @@ def render_pending() -> None:
 
 
 @wf.command("diagram")
-@click.argument("procedure", default="admission")
+@click.argument("procedure")
 @click.option("--all", "everything", is_flag=True, help="Include side paths (pause, withdraw…).")
 def diagram(procedure: str, everything: bool) -> None:
-    """Print the procedure's graph as a Mermaid state diagram."""
+    """Print the procedure's graph (its key, e.g. admission) as a Mermaid state diagram."""
     from states import REGISTRY
 
     if procedure not in REGISTRY:

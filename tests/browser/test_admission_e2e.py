@@ -230,7 +230,7 @@ def test_probation_ends_in_recognition_for_one_and_removal_for_another(live, pag
         world.advance(late, "cell_resolved")  # its decision clock runs out meanwhile
         end = db.session.get(Case, cases["Trần Thị Hoa"]).probation_end
         clock().set_today(end + timedelta(days=20))
-        assert len(scan(clock().today()).ended_probations) == 2  # the daily job
+        assert len(scan(clock().today()).taken) == 2  # the daily job
     u = user
     u.login("sec1")
     day = (end + timedelta(days=5)).strftime("%d/%m/%Y")

@@ -36,10 +36,10 @@ def test_scan_ends_due_probations_marks_overdue_and_is_idempotent(app, world):
     probation = admitted(world)
     end = db.session.get(Case, probation).probation_end
     clock().set_today(end - timedelta(days=1))
-    assert scan(clock().today()).ended_probations == []
+    assert scan(clock().today()).taken == []
     clock().set_today(end + timedelta(days=70))  # past the cell's 30 working days too
     first = scan(clock().today())
-    assert first.ended_probations == [probation]
+    assert [c for c, _ in first.taken] == [probation]
     db.session.rollback()
     case = db.session.get(Case, probation)
     assert case.state == "awaiting_cell_review"
@@ -50,7 +50,7 @@ def test_scan_ends_due_probations_marks_overdue_and_is_idempotent(app, world):
     assert review.overdue_since == clock().today()
     rows = db.session.scalar(select(func.count()).select_from(AuditEntry))
     again = scan(clock().today())
-    assert (again.ended_probations, again.newly_overdue) == ([], [])
+    assert (again.taken, again.newly_overdue) == ([], [])
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == rows
 
@@ -59,9 +59,9 @@ def test_cli_scan_reports_what_it_did(app, world):
     probation = admitted(world)
     clock().set_today(db.session.get(Case, probation).probation_end + timedelta(days=1))
     out = app.test_cli_runner().invoke(args=["wf", "scan-deadlines"]).output
-    assert "Hết thời kỳ dự bị: 1 hồ sơ" in out
+    assert "Ghi nhận hết thời kỳ dự bị: 1 hồ sơ" in out
     out = app.test_cli_runner().invoke(args=["wf", "scan-deadlines"]).output
-    assert "Hết thời kỳ dự bị: 0 hồ sơ; mới quá hạn: 0 thời hạn." in out
+    assert "Bước tự động: 0 hồ sơ; mới quá hạn: 0 thời hạn." in out
 
 
 def test_cell_review_window_across_tet(world):

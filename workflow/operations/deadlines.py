@@ -1,4 +1,5 @@
-"""The daily scan: end the probations whose 12 months have run, mark what became overdue.
+"""The daily scan: take the steps that come due with a clock (the end of a probation whose 12
+months have run), mark what became overdue.
 
 Running it twice on the same day changes nothing the second time.
 """
@@ -10,6 +11,8 @@ from datetime import date
 
 from sqlalchemy import and_, not_, select
 
+from states import REGISTRY
+from states.spec import ProcedureSpec, TransitionSpec
 from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import Case, Deadline
@@ -24,35 +27,51 @@ SCANNER = "Hệ thống (quét thời hạn hằng ngày)"
 
 @dataclass
 class ScanReport:
-    ended_probations: list[int] = field(default_factory=list)
+    #: (case id, the step's label) of each step the scan took
+    taken: list[tuple[int, str]] = field(default_factory=list)
     newly_overdue: list[int] = field(default_factory=list)
     skipped: dict[int, str] = field(default_factory=dict)
+
+
+def _automatic_steps() -> list[tuple[ProcedureSpec, TransitionSpec]]:
+    """The steps the scan takes itself: declared ``auto``, after the clock they await."""
+    return [
+        (spec, t)
+        for spec in REGISTRY.values()
+        for t in spec.transitions
+        if t.auto and isinstance(t.awaited, str)
+    ]
 
 
 def scan(today: date) -> ScanReport:
     report = ScanReport()
     system = Actor(None, SCANNER, Actor.system().scopes)
-    due = db.session.execute(
-        select(Case.id, Case.version, Case.probation_end, Case.last_event_on).where(
-            Case.procedure == "probation",
-            Case._state == "in_probation",
-            Case.probation_end <= today,
-            Case.probation_end_confirmed.is_(True),
-        )
-    ).all()
-    for case_id, version, end, last in due:
-        try:
-            fire(
-                case_id,
-                "end_probation",
-                actor=system,
-                expected_version=version,
-                payload={"event_date": max(end, last or end)},
+    for spec, step in _automatic_steps():
+        due = db.session.execute(
+            select(Case.id, Case.version, Deadline.due_on, Case.last_event_on)
+            .join(Deadline, Deadline.case_id == Case.id)
+            .where(
+                Case.procedure == spec.key,
+                Case._state.in_(step.sources),
+                Deadline.kind == step.awaited,
+                Deadline.status == "open",
+                Deadline.due_on <= today,
             )
-        except EngineError as exc:  # changed meanwhile, or waiting for a person
-            report.skipped[case_id] = exc.message
-        else:
-            report.ended_probations.append(case_id)
+            .order_by(Case.id)
+        ).all()
+        for case_id, version, due_on, last in due:
+            try:
+                fire(
+                    case_id,
+                    step.trigger,
+                    actor=system,
+                    expected_version=version,
+                    payload={"event_date": max(due_on, last or due_on)},
+                )
+            except EngineError as exc:  # changed meanwhile, or waiting for a person
+                report.skipped[case_id] = exc.message
+            else:
+                report.taken.append((case_id, step.label))
     with unit_of_work():
         for deadline in db.session.scalars(
             select(Deadline)

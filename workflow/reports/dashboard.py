@@ -6,7 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from states import get_spec
+from states import REGISTRY, get_spec
 from workflow.extensions import db
 from workflow.models import Case, Organization
 from workflow.presenters import vn_percent
@@ -15,7 +15,16 @@ from workflow.reports import period as period_mod
 from workflow.reports.document import ReportDocument
 
 
-def pipeline(org: Organization | None, procedure: str = "admission") -> Markup:
+def pipelines(org: Organization | None) -> list[tuple[str, Markup]]:
+    """(title, chart) of each procedure charted by step (the spec says so)."""
+    return [
+        (f"Hồ sơ {spec.label.lower()} đang mở, theo bước", pipeline(org, spec.key))
+        for spec in REGISTRY.values()
+        if spec.pipeline
+    ]
+
+
+def pipeline(org: Organization | None, procedure: str) -> Markup:
     """Open cases of ``procedure`` by state, in the order of the procedure's states."""
     spec = get_spec(procedure)
     stmt = (

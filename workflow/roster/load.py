@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from states import roster
+from states import REGISTRY, roster
 from workflow.engine import start_case
 from workflow.extensions import db
 from workflow.models import Case, ImportBatch, Person, utcnow
@@ -48,7 +48,7 @@ def commit(batch: ImportBatch, plan: Plan, mode: str, actor: Actor) -> Result:
     marker = {"import": batch.id}
     created = _create(plan.rows, actor, marker)
     updated = _update(plan.rows, actor, marker)
-    cases = _open_probations(created + updated, actor)
+    cases = _open_followed_cases(created + updated, actor)
     result = Result(
         created=len(created),
         updated=sum(1 for r in plan.rows if r.action == "update"),
@@ -168,30 +168,28 @@ def _update(rows: list[RowPlan], actor: Actor, marker: dict) -> list[int]:
     return filled
 
 
-def _open_probations(person_ids: list[int], actor: Actor) -> int:
-    """A probation case, from the ceremony, for each probationary member on a list who has
-    none (a probation case is how recognition comes due)."""
-    if not person_ids:
-        return 0
+def _open_followed_cases(person_ids: list[int], actor: Actor) -> int:
+    """For each member on a list whose status a procedure follows (a probationary member's
+    probation), that procedure's case from the day they joined, when they have none."""
     opened = 0
-    for start in range(0, len(person_ids), 500):
-        chunk = person_ids[start : start + 500]
-        having = set(
-            db.session.scalars(
-                select(Case.person_id).where(
-                    Case.person_id.in_(chunk), Case.procedure == "probation"
+    for spec in (s for s in REGISTRY.values() if s.opened_for):
+        for start in range(0, len(person_ids), 500):
+            chunk = person_ids[start : start + 500]
+            having = set(
+                db.session.scalars(
+                    select(Case.person_id).where(
+                        Case.person_id.in_(chunk), Case.procedure == spec.key
+                    )
                 )
             )
-        )
-        for person in db.session.scalars(
-            select(Person).where(
-                Person.id.in_(chunk),
-                Person.member_status == "probationary",
-                Person.presence == "active",
-            )
-        ):
-            if person.id in having:
-                continue
-            start_case("probation", person=person, actor=actor, opened_on=person.joined_on)
-            opened += 1
+            for person in db.session.scalars(
+                select(Person).where(
+                    Person.id.in_(chunk),
+                    Person.member_status == spec.opened_for,
+                    Person.presence == "active",
+                )
+            ):
+                if person.id not in having:
+                    start_case(spec.key, person=person, actor=actor, opened_on=person.joined_on)
+                    opened += 1
     return opened

@@ -46,11 +46,6 @@ verify_bp = Blueprint("verify", __name__)
 VIEWERS = tuple(CASE_VIEW_ROLES)
 
 
-@bp.app_template_global("find_draft")
-def _find_draft(case_id: int, kind: str = "admission") -> Decision | None:
-    return service.find_draft(case_id, kind)
-
-
 @bp.app_template_global("case_decisions")
 def case_decisions(case_id: int) -> list[Decision]:
     return list(

@@ -10,7 +10,7 @@ from workflow.extensions import db
 from workflow.models import Organization
 from workflow.permissions import REPORT_READERS
 from workflow.queries import cases_waiting_on, open_deadlines
-from workflow.reports.dashboard import pipeline
+from workflow.reports.dashboard import pipelines
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 
@@ -41,16 +41,16 @@ def dashboard():
         rows=rows[:LIMIT],
         more=max(0, len(rows) - LIMIT),
         specs=REGISTRY,
-        pipeline=_pipeline(actor),
+        pipelines=_pipelines(actor),
     )
 
 
-def _pipeline(actor):
-    """The candidate pipeline of the broadest organization the user reads reports for."""
+def _pipelines(actor):
+    """The pipelines of the broadest organization the user reads reports for."""
     scopes = [s for s in actor.scopes if s.role in REPORT_READERS]
     if not scopes:
-        return None
+        return []
     if any(s.org_id is None for s in scopes):
-        return pipeline(None)
+        return pipelines(None)
     broadest = min(scopes, key=lambda s: s.org_path.count("/"))
-    return pipeline(db.session.get(Organization, broadest.org_id))
+    return pipelines(db.session.get(Organization, broadest.org_id))

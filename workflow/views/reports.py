@@ -60,7 +60,7 @@ def _page(actor: Actor, req, doc: document_mod.ReportDocument | None, errors=Non
     charts = None
     if doc is not None:
         charts = {
-            "pipeline": dashboard.pipeline(req.org),
+            "pipelines": dashboard.pipelines(req.org),
             "targets": dashboard.target_progress(doc),
             "monthly": dashboard.monthly(doc.report),
         }

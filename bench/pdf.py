@@ -78,7 +78,7 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from tests.builders import STANDING_VOTE, build_world, clone_appraised
+    from tests.builders import PASSWORD, STANDING_VOTE, build_world, clone_appraised
     from tests.conftest import FAST_HASHER
     from workflow import create_app
     from workflow.documents.batch import render_and_store_all
@@ -126,6 +126,7 @@ def main() -> None:
                         actor=signer,
                         expected_version=versions[cid],
                         payload={"event_date": "2026-03-05", **STANDING_VOTE},
+                        password=PASSWORD,
                     )
                 issue_seconds = time.perf_counter() - start
                 decisions = list(

@@ -157,6 +157,7 @@ class World:
             actor=self.actor(username),
             payload=data,
             expected_version=case.version if case else None,
+            password=self.password,
         )
 
     def advance(

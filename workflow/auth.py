@@ -14,7 +14,7 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -25,6 +25,7 @@ from workflow.ids import parse_id
 from workflow.models import User, utcnow
 from workflow.permissions import Actor
 from workflow.store import audit
+from workflow.store.errors import ReauthFailed, ReauthLocked
 from workflow.store.uow import unit_of_work
 
 #: Argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4): above OWASP's minimum.
@@ -202,6 +203,48 @@ def verify_code(user_id: int, epoch: int, code: str, *, ip: str = "") -> LoginRe
             return _failed(user, now, ip, actor, BAD_CODE, factor="totp")
         user.totp_last_step = step
         return _succeeded(user, now, ip, factor="totp")
+
+
+def confirm_password(actor: Actor, password: str | None) -> None:
+    """A signing step's password, whatever the channel (web form, API, command line): right,
+    or ReauthFailed — counted in the account's login lockout by one statement of the database
+    (so concurrent attempts each count), with one audit row — or ReauthLocked while the
+    account is locked. Runs in its own transaction: a refusal is kept when the step is not."""
+    config = current_app.config
+    with unit_of_work():
+        now = utcnow()
+        user = db.session.get(User, actor.user_id)
+        if user is None or not user.active:
+            raise ReauthFailed()
+        if user.locked_until is not None and user.locked_until > now:
+            raise ReauthLocked()
+        if isinstance(password, str) and password and verify_password(user.password_hash, password):
+            if user.failed_logins:
+                user.failed_logins = 0
+            return
+        failures = db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.failed_logins)
+        ).scalar_one()
+        if failures >= config["LOGIN_MAX_FAILURES"]:
+            db.session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(
+                    failed_logins=0,
+                    locked_until=now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+                )
+            )
+        audit.append(
+            actor=Actor(user.id, user.full_name, ()),
+            subject_type="user",
+            subject_id=user.id,
+            action="reauth_failed",
+            payload={"ip": actor.address, "via": actor.channel or "web"},
+        )
+    raise ReauthFailed()
 
 
 def needs_second_factor(actor: Actor) -> bool:

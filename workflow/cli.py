@@ -64,6 +64,15 @@ def demo(seed: int, no_people: bool) -> None:
         click.echo(f"  {username:<16} {password:<32} {description}")
 
 
+def _ask_password(case_id: int, trigger: str) -> str | None:
+    """Prompt for the password only when the step is a signing one."""
+    case = db.session.get(Case, case_id)
+    spec = get_spec(case.procedure) if case is not None else None
+    if spec is None or not any(t.reauth for t in spec.transitions_for(trigger)):
+        return None
+    return click.prompt("Mật khẩu (bước ký)", hide_input=True, default="", show_default=False)
+
+
 def _actor(username: str) -> Actor:
     user = db.session.scalars(select(User).where(User.username == username)).first()
     if user is None or not user.active:
@@ -83,23 +92,37 @@ def _actor(username: str) -> Actor:
     default=None,
     help="Phiên bản hồ sơ khi mở biểu mẫu (bỏ trống: không kiểm tra).",
 )
+@click.option(
+    "--password",
+    envvar="WF_PASSWORD",
+    default=None,
+    help="Mật khẩu của người thực hiện, cho bước ký (bỏ trống: hỏi khi cần).",
+)
 def fire_command(
-    case_id: int, trigger: str, username: str, data: str, expected_version: int | None
+    case_id: int,
+    trigger: str,
+    username: str,
+    data: str,
+    expected_version: int | None,
+    password: str | None,
 ) -> None:
-    """Fire TRIGGER on CASE_ID as a user, exactly as the form would."""
+    """Fire TRIGGER on CASE_ID as a user, exactly as the form would: a signing step asks for
+    the user's password again, counted in the lockout like a wrong one on the web."""
     try:
         payload = json.loads(data)
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"--data không phải JSON hợp lệ: {exc}") from None
     if not isinstance(payload, dict):
         raise click.ClickException("--data phải là một đối tượng JSON.")
+    actor = _actor(username).via("cli")
     try:
         result = fire(
             case_id,
             trigger,
-            actor=_actor(username),
+            actor=actor,
             payload=payload,
             expected_version=expected_version,
+            password=password if password is not None else _ask_password(case_id, trigger),
         )
     except GuardFailed as exc:
         raise click.ClickException(

@@ -320,6 +320,8 @@ class Demo:
     used_ids: set[str] = field(default_factory=set)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)
+    #: user id → the password the demonstration gave them (signing steps ask for it again)
+    passwords: dict[int, str] = field(default_factory=dict)
 
     def name(self, sex: str) -> str:
         middle = MIDDLE_MALE if sex == "male" else MIDDLE_FEMALE
@@ -467,22 +469,29 @@ USERS = [
 ]
 
 
+def _user(d: Demo, username: str, full_name: str):
+    """A demonstration account; its password is kept (signing steps ask for it again)."""
+    user, password = user_ops.create_user(username, full_name, actor=d.system)
+    d.passwords[user.id] = password
+    return user, password
+
+
 def _build_users(d: Demo) -> None:
+    from states.spec import ROLE_LABELS
+
     for username, full_name, role, org_code, title, printed in USERS:
         org = _org_by_code(org_code) if org_code else None
-        user, password = user_ops.create_user(username, full_name, actor=d.system)
+        user, password = _user(d, username, full_name)
         user_ops.add_grant(user, role.value, org.id if org else None, title, actor=d.system)
         if printed:
             where = org.name if org else "toàn Đảng ủy"
-            from states.spec import ROLE_LABELS
-
             d.accounts.append((username, password, f"{ROLE_LABELS[role]} – {where}"))
     # Every other cell and grassroots organization gets its own secretary or staff account,
     # so the demonstration timelines show who did what (passwords are reset by the admin).
     for cell in d.cells:
         if cell.code == "CB-STC-NS":
             continue
-        user, _ = user_ops.create_user(f"bt.{cell.code.lower()}", d.name("male"), actor=d.system)
+        user, _ = _user(d, f"bt.{cell.code.lower()}", d.name("male"))
         user_ops.add_grant(user, Role.CELL_SECRETARY.value, cell.id, "", actor=d.system)
         if cell.kind == "grassroots_cell":
             user_ops.add_grant(user, Role.GRASSROOTS_STAFF.value, cell.id, "", actor=d.system)
@@ -490,16 +499,14 @@ def _build_users(d: Demo) -> None:
         if root.kind != "grassroots_committee":
             continue
         if code != "DB-STC":
-            user, _ = user_ops.create_user(f"du.{code.lower()}", d.name("female"), actor=d.system)
+            user, _ = _user(d, f"du.{code.lower()}", d.name("female"))
             user_ops.add_grant(user, Role.GRASSROOTS_STAFF.value, root.id, "", actor=d.system)
         if root.authorized_to_admit:
-            user, _ = user_ops.create_user(f"bithu.{code.lower()}", d.name("male"), actor=d.system)
+            user, _ = _user(d, f"bithu.{code.lower()}", d.name("male"))
             user_ops.add_grant(user, Role.SIGNER.value, root.id, "BÍ THƯ", actor=d.system)
         for sub in root.children:
             if sub.kind == "sub_committee":
-                user, _ = user_ops.create_user(
-                    f"dubp.{sub.code.lower()}", d.name("male"), actor=d.system
-                )
+                user, _ = _user(d, f"dubp.{sub.code.lower()}", d.name("male"))
                 user_ops.add_grant(user, Role.GRASSROOTS_STAFF.value, sub.id, "", actor=d.system)
 
 
@@ -803,7 +810,14 @@ def _candidate_walk(d: Demo, cell: Organization, target: str, roots, index: int)
         elif trigger == "withdraw":
             payload["reason"] = "Người vào Đảng xin rút hồ sơ vì chuyển công tác ra ngoài tỉnh."
         actor = _actor_for_step(d, case, trigger)
-        fire(case_id, trigger, actor=actor, payload=payload, expected_version=case.version)
+        fire(
+            case_id,
+            trigger,
+            actor=actor,
+            payload=payload,
+            expected_version=case.version,
+            password=d.passwords.get(actor.user_id),
+        )
 
 
 def _in_date_order(walks: Iterable[Iterator[date]]) -> None:
@@ -1016,6 +1030,7 @@ def _probation_walk(
             actor=actor,
             payload=_probation_payload(case, trigger, day, d, proposal),
             expected_version=case.version,
+            password=d.passwords.get(actor.user_id),
         )
         db.session.expire_all()
         case = db.session.get(Case, case_id)

@@ -34,12 +34,14 @@ def _step(d, case_id: int, trigger: str, day: date, **payload) -> None:
     from workflow.demo import _actor_for_step
 
     case = db.session.get(Case, case_id)
+    actor = _actor_for_step(d, case, trigger)
     fire(
         case_id,
         trigger,
-        actor=_actor_for_step(d, case, trigger),
+        actor=actor,
         payload={"event_date": day.isoformat(), **payload},
         expected_version=case.version,
+        password=d.passwords.get(actor.user_id),
     )
     db.session.expire_all()
 

@@ -7,7 +7,7 @@ the roles that may fire them and the level of the case's organization chain that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, false, or_, true
 
@@ -67,6 +67,13 @@ class Actor:
     user_id: int | None
     name: str
     scopes: tuple[Scope, ...]
+    #: where the request came from, and through what: web | api | cli (what the audit trail
+    #: and the lockout record of a refused password)
+    address: str = ""
+    channel: str = ""
+
+    def via(self, channel: str, address: str = "") -> Actor:
+        return replace(self, channel=channel, address=address)
 
     @classmethod
     def of(cls, user: User) -> Actor:

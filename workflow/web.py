@@ -63,7 +63,7 @@ def current_actor() -> Actor:
     actor = cache.get("actor")
     if actor is None:
         actor = Actor.of(current_user) if current_user.is_authenticated else Actor(None, "", ())
-        cache["actor"] = actor
+        cache["actor"] = actor = actor.via("web", request.remote_addr or "")
     return actor
 
 

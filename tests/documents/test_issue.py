@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from tests.builders import STANDING_VOTE, SYSTEM, clone_appraised
+from tests.builders import PASSWORD, STANDING_VOTE, SYSTEM, clone_appraised
 from workflow.documents import service, snapshots
 from workflow.engine import fire
 from workflow.extensions import db
@@ -200,6 +200,7 @@ def test_two_hundred_concurrent_issuances_are_numbered_one_to_two_hundred(app, w
                         actor=signer,
                         expected_version=versions[cid],
                         payload={"event_date": "2026-03-05", **STANDING_VOTE},
+                        password=PASSWORD,
                     )
                 except Exception as exc:  # asserted below
                     errors.append(exc)

@@ -325,6 +325,7 @@ class AdmissionMachine(RuleBasedStateMachine):
                 actor=self.actors[user],
                 payload={"event_date": day.isoformat(), **payload},
                 expected_version=version,
+                password=self.world.password,
             )
         except EngineError as exc:
             refusal = exc

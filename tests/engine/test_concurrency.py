@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.builders import STANDING_VOTE
+from tests.builders import PASSWORD, STANDING_VOTE
 from tests.conftest import BACKEND
 from workflow.engine import fire
 from workflow.extensions import db
@@ -141,6 +141,7 @@ def test_concurrent_decisions_get_gapless_numbers(app, world):
                     actor=signer,
                     expected_version=versions[cid],
                     payload={"event_date": "2026-01-20", **STANDING_VOTE},
+                    password=PASSWORD,
                 )
             )
             for cid in cases

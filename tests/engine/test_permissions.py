@@ -80,7 +80,14 @@ def attempt(world, case_id: int, trigger: str, user: str) -> str:
     try:
         # an empty payload: a permitted user gets past the permission check to the payload
         # check, which refuses (nothing is written either way)
-        fire(case_id, trigger, actor=world.actor(user), payload={}, expected_version=case.version)
+        fire(
+            case_id,
+            trigger,
+            actor=world.actor(user),
+            payload={},
+            expected_version=case.version,
+            password=world.password,
+        )
     except NotFound:
         return "missing"
     except PermissionDenied:

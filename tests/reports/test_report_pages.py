@@ -213,4 +213,6 @@ def test_the_dashboard_shows_the_pipeline_to_report_readers_only(login, world, a
     html = login("dept").get("/").get_data(as_text=True)
     assert "Hồ sơ kết nạp đảng viên đang mở, theo bước" in html
     assert re.search(r"Trong danh sách nguồn</text>.*?>1</text>", html, re.S)
-    assert "Hồ sơ kết nạp đảng viên đang mở, theo bước" not in login("sec1").get("/").get_data(as_text=True)
+    assert "Hồ sơ kết nạp đảng viên đang mở, theo bước" not in login("sec1").get("/").get_data(
+        as_text=True
+    )

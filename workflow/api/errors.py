@@ -16,6 +16,8 @@ from workflow.store.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    ReauthFailed,
+    ReauthLocked,
     StaleCase,
     TransitionNotAllowed,
 )
@@ -143,6 +145,15 @@ def register(bp: Blueprint) -> None:
         lambda e: error_response(422, "invalid_input", InvalidInput.message, fields=e.errors),
     )
     bp.register_error_handler(GuardFailed, _guard_failed)
+    bp.register_error_handler(
+        ReauthFailed,
+        lambda e: error_response(
+            422,
+            "reauth_locked" if isinstance(e, ReauthLocked) else "reauth_failed",
+            e.message,
+            fields={"password": e.message},
+        ),
+    )
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(OperationalError, _db_busy)
     bp.register_error_handler(Exception, _crash)

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
 from states.spec import Role
 from workflow.api.errors import ApiError
-from workflow.auth import verify_password
-from workflow.extensions import db
-from workflow.models import User, utcnow
 from workflow.operations.tokens import user_for_token
 from workflow.permissions import Actor
-from workflow.store import audit
-from workflow.store.uow import unit_of_work
 from workflow.web import AUTHENTICATED, record_refusal
 
 log = logging.getLogger("workflow.api")
@@ -52,7 +46,7 @@ def authenticate() -> Actor:
     if user is None:
         log.warning("api token refused: endpoint=%s", request.endpoint)
         raise ApiError(401)
-    cache["api_actor"] = actor = Actor.of(user)
+    cache["api_actor"] = actor = Actor.of(user).via("api", request.remote_addr or "")
     return actor
 
 
@@ -73,44 +67,6 @@ def requires_api(*roles: Role) -> Callable:
         return wrapper
 
     return decorate
-
-
-def check_password(password: Any) -> None:
-    """Signing steps ask for the user's password again, over the API as on the web form.
-    Failures count towards the account's login lockout, so a stolen token cannot be used to
-    guess the password."""
-    config = current_app.config
-    db.session.rollback()
-    with unit_of_work():
-        user = db.session.get(User, authenticate().user_id)
-        now = utcnow()
-        if user.locked_until is not None and user.locked_until > now:
-            raise ApiError(
-                422,
-                "reauth_locked",
-                "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần.",
-                fields={"password": "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần."},
-            )
-        if isinstance(password, str) and password and verify_password(user.password_hash, password):
-            user.failed_logins = 0
-            return
-        user.failed_logins += 1
-        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-        audit.append(
-            actor=Actor(user.id, user.full_name, ()),
-            subject_type="user",
-            subject_id=user.id,
-            action="reauth_failed",
-            payload={"ip": request.remote_addr or "", "via": "api"},
-        )
-    raise ApiError(
-        422,
-        "reauth_failed",
-        "Cần nhập lại mật khẩu để ký.",
-        fields={"password": "Mật khẩu không đúng: cần nhập lại mật khẩu để ký."},
-    )
 
 
 def limit_body() -> None:

@@ -29,6 +29,7 @@ from states.spec import (
     Verdict,
     is_structural,
 )
+from workflow.auth import confirm_password
 from workflow.clock import today as clock_today
 from workflow.engine.machine import build_machine
 from workflow.extensions import db
@@ -183,12 +184,17 @@ def fire(
     actor: Actor,
     payload: Mapping[str, Any],
     expected_version: int | None,
+    password: str | None = None,
 ) -> FireResult:
-    """Fire ``trigger`` on a case for ``actor``.
+    """Fire ``trigger`` on a case for ``actor``; a signing step (``reauth``) takes the actor's
+    ``password`` again, whatever the channel.
 
     Raises NotFound (missing or out of scope), StaleCase (version moved on), TransitionNotAllowed,
-    PermissionDenied, InvalidInput (payload) or GuardFailed (rules); nothing is written then.
+    PermissionDenied, ReauthFailed (password; the failure is counted and recorded), InvalidInput
+    (payload) or GuardFailed (rules); nothing else is written then.
     """
+    if _asks_password(case_id, trigger, actor, expected_version):
+        confirm_password(actor, password)
     with unit_of_work() as uow:
         case = _load_case(case_id)
         if case is None or not actor.can_view_case(case):
@@ -268,6 +274,23 @@ def fire(
             raise StaleCase() from None
         result = FireResult(case.id, trigger, from_state, to_state, case.version, entry.seq)
     return result
+
+
+def _asks_password(case_id: int, trigger: str, actor: Actor, expected_version) -> bool:
+    """Whether the step, as the case stands, is a signing one this actor could take: only then
+    is a password asked for (the engine refuses anything else without one)."""
+    case = db.session.get(Case, case_id)
+    if case is None or not actor.can_view_case(case):
+        return False
+    if expected_version is not None and case.version != expected_version:
+        return False
+    spec = get_spec(case.procedure)
+    variants = [t for t in spec.transitions_for(trigger) if case.state in t.sources]
+    return (
+        bool(variants)
+        and variants[0].reauth
+        and actor.scope_for_step(variants[0], case) is not None
+    )
 
 
 def _run_effects(names: tuple[str, ...], ctx: EffectContext) -> None:

@@ -44,6 +44,17 @@ class GuardFailed(EngineError):
         super().__init__("; ".join(v.message for v in self.verdicts) or self.message)
 
 
+class ReauthFailed(EngineError):
+    """A signing step was given a wrong password (or none): counted towards the lockout."""
+
+    message = "Mật khẩu không đúng: cần nhập lại mật khẩu để ký."
+    field = "password"
+
+
+class ReauthLocked(ReauthFailed):
+    message = "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau ít phút."
+
+
 class InvalidInput(EngineError):
     message = "Dữ liệu nhập chưa hợp lệ."
 

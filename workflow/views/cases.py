@@ -47,6 +47,7 @@ from workflow.store.errors import (
     GuardFailed,
     InvalidInput,
     PermissionDenied,
+    ReauthFailed,
     StaleCase,
     TransitionNotAllowed,
 )
@@ -226,19 +227,6 @@ def act(case_id: int, trigger: str):
         version = parse_count(form.expected_version.data)
         if version is None:
             return _stale(case)
-        if t.reauth and not _password_ok(form.password.data):
-            form.password.errors = ["Mật khẩu không đúng: cần nhập lại mật khẩu để ký."]
-            return render_template(
-                "cases/act.html",
-                case=case,
-                spec=spec,
-                t=t,
-                form=form,
-                fields=fields,
-                errors=[],
-                available=available,
-                draft=draft,
-            ), 422
         try:
             result = fire(
                 case.id,
@@ -246,9 +234,13 @@ def act(case_id: int, trigger: str):
                 actor=actor,
                 payload=payload_of(form, fields),
                 expected_version=version,
+                password=form.password.data if t.reauth else None,
             )
         except StaleCase:
             return _stale(case)
+        except ReauthFailed as exc:
+            form.password.errors = [exc.message]
+            status = 422
         except InvalidInput as exc:
             errors, status = apply_errors(form, exc.errors), 422
         except GuardFailed as exc:
@@ -280,16 +272,6 @@ def act(case_id: int, trigger: str):
         available=available,
         draft=draft,
     ), status
-
-
-def _password_ok(password: str | None) -> bool:
-    from flask_login import current_user
-
-    from workflow.auth import verify_password
-    from workflow.models import User
-
-    user = db.session.get(User, current_user.id)
-    return bool(password) and verify_password(user.password_hash, password)
 
 
 def _stale(case: Case):

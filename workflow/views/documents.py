@@ -26,17 +26,24 @@ from states.fields import Field, PayloadInvalid, parse_date, parse_payload
 from states.rules import rules_on
 from states.spec import Role, TransitionSpec
 from states.text import clean_text
-from workflow.auth import verify_password
+from workflow.auth import confirm_password
 from workflow.clock import today
 from workflow.documents import batch, render, service
 from workflow.engine import available_transitions, fire
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
-from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, User, Vote
+from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, Vote
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.procedures import DOCUMENT_KINDS as KINDS
 from workflow.queries import CaseFilter, case_query
-from workflow.store.errors import EngineError, GuardFailed, InvalidInput, NotFound, StaleCase
+from workflow.store.errors import (
+    EngineError,
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    ReauthFailed,
+    StaleCase,
+)
 from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, public, requires
 
@@ -176,9 +183,10 @@ def sign(decision_id: int):
     scope = issuer_scope(decision, SIGNERS, exact=True)
     if decision.is_issued or decision.corrects_id is None or scope is None:
         abort(403)
-    user = db.session.get(User, current_user.id)
-    if not verify_password(user.password_hash, request.form.get("password", "")):
-        flash("Mật khẩu không đúng: cần nhập lại mật khẩu để ký.", "error")
+    try:
+        confirm_password(current_actor(), request.form.get("password", ""))
+    except ReauthFailed as exc:
+        flash(exc.message, "error")
         return redirect(url_for("documents.detail", decision_id=decision_id))
     try:
         decided_on = parse_date(request.form.get("decided_on", ""))
@@ -301,7 +309,6 @@ def approve():
         "members_present": form.get("members_present", str(last.present or "") if last else ""),
     }
     if request.method == "POST":
-        user = db.session.get(User, current_user.id)
         chosen = {n for n in map(parse_id, request.form.getlist("case")) if n}
         try:
             parsed = parse_payload(MEETING_FIELDS, meeting, today())
@@ -310,16 +317,22 @@ def approve():
                 f"{label}: {exc.errors[name]}" for name, label in _labels() if name in exc.errors
             ]
             parsed = None
-        if not verify_password(user.password_hash, request.form.get("password", "")):
-            errors.append("Mật khẩu không đúng: cần nhập lại mật khẩu để ký duyệt.")
+        password = request.form.get("password", "")
         if not chosen:
             errors.append("Chưa chọn quyết định nào.")
+        if not errors:  # the password once for the meeting: one failure counted, not one each
+            try:
+                confirm_password(actor, password)
+            except ReauthFailed as exc:
+                errors.append(exc.message)
         if errors:
             status = 422
         else:
             meeting_on = parsed["meeting_on"]
             for item in [p for p in pending if p.case.id in chosen]:
-                results.append((item.case, _approve_one(item, actor, parsed, request.form)))
+                results.append(
+                    (item.case, _approve_one(item, actor, parsed, request.form, password))
+                )
             ok = sum(1 for _, r in results if r == "")
             flash(
                 f"Đã ký duyệt {ok}/{len(results)} quyết định họp ngày {meeting_on:%d/%m/%Y}.",
@@ -355,7 +368,7 @@ def _labels() -> list[tuple[str, str]]:
     return [(f.name, f.label) for f in MEETING_FIELDS]
 
 
-def _approve_one(item: Pending, actor, meeting: dict, form) -> str:
+def _approve_one(item: Pending, actor, meeting: dict, form, password: str) -> str:
     """Sign one decision of the meeting with its own vote (blank: everyone present agreed)."""
     case = item.case
     version = parse_count(form.get(f"version-{case.id}", ""))
@@ -374,6 +387,7 @@ def _approve_one(item: Pending, actor, meeting: dict, form) -> str:
             actor=actor,
             payload=payload,
             expected_version=-1 if version is None else version,
+            password=password,
         )
     except GuardFailed as exc:
         return "; ".join(v.message for v in exc.verdicts)

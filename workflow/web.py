@@ -6,10 +6,21 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from datetime import UTC
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, flash, redirect, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -18,10 +29,15 @@ from werkzeug.exceptions import HTTPException
 from states.dates import vn_date
 from states.identity import mask_citizen_id
 from states.spec import ROLE_LABELS, Role
+from workflow.auth import needs_second_factor
+from workflow.clock import LOCAL_TZ, today
 from workflow.documents.service import public_base_url
-from workflow.extensions import login_manager
+from workflow.extensions import db, login_manager
+from workflow.jsonerrors import error_response, http_error
 from workflow.permissions import Actor
+from workflow.store import audit
 from workflow.store.errors import NotFound
+from workflow.store.uow import in_unit_of_work, unit_of_work
 
 log = logging.getLogger("workflow")
 
@@ -107,8 +123,6 @@ def _second_factor_gate():
         return None
     if request.endpoint in SETUP_ENDPOINTS:
         return None
-    from workflow.auth import needs_second_factor
-
     if not needs_second_factor(current_actor()):
         return None
     flash(
@@ -116,8 +130,6 @@ def _second_factor_gate():
         "trước khi tiếp tục.",
         "info",
     )
-    from flask import url_for
-
     return redirect(url_for("auth.second_factor"))
 
 
@@ -126,8 +138,6 @@ def is_api_request() -> bool:
 
 
 def url_for_login() -> str:
-    from flask import url_for
-
     return url_for("auth.login", next=request.full_path if request.method == "GET" else None)
 
 
@@ -165,8 +175,6 @@ ERROR_TITLES = {
 
 def _error_page(code: int, message: str = "", incident: str = ""):
     if is_api_request():  # errors raised outside the API's own handlers, in its format
-        from workflow.api.errors import error_response
-
         return error_response(code, incident=incident)
     return render_template(
         "errors/error.html",
@@ -179,10 +187,6 @@ def _error_page(code: int, message: str = "", incident: str = ""):
 
 def record_refusal(actor: Actor, **extra: str) -> None:
     """A refused page, action or API call: who, when and what, in the audit trail."""
-    from workflow.extensions import db
-    from workflow.store import audit
-    from workflow.store.uow import unit_of_work
-
     db.session.rollback()
     with unit_of_work():
         audit.append(
@@ -201,8 +205,6 @@ def record_refusal(actor: Actor, **extra: str) -> None:
 
 def _record_refusal() -> None:
     """A signed-in user refused a page or an action."""
-    from workflow.store.uow import in_unit_of_work
-
     if not current_user.is_authenticated or in_unit_of_work():
         return
     try:
@@ -233,8 +235,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if is_api_request():  # e.g. an unknown API path or method
-            from workflow.api.errors import http_error
-
             return http_error(exc)
         if exc.code == 403:
             _record_refusal()
@@ -268,18 +268,12 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("vn_datetime")
     def _vn_datetime(value):
-        from datetime import UTC
-
-        from workflow.clock import LOCAL_TZ
-
         if value is None:
             return ""
         return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
 
     @app.context_processor
     def _globals():
-        from workflow.clock import today
-
         return {
             "actor": current_actor() if current_user.is_authenticated else None,
             "ROLE_LABELS": ROLE_LABELS,

@@ -91,7 +91,9 @@ def open_for(request: OpenRequest, actor: Actor) -> Case:
             )
         elif opening.subject == "incoming":
             subject = parse_payload(opening.subject_fields, request.subject, today())
-            person = opening.create(request.particulars, subject, request.payload, actor)
+            place = opening.place(request.payload)
+            person = create_person(request.particulars, cell=place, actor=actor)
+            opening.complete(person, subject, request.payload)
         else:
             person = request.person
         return open_case(procedure.key, person=person, actor=actor, payload=request.payload)

@@ -94,9 +94,11 @@ class Opening:
     hint: str = ""
     #: what the form asks about the subject besides a person's particulars
     subject_fields: tuple[Field, ...] = ()
-    #: writes an incoming subject's record: (particulars, subject field values, the opening
-    #: payload, actor) → the person, on the lists as the procedure needs them
-    create: Callable[..., Person] | None = None
+    #: an arriving member: (the opening payload) → the organization their record goes to
+    place: Callable[[Mapping[str, Any]], Organization] | None = None
+    #: then what their record needs besides the particulars: (person, subject field values,
+    #: the opening payload); raises InvalidInput
+    complete: Callable[[Person, Mapping[str, Any], Mapping[str, Any]], None] | None = None
 
     @property
     def new_record(self) -> bool:

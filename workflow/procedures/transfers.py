@@ -24,7 +24,6 @@ from workflow.ids import parse_id
 from workflow.models import Case, Organization, Person
 from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.models.people import MEMBER_STATUSES
-from workflow.operations.people import create_person
 from workflow.permissions import Actor, receiving_org
 from workflow.procedures import transfer_steps as steps
 from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
@@ -222,19 +221,19 @@ MEMBERSHIP_FIELDS = (
 )
 
 
-def arriving_member(
-    particulars: Mapping[str, Any],
-    membership: Mapping[str, Any],
-    payload: Mapping[str, Any],
-    actor: Actor,
-) -> Person:
-    """The record of a member arriving with a letter from outside the committee. Until the
-    receiving cell confirms, the member belongs to the receiving grassroots organization and
-    is in transit (on no cell's active list)."""
+def arrival_place(payload: Mapping[str, Any]) -> Organization:
+    """Until the receiving cell confirms, a member arriving with a letter from outside the
+    committee belongs to the receiving grassroots organization."""
     destination = steps.grassroots_org(parse_id(payload.get("destination_org")))
     if destination is None:
         raise InvalidInput({"destination_org": "Chọn một tổ chức cơ sở đảng đang hoạt động."})
-    person = create_person(particulars, cell=destination, actor=actor)
+    return destination
+
+
+def arriving_member(
+    person: Person, membership: Mapping[str, Any], payload: Mapping[str, Any]
+) -> None:
+    """An arriving member's record: their membership, in transit (on no cell's active list)."""
     person.member_status = membership["member_status"]
     person.joined_on = membership["joined_on"]
     person.admission_decision_on = membership.get("admission_decision_on")
@@ -247,7 +246,6 @@ def arriving_member(
         raise InvalidInput({"official_on": "Đảng viên chính thức: ghi ngày chính thức."})
     if person.official_on is not None and person.official_on < person.joined_on:
         raise InvalidInput({"official_on": "Ngày chính thức không được trước ngày vào Đảng."})
-    return person
 
 
 def _family(spec, opening: Opening) -> Procedure:
@@ -278,7 +276,8 @@ TRANSFER_IN = _family(
         hint="Đảng viên từ ngoài Đảng bộ chuyển đến. Đảng viên được tính vào danh sách của chi "
         "bộ khi nơi đến xác nhận đã tiếp nhận.",
         subject_fields=MEMBERSHIP_FIELDS,
-        create=arriving_member,
+        place=arrival_place,
+        complete=arriving_member,
     ),
 )
 TEMPORARY = _family(

@@ -43,12 +43,13 @@ def make_cases(world, count: int) -> list[int]:
     """``count`` people on cell C1's source list, each with an open admission case."""
     from workflow.extensions import db
     from workflow.models import Case, Person
+    from workflow.models.people import name_keys
 
     cell = world.org("C1")
     people = [
         {
             "full_name": f"Nguyễn Văn Thử {i}",
-            "search_key": f"nguyen van thu {i}",
+            **name_keys(f"Nguyễn Văn Thử {i}"),
             "birth_date": date(1995, 1, 1),
             "sex": "male",
             "citizen_id": f"025095{i:06d}",
@@ -59,7 +60,7 @@ def make_cases(world, count: int) -> list[int]:
     ]
     db.session.execute(insert(Person), people)
     ids = db.session.scalars(
-        select(Person.id).where(Person.search_key.like("nguyen van thu %")).order_by(Person.id)
+        select(Person.id).where(Person.full_name.like("Nguyễn Văn Thử %")).order_by(Person.id)
     ).all()
     db.session.execute(
         insert(Case),

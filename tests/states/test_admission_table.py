@@ -256,7 +256,13 @@ def test_machine_has_no_automatic_to_state_methods(state):
     assert model.state == "source_list"
 
 
-def test_machine_model_exposes_only_declared_triggers():
+def test_machine_model_exposes_only_the_triggers_leaving_its_state():
+    """A fire builds the machine of the case's state: its edges, no ``to_`` shortcuts; any
+    other trigger is refused as one without an edge."""
     model = build_machine(SPEC, "source_list", context())
-    assert all(callable(getattr(model, trigger)) for trigger in TRIGGERS)
+    leaving = {t.trigger for t in SPEC.transitions_from("source_list")}
+    assert leaving and all(callable(getattr(model, trigger)) for trigger in leaving)
+    assert not any(hasattr(model, trigger) for trigger in set(TRIGGERS) - leaving)
     assert [name for name in dir(model) if name.startswith("to_")] == []
+    with pytest.raises(MachineError):
+        model.trigger("approve_admission")

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import attributes
+from sqlalchemy.orm import attributes, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
 
@@ -174,7 +174,20 @@ def _failures(variants: tuple[TransitionSpec, ...], ctx: GuardContext) -> list[V
 
 
 def _load_case(case_id: int) -> Case | None:
-    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+    """The case, locked, with its person and cell in the same statement (every fire reads
+    them); the case's row alone is locked (PostgreSQL refuses to lock the outer side of a
+    join)."""
+    return db.session.get(
+        Case,
+        case_id,
+        # the cell's parents too: its grassroots organization decides what applies
+        options=[
+            joinedload(Case.person),
+            joinedload(Case.cell).joinedload(Organization.parent).joinedload(Organization.parent),
+        ],
+        with_for_update={"of": Case},
+        populate_existing=True,
+    )
 
 
 def fire(
@@ -276,9 +289,15 @@ def fire(
     return result
 
 
+#: the triggers that are a signing step in some procedure
+SIGNING = frozenset(t.trigger for p in PROCEDURES.values() for t in p.spec.transitions if t.reauth)
+
+
 def _asks_password(case_id: int, trigger: str, actor: Actor, expected_version) -> bool:
     """Whether the step, as the case stands, is a signing one this actor could take: only then
     is a password asked for (the engine refuses anything else without one)."""
+    if trigger not in SIGNING:
+        return False
     case = db.session.get(Case, case_id)
     if case is None or not actor.can_view_case(case):
         return False

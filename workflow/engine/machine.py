@@ -6,7 +6,7 @@ automatic ``to_<state>`` shortcuts, and with each spec's guards as its condition
 
 from __future__ import annotations
 
-from transitions import Machine
+from transitions import Machine, MachineError
 
 from states.spec import GuardContext, ProcedureSpec, TransitionSpec
 
@@ -30,17 +30,19 @@ def build_machine(spec: ProcedureSpec, state: str, ctx: GuardContext) -> CaseMod
     def condition(guard):
         return lambda _event: guard(ctx).ok
 
+    # only the edges leaving the state: the others cannot fire from it, and building a
+    # machine's transitions is most of what a machine costs
     transitions = [
         {
             "trigger": t.trigger,
-            "source": list(t.sources),
+            "source": state,
             "dest": t.dest,
             "conditions": [condition(g) for g in t.guards],
             "before": take(t),
         }
-        for t in spec.transitions
+        for t in spec.transitions_from(state)
     ]
-    Machine(
+    machine = Machine(
         model=model,
         states=list(spec.states),
         transitions=transitions,
@@ -49,4 +51,14 @@ def build_machine(spec: ProcedureSpec, state: str, ctx: GuardContext) -> CaseMod
         send_event=True,
         ignore_invalid_triggers=False,
     )
+    leaving = model.trigger
+
+    def trigger(name: str, *args, **kwargs):
+        # a trigger of the procedure with no edge from this state: refused as pytransitions
+        # refuses any trigger without an edge from the current state
+        if name not in machine.events:
+            raise MachineError(f"Can't trigger event {name} from state {state}!")
+        return leaving(name, *args, **kwargs)
+
+    model.trigger = trigger
     return model

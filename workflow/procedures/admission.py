@@ -14,15 +14,22 @@ from states.spec import Role
 from workflow.documents.kinds import DocumentKind
 from workflow.documents.snapshots import chain_of
 from workflow.extensions import db
-from workflow.models import Case, Certificate, HelperAssignment, Person, Sponsor
+from workflow.models import (
+    Case,
+    Certificate,
+    HelperAssignment,
+    Organization,
+    Person,
+    Sponsor,
+)
 from workflow.models import VerificationRequest as Request
 from workflow.permissions import Actor
 from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
 from workflow.procedures.common import (
     add_document,
+    case_records,
     grassroots_root_id,
     latest_decision,
-    open_deadline_of,
     org_facts,
     person_facts,
 )
@@ -40,48 +47,62 @@ def awareness_certificate(person_id: int) -> Certificate | None:
     ).first()
 
 
-def facts(case: Case, actor: Actor | None, today: date) -> AdmissionFacts:
-    person = case.person
-    cert = awareness_certificate(person.id)
-    documents = {item.purpose for item in case.documents}
-    if cert is not None:
-        documents.add("awareness_certificate")
+def _sponsors(case: Case) -> tuple[SponsorFacts, ...]:
+    """The case's sponsors with their person and cell, in one statement (none before the
+    sponsors are recorded)."""
+    if not case.sponsor_route:
+        return ()
     root_id = grassroots_root_id(case.cell)
-    sponsors = tuple(
+    rows = db.session.execute(
+        select(Sponsor, Person, Organization)
+        .join(Person, Person.id == Sponsor.person_id)
+        .join(Organization, Organization.id == Person.cell_id)
+        .where(Sponsor.case_id == case.id)
+        .order_by(Sponsor.id)
+    ).all()
+    return tuple(
         SponsorFacts(
             person_id=s.person_id,
-            full_name=s.person.full_name,
-            official_since=s.person.official_on if s.person.member_status == "official" else None,
+            full_name=p.full_name,
+            official_since=p.official_on if p.member_status == "official" else None,
             together_since=s.together_since,
             replacement=s.replacement,
-            same_grassroots=grassroots_root_id(s.person.cell) == root_id,
+            same_grassroots=grassroots_root_id(cell) == root_id,
             introduced_on=s.introduced_on,
         )
-        for s in case.sponsors
+        for s, p, cell in rows
     )
-    requests = case.verification_requests
-    ceremony = open_deadline_of(case, "ceremony")
-    decision = open_deadline_of(case, "decision")
+
+
+def facts(case: Case, actor: Actor | None, today: date) -> AdmissionFacts:
+    person = case.person
+    records = case_records(case.id, person.id)
+    cert = next((c for c in records.certificates if c[0] == "awareness"), None)
+    documents = set(records.purposes)
+    if cert is not None:
+        documents.add("awareness_certificate")
+    ceremony = records.clocks.get("ceremony")
+    decision = records.clocks.get("decision")
     return AdmissionFacts(
         today=today,
         state=case.state,
         person=person_facts(person),
         org=org_facts(case.cell),
-        certificate=CertificateFacts(cert.number, cert.issued_on) if cert else None,
+        certificate=CertificateFacts(cert[1], cert[2]) if cert else None,
         sponsor_route=case.sponsor_route,
-        sponsors=sponsors,
+        sponsors=_sponsors(case),
         documents=frozenset(documents),
         verification=VerificationFacts(
-            total=len(requests),
-            answered=sum(1 for r in requests if r.answered_on is not None),
-            concerns=sum(1 for r in requests if r.result == "concern"),
+            total=len(records.requests),
+            answered=sum(1 for answered, _ in records.requests if answered),
+            concerns=sum(1 for _, concern in records.requests if concern),
         ),
         paused_from=case.paused_from,
         last_event_date=case.last_event_on,
         decision_received_on=case.decision_received_on,
-        ceremony_due=ceremony.due_on if ceremony else None,
+        ceremony_due=ceremony[0] if ceremony else None,
         late_ceremony_approved=case.late_ceremony_approval is not None,
-        decision_extension_used=decision.extended_days if decision else 0,
+        decision_extension_used=decision[1] if decision else 0,
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
     )

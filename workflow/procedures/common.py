@@ -4,8 +4,11 @@ drafted and signed, a clock extended, a pause), and the options and defaults of 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, null, select, union_all
 
 from states.facts import OrgFacts, PersonFacts
 from states.guards import denominator
@@ -15,7 +18,16 @@ from workflow.documents import service
 from workflow.documents.kinds import IssueOptions
 from workflow.extensions import db
 from workflow.membership import members_on
-from workflow.models import Case, Certificate, Decision, DossierItem, Organization, Vote
+from workflow.models import (
+    Case,
+    Certificate,
+    Deadline,
+    Decision,
+    DossierItem,
+    Organization,
+    VerificationRequest,
+    Vote,
+)
 from workflow.procedures.base import EffectContext, Subject
 from workflow.store import deadlines
 from workflow.store.errors import InvalidInput
@@ -29,7 +41,7 @@ def grassroots_root_id(org: Organization) -> int:
 
 def org_facts(cell: Organization) -> OrgFacts:
     ids = cell.ancestor_ids()
-    root = cell if len(ids) == 1 else db.session.get(Organization, ids[0])
+    root = cell.lineage()[0]  # the parents a fire loads with its case
     return OrgFacts(
         cell_id=cell.id,
         cell_kind=cell.kind,
@@ -54,6 +66,74 @@ def person_facts(person) -> PersonFacts:
 
 def open_deadline_of(case: Case, kind: str):
     return next((d for d in case.deadlines if d.kind == kind and d.status == "open"), None)
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """What the facts of a case read of its records, in one statement (a step's fire reads
+    them every time): the purposes of its dossier papers, its open clocks, its verification
+    requests and its votes."""
+
+    purposes: frozenset[str]
+    #: kind → (due on, working days of extension)
+    clocks: dict[str, tuple[date, int]]
+    #: (answered, concern) per verification request
+    requests: tuple[tuple[bool, bool], ...]
+    #: (body, passed) per vote, in order
+    votes: tuple[tuple[str, bool], ...]
+    #: the person's class certificates, latest first: (kind, number, issued on)
+    certificates: tuple[tuple[str, str, date], ...] = ()
+
+
+def case_records(case_id: int, person_id: int) -> CaseRecords:
+    documents = select(
+        literal("paper").label("tag"),
+        DossierItem.purpose.label("a"),
+        null().label("b"),
+        null().label("c"),
+        DossierItem.id.label("n"),
+    ).where(DossierItem.case_id == case_id)
+    clocks = select(
+        literal("clock"),
+        Deadline.kind,
+        cast(Deadline.due_on, String),
+        cast(Deadline.extended_days, String),
+        Deadline.id,
+    ).where(Deadline.case_id == case_id, Deadline.status == "open")
+    requests = select(
+        literal("request"),
+        cast(VerificationRequest.answered_on, String),
+        VerificationRequest.result,
+        null(),
+        VerificationRequest.id,
+    ).where(VerificationRequest.case_id == case_id)
+    votes = select(literal("vote"), Vote.body, cast(Vote.passed, String), null(), Vote.id).where(
+        Vote.case_id == case_id
+    )
+    certificates = select(
+        literal("certificate"),
+        Certificate.kind,
+        Certificate.number,
+        cast(Certificate.issued_on, String),
+        Certificate.id,
+    ).where(Certificate.person_id == person_id)
+    rows = db.session.execute(
+        union_all(documents, clocks, requests, votes, certificates).order_by("tag", "n")
+    ).all()
+    purposes, open_clocks, asked, voted, held = set(), {}, [], [], []
+    for tag, a, b, c, n in rows:
+        if tag == "paper":
+            purposes.add(a)
+        elif tag == "clock":
+            open_clocks[a] = (date.fromisoformat(b), int(c))
+        elif tag == "request":
+            asked.append((a is not None, b == "concern"))
+        elif tag == "vote":
+            voted.append((a, b in ("1", "true", "True")))
+        else:
+            held.append((date.fromisoformat(c), n, a, b))
+    latest_first = tuple((kind, number, on) for on, _, kind, number in sorted(held, reverse=True))
+    return CaseRecords(frozenset(purposes), open_clocks, tuple(asked), tuple(voted), latest_first)
 
 
 # --- effects --------------------------------------------------------------------------------

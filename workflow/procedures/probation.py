@@ -20,8 +20,8 @@ from workflow.models import CardIssuance, Case, Decision, HelperAssignment, Pers
 from workflow.permissions import Actor
 from workflow.procedures.base import EffectContext, Procedure
 from workflow.procedures.common import (
+    case_records,
     latest_decision,
-    open_deadline_of,
     org_facts,
     person_facts,
 )
@@ -30,7 +30,8 @@ from workflow.store import deadlines
 
 def facts(case: Case, actor: Actor | None, today: date) -> ProbationFacts:
     person = case.person
-    decision = open_deadline_of(case, "decision")
+    records = case_records(case.id, person.id)
+    decision = records.clocks.get("decision")
     return ProbationFacts(
         today=today,
         state=case.state,
@@ -40,9 +41,9 @@ def facts(case: Case, actor: Actor | None, today: date) -> ProbationFacts:
         probation_end=case.probation_end,
         probation_end_needs_review=not case.probation_end_confirmed,
         proposal=case.proposal,
-        failed_votes=sum(1 for v in case.votes if v.body == "cell" and not v.passed),
-        documents=frozenset(item.purpose for item in case.documents),
-        decision_extension_used=decision.extended_days if decision else 0,
+        failed_votes=sum(1 for body, passed in records.votes if body == "cell" and not passed),
+        documents=records.purposes,
+        decision_extension_used=decision[1] if decision else 0,
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
     )

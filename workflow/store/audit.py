@@ -15,7 +15,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from states.fields import to_jsonable
 from workflow.clock import clock
@@ -87,11 +87,29 @@ def recorded_membership(person_id: int) -> dict[str, Any]:
     return state
 
 
+#: set on a person whose cell, status or presence was assigned since the trail last recorded
+#: them (an attribute of the object, not a column): a person loaded and left alone is as the
+#: trail recorded them, and appending a row about them reads nothing more
+_TOUCHED = "_membership_touched"
+
+
+def _touched(target, _value, _old, _initiator) -> None:
+    setattr(target, _TOUCHED, True)
+
+
+for _column, _attribute in MEMBERSHIP_FIELDS:
+    event.listen(getattr(Person, _attribute), "set", _touched)
+
+
 def membership_changes(person: Person) -> dict[str, Any]:
-    """What differs between the person's row and what the trail has recorded of it."""
+    """What differs between the person's row and what the trail has recorded of it (read only
+    when their membership was assigned in this session)."""
+    if not getattr(person, _TOUCHED, False):
+        return {}
     if person.id is None:
         db.session.flush()
     recorded = recorded_membership(person.id)
+    setattr(person, _TOUCHED, False)  # the row about to be appended records the rest
     return {
         column: getattr(person, attribute)
         for column, attribute in MEMBERSHIP_FIELDS

@@ -120,3 +120,11 @@ def test_every_page_template_a_procedure_names_exists(key):
     procedure = PROCEDURES[key]
     if procedure.page_template:
         assert (ROOT / "templates" / procedure.page_template).is_file()
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_readme_shows_every_procedures_current_graph(key):
+    from workflow.cli import mermaid
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{mermaid(REGISTRY[key])}\n```" in readme

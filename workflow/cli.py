@@ -283,11 +283,10 @@ def mermaid(spec, everything: bool = False) -> str:
         lines.append(f"    {key} : {label}")
     seen = set()
     for t in spec.transitions:
-        if t.dest is None or (
-            not everything
-            and t.kind != "main"
-            and t.trigger not in ("record_cell_rejection", "decline_admission")
-        ):
+        # the main path, and the side steps that end the case from one or two states (a
+        # rejection); the rest (withdrawn from anywhere, paused, returned) with --all
+        outcome = t.dest in spec.finals and len(t.sources) <= 2
+        if t.dest is None or (not everything and t.kind != "main" and not outcome):
             continue
         for source in t.sources:
             edge = (source, t.dest, t.trigger)

@@ -112,3 +112,88 @@ def test_top_level_layout():
         "wsgi.py",
         "README.md",
     } <= visible
+
+
+def _workflow_imports() -> dict[str, set[str]]:
+    """module → the workflow modules it imports, at its top or inside its functions."""
+    files = {}
+    for path in (ROOT / "workflow").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        files[".".join(parts)] = path
+
+    def known(name: str) -> str:
+        while name and name not in files:
+            name = name.rpartition(".")[0]
+        return name
+
+    edges: dict[str, set[str]] = {}
+    for module, path in files.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("workflow"):
+                targets = [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("workflow")]
+            for target in targets:
+                found = known(target)
+                if found and found != module:
+                    edges.setdefault(module, set()).add(found)
+    return edges
+
+
+def _package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_no_import_cycle_between_packages():
+    """The application factory (``workflow``) composes everything; below it, no package (or
+    top-level module) imports one that imports it back, not even inside a function."""
+    graph: dict[str, set[str]] = {}
+    for module, targets in _workflow_imports().items():
+        if module == "workflow":
+            continue
+        for target in targets:
+            if target != "workflow" and _package(target) != _package(module):
+                graph.setdefault(_package(module), set()).add(_package(target))
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    cycles = sorted({tuple(sorted((a, b))) for a in graph for b in graph[a] if reaches(b, a)})
+    assert cycles == []
+
+
+def test_procedures_are_named_only_in_their_own_modules():
+    """Shared modules iterate the registry: none names a procedure (a plug-in point would be
+    missing)."""
+    import re
+
+    from states import REGISTRY
+
+    names = re.compile(r"[\"'](" + "|".join(REGISTRY) + r")[\"']")
+    offenders = []
+    for path in (ROOT / "workflow").rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if rel.parts[1] in ("procedures", "migrations", "demo") or rel.stem.startswith("demo"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if names.search(line) and "__tablename__" not in line:
+                offenders.append(f"{rel}:{number}")
+    for path in (ROOT / "templates").rglob("*.html"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if names.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import holidays
-from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from states import dates
@@ -44,22 +43,16 @@ class WorkingCalendar:
         return self.working_days_left(today, deadline.due_on)
 
 
-def _cache() -> dict:
-    if has_request_context():
-        return request.environ.setdefault("workflow.cache", {})
-    return g.setdefault("_workflow_cache", {})
-
-
 def load_calendar() -> WorkingCalendar:
-    """One calendar per request (the override table is small)."""
-    cache = _cache()
-    cached = cache.get("calendar")
+    """One calendar per database session (a request's: the override table is small); a
+    change of the overrides forgets it (``forget_calendar``)."""
+    cached = db.session.info.get("calendar")
     if cached is None:
         rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
         cached = WorkingCalendar(dict(rows))
-        cache["calendar"] = cached
+        db.session.info["calendar"] = cached
     return cached
 
 
 def forget_calendar() -> None:
-    _cache().pop("calendar", None)
+    db.session.info.pop("calendar", None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import abort, current_app
+from flask import current_app
 
 from states.fields import parse_date
 from workflow.clock import today
@@ -18,6 +18,7 @@ from workflow.permissions import REPORT_READERS, Actor
 from workflow.queries import visible_orgs
 from workflow.reports import document as document_mod
 from workflow.reports import period as period_mod
+from workflow.store.errors import NotFound
 
 #: the longest period one report covers
 MAX_DAYS = 3 * 366
@@ -95,11 +96,11 @@ def parse_request(actor: Actor, args: Any) -> tuple[ReportRequest | None, dict[s
         org_id = parse_id(raw_org)
         org = db.session.get(Organization, org_id) if org_id else None
         if org is None or actor.scope_for(REPORT_READERS, org.path) is None:
-            abort(404)
+            raise NotFound()
     elif not whole_committee_allowed(actor):
         choices = org_choices(actor)
         if not choices:
-            abort(404)
+            raise NotFound()
         org = choices[0]
     if errors:
         return None, errors

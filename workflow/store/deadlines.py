@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from states.dates import add_months
 from states.rules import RuleSet
 from states.spec import DeadlineSpec
+from workflow.extensions import db
 from workflow.models import Case, Deadline
-from workflow.workcalendar import load_calendar
+from workflow.workcalendar import forget_calendar, load_calendar
 
 
 def open_deadline(case: Case, spec: DeadlineSpec, start: date, rules: RuleSet) -> Deadline:
@@ -73,11 +76,6 @@ def silent_kinds() -> list[tuple[str, str]]:
 
 def recompute_open_deadlines(changed_day: date) -> int:
     """After a calendar correction, move the due dates of open clocks that span that day."""
-    from sqlalchemy import select
-
-    from workflow.extensions import db
-    from workflow.workcalendar import forget_calendar
-
     forget_calendar()
     calendar = load_calendar()
     count = 0

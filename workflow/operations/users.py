@@ -90,6 +90,14 @@ def create_user(username: str, full_name: str, *, actor: Actor) -> tuple[User, s
     return user, password
 
 
+@transactional
+def create_administrator(username: str, full_name: str, *, actor: Actor) -> str:
+    """A system administrator over the whole committee; returns the password (shown once)."""
+    user, password = create_user(username, full_name, actor=actor)
+    add_grant(user, Role.ADMIN.value, None, "", actor=actor)
+    return password
+
+
 #: what an administrator may not do to their own account (segregation of duties, ASVS 4.3.3):
 #: another administrator does it, so that no one widens their own access unseen
 SELF_REFUSALS = {

@@ -71,6 +71,43 @@ def test_views_never_commit():
     assert offenders == []
 
 
+#: what opens a transaction: only operations and the engine may use it
+TRANSACTION_OPENERS = {"unit_of_work", "transactional", "UnitOfWork"}
+
+
+def _opens_transactions(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "workflow.store.uow":
+            found += [a.name for a in node.names if a.name in TRANSACTION_OPENERS | {"*"}]
+        elif isinstance(node, ast.ImportFrom) and node.module == "workflow.store":
+            found += [a.name for a in node.names if a.name == "uow"]
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name == "workflow.store.uow"]
+    return found
+
+
+def test_views_api_and_web_never_open_a_transaction():
+    """Operations and the engine own transactions; request handlers only call them."""
+    handlers = [
+        *(ROOT / "workflow" / "views").glob("*.py"),
+        *(ROOT / "workflow" / "api").glob("*.py"),
+        ROOT / "workflow" / "web.py",
+    ]
+    offenders = {
+        str(p.relative_to(ROOT)): names for p in handlers if (names := _opens_transactions(p))
+    }
+    assert offenders == {}
+
+
+def test_the_transaction_check_sees_an_import(tmp_path):
+    module = tmp_path / "view.py"
+    module.write_text("from workflow.store.uow import current_uow, unit_of_work\n")
+    assert _opens_transactions(module) == ["unit_of_work"]
+    module.write_text("from workflow.store import uow\nfrom workflow.store.uow import *\n")
+    assert _opens_transactions(module) == ["uow", "*"]
+
+
 def test_every_template_a_view_names_exists():
     import re
 

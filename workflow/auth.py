@@ -26,7 +26,7 @@ from workflow.models import User, utcnow
 from workflow.permissions import Actor
 from workflow.store import audit
 from workflow.store.errors import ReauthFailed, ReauthLocked
-from workflow.store.uow import unit_of_work
+from workflow.store.uow import transactional, unit_of_work
 
 #: Argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4): above OWASP's minimum.
 _hasher = PasswordHasher()
@@ -147,69 +147,70 @@ def _succeeded(user: User, now, ip: str, **extra) -> LoginResult:
     return LoginResult(user)
 
 
+@transactional
 def authenticate(username: str, password: str, *, ip: str = "") -> LoginResult:
     """Check the password; count failures in the database (per account and per address) so
     the limits hold across workers. A user with an authenticator app is not signed in yet: the
     result asks for the code (``verify_code``)."""
     username = clean_line(username)[:100]  # no control characters reach a query or the log
-    with unit_of_work():
-        now = utcnow()
-        user = db.session.scalars(
-            select(User).where(func.lower(User.username) == username.lower())
-        ).first()
-        actor = Actor(user.id, user.full_name, ()) if user else Actor(None, username, ())
-        until = throttle.blocked_until(ip, now)
-        if until is not None:
-            return _address_refusal(ip, until, now, actor, user.id if user else None)
-        if user is None:
-            phantom = throttle.blocked_until(throttle.unknown_username_key(username), now)
-            locked = _locked(phantom, now, ip, actor, None)
-            if locked is not None:
-                return locked  # as fast as a real locked account: no hashing either
-            hasher().hash(password)  # same work as a real check: no timing oracle
-            throttle.record_unknown_username(username, now)
-            return _failed(None, now, ip, actor, GENERIC_LOGIN_ERROR)
-        locked = _locked(user.locked_until, now, ip, actor, user.id)
+    now = utcnow()
+    user = db.session.scalars(
+        select(User).where(func.lower(User.username) == username.lower())
+    ).first()
+    actor = Actor(user.id, user.full_name, ()) if user else Actor(None, username, ())
+    until = throttle.blocked_until(ip, now)
+    if until is not None:
+        return _address_refusal(ip, until, now, actor, user.id if user else None)
+    if user is None:
+        phantom = throttle.blocked_until(throttle.unknown_username_key(username), now)
+        locked = _locked(phantom, now, ip, actor, None)
         if locked is not None:
-            return locked
-        if not user.active or not verify_password(user.password_hash, password):
-            return _failed(user, now, ip, actor, GENERIC_LOGIN_ERROR)
-        if hasher().check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        if user.totp_secret:
-            _login_audit(actor, user.id, "login_password_ok", ip)
-            return LoginResult(user, second_factor=True)
-        return _succeeded(user, now, ip)
+            return locked  # as fast as a real locked account: no hashing either
+        hasher().hash(password)  # same work as a real check: no timing oracle
+        throttle.record_unknown_username(username, now)
+        return _failed(None, now, ip, actor, GENERIC_LOGIN_ERROR)
+    locked = _locked(user.locked_until, now, ip, actor, user.id)
+    if locked is not None:
+        return locked
+    if not user.active or not verify_password(user.password_hash, password):
+        return _failed(user, now, ip, actor, GENERIC_LOGIN_ERROR)
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    if user.totp_secret:
+        _login_audit(actor, user.id, "login_password_ok", ip)
+        return LoginResult(user, second_factor=True)
+    return _succeeded(user, now, ip)
 
 
+@transactional
 def verify_code(user_id: int, epoch: int, code: str, *, ip: str = "") -> LoginResult:
     """The second step of a login: the authenticator app's current code, accepted once."""
     from workflow.clock import clock
 
-    with unit_of_work():
-        now = utcnow()
-        user = db.session.get(User, user_id, with_for_update=True)
-        if user is None or not user.active or user.session_epoch != epoch or not user.totp_secret:
-            return LoginResult(None, LOGIN_EXPIRED)
-        actor = Actor(user.id, user.full_name, ())
-        until = throttle.blocked_until(ip, now)
-        if until is not None:
-            return _address_refusal(ip, until, now, actor, user.id)
-        locked = _locked(user.locked_until, now, ip, actor, user.id)
-        if locked is not None:
-            return locked
-        step = totp.matching_step(user.totp_secret, code, clock().seconds(), user.totp_last_step)
-        if step is None:
-            return _failed(user, now, ip, actor, BAD_CODE, factor="totp")
-        user.totp_last_step = step
-        return _succeeded(user, now, ip, factor="totp")
+    now = utcnow()
+    user = db.session.get(User, user_id, with_for_update=True)
+    if user is None or not user.active or user.session_epoch != epoch or not user.totp_secret:
+        return LoginResult(None, LOGIN_EXPIRED)
+    actor = Actor(user.id, user.full_name, ())
+    until = throttle.blocked_until(ip, now)
+    if until is not None:
+        return _address_refusal(ip, until, now, actor, user.id)
+    locked = _locked(user.locked_until, now, ip, actor, user.id)
+    if locked is not None:
+        return locked
+    step = totp.matching_step(user.totp_secret, code, clock().seconds(), user.totp_last_step)
+    if step is None:
+        return _failed(user, now, ip, actor, BAD_CODE, factor="totp")
+    user.totp_last_step = step
+    return _succeeded(user, now, ip, factor="totp")
 
 
 def confirm_password(actor: Actor, password: str | None) -> None:
     """A signing step's password, whatever the channel (web form, API, command line): right,
     or ReauthFailed — counted in the account's login lockout by one statement of the database
     (so concurrent attempts each count), with one audit row — or ReauthLocked while the
-    account is locked. Runs in its own transaction: a refusal is kept when the step is not."""
+    account is locked. Runs in its own transaction, never in the caller's (so not
+    ``@transactional``): a refusal is kept when the step is not."""
     config = current_app.config
     with unit_of_work():
         now = utcnow()
@@ -253,18 +254,18 @@ def needs_second_factor(actor: Actor) -> bool:
     return any(s.role.value in required for s in actor.scopes)
 
 
+@transactional
 def end_sessions(user_id: int, action: str = "logout") -> None:
     """Bump the epoch: every cookie issued before now stops working."""
-    with unit_of_work():
-        user = db.session.get(User, user_id)
-        if user is not None:
-            user.session_epoch += 1
-            audit.append(
-                actor=Actor(user.id, user.full_name, ()),
-                subject_type="user",
-                subject_id=user.id,
-                action=action,
-            )
+    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+    if user is not None:
+        user.session_epoch += 1
+        audit.append(
+            actor=Actor(user.id, user.full_name, ()),
+            subject_type="user",
+            subject_id=user.id,
+            action=action,
+        )
 
 
 def load_user(token: str) -> User | None:

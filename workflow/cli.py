@@ -11,7 +11,6 @@ from flask import Flask
 from sqlalchemy import select
 
 from states import get_spec
-from states.spec import Role
 from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, User
@@ -19,7 +18,6 @@ from workflow.operations import users as user_ops
 from workflow.permissions import Actor
 from workflow.store.audit import verify_chain
 from workflow.store.errors import EngineError, GuardFailed, InvalidInput
-from workflow.store.uow import unit_of_work
 
 
 @click.group("wf")
@@ -33,9 +31,7 @@ def wf() -> None:
 def create_admin(username: str, full_name: str) -> None:
     """Create a system administrator and print a random password (shown once)."""
     try:
-        with unit_of_work():
-            user, password = user_ops.create_user(username, full_name, actor=Actor.system())
-            user_ops.add_grant(user, Role.ADMIN.value, None, "", actor=Actor.system())
+        password = user_ops.create_administrator(username, full_name, actor=Actor.system())
     except InvalidInput as exc:
         raise click.ClickException("; ".join(exc.errors.values())) from None
     click.echo(f"Tài khoản quản trị: {username}")

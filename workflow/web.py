@@ -32,12 +32,12 @@ from states.spec import ROLE_LABELS, Role
 from workflow.auth import needs_second_factor
 from workflow.clock import LOCAL_TZ, today
 from workflow.documents.service import public_base_url
-from workflow.extensions import db, login_manager
+from workflow.extensions import login_manager
 from workflow.jsonerrors import error_response, http_error
+from workflow.operations import access_log
 from workflow.permissions import Actor
-from workflow.store import audit
 from workflow.store.errors import NotFound
-from workflow.store.uow import in_unit_of_work, unit_of_work
+from workflow.store.uow import in_unit_of_work
 
 log = logging.getLogger("workflow")
 
@@ -186,21 +186,10 @@ def _error_page(code: int, message: str = "", incident: str = ""):
 
 
 def record_refusal(actor: Actor, **extra: str) -> None:
-    """A refused page, action or API call: who, when and what, in the audit trail."""
-    db.session.rollback()
-    with unit_of_work():
-        audit.append(
-            actor=actor,
-            subject_type="user",
-            subject_id=actor.user_id,
-            action="access.refused",
-            payload={
-                "endpoint": request.endpoint or "",
-                "method": request.method,
-                "path": request.path[:200],
-                **extra,
-            },
-        )
+    """A refused page, action or API call, as this request names it, in the audit trail."""
+    access_log.record_refusal(
+        actor, endpoint=request.endpoint or "", method=request.method, path=request.path, **extra
+    )
 
 
 def _record_refusal() -> None:

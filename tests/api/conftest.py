@@ -13,7 +13,6 @@ from workflow.extensions import db
 from workflow.models import User
 from workflow.operations.tokens import create_token
 from workflow.permissions import Actor
-from workflow.store.uow import unit_of_work
 
 PREFIX = "/api/v1"
 
@@ -35,10 +34,8 @@ class ApiClient:
 
 
 def make_token(username: str, lifetime_days: int | None = None) -> str:
-    with unit_of_work():
-        user = db.session.scalars(db.select(User).where(User.username == username)).one()
-        _, token = create_token(user, f"thử nghiệm {username}", lifetime_days, actor=Actor.of(user))
-    return token
+    user = db.session.scalars(db.select(User).where(User.username == username)).one()
+    return create_token(user.id, f"thử nghiệm {username}", lifetime_days, actor=Actor.of(user))
 
 
 @pytest.fixture

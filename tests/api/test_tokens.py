@@ -179,8 +179,5 @@ def test_changing_or_resetting_the_password_revokes_the_tokens(app, login, world
     assert audit_rows(action="api_token.revoke_all")
     # an administrator's reset does the same
     headers = {"Authorization": f"Bearer {make_token('sec2')}"}
-    with unit_of_work():
-        user_ops.reset_password(
-            db.session.get(User, world.users["sec2"]), actor=world.actor("admin")
-        )
+    user_ops.reset_password(world.users["sec2"], actor=world.actor("admin"))
     assert app.test_client().get(PREFIX + "/cases", headers=headers).status_code == 401

@@ -145,7 +145,7 @@ def test_the_draft_is_what_gets_issued_even_if_the_record_changes_later(world):
             )
         }
         data["full_name"] = "Nguyễn Thị Hằng Nga"
-        update_person(fresh, data, actor=SYSTEM)
+        update_person(fresh.id, data, actor=SYSTEM)
     world.advance(case_id, "admission_decided")
     assert json.loads(issued(case_id).snapshot)["person"]["full_name"] == "Nguyễn Thị Hằng"
 

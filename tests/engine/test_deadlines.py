@@ -12,7 +12,6 @@ from workflow.extensions import db
 from workflow.models import Case
 from workflow.operations.calendar import add_override, remove_override
 from workflow.store.errors import GuardFailed, InvalidInput
-from workflow.store.uow import unit_of_work
 
 VN = holidays.country_holidays("VN", language="vi")
 
@@ -125,20 +124,15 @@ def test_calendar_correction_moves_open_deadlines(world):
     start, due = deadline.starts_on, deadline.due_on
     extra_day_off = nth_working_day_after(start, 10)
     system = world.actor("dept")
-    with unit_of_work():
-        row = add_override(
-            {
-                "day": extra_day_off.isoformat(),
-                "kind": "day_off",
-                "note": "Nghỉ bù theo thông báo của UBND tỉnh",
-            },
-            actor=system,
-        )
-        row_id = row.id
+    row_id = add_override(
+        {
+            "day": extra_day_off.isoformat(),
+            "kind": "day_off",
+            "note": "Nghỉ bù theo thông báo của UBND tỉnh",
+        },
+        actor=system,
+    )
     moved = open_deadline(case_id, "decision").due_on
     assert moved > due and moved == nth_working_day_after(due, 1)
-    with unit_of_work():
-        from workflow.models import CalendarOverride
-
-        remove_override(db.session.get(CalendarOverride, row_id), actor=system)
+    remove_override(row_id, actor=system)
     assert open_deadline(case_id, "decision").due_on == due

@@ -214,7 +214,7 @@ def test_a_moved_cell_keeps_past_reports_and_counts_with_its_new_parent_after(wo
     c1b = world.org("C1B")
     with unit_of_work():
         org_ops.update_org(
-            c1b,
+            c1b.id,
             {
                 "code": c1b.code,
                 "name": c1b.name,

@@ -35,7 +35,6 @@ from workflow.models import (
     VerificationRequest,
 )
 from workflow.operations import calendar as calendar_ops
-from workflow.store.uow import unit_of_work
 
 SCRIPT = "<script>alert(1)</script>"
 LONG_NAME = "Nguyễn " + "a" * 94  # 101 characters
@@ -423,11 +422,10 @@ def test_organization_edit_is_refused_when_kind_changes_while_it_has_children(wo
 
 
 def test_calendar_form_is_refused_and_nothing_written_when_input_is_bad(world, login, subtests):
-    with unit_of_work():
-        calendar_ops.add_override(
-            {"day": "2026-09-03", "kind": "day_off", "note": "Nghỉ bù theo thông báo"},
-            actor=SYSTEM,
-        )
+    calendar_ops.add_override(
+        {"day": "2026-09-03", "kind": "day_off", "note": "Nghỉ bù theo thông báo"},
+        actor=SYSTEM,
+    )
     base = {"day": "04/09/2026", "kind": "day_off", "note": "Thông báo số 12/TB-VPCP"}
     table = (
         ("day already adjusted", {"day": "03/09/2026"}, "day",

@@ -26,7 +26,7 @@ from workflow.documents import service
 from workflow.documents.render import html_to_pdf
 from workflow.extensions import db
 from workflow.models import Decision, PrintJob
-from workflow.store.uow import unit_of_work
+from workflow.store.uow import transactional, unit_of_work
 
 log = logging.getLogger("workflow.documents")
 
@@ -144,6 +144,15 @@ def run_job(job_id: int) -> None:
         log.exception("print job %s failed", job_id)
         db.session.rollback()
         _progress(job_id, status="failed", error=type(exc).__name__)
+
+
+@transactional
+def create_job(user_id: int, issuer: str, meeting_on: date) -> int:
+    """Queue the printing of one meeting's decisions for ``user_id``; returns the job's id."""
+    job = PrintJob(user_id=user_id, issuer=issuer, meeting_on=meeting_on)
+    db.session.add(job)
+    db.session.flush()
+    return job.id
 
 
 def start_job(app: Flask, job_id: int) -> None:

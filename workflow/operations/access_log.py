@@ -6,12 +6,14 @@ but they are stored in the same database so they survive restarts and cover ever
 
 from __future__ import annotations
 
-from flask import has_request_context, request
 from sqlalchemy import select
 
 from workflow.extensions import db
 from workflow.models import AccessLogEntry, User
 from workflow.permissions import Actor
+from workflow.queries import get_case
+from workflow.store import audit
+from workflow.store.uow import transactional
 
 PART_LABELS = {
     "verification": "Kết quả thẩm tra lý lịch",
@@ -20,10 +22,11 @@ PART_LABELS = {
 }
 
 
+@transactional
 def record(
     actor: Actor, subject_type: str, subject_id: int, part: str, detail_id: int | None = None
 ) -> None:
-    """Append one read. Runs inside the caller's unit of work."""
+    """Append one read (with the address the actor came from)."""
     if actor.user_id is None:
         return
     db.session.add(
@@ -33,7 +36,7 @@ def record(
             subject_id=subject_id,
             part=part,
             detail_id=detail_id,
-            ip=(request.remote_addr or "")[:45] if has_request_context() else "",
+            ip=actor.address[:45],
         )
     )
 
@@ -41,15 +44,29 @@ def record(
 def read_case_file(case_id: int, actor: Actor):
     """The case as ``queries.get_case`` gives it; when it carries verification results (the
     case page and the case's trail show them), the read is recorded first."""
-    from workflow.queries import get_case
-    from workflow.store.uow import unit_of_work
-
     case = get_case(case_id, actor)
     if any(r.answered_on for r in case.verification_requests):
-        with unit_of_work():
-            record(actor, "case", case_id, "verification")
+        record(actor, "case", case_id, "verification")
         case = get_case(case_id, actor)
     return case
+
+
+def record_refusal(actor: Actor, *, endpoint: str, method: str, path: str, **extra: str) -> None:
+    """A refused page, action or API call: who, when and what, in the audit trail. Whatever
+    the refused request had left unsaved is discarded first."""
+    db.session.rollback()
+    _append_refusal(actor, {"endpoint": endpoint, "method": method, "path": path[:200], **extra})
+
+
+@transactional
+def _append_refusal(actor: Actor, payload: dict[str, str]) -> None:
+    audit.append(
+        actor=actor,
+        subject_type="user",
+        subject_id=actor.user_id,
+        action="access.refused",
+        payload=payload,
+    )
 
 
 def recent(subject_type: str | None = None, subject_id: int | None = None, limit: int = 200):

@@ -29,8 +29,8 @@ from workflow.extensions import db
 from workflow.models import Attachment, Case, User, utcnow
 from workflow.permissions import Actor
 from workflow.store import audit
-from workflow.store.errors import InvalidInput, PermissionDenied
-from workflow.store.uow import current_uow
+from workflow.store.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.store.uow import current_uow, transactional
 
 #: who may attach a scan to a case in their scope
 WRITE_ROLES = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
@@ -237,11 +237,20 @@ def inspect(case: Case, purpose: str, upload: Upload) -> str:
     return content_type
 
 
+def _locked_case(case_id: int, actor: Actor) -> Case:
+    case = db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+    if case is None or not actor.can_view_case(case):
+        raise NotFound()
+    return case
+
+
+@transactional
 def add(
-    case: Case, purpose: str, upload: Upload, *, actor: Actor, content_type: str | None = None
-) -> Attachment:
-    """Store a scan (``content_type`` from ``inspect``, which runs here when not given).
-    Runs inside the caller's unit of work."""
+    case_id: int, purpose: str, upload: Upload, *, actor: Actor, content_type: str | None = None
+) -> str:
+    """Store a scan (``content_type`` from ``inspect``, which runs here when not given);
+    returns the name it is shown under. The file goes again if the transaction fails."""
+    case = _locked_case(case_id, actor)
     if not may_write(actor, case):
         raise PermissionDenied()
     content_type = content_type or inspect(case, purpose, upload)
@@ -280,7 +289,7 @@ def add(
             "sha256": attachment.sha256,
         },
     )
-    return attachment
+    return attachment.original_name
 
 
 def _check_quota(actor: Actor, size: int, errors: dict[str, str]) -> None:
@@ -319,9 +328,15 @@ def _write(target: Path, data: bytes) -> None:
     current_uow().on_rollback(lambda: target.unlink(missing_ok=True))
 
 
-def remove(attachment: Attachment, *, actor: Actor) -> None:
+@transactional
+def remove(case_id: int, attachment_id: int, *, actor: Actor) -> None:
     """Withdraw a scan from the dossier: the uploader, or department staff over the case."""
-    case = attachment.case
+    case = _locked_case(case_id, actor)
+    attachment = db.session.get(
+        Attachment, attachment_id, with_for_update=True, populate_existing=True
+    )
+    if attachment is None or attachment.case_id != case.id:
+        raise NotFound()
     own = attachment.uploaded_by == actor.user_id and may_write(actor, case)
     staff = (
         case.closed_at is None

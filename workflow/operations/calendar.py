@@ -15,10 +15,13 @@ from workflow.models.calendar import OVERRIDE_KINDS
 from workflow.permissions import Actor
 from workflow.store import audit
 from workflow.store.deadlines import recompute_open_deadlines
-from workflow.store.errors import InvalidInput
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import transactional
 
 
-def add_override(raw: Mapping[str, Any], *, actor: Actor) -> CalendarOverride:
+@transactional
+def add_override(raw: Mapping[str, Any], *, actor: Actor) -> int:
+    """Add a day off or a working day; open deadlines are counted again. Returns its id."""
     errors = {}
     day = None
     try:
@@ -53,10 +56,14 @@ def add_override(raw: Mapping[str, Any], *, actor: Actor) -> CalendarOverride:
         payload={"day": day, "kind": kind, "note": note},
     )
     recompute_open_deadlines(day)
-    return row
+    return row.id
 
 
-def remove_override(row: CalendarOverride, *, actor: Actor) -> None:
+@transactional
+def remove_override(row_id: int, *, actor: Actor) -> None:
+    row = db.session.get(CalendarOverride, row_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        raise NotFound()
     audit.append(
         actor=actor,
         subject_type="calendar",

@@ -14,10 +14,16 @@ from workflow.extensions import db
 from workflow.models import CardIssuance, Person
 from workflow.permissions import Actor
 from workflow.store import audit
-from workflow.store.errors import InvalidInput
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import transactional
 
 
-def record_issued(card: CardIssuance, raw: Mapping[str, Any], *, actor: Actor) -> None:
+@transactional
+def record_issued(card_id: int, raw: Mapping[str, Any], *, actor: Actor) -> None:
+    """Record the number and date of an issued card (``raw``: card_number, issued_on)."""
+    card = db.session.get(CardIssuance, card_id, with_for_update=True, populate_existing=True)
+    if card is None:
+        raise NotFound()
     errors = {}
     number = re.sub(r"\s", "", str(raw.get("card_number") or ""))
     if not re.fullmatch(r"\d{8}", number):

@@ -15,7 +15,8 @@ from workflow.models import Organization
 from workflow.models.orgs import ALLOWED_PARENTS, ORG_KINDS
 from workflow.permissions import Actor
 from workflow.store import audit
-from workflow.store.errors import InvalidInput
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import transactional
 
 
 def _validate(raw: Mapping[str, Any], org: Organization | None) -> dict[str, Any]:
@@ -78,6 +79,7 @@ def _set_paths(org: Organization) -> None:
         _set_paths(child)
 
 
+@transactional
 def create_org(raw: Mapping[str, Any], *, actor: Actor) -> Organization:
     data = _validate(raw, None)
     org = Organization(**data)
@@ -95,7 +97,17 @@ def create_org(raw: Mapping[str, Any], *, actor: Actor) -> Organization:
     return org
 
 
-def update_org(org: Organization, raw: Mapping[str, Any], *, actor: Actor) -> None:
+@transactional
+def update_org(
+    org_id: int, raw: Mapping[str, Any], *, actor: Actor, expected_version: str | None = None
+) -> None:
+    """Change an organization; ``expected_version`` (as the form carried it), when given, must
+    still be the row's, or InvalidInput keyed "_" says someone else changed it first."""
+    org = db.session.get(Organization, org_id, with_for_update=True, populate_existing=True)
+    if org is None:
+        raise NotFound()
+    if expected_version is not None and str(org.version) != expected_version:
+        raise InvalidInput({"_": "Tổ chức vừa được người khác sửa. Tải lại trang rồi sửa lại."})
     data = _validate(raw, org)
     moved = data["parent"] is not org.parent
     for key, value in data.items():

@@ -20,7 +20,8 @@ from workflow.models import Organization, Person
 from workflow.models.people import NAME_KEYS, name_keys
 from workflow.permissions import Actor
 from workflow.store import audit
-from workflow.store.errors import InvalidInput
+from workflow.store.errors import InvalidInput, NotFound, StaleRecord
+from workflow.store.uow import transactional
 
 TEXT_LIMITS = {"ethnicity": 50, "religion": 50, "home_town": 200, "occupation": 200}
 REQUIRED_TEXT = ("ethnicity", "religion", "home_town")
@@ -101,6 +102,14 @@ def validate_person(raw: Mapping[str, Any], *, existing_id: int | None = None) -
     return out
 
 
+def _locked_person(person_id: int, actor: Actor) -> Person:
+    person = db.session.get(Person, person_id, with_for_update=True, populate_existing=True)
+    if person is None or not actor.can_view(person.cell.path):
+        raise NotFound()
+    return person
+
+
+@transactional
 def create_person(raw: Mapping[str, Any], *, cell: Organization, actor: Actor) -> Person:
     data = validate_person(raw)
     person = Person(**data, cell_id=cell.id, member_status="non_member")
@@ -118,7 +127,15 @@ def create_person(raw: Mapping[str, Any], *, cell: Organization, actor: Actor) -
     return person
 
 
-def update_person(person: Person, raw: Mapping[str, Any], *, actor: Actor) -> dict[str, Any]:
+@transactional
+def update_person(
+    person_id: int, raw: Mapping[str, Any], *, actor: Actor, expected_version: str | None = None
+) -> dict[str, Any]:
+    """Change a person's particulars; returns what changed. ``expected_version`` (as the form
+    carried it), when given, must still be the row's, or StaleRecord."""
+    person = _locked_person(person_id, actor)
+    if expected_version is not None and str(person.version) != expected_version:
+        raise StaleRecord()
     data = validate_person(raw, existing_id=person.id)
     changes = {key: value for key, value in data.items() if getattr(person, key) != value}
     apply_changes(person, changes, actor=actor)
@@ -201,10 +218,12 @@ def record_history(
     person.card_number = membership.card_number or None
 
 
-def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):
+@transactional
+def add_gap(person_id: int, raw: Mapping[str, Any], *, actor: Actor) -> None:
     """A period that does not count towards party age (e.g. between leaving and re-admission)."""
     from workflow.models import MembershipGap
 
+    person = _locked_person(person_id, actor)
     errors = {}
     dates = {}
     for key in ("start_on", "end_on"):
@@ -246,4 +265,3 @@ def add_gap(person: Person, raw: Mapping[str, Any], *, actor: Actor):
         payload={"start_on": gap.start_on, "end_on": gap.end_on, "reason": reason},
         person_id=person.id,
     )
-    return gap

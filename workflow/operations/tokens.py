@@ -14,7 +14,7 @@ from workflow.models import ApiToken, User, utcnow
 from workflow.permissions import Actor
 from workflow.store import audit
 from workflow.store.errors import InvalidInput, NotFound
-from workflow.store.uow import unit_of_work
+from workflow.store.uow import transactional
 
 #: every token starts with this, so a leaked one is easy to recognise (e.g. by secret scanners)
 TOKEN_PREFIX = "wfapi_"  # noqa: S105 (a public marker, not a secret)
@@ -30,11 +30,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(
-    user: User, name: str, lifetime_days: int | None, *, actor: Actor
-) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the row and the token, which is never stored.
-    Call inside a unit of work."""
+def _locked_user(user_id: int) -> User:
+    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@transactional
+def create_token(user_id: int, name: str, lifetime_days: int | None, *, actor: Actor) -> str:
+    """A new token for the user; returns the token, which is never stored."""
+    user = _locked_user(user_id)
     name = clean_line(name or "")
     errors = {}
     if not name:
@@ -70,12 +76,14 @@ def create_token(
             "expires_at": row.expires_at.isoformat(timespec="seconds") if row.expires_at else None,
         },
     )
-    return row, token
+    return token
 
 
-def revoke_token(user: User, token_id: int, *, actor: Actor) -> ApiToken:
-    """Revoke one of ``user``'s own tokens; call inside a unit of work."""
-    row = db.session.get(ApiToken, token_id)
+@transactional
+def revoke_token(user_id: int, token_id: int, *, actor: Actor) -> str:
+    """Revoke one of the user's own tokens; returns its name."""
+    user = _locked_user(user_id)
+    row = db.session.get(ApiToken, token_id, with_for_update=True, populate_existing=True)
     if row is None or row.user_id != user.id:
         raise NotFound()
     if row.revoked_at is None:
@@ -87,7 +95,7 @@ def revoke_token(user: User, token_id: int, *, actor: Actor) -> ApiToken:
             action="api_token.revoke",
             payload={"token_id": row.id, "name": row.name},
         )
-    return row
+    return row.name
 
 
 def revoke_all(user: User, *, actor: Actor, reason: str) -> int:
@@ -136,8 +144,8 @@ def user_for_token(token: str) -> User | None:
     return db.session.get(User, row.user_id)
 
 
+@transactional
 def _touch(token_id: int, now: datetime) -> None:
-    with unit_of_work():
-        row = db.session.get(ApiToken, token_id)
-        if row is not None:
-            row.last_used_at = now
+    row = db.session.get(ApiToken, token_id)
+    if row is not None:
+        row.last_used_at = now

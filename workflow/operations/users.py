@@ -16,7 +16,8 @@ from workflow.models import Grant, Organization, User
 from workflow.operations import tokens as token_ops
 from workflow.permissions import Actor
 from workflow.store import audit
-from workflow.store.errors import InvalidInput
+from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.uow import transactional
 
 _WORDS = (
     "song",
@@ -54,6 +55,14 @@ def random_password() -> str:
     )
 
 
+def _locked_user(user_id: int) -> User:
+    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@transactional
 def create_user(username: str, full_name: str, *, actor: Actor) -> tuple[User, str]:
     errors = {}
     username = username.strip().lower()
@@ -81,6 +90,14 @@ def create_user(username: str, full_name: str, *, actor: Actor) -> tuple[User, s
     return user, password
 
 
+@transactional
+def create_administrator(username: str, full_name: str, *, actor: Actor) -> str:
+    """A system administrator over the whole committee; returns the password (shown once)."""
+    user, password = create_user(username, full_name, actor=actor)
+    add_grant(user, Role.ADMIN.value, None, "", actor=actor)
+    return password
+
+
 #: what an administrator may not do to their own account (segregation of duties, ASVS 4.3.3):
 #: another administrator does it, so that no one widens their own access unseen
 SELF_REFUSALS = {
@@ -96,6 +113,15 @@ def _not_self(user: User, actor: Actor, what: str, field: str = "_") -> None:
         raise InvalidInput({field: SELF_REFUSALS[what]})
 
 
+@transactional
+def grant_role(
+    user_id: int, role: str, org_ref: int | str | None, title: str, *, actor: Actor
+) -> None:
+    """Give the user ``role`` over the organization ``org_ref`` (see ``add_grant``)."""
+    add_grant(_locked_user(user_id), role, org_ref, title, actor=actor)
+
+
+@transactional
 def add_grant(
     user: User, role: str, org_ref: int | str | None, title: str, *, actor: Actor
 ) -> Grant:
@@ -139,7 +165,9 @@ def add_grant(
     return grant
 
 
-def remove_grant(user: User, grant_id: int, *, actor: Actor) -> None:
+@transactional
+def remove_grant(user_id: int, grant_id: int, *, actor: Actor) -> None:
+    user = _locked_user(user_id)
     _not_self(user, actor, "grant")
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
@@ -156,7 +184,9 @@ def remove_grant(user: User, grant_id: int, *, actor: Actor) -> None:
     )
 
 
-def reset_password(user: User, *, actor: Actor) -> str:
+@transactional
+def reset_password(user_id: int, *, actor: Actor) -> str:
+    user = _locked_user(user_id)
     _not_self(user, actor, "password")
     password = random_password()
     user.password_hash = hash_password(password)
@@ -168,7 +198,9 @@ def reset_password(user: User, *, actor: Actor) -> str:
     return password
 
 
-def set_active(user: User, active: bool, *, actor: Actor) -> None:
+@transactional
+def set_active(user_id: int, active: bool, *, actor: Actor) -> None:
+    user = _locked_user(user_id)
     _not_self(user, actor, "active")
     user.active = active
     user.session_epoch += 1
@@ -180,7 +212,9 @@ def set_active(user: User, active: bool, *, actor: Actor) -> None:
     )
 
 
-def change_password(user: User, current: str, new: str, confirm: str, *, actor: Actor) -> None:
+@transactional
+def change_password(user_id: int, current: str, new: str, confirm: str, *, actor: Actor) -> None:
+    user = _locked_user(user_id)
     errors = {}
     if not verify_password(user.password_hash, current):
         errors["current"] = "Mật khẩu hiện tại không đúng."
@@ -215,9 +249,11 @@ def _check_password_and_code(
     return step
 
 
-def enable_second_factor(user: User, secret: str, password: str, code: str, *, actor: Actor):
+@transactional
+def enable_second_factor(user_id: int, secret: str, password: str, code: str, *, actor: Actor):
     """Turn the authenticator app on once it has shown a right code for ``secret``; every other
     session of the user ends (they signed in without it)."""
+    user = _locked_user(user_id)
     if user.totp_secret:
         raise InvalidInput({"code": "Xác thực hai lớp đã được bật."})
     step = _check_password_and_code(user, password, secret, code, None)
@@ -225,9 +261,11 @@ def enable_second_factor(user: User, secret: str, password: str, code: str, *, a
     _end_access(user, actor, "mfa.enable")
 
 
-def disable_second_factor(user: User, password: str, code: str, *, actor: Actor) -> None:
+@transactional
+def disable_second_factor(user_id: int, password: str, code: str, *, actor: Actor) -> None:
     from workflow.auth import needs_second_factor
 
+    user = _locked_user(user_id)
     if not user.totp_secret:
         raise InvalidInput({"code": "Xác thực hai lớp chưa được bật."})
     if needs_second_factor(Actor.of(user)):
@@ -237,9 +275,11 @@ def disable_second_factor(user: User, password: str, code: str, *, actor: Actor)
     _end_access(user, actor, "mfa.disable")
 
 
-def reset_second_factor(user: User, *, actor: Actor) -> None:
+@transactional
+def reset_second_factor(user_id: int, *, actor: Actor) -> None:
     """An administrator removes a lost authenticator: the user signs in with the password and
     (if their role requires it) sets up a new one at once."""
+    user = _locked_user(user_id)
     _not_self(user, actor, "mfa")
     if not user.totp_secret:
         raise InvalidInput({"_": "Tài khoản này chưa bật xác thực hai lớp."})

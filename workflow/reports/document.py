@@ -21,13 +21,14 @@ from states.indicators import (
 from states.numbers import vn_decimal, vn_number
 from workflow.clock import LOCAL_TZ, today
 from workflow.extensions import db
-from workflow.models import AuditEntry
+from workflow.models import AuditEntry, Organization
 from workflow.models.reports import ReportSnapshot
 from workflow.permissions import Actor
 from workflow.presenters import vn_percent
 from workflow.reports import period as period_mod
 from workflow.reports import targets as target_mod
 from workflow.store import audit
+from workflow.store.uow import transactional
 
 
 @dataclass
@@ -272,6 +273,14 @@ def _changes(report: period_mod.PeriodReport) -> Changes | None:
         if then_value != now["members"][when]["total"]:
             differences.append((f"Đảng viên {word}", then_value, now["members"][when]["total"]))
     return Changes(snapshot, entered_since, differences)
+
+
+@transactional
+def lock_period(start: date, end: date, org_id: int | None, *, actor: Actor) -> None:
+    """Count the period of ``org_id``'s subtree (None: the whole committee) in the write
+    transaction and keep the figures as they stand."""
+    org = db.session.get(Organization, org_id) if org_id is not None else None
+    lock(period_mod.compute(start, end, org), actor=actor)
 
 
 def lock(report: period_mod.PeriodReport, *, actor: Actor) -> ReportSnapshot:

@@ -30,7 +30,7 @@ from workflow.reports import export
 from workflow.store import audit
 from workflow.store.errors import InvalidInput
 from workflow.store.numbering import next_number
-from workflow.store.uow import unit_of_work
+from workflow.store.uow import transactional, unit_of_work
 
 #: the register: the upper committee's reports ("BC", HD 36-HD/VPTW's abbreviation)
 ISSUER = "upper"
@@ -108,14 +108,15 @@ def refusal(doc: document_mod.ReportDocument) -> str | None:
     return None
 
 
+@transactional
 def issue(
     doc: document_mod.ReportDocument,
     *,
     actor: Actor,
     signer: Signer,
     recipients: tuple[str, ...],
-) -> IssuedReport:
-    """Number the report, lock its figures and keep its page (call inside ``unit_of_work()``)."""
+) -> tuple[int, str]:
+    """Number the report, lock its figures and keep its page; returns its id and reference."""
     reason = refusal(doc)
     if reason:
         raise InvalidInput({"to": reason})
@@ -156,7 +157,7 @@ def issue(
             "recipients": list(recipients),
         },
     )
-    return issued
+    return issued.id, issued.reference
 
 
 def pdf_of(issued_id: int) -> bytes:

@@ -20,6 +20,7 @@ from workflow.permissions import Actor
 from workflow.reports import period
 from workflow.store import audit
 from workflow.store.errors import InvalidInput
+from workflow.store.uow import transactional
 
 MAX_TARGET = 100_000
 
@@ -70,9 +71,10 @@ def _parse(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"year": year, "kind": kind, "value": value, "percent": percent}
 
 
+@transactional
 def set_target(raw: Mapping[str, Any], org: Organization | None, *, actor: Actor) -> Target | None:
-    """Set (or, with neither a number nor a percentage, clear) one target; call inside
-    ``unit_of_work()``. One row per year, kind and organization, enforced by the database."""
+    """Set (or, with neither a number nor a percentage, clear) one target. One row per year,
+    kind and organization, enforced by the database."""
     data = _parse(raw)
     scope = scope_of(org)
     target = db.session.scalars(

@@ -17,7 +17,7 @@ from workflow.roster.checks import Plan, check
 from workflow.roster.load import Result, commit
 from workflow.roster.reader import FileRefused, check_container
 from workflow.store.errors import InvalidInput, NotFound
-from workflow.store.uow import unit_of_work
+from workflow.store.uow import transactional, unit_of_work
 
 
 def _limits() -> tuple[int, int]:
@@ -73,18 +73,18 @@ def recheck(batch: ImportBatch, actor: Actor) -> Plan:
     return check(batch.data, actor, _limits()[1])
 
 
+@transactional
 def run(batch_id: int, mode: str, actor: Actor) -> Result:
     """Import the batch, checked again on its bytes in this transaction (the records may have
     changed since the upload). Raises InvalidInput, writing nothing, when the check no longer
     allows ``mode``."""
-    with unit_of_work():
-        batch = get_batch(batch_id, actor, lock=True)
-        if batch.committed_at is not None:
-            raise InvalidInput({"batch": "Tệp này đã được nhập rồi."})  # before reading it
-        return commit(batch, recheck(batch, actor), mode, actor)
+    batch = get_batch(batch_id, actor, lock=True)
+    if batch.committed_at is not None:
+        raise InvalidInput({"batch": "Tệp này đã được nhập rồi."})  # before reading it
+    return commit(batch, recheck(batch, actor), mode, actor)
 
 
+@transactional
 def discard(batch_id: int, actor: Actor) -> None:
-    with unit_of_work():
-        batch = get_batch(batch_id, actor, lock=True)
-        batch.data = None
+    batch = get_batch(batch_id, actor, lock=True)
+    batch.data = None

@@ -36,6 +36,12 @@ class StaleCase(EngineError):
     )
 
 
+class StaleRecord(EngineError):
+    """A record (a person's particulars) changed since the form showing it was loaded."""
+
+    message = "Thông tin vừa được người khác sửa. Tải lại trang rồi sửa lại."
+
+
 class GuardFailed(EngineError):
     message = "Chưa đủ điều kiện thực hiện."
 

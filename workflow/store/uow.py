@@ -3,13 +3,20 @@
 Everything that writes runs inside ``unit_of_work()``: it ends any read transaction the request
 already had, begins a write transaction (BEGIN IMMEDIATE on SQLite), commits once, rolls back on
 any exception, and runs after-commit hooks (file writes, rendering) only once the commit stood.
+
+Operations own their transaction by being ``@transactional``; views, API handlers and the web
+layer never open one. ``unit_of_work()`` refuses to nest, so a helper can never commit half-way;
+a ``@transactional`` operation called while a unit of work is already active joins it instead
+(its writes commit or roll back with the caller's, and its hooks run after the caller's commit).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -19,6 +26,9 @@ from workflow.extensions import db
 
 _active: ContextVar[bool] = ContextVar("unit_of_work_active", default=False)
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class UnitOfWork:
@@ -71,6 +81,23 @@ def unit_of_work() -> Iterator[UnitOfWork]:
         _active.reset(active_token)
     for hook in uow.after_commit:
         hook()
+
+
+def transactional(operation: Callable[P, R]) -> Callable[P, R]:
+    """Run ``operation`` in its own unit of work, or in the caller's when one is already active.
+
+    The operation reaches the unit of work (for after-commit or after-rollback hooks) through
+    ``current_uow()``. Composing operations is therefore safe: the outermost one commits once.
+    """
+
+    @functools.wraps(operation)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _active.get():
+            return operation(*args, **kwargs)
+        with unit_of_work():
+            return operation(*args, **kwargs)
+
+    return run
 
 
 @event.listens_for(Session, "before_commit")

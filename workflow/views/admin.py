@@ -19,7 +19,6 @@ from workflow.operations import calendar as calendar_ops
 from workflow.operations import users as user_ops
 from workflow.store.audit import verify_chain
 from workflow.store.errors import InvalidInput, NotFound
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 
@@ -48,11 +47,10 @@ def new_user():
     status = 200
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                user, password = user_ops.create_user(
-                    form.username.data or "", form.full_name.data or "", actor=current_actor()
-                )
-                user_id = user.id
+            user, password = user_ops.create_user(
+                form.username.data or "", form.full_name.data or "", actor=current_actor()
+            )
+            user_id = user.id
         except InvalidInput as exc:
             errors, status = apply_errors(form, exc.errors), 422
         else:
@@ -83,15 +81,13 @@ def user(user_id: int):
     if form.validate_on_submit():
         org_raw = form.org_id.data or ""
         try:
-            with unit_of_work():
-                fresh = _user(user_id)
-                user_ops.add_grant(
-                    fresh,
-                    form.role.data or "",
-                    org_raw,
-                    form.title.data or "",
-                    actor=current_actor(),
-                )
+            user_ops.grant_role(
+                user_id,
+                form.role.data or "",
+                org_raw,
+                form.title.data or "",
+                actor=current_actor(),
+            )
         except InvalidInput as exc:
             errors, status = apply_errors(form, exc.errors), 422
         else:
@@ -130,20 +126,21 @@ def user_action(user_id: int):
         return render_template(
             "admin/confirm.html", target=target, action=action, question=CONFIRM[action]
         )
+    grant_id = parse_id(request.form.get("grant"))
+    if action not in ("reset", "activate", "deactivate", "reset_mfa") and not (
+        action == "remove_grant" and grant_id
+    ):
+        _user(user_id)
+        abort(400)
     try:
-        with unit_of_work():
-            target = _user(user_id)
-            if action == "reset":
-                password = user_ops.reset_password(target, actor=current_actor())
-            elif action in ("activate", "deactivate"):
-                user_ops.set_active(target, action == "activate", actor=current_actor())
-            elif action == "reset_mfa":
-                user_ops.reset_second_factor(target, actor=current_actor())
-            elif action == "remove_grant" and parse_id(request.form.get("grant")):
-                grant_id = parse_id(request.form.get("grant"))
-                user_ops.remove_grant(target, grant_id, actor=current_actor())
-            else:
-                abort(400)
+        if action == "reset":
+            password = user_ops.reset_password(user_id, actor=current_actor())
+        elif action in ("activate", "deactivate"):
+            user_ops.set_active(user_id, action == "activate", actor=current_actor())
+        elif action == "reset_mfa":
+            user_ops.reset_second_factor(user_id, actor=current_actor())
+        else:
+            user_ops.remove_grant(user_id, grant_id, actor=current_actor())
     except InvalidInput as exc:
         flash(" ".join(exc.errors.values()), "error")
         return redirect(url_for("admin.user", user_id=user_id))
@@ -161,11 +158,10 @@ def calendar():
     status = 200
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                calendar_ops.add_override(
-                    {"day": form.day.data, "kind": form.kind.data, "note": form.note.data},
-                    actor=current_actor(),
-                )
+            calendar_ops.add_override(
+                {"day": form.day.data, "kind": form.kind.data, "note": form.note.data},
+                actor=current_actor(),
+            )
         except InvalidInput as exc:
             errors, status = apply_errors(form, exc.errors), 422
         else:
@@ -183,11 +179,7 @@ def calendar():
 @bp.route("/calendar/<int:row_id>/delete", methods=["POST"])
 @requires(Role.DEPARTMENT_STAFF, Role.ADMIN)
 def calendar_delete(row_id: int):
-    with unit_of_work():
-        row = db.session.get(CalendarOverride, row_id)
-        if row is None:
-            raise NotFound()
-        calendar_ops.remove_override(row, actor=current_actor())
+    calendar_ops.remove_override(row_id, actor=current_actor())
     flash("Đã xóa ngày điều chỉnh; các thời hạn đang chạy đã được tính lại.", "success")
     return redirect(url_for("admin.calendar"))
 

@@ -25,7 +25,6 @@ from workflow.operations import attachments as ops
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import get_case
 from workflow.store.errors import InvalidInput, PermissionDenied
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
@@ -64,10 +63,7 @@ def new(case_id: int):
         purpose = form.purpose.data or ""
         try:
             content_type = ops.inspect(case, purpose, scan)  # outside the write transaction
-            with unit_of_work():
-                fresh = get_case(case_id, actor)
-                added = ops.add(fresh, purpose, scan, actor=actor, content_type=content_type)
-                name = added.original_name
+            name = ops.add(case_id, purpose, scan, actor=actor, content_type=content_type)
         except PermissionDenied:
             abort(403)
         except InvalidInput as exc:
@@ -87,8 +83,7 @@ def download(case_id: int, attachment_id: int):
     path = ops.path_of(attachment)
     if not path.is_file():
         abort(404)
-    with unit_of_work():
-        access_log.record(current_actor(), "case", case_id, "attachment", attachment.id)
+    access_log.record(current_actor(), "case", case_id, "attachment", attachment.id)
     response = send_file(
         io.BytesIO(path.read_bytes()),  # at most ATTACHMENT_MAX_BYTES; no file handle is left open
         mimetype=attachment.content_type,
@@ -110,8 +105,8 @@ def remove(case_id: int, attachment_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        with unit_of_work():
-            ops.remove(_attachment(case_id, attachment_id), actor=current_actor())
+        _attachment(case_id, attachment_id)
+        ops.remove(case_id, attachment_id, actor=current_actor())
     except PermissionDenied:
         abort(403)
     except InvalidInput as exc:

@@ -36,7 +36,6 @@ from workflow.operations.users import (
     enable_second_factor,
 )
 from workflow.store.errors import InvalidInput
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, public, requires
 
 bp = Blueprint("auth", __name__)
@@ -148,15 +147,13 @@ def password():
     status = 200
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                user = db.session.get(User, current_user.id)
-                change_password(
-                    user,
-                    form.current.data or "",
-                    form.new.data or "",
-                    form.confirm.data or "",
-                    actor=current_actor(),
-                )
+            change_password(
+                current_user.id,
+                form.current.data or "",
+                form.new.data or "",
+                form.confirm.data or "",
+                actor=current_actor(),
+            )
         except InvalidInput as exc:
             errors, status = apply_errors(form, exc.errors), 422
         else:
@@ -186,13 +183,11 @@ def second_factor():
         secret = ""
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                user = db.session.get(User, current_user.id)
-                password, code = form.password.data or "", form.code.data or ""
-                if secret:
-                    enable_second_factor(user, secret, password, code, actor=current_actor())
-                else:
-                    disable_second_factor(user, password, code, actor=current_actor())
+            password, code = form.password.data or "", form.code.data or ""
+            if secret:
+                enable_second_factor(current_user.id, secret, password, code, actor=current_actor())
+            else:
+                disable_second_factor(current_user.id, password, code, actor=current_actor())
         except InvalidInput as exc:
             errors, status = apply_errors(form, exc.errors), 422
         else:

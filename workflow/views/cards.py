@@ -12,8 +12,7 @@ from workflow.extensions import db
 from workflow.models import CardIssuance, Organization, Person
 from workflow.operations.cards import record_issued
 from workflow.permissions import CASE_VIEW_ROLES
-from workflow.store.errors import InvalidInput, NotFound
-from workflow.store.uow import unit_of_work
+from workflow.store.errors import InvalidInput
 from workflow.web import current_actor, requires
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
@@ -60,11 +59,7 @@ def record(card_id: int):
     if current_actor().scope_for(RECORDERS, None) is None:
         abort(403)
     try:
-        with unit_of_work():
-            card = db.session.get(CardIssuance, card_id)
-            if card is None:
-                raise NotFound()
-            record_issued(card, request.form, actor=current_actor())
+        record_issued(card_id, request.form.to_dict(), actor=current_actor())
     except InvalidInput as exc:
         flash(" ".join(exc.errors.values()), "error")
     else:

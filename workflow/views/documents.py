@@ -44,7 +44,6 @@ from workflow.store.errors import (
     ReauthFailed,
     StaleCase,
 )
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, public, requires
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -165,12 +164,9 @@ def correct(decision_id: int):
     if how not in ("replace", "annul") or not reason:
         flash("Chọn thay thế hay hủy bỏ và ghi rõ lý do.", "error")
         return redirect(url_for("documents.detail", decision_id=decision_id))
-    with unit_of_work():
-        original = db.session.get(Decision, decision_id)
-        draft = service.draft_correction(
-            original, KINDS[original.kind], how=how, reason=reason, actor=current_actor()
-        )
-        draft_id = draft.id
+    draft_id = service.draft_correction(
+        decision_id, KINDS[decision.kind], how=how, reason=reason, actor=current_actor()
+    )
     flash("Đã soạn dự thảo; người có thẩm quyền ký duyệt trên trang dự thảo.", "success")
     return redirect(url_for("documents.detail", decision_id=draft_id))
 
@@ -192,18 +188,13 @@ def sign(decision_id: int):
         decided_on = parse_date(request.form.get("decided_on", ""))
         if decided_on > today():
             raise ValueError("Ngày ký không được sau ngày hôm nay.")
-        with unit_of_work() as uow:
-            fresh = db.session.get(
-                Decision, decision_id, with_for_update=True, populate_existing=True
-            )
-            service.issue_correction(
-                fresh,
-                KINDS[fresh.kind],
-                actor=current_actor(),
-                scope=scope,
-                decided_on=decided_on,
-                uow=uow,
-            )
+        service.issue_correction(
+            decision_id,
+            KINDS[decision.kind],
+            actor=current_actor(),
+            scope=scope,
+            decided_on=decided_on,
+        )
     except (ValueError, service.DocumentError, EngineError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("documents.detail", decision_id=decision_id))
@@ -452,11 +443,7 @@ def print_meeting(issuer: str, day: str):
         abort(404)
     if not _may_print(issuer) or not batch.meeting_decisions(issuer, meeting_on):
         abort(404)
-    with unit_of_work():
-        job = PrintJob(user_id=current_user.id, issuer=issuer, meeting_on=meeting_on)
-        db.session.add(job)
-        db.session.flush()
-        job_id = job.id
+    job_id = batch.create_job(current_user.id, issuer, meeting_on)
     batch.start_job(current_app._get_current_object(), job_id)
     return redirect(url_for("documents.job", job_id=job_id))
 

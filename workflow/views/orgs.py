@@ -16,7 +16,6 @@ from workflow.operations import transfers as transfer_ops
 from workflow.operations.orgs import create_org, update_org
 from workflow.queries import visible_orgs
 from workflow.store.errors import InvalidInput, NotFound
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -141,18 +140,16 @@ def _save(org: Organization | None):
             )
         }
         try:
-            with unit_of_work():
-                if org is None:
-                    saved = create_org(raw, actor=current_actor())
-                else:
-                    fresh = db.session.get(Organization, org.id)
-                    if str(fresh.version) != (form.expected_version.data or ""):
-                        raise InvalidInput(
-                            {"_": "Tổ chức vừa được người khác sửa. Tải lại trang rồi sửa lại."}
-                        )
-                    update_org(fresh, raw, actor=current_actor())
-                    saved = fresh
-                saved_id = saved.id
+            if org is None:
+                saved_id = create_org(raw, actor=current_actor()).id
+            else:
+                update_org(
+                    org.id,
+                    raw,
+                    actor=current_actor(),
+                    expected_version=form.expected_version.data or "",
+                )
+                saved_id = org.id
         except InvalidInput as exc:
             errors = apply_errors(form, exc.errors)
             status = 409 if "_" in exc.errors else 422

@@ -21,8 +21,7 @@ from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, update_person, validate_person
 from workflow.permissions import ROSTER_KEEPERS
 from workflow.queries import get_person, paginate, person_query, visible_orgs
-from workflow.store.errors import InvalidInput
-from workflow.store.uow import unit_of_work
+from workflow.store.errors import InvalidInput, StaleRecord
 from workflow.web import current_actor, requires
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -134,12 +133,13 @@ def edit(person_id: int):
             if held:  # the errors, if any, come with the warning
                 validate_person(form.person_data(), existing_id=person.id)
             else:
-                with unit_of_work():
-                    fresh = get_person(person_id, actor)
-                    if str(fresh.version) != form.expected_version.data:
-                        raise _Stale()
-                    update_person(fresh, form.person_data(), actor=actor)
-        except _Stale:
+                update_person(
+                    person_id,
+                    form.person_data(),
+                    actor=actor,
+                    expected_version=form.expected_version.data or "",
+                )
+        except StaleRecord:
             return render_template("errors/stale_person.html", person=person), 409
         except InvalidInput as exc:
             errors = apply_errors(form, exc.errors)
@@ -159,14 +159,9 @@ def add_gap(person_id: int):
         abort(403)
     get_person(person_id, actor)
     try:
-        with unit_of_work():
-            person_ops.add_gap(get_person(person_id, actor), request.form, actor=actor)
+        person_ops.add_gap(person_id, request.form.to_dict(), actor=actor)
     except InvalidInput as exc:
         flash(" ".join(exc.errors.values()), "error")
     else:
         flash("Đã ghi khoảng thời gian không tính tuổi đảng.", "success")
     return redirect(url_for("people.detail", person_id=person_id))
-
-
-class _Stale(Exception):
-    pass

@@ -24,7 +24,6 @@ from workflow.permissions import REPORT_ISSUERS, REPORT_KEEPERS, REPORT_READERS,
 from workflow.reports import dashboard, export
 from workflow.reports import document as document_mod
 from workflow.reports import issue as issue_mod
-from workflow.reports import period as period_mod
 from workflow.reports import targets as target_mod
 from workflow.reports.params import (
     document_for,
@@ -34,7 +33,6 @@ from workflow.reports.params import (
     whole_committee_allowed,
 )
 from workflow.store.errors import InvalidInput
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -138,9 +136,7 @@ def lock():
     if req.end >= today():
         flash("Chỉ chốt số liệu khi kỳ báo cáo đã kết thúc.", "error")
         return redirect(url_for(".index", **args))
-    with unit_of_work():
-        report = period_mod.compute(req.start, req.end, req.org)
-        document_mod.lock(report, actor=actor)
+    document_mod.lock_period(req.start, req.end, req.org.id if req.org else None, actor=actor)
     flash("Đã chốt số liệu của kỳ báo cáo.", "success")
     return redirect(url_for(".index", **args))
 
@@ -159,8 +155,9 @@ def issue():
     doc = document_for(req)
     try:
         signer, recipients = issue_mod.read_form(request.form)
-        with unit_of_work():
-            issued = issue_mod.issue(doc, actor=actor, signer=signer, recipients=recipients)
+        issued_id, reference = issue_mod.issue(
+            doc, actor=actor, signer=signer, recipients=recipients
+        )
     except InvalidInput as exc:
         for key, message in exc.errors.items():
             if key not in issue_mod.FORM_FIELDS:  # the period, the register's date order
@@ -171,10 +168,10 @@ def issue():
             issuing=_issuing(actor, doc, request.form, exc.errors),
         ), 422
     try:
-        issue_mod.pdf_of(issued.id)
+        issue_mod.pdf_of(issued_id)
     except Exception:  # the page is kept: the PDF is made again on download
-        current_app.logger.exception("rendering report %s failed", issued.id)
-    flash(f"Đã lấy số cho báo cáo: {issued.reference}; tải bản PDF để gửi đi.", "success")
+        current_app.logger.exception("rendering report %s failed", issued_id)
+    flash(f"Đã lấy số cho báo cáo: {reference}; tải bản PDF để gửi đi.", "success")
     return redirect(url_for(".issued"))
 
 
@@ -220,8 +217,7 @@ def targets():
         if not _keeper_scope(actor, org):
             abort(403 if actor.has_role(*REPORT_KEEPERS) else 404)
         try:
-            with unit_of_work():
-                target_mod.set_target(request.form, org, actor=actor)
+            target_mod.set_target(request.form.to_dict(), org, actor=actor)
         except InvalidInput as exc:
             errors = exc.errors
         else:

@@ -32,7 +32,6 @@ from workflow.permissions import ROSTER_KEEPERS
 from workflow.roster import batches, export
 from workflow.roster.checks import describe
 from workflow.store.errors import InvalidInput, NotFound
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("roster", __name__, url_prefix="/people")
@@ -66,8 +65,7 @@ def export_list():
     status = request.args.get("status", "")
     status = status if status in MEMBER_STATUSES else ""
     data = export.workbook(actor, org, status)
-    with unit_of_work():
-        access_log.record(actor, "organization", org.id if org else 0, "member_list")
+    access_log.record(actor, "organization", org.id if org else 0, "member_list")
     stem = org.code.lower() if org else "dang-bo"
     return _download(data, f"danh-sach-{stem}-{today().isoformat()}.xlsx")
 

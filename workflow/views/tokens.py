@@ -7,12 +7,10 @@ from flask_login import current_user
 
 from forms.base import apply_errors
 from forms.tokens import ApiTokenForm, RevokeTokenForm
-from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import User, utcnow
+from workflow.models import utcnow
 from workflow.operations import tokens as token_ops
 from workflow.store.errors import InvalidInput
-from workflow.store.uow import unit_of_work
 from workflow.web import current_actor, requires
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -40,11 +38,9 @@ def index():
     # "" is "until revoked"; anything else must be one of the offered lengths (0 never is)
     days = (parse_id(lifetime) or 0) if lifetime else None
     try:
-        with unit_of_work():
-            user = db.session.get(User, current_user.id)
-            _, token = token_ops.create_token(
-                user, form.name.data or "", days, actor=current_actor()
-            )
+        token = token_ops.create_token(
+            current_user.id, form.name.data or "", days, actor=current_actor()
+        )
     except InvalidInput as exc:
         return _page(form, errors=apply_errors(form, exc.errors), status=422)
     # the token is shown in this response only; it is not stored anywhere
@@ -56,9 +52,6 @@ def index():
 def revoke(token_id: int):
     if not RevokeTokenForm().validate_on_submit():
         abort(400)
-    with unit_of_work():
-        user = db.session.get(User, current_user.id)
-        row = token_ops.revoke_token(user, token_id, actor=current_actor())
-        name = row.name
+    name = token_ops.revoke_token(current_user.id, token_id, actor=current_actor())
     flash(f"Đã thu hồi mã truy cập “{name}”.", "success")
     return redirect(url_for("tokens.index"))

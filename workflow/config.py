@@ -45,6 +45,9 @@ class DefaultConfig:
     #: where attachments are stored (outside the web root); None: instance/attachments
     ATTACHMENTS_DIR: str | None = None
     MAX_FORM_MEMORY_SIZE = 500 * 1024
+    #: deepest nesting of arrays and objects an API request body may have (the API's own
+    #: bodies need 3); deeper is refused with 400 before it is parsed
+    API_JSON_MAX_DEPTH = 16
     #: largest member list imported at once (file size, and rows not blank)
     ROSTER_MAX_BYTES = 10 * 1024 * 1024
     ROSTER_MAX_ROWS = 20_000

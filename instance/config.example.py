@@ -46,5 +46,9 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # PROXY_FIX_X_FOR = 1
 # Roles that must sign in with an authenticator app code as well as the password.
 MFA_REQUIRED_ROLES = ("admin",)
+# A session ends after this many minutes without a request, and this many hours after the
+# login however active it is.
+IDLE_TIMEOUT_MINUTES = 30
+SESSION_MAX_HOURS = 12
 # Failed logins from one address (any accounts) before it is refused for a while.
 LOGIN_MAX_FAILURES_PER_ADDRESS = 20

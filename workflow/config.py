@@ -32,6 +32,8 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     #: minutes without a request before the user must log in again
     IDLE_TIMEOUT_MINUTES = 30
+    #: hours after a login when the session ends however active it is (ASVS 3.3.2)
+    SESSION_MAX_HOURS = 12
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = 3600
     #: a request body above this is refused with 413 before it is read

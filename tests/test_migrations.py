@@ -24,6 +24,19 @@ def test_single_head():
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+def _triggers() -> set[tuple[str, str]]:
+    """Each trigger of the database with what it does (whitespace aside)."""
+    if BACKEND == "postgresql":
+        query = (
+            "SELECT t.tgname, pg_get_triggerdef(t.oid) || p.prosrc FROM pg_trigger t"
+            " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+        )
+    else:
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+    with db.engine.connect() as conn:
+        return {(name, " ".join(body.split())) for name, body in conn.execute(text(query))}
+
+
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_database):
     app = make_app(tmp_path, pg_database)
     with app.app_context():
@@ -38,9 +51,17 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_
                 head = conn.execute(text("SELECT seq, row_hash FROM audit_head")).one()
             assert diff == []
             assert head == (0, "0" * 64)
+            migrated = _triggers()
             downgrade(revision="base")
             tables = set(inspect(db.engine).get_table_names())
             assert tables <= {"alembic_version"}
+            # the triggers that keep rows as written are the same as a new schema's
+            db.create_all()
+            assert _triggers() == migrated
+            assert {"decision_issued_frozen", "attachment_frozen", "access_log_frozen"} <= {
+                name for name, _ in migrated
+            }
+            db.drop_all()
         finally:
             if BACKEND == "postgresql":
                 with db.engine.begin() as conn:

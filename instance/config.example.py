@@ -2,6 +2,9 @@
 # and DATABASE_URL selects PostgreSQL, e.g. postgresql://user@host:5432/dbname.
 
 SECRET_KEY = "replace with the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+# The audit trail's key (its rows carry HMACs under it). Another random value; keep it outside
+# the database and with the backups' keys.
+AUDIT_KEY = "replace with the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
 
 # The upper committee (the body directly above the grassroots organizations).
 UPPER_COMMITTEE_NAME = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 #: The development key: the app refuses to start outside debug or testing while it is in use.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a marker the app refuses in production)
+#: The development audit key, refused in production like the development SECRET_KEY.
+DEV_AUDIT_KEY = "dev-only-audit-key"
 
 
 class DefaultConfig:
     SECRET_KEY = DEV_SECRET_KEY
+    #: the key of the audit trail's HMACs: kept here or in WORKFLOW_AUDIT_KEY, never in the
+    #: database, so that whoever can write to the database cannot forge the trail. Changing it
+    #: makes the rows written before unverifiable: keep it with the backups' keys.
+    AUDIT_KEY = DEV_AUDIT_KEY
     #: None: an SQLite file in the instance folder. ``DATABASE_URL`` overrides it.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

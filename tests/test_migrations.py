@@ -14,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from states.text import name_search_key, name_sort_key
-from tests.conftest import BACKEND, make_app
+from tests.conftest import BACKEND, grant_app_role, make_app, owner_url
 from workflow.extensions import db
 from workflow.models import AuditHead
 from workflow.store.audit import compute_hash, head_mac, verify_chain
@@ -43,7 +43,7 @@ def _triggers() -> set[tuple[str, str]]:
 
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_database):
-    app = make_app(tmp_path, pg_database)
+    app = make_app(tmp_path, pg_database and owner_url(pg_database))
     with app.app_context():
         if BACKEND == "postgresql":
             db.drop_all()  # the worker's database was built with create_all: start empty
@@ -72,6 +72,7 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_
                 with db.engine.begin() as conn:
                     conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
                 db.create_all()
+                grant_app_role()
             db.engine.dispose()
 
 
@@ -103,7 +104,7 @@ def _chain_of_two(conn) -> tuple[int, str]:
 def test_upgrade_keeps_existing_data(tmp_path, pg_database):
     """A database made by the first revision, with records in it, upgrades to the head."""
 
-    app = make_app(tmp_path, pg_database)
+    app = make_app(tmp_path, pg_database and owner_url(pg_database))
     with app.app_context():
         if BACKEND == "postgresql":
             db.drop_all()
@@ -183,4 +184,5 @@ def test_upgrade_keeps_existing_data(tmp_path, pg_database):
                 with db.engine.begin() as conn:
                     conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
                 db.create_all()
+                grant_app_role()
             db.engine.dispose()

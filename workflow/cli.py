@@ -8,10 +8,11 @@ from collections import Counter
 
 import click
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from states import get_spec
 from states.spec import Role
+from workflow.dbroles import grant_statements
 from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import AuditEntry, AuditHead, Case, User
@@ -207,6 +208,23 @@ def audit_head() -> None:
     if head is None:
         raise click.ClickException("Mất dòng đầu mối của chuỗi nhật ký.")
     click.echo(position(head.seq, head.row_hash))
+
+
+@wf.command("grant-app-role")
+@click.argument("role")
+def grant_app_role(role: str) -> None:
+    """PostgreSQL: let ROLE (the role the application connects as) read and write rows as the
+    application does, and no further. Run as the schema's owner after every `db upgrade`."""
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Chỉ dùng với PostgreSQL.")
+    try:
+        statements = grant_statements(role)
+    except ValueError:
+        raise click.ClickException(f"Tên vai trò không hợp lệ: {role}") from None
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    click.echo(f"Đã cấp quyền cho vai trò {role}.")
 
 
 @wf.command("scan-deadlines")

@@ -1,16 +1,19 @@
 """Rows the database keeps as written, whatever the application asks: every column of an issued
 decision but its rendered file's (filled in once), a scan's record but its withdrawal (filled
-in once), and the log of sensitive reads. Each change is tried as a plain UPDATE, with the
-triggers in force, as anyone able to run SQL through the application's connection could."""
+in once), and the log of sensitive reads. Each change is tried as a plain UPDATE by the
+schema's owner, with the triggers in force; on PostgreSQL the application's own role may not
+even try (and cannot lift the triggers)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Date, DateTime, Integer, delete, select, update
+from sqlalchemy import Date, DateTime, Integer, delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
+from tests.conftest import APP_ROLE, BACKEND, owner_engine
+from workflow.dbroles import WITHHELD
 from workflow.extensions import db
 from workflow.models import AccessLogEntry, Attachment, Decision
 from workflow.models.attachments import ACCESS_LOG, ATTACHMENT_RECORDS
@@ -57,13 +60,13 @@ def _other_value(model, row_id: int, column: str, world):
 
 def _refused(model, row_id: int, values: dict, message: str) -> None:
     db.session.rollback()
-    with pytest.raises(DatabaseError, match=message), db.engine.begin() as conn:
+    with pytest.raises(DatabaseError, match=message), owner_engine().begin() as conn:
         conn.execute(update(model).where(model.id == row_id).values(values))
 
 
 def _accepted(model, row_id: int, values: dict) -> None:
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         conn.execute(update(model).where(model.id == row_id).values(values))
 
 
@@ -101,7 +104,7 @@ def test_no_column_of_an_issued_decision_changes_but_its_file_once(world, app, s
         with subtests.test(column=column):
             _refused(Decision, decision_id, {column: value}, "cannot be changed")
     db.session.rollback()
-    with pytest.raises(DatabaseError, match="cannot be deleted"), db.engine.begin() as conn:
+    with pytest.raises(DatabaseError, match="cannot be deleted"), owner_engine().begin() as conn:
         conn.execute(delete(Decision).where(Decision.id == decision_id))
     db.session.rollback()
     assert db.session.get(Decision, decision_id).pdf_sha256 == "a" * 64
@@ -132,7 +135,7 @@ def test_a_scans_record_keeps_all_but_its_withdrawal_which_is_filled_in_once(wor
     _refused(Attachment, row_id, {"removed_at": None, "removed_by": None}, "append-only")
     _refused(Attachment, row_id, {"removed_by": world.users["dept"]}, "append-only")
     db.session.rollback()
-    with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+    with pytest.raises(DatabaseError, match="append-only"), owner_engine().begin() as conn:
         conn.execute(delete(Attachment).where(Attachment.id == row_id))
 
 
@@ -150,7 +153,7 @@ def test_the_log_of_sensitive_reads_is_append_only(world, subtests):
             value = _other_value(AccessLogEntry, row_id, column, world)
             _refused(AccessLogEntry, row_id, {column: value}, "append-only")
     db.session.rollback()
-    with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+    with pytest.raises(DatabaseError, match="append-only"), owner_engine().begin() as conn:
         conn.execute(delete(AccessLogEntry).where(AccessLogEntry.id == row_id))
     db.session.rollback()
     assert db.session.get(AccessLogEntry, row_id).part == "dossier"
@@ -165,3 +168,35 @@ def test_drafts_stay_editable(world, app):
         select(Decision.id).where(Decision.case_id == case_id, Decision.status == "draft")
     ).one()
     _accepted(Decision, draft_id, {"subject": "Dự thảo sửa lại", "signer_name": "Lê Văn A"})
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="roles are PostgreSQL's")
+def test_the_applications_role_owns_nothing_and_cannot_touch_kept_rows(world, subtests):
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    db.session.rollback()
+    assert db.session.scalar(text("SELECT current_user")) == APP_ROLE
+    attempts = [
+        "UPDATE audit_log SET comment = 'x'",
+        "DELETE FROM audit_log",
+        "UPDATE access_log SET ip = 'x'",
+        "DELETE FROM access_log",
+        "DELETE FROM attachment",
+        "TRUNCATE audit_log",
+        "TRUNCATE decision",
+        "ALTER TABLE decision DISABLE TRIGGER decision_issued_frozen",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+        "DROP TRIGGER audit_log_no_change ON audit_log",
+        "ALTER TABLE decision ADD COLUMN x integer",
+    ]
+    for sql in attempts:
+        with subtests.test(sql=sql):
+            db.session.rollback()
+            refused = pytest.raises(DatabaseError, match=r"permission denied|must be owner")
+            with refused, db.engine.begin() as conn:
+                conn.execute(text(sql))
+    # what it may do, it does through the triggers' rules: an issued decision stays
+    db.session.rollback()
+    with pytest.raises(DatabaseError, match="cannot be changed"), db.engine.begin() as conn:
+        conn.execute(text("UPDATE decision SET signer_name = 'x' WHERE status = 'issued'"))
+    assert set(WITHHELD) >= {"audit_log", "access_log", "attachment"}

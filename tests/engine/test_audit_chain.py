@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, owner_engine
 from workflow.extensions import db
 from workflow.models import AuditEntry, AuditHead, Decision
 from workflow.models.audit import POSTGRESQL_TRIGGERS, SQLITE_TRIGGERS
@@ -39,7 +39,7 @@ def trail(world):
 def raw(sql: str, **params) -> None:
     """Write on another connection, then end our read transaction to see the result."""
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         conn.execute(text(sql), params)
     db.session.rollback()
 
@@ -59,7 +59,7 @@ def drop_protection():
     yield drop
     db.session.rollback()
     for statement in POSTGRESQL_TRIGGERS if BACKEND == "postgresql" else SQLITE_TRIGGERS:
-        with db.engine.begin() as conn:
+        with owner_engine().begin() as conn:
             if BACKEND == "postgresql":
                 conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log"))
             conn.execute(text(statement))
@@ -165,7 +165,7 @@ def test_a_forged_row_with_a_recomputed_hash_is_caught(trail):
     forged.mac = _forged_mac(f"row:{forged.row_hash}")
     values = {c.name: getattr(forged, c.name) for c in AuditEntry.__table__.columns}
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         conn.execute(AuditEntry.__table__.insert(), values)
     _move_head(forged.seq, forged.row_hash)
     report = verify_chain()
@@ -183,7 +183,7 @@ def test_editing_a_row_and_recomputing_the_rest_is_caught_at_the_edit(trail, dro
     start = len(rows) // 2
     prev_hash = rows[start - 1].row_hash
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         for i, row in enumerate(rows[start:]):
             copy = SimpleNamespace(
                 **{c.name: getattr(row, c.name) for c in AuditEntry.__table__.columns}
@@ -286,7 +286,7 @@ def test_reordered_rows_are_caught(trail, drop_protection):
         "row_hash",
     ]
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         rows = {
             r.seq: r
             for r in conn.execute(

@@ -2,6 +2,9 @@
 # and DATABASE_URL selects PostgreSQL, e.g. postgresql://user@host:5432/dbname.
 
 SECRET_KEY = "replace with the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+# The audit trail's key (its rows carry HMACs under it). Another random value; keep it outside
+# the database and with the backups' keys.
+AUDIT_KEY = "replace with the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
 
 # The upper committee (the body directly above the grassroots organizations).
 UPPER_COMMITTEE_NAME = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"
@@ -46,5 +49,9 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # PROXY_FIX_X_FOR = 1
 # Roles that must sign in with an authenticator app code as well as the password.
 MFA_REQUIRED_ROLES = ("admin",)
+# A session ends after this many minutes without a request, and this many hours after the
+# login however active it is.
+IDLE_TIMEOUT_MINUTES = 30
+SESSION_MAX_HOURS = 12
 # Failed logins from one address (any accounts) before it is refused for a while.
 LOGIN_MAX_FAILURES_PER_ADDRESS = 20

@@ -83,6 +83,24 @@ def check_person_name(raw: str) -> str:
     return name
 
 
+#: what a particular printed on an official document (a home town, an occupation, an
+#: ethnicity) may hold besides letters, their marks, digits and spaces: the punctuation of
+#: Vietnamese places and titles ("Xã Yên Lập, huyện Yên Lập", "Kỹ sư (CNTT)", "Tổ 5/khu 2")
+PLAIN_PUNCTUATION = ",.;:-–'’\"“”/()&+#°"
+PLAIN_TEXT_ERROR = "Chỉ gồm chữ, số, dấu cách và các dấu , . ; : - ' \" / ( ) & + # °."
+
+
+def plain_text_error(value: str) -> str | None:
+    """Why a one-line particular cannot be printed on an official document: markup
+    (``<img …>``), symbols and brackets a place or a title never holds. None: it can."""
+    for ch in value:
+        if ch == " " or ch in PLAIN_PUNCTUATION:
+            continue
+        if unicodedata.category(ch)[0] not in "LMN":
+            return PLAIN_TEXT_ERROR
+    return None
+
+
 def capitalize_name(name: str) -> str:
     """Each word of a name with a capital first letter and the rest in lower case.
 

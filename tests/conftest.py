@@ -17,15 +17,20 @@ import pytest
 from argon2 import PasswordHasher
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy.pool import NullPool
 
 from tests import builders
 from tests.builders import World, build_world
 from workflow import create_app
+from workflow.dbroles import grant_statements
 from workflow.extensions import db
 
 BACKEND = os.environ.get("TEST_DB", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+#: the role the application connects as in the PostgreSQL run: it owns nothing (the schema is
+#: built, emptied and attacked as the owner of ``TEST_DATABASE_URL``)
+APP_ROLE = os.environ.get("TEST_APP_ROLE", "wf_app_test")
 TODAY = date(2026, 6, 15)
 
 
@@ -39,31 +44,78 @@ def _pg_admin_connect():
     return psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
 
 
+def _ensure_app_role() -> None:
+    with _pg_admin_connect() as conn:
+        conn.execute(
+            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+
+
+def owner_url(url: str) -> str:
+    """The same database as the schema's owner (the user of ``TEST_DATABASE_URL``)."""
+    owner = make_url(PG_URL)
+    return (
+        make_url(url)
+        .set(username=owner.username, password=owner.password)
+        .render_as_string(hide_password=False)
+    )
+
+
+_OWNER_ENGINES: dict[str, Engine] = {}
+
+
+def owner_engine() -> Engine:
+    """An engine on the current application's database as the schema's owner: what builds,
+    empties and restores it, and what a test uses to act as someone who can bypass the
+    application's role (on SQLite, the application's own engine)."""
+    if BACKEND != "postgresql":
+        return db.engine
+    url = owner_url(db.engine.url.render_as_string(hide_password=False))
+    if url not in _OWNER_ENGINES:
+        _OWNER_ENGINES[url] = create_engine(url, poolclass=NullPool)
+    return _OWNER_ENGINES[url]
+
+
+def grant_app_role() -> None:
+    """Let the application's role use the schema the owner just built (new tables included)."""
+    if BACKEND != "postgresql":
+        return
+    with owner_engine().begin() as conn:
+        for statement in grant_statements(APP_ROLE):
+            conn.execute(text(statement))
+
+
 @pytest.fixture(scope="session")
 def pg_database(worker_id: str) -> Iterator[str | None]:
-    """One throw-away PostgreSQL database per pytest worker."""
+    """One throw-away PostgreSQL database per pytest worker; the URL the application uses
+    connects as ``APP_ROLE``."""
     if BACKEND != "postgresql":
         yield None
         return
     name = f"wf_test_{worker_id}_{uuid.uuid4().hex[:6]}"
+    _ensure_app_role()
     with _pg_admin_connect() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_URL.rsplit("/", 1)[0]
-    url = f"{base}/{name}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    url = make_url(PG_URL).set(database=name, username=APP_ROLE, password=None)
+    url = url.render_as_string(hide_password=False)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": owner_url(url)})
     with app.app_context():
         db.create_all()
+        grant_app_role()
         db.engine.dispose()
     try:
         yield url
     finally:
+        for engine in _OWNER_ENGINES.values():
+            engine.dispose()
         with _pg_admin_connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _empty_postgres() -> None:
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         conn.execute(
             text("INSERT INTO audit_head (id, seq, row_hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
@@ -102,7 +154,7 @@ def _dump() -> dict[str, list[dict[str, Any]]]:
 
 
 def _restore(rows: dict[str, list[dict[str, Any]]]) -> None:
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:
         for table in db.metadata.sorted_tables:
             if not rows.get(table.name):
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflow import create_app
-from workflow.config import DEV_SECRET_KEY
+from workflow.config import DEV_AUDIT_KEY, DEV_SECRET_KEY
 
 
 @pytest.fixture
@@ -14,6 +14,7 @@ def instance(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     for key in ("WORKFLOW_SECRET_KEY", "WORKFLOW_UPPER_COMMITTEE_ABBR", "FLASK_DEBUG"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("WORKFLOW_AUDIT_KEY", "audit-key-from-the-environment")
     return tmp_path
 
 
@@ -21,6 +22,16 @@ def test_refuses_production_start_with_the_development_key(instance):
     with pytest.raises(RuntimeError, match="development SECRET_KEY"):
         create_app()
     assert create_app({"TESTING": True}).config["SECRET_KEY"] == DEV_SECRET_KEY
+
+
+def test_refuses_production_start_with_the_development_audit_key(instance, monkeypatch):
+    monkeypatch.setenv("WORKFLOW_SECRET_KEY", "k")
+    monkeypatch.delenv("WORKFLOW_AUDIT_KEY")
+    with pytest.raises(RuntimeError, match="development AUDIT_KEY"):
+        create_app()
+    assert create_app({"TESTING": True}).config["AUDIT_KEY"] == DEV_AUDIT_KEY
+    monkeypatch.setenv("WORKFLOW_AUDIT_KEY", "a-real-key")
+    assert create_app().config["AUDIT_KEY"] == "a-real-key"
 
 
 def test_instance_config_then_environment_override_the_defaults(instance, monkeypatch):

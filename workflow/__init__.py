@@ -11,7 +11,7 @@ from flask import Flask
 
 from workflow import database, logredact
 from workflow.clock import Clock
-from workflow.config import DEV_SECRET_KEY, DefaultConfig
+from workflow.config import DEV_AUDIT_KEY, DEV_SECRET_KEY, DefaultConfig
 from workflow.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +88,12 @@ def _refuse_insecure_start(app: Flask) -> None:
         raise RuntimeError(
             "Refusing to start in production with the development SECRET_KEY: set SECRET_KEY in "
             "instance/config.py or WORKFLOW_SECRET_KEY in the environment."
+        )
+    if app.config.get("AUDIT_KEY") in (None, "", DEV_AUDIT_KEY):
+        raise RuntimeError(
+            "Refusing to start in production with the development AUDIT_KEY: set AUDIT_KEY in "
+            "instance/config.py or WORKFLOW_AUDIT_KEY in the environment (a random secret kept "
+            "outside the database; the audit trail's rows are keyed with it)."
         )
 
 

@@ -8,15 +8,16 @@ from collections import Counter
 
 import click
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from states import get_spec
+from workflow.dbroles import grant_statements
 from workflow.engine import fire
 from workflow.extensions import db
-from workflow.models import AuditEntry, Case, User
+from workflow.models import AuditEntry, AuditHead, Case, User
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
-from workflow.store.audit import verify_chain
+from workflow.store.audit import parse_position, position, verify_chain
 from workflow.store.errors import EngineError, GuardFailed, InvalidInput
 
 
@@ -157,19 +158,69 @@ def audit_command(case_id: int) -> None:
         )
 
 
+def _anchor(_ctx, _param, values: tuple[str, ...]) -> list[tuple[int, str]]:
+    anchors = []
+    for value in values:
+        parsed = parse_position(value)
+        if parsed is None:
+            raise click.BadParameter(
+                f"“{value}” không phải một vị trí chuỗi: ghi #số mã, ví dụ #2501 3fa9c0d1e2b4a5f6."
+            )
+        anchors.append(parsed)
+    return anchors
+
+
 @wf.command("audit-verify")
-def audit_verify() -> None:
-    """Recompute the audit hash chain; name the first broken row."""
-    report = verify_chain()
+@click.option(
+    "--anchor",
+    multiple=True,
+    callback=_anchor,
+    help="A chain position written down earlier (audit-head, a printed report): #SEQ HASH.",
+)
+def audit_verify(anchor: list[tuple[int, str]]) -> None:
+    """Recompute the audit hash chain and its MACs under the audit key; check the positions
+    issued documents and the given anchors recorded; name the first broken row."""
+    report = verify_chain(anchors=anchor)
     if report.ok:
-        click.echo(f"Chuỗi nhật ký nguyên vẹn: {report.rows} dòng.")
+        click.echo(
+            f"Chuỗi nhật ký nguyên vẹn: {report.rows} dòng; khớp {report.references} vị trí "
+            f"đã ghi nhận ({len(anchor)} mốc đối chiếu, còn lại trong văn bản đã ban hành)."
+        )
         return
+    where = f"tại dòng {report.first_bad_seq}" if report.first_bad_seq else "ở dòng đầu mối"
     click.echo(
-        f"CHUỖI NHẬT KÝ BỊ HỎNG tại dòng {report.first_bad_seq}: {report.reason} "
+        f"CHUỖI NHẬT KÝ BỊ HỎNG {where}: {report.reason} "
         f"(đã kiểm tra {report.rows} dòng hợp lệ trước đó).",
         err=True,
     )
     sys.exit(1)
+
+
+@wf.command("audit-head")
+def audit_head() -> None:
+    """Print the chain's current position, to write down (or keep with a backup) and give to
+    audit-verify --anchor later: a trail cut or rewritten before it no longer matches."""
+    head = db.session.get(AuditHead, 1)
+    if head is None:
+        raise click.ClickException("Mất dòng đầu mối của chuỗi nhật ký.")
+    click.echo(position(head.seq, head.row_hash))
+
+
+@wf.command("grant-app-role")
+@click.argument("role")
+def grant_app_role(role: str) -> None:
+    """PostgreSQL: let ROLE (the role the application connects as) read and write rows as the
+    application does, and no further. Run as the schema's owner after every `db upgrade`."""
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Chỉ dùng với PostgreSQL.")
+    try:
+        statements = grant_statements(role)
+    except ValueError:
+        raise click.ClickException(f"Tên vai trò không hợp lệ: {role}") from None
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    click.echo(f"Đã cấp quyền cho vai trò {role}.")
 
 
 @wf.command("scan-deadlines")

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 #: The development key: the app refuses to start outside debug or testing while it is in use.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a marker the app refuses in production)
+#: The development audit key, refused in production like the development SECRET_KEY.
+DEV_AUDIT_KEY = "dev-only-audit-key"
 
 
 class DefaultConfig:
     SECRET_KEY = DEV_SECRET_KEY
+    #: the key of the audit trail's HMACs: kept here or in WORKFLOW_AUDIT_KEY, never in the
+    #: database, so that whoever can write to the database cannot forge the trail. Changing it
+    #: makes the rows written before unverifiable: keep it with the backups' keys.
+    AUDIT_KEY = DEV_AUDIT_KEY
     #: None: an SQLite file in the instance folder. ``DATABASE_URL`` overrides it.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -32,6 +38,8 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     #: minutes without a request before the user must log in again
     IDLE_TIMEOUT_MINUTES = 30
+    #: hours after a login when the session ends however active it is (ASVS 3.3.2)
+    SESSION_MAX_HOURS = 12
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = 3600
     #: a request body above this is refused with 413 before it is read
@@ -45,6 +53,9 @@ class DefaultConfig:
     #: where attachments are stored (outside the web root); None: instance/attachments
     ATTACHMENTS_DIR: str | None = None
     MAX_FORM_MEMORY_SIZE = 500 * 1024
+    #: deepest nesting of arrays and objects an API request body may have (the API's own
+    #: bodies need 3); deeper is refused with 400 before it is parsed
+    API_JSON_MAX_DEPTH = 16
     #: largest member list imported at once (file size, and rows not blank)
     ROSTER_MAX_BYTES = 10 * 1024 * 1024
     ROSTER_MAX_ROWS = 20_000

@@ -21,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_logged_in
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -98,19 +98,35 @@ def _enforce_policy():
     return None
 
 
-def _idle_timeout():
+def _session_timeouts():
+    """A signed-in session ends after IDLE_TIMEOUT_MINUTES without a request, and after
+    SESSION_MAX_HOURS from the login however active it is (ASVS 3.3.2)."""
     if is_api_request() or not current_user.is_authenticated:
         return None  # the API never uses the session
     now = int(time.time())
+    config = current_app.config
     last = session.get("seen")
-    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
-    if last is not None and now - int(last) > limit:
-        logout_user()
-        session.clear()
-        flash("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.", "info")
-        return redirect(url_for_login())
-    session["seen"] = now
-    return None
+    started = session.setdefault("started", now)
+    if last is not None and now - int(last) > config["IDLE_TIMEOUT_MINUTES"] * 60:
+        message = "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
+    elif now - int(started) > config["SESSION_MAX_HOURS"] * 3600:
+        message = (
+            f"Phiên làm việc đã kéo dài quá {config['SESSION_MAX_HOURS']} giờ kể từ khi "
+            "đăng nhập. Vui lòng đăng nhập lại."
+        )
+    else:
+        session["seen"] = now
+        return None
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    return redirect(url_for_login())
+
+
+def _mark_login(_app, user) -> None:
+    """A login starts the session's absolute lifetime (and a password change, which asks for
+    the password again, starts it anew)."""
+    session["started"] = int(time.time())
 
 
 #: what a user whose role requires an authenticator app may open before setting it up
@@ -204,7 +220,8 @@ def _record_refusal() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_enforce_policy)
-    app.before_request(_idle_timeout)
+    app.before_request(_session_timeouts)
+    user_logged_in.connect(_mark_login, app)
     app.before_request(_second_factor_gate)
     app.after_request(_headers)
 

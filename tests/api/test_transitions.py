@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from tests.builders import STANDING_VOTE, person_data
 from tests.web.helpers import audit_rows, case_snapshot
+from workflow.api.params import nesting_depth
 from workflow.extensions import db
 from workflow.models import User
 
@@ -248,3 +249,32 @@ def test_admission_from_source_list_to_admitted_through_the_api_alone(api, world
     assert person["member_status"] == "probationary"
     probation = sec1.get("/cases", query_string={"procedure": "probation"}).json["items"]
     assert [c["person"]["id"] for c in probation] == [person["id"]]
+
+
+def test_a_body_nested_too_deep_is_400_and_changes_nothing(api, world, app):
+    case_id = world.new_candidate("C1")
+    before = case_snapshot(case_id)
+    sec1 = api("sec1")
+    path = f"/api/v1/cases/{case_id}/transitions/enroll_awareness_class"
+    for depth in (app.config["API_JSON_MAX_DEPTH"] + 1, 100_000):
+        deep = '{"version": 1, "data": {"class_name": ' + "[" * depth + "]" * depth + "}}"
+        response = sec1.client.post(
+            path, data=deep, content_type="application/json", headers=sec1.headers
+        )
+        assert response.status_code == 400
+        assert response.json["error"]["code"] == "too_deep"
+        assert "lồng nhau" in response.json["error"]["message"]
+    assert case_snapshot(case_id) == before
+    # brackets inside a string are text, not nesting
+    text = "Lớp " + "[" * 40
+    fine = sec1.post(
+        path.removeprefix("/api/v1"), {"version": 1, "data": {**ENROLL, "class_name": text}}
+    )
+    assert fine.status_code == 200, fine.json
+
+
+def test_nesting_depth_counts_arrays_and_objects_and_stops_past_the_limit():
+    assert nesting_depth({"a": [1, {"b": []}]}, 10) == 4
+    assert nesting_depth({"a": "[[[{{{"}, 10) == 1
+    assert nesting_depth("x", 10) == 0
+    assert nesting_depth([[[[[[[[]]]]]]]], 3) == 4

@@ -18,6 +18,7 @@ from tests.pdf_layout import layout_problems
 from workflow.clock import clock
 from workflow.extensions import db
 from workflow.models import AuditEntry, IssuedReport, RegisterCounter, ReportSnapshot
+from workflow.store.audit import parse_position, verify_chain
 from workflow.store.uow import unit_of_work
 
 PERIOD = {"from": "2025-07-01", "to": "2025-12-31", "org": ""}
@@ -78,7 +79,11 @@ def test_a_numbered_report_carries_its_number_recipients_and_signature(login, wo
     assert "Kèm theo Báo cáo số 1-BC/ĐUK ngày 15/06/2026" in text
     # the audit position reads as words for the reader, the record number as a note for checking
     assert "dòng số" not in text and "Số liệu tổng hợp từ dữ liệu đã cập nhật" in text
-    assert f"đến bản ghi số {snapshot.as_of_seq}." in text
+    head = db.session.get(AuditEntry, snapshot.as_of_seq)
+    position = f"#{snapshot.as_of_seq} {head.row_hash[:16]}"
+    assert f"đến bản ghi số {snapshot.as_of_seq}; vị trí chuỗi {position}." in text
+    # the printed position anchors a later verification of the trail
+    assert verify_chain(anchors=[parse_position(position)]).ok
     assert "tạm tính" not in text
     assert layout_problems(pdf.data) == []
 

@@ -21,6 +21,7 @@ from states.text import (
     name_sort_key,
     nfc,
     plain_name_warning,
+    plain_text_error,
     search_terms,
     syllable,
     text_sort_key,
@@ -217,6 +218,29 @@ def test_capitalize_name(raw, expected):
 def test_check_person_name_capitalizes_each_word():
     assert check_person_name("  lê   văn bình ") == "Lê Văn Bình"
     assert check_person_name(unicodedata.normalize("NFD", "ĐẶNG thị hoà")) == "Đặng Thị Hoà"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Xã Yên Lập, huyện Yên Lập, tỉnh Phú Thọ",
+        "Kỹ sư (CNTT); chuyên viên",
+        "Tổ 5/khu 2 – phường Gia Cẩm",
+        "Công ty TNHH A&B",
+        "Ê-đê",
+        "Không",
+        "",
+    ],
+)
+def test_plain_text_accepts_places_and_titles(text):
+    assert plain_text_error(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ['<img src=x onerror="alert(1)">', "a > b", "=1+1", "{{ 7*7 }}", "[x]", "x@y", "100%"]
+)
+def test_plain_text_refuses_markup_and_symbols(text):
+    assert "Chỉ gồm chữ, số, dấu cách" in plain_text_error(text)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 from states import REGISTRY
 from tests.web.helpers import page
 from workflow.extensions import db
-from workflow.models import Case
+from workflow.models import AuditHead, Case
 from workflow.presenters import ACTION_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,3 +62,14 @@ def test_timelines_read_in_words_with_each_procedures_own_form_codes(world, logi
     probation = _visible_text(page(client.get(f"/cases/{probation_id}")))
     assert "probation_end" not in probation
     assert not KEY.findall(probation), KEY.findall(probation)[:10]
+
+
+def test_the_audit_page_verifies_the_keyed_chain_and_shows_its_position(world, login):
+    _walk_an_admission(world)
+    client = login("auditor")
+    text = _visible_text(page(client.get("/admin/audit?verify=1")))
+    db.session.rollback()
+    head = db.session.get(AuditHead, 1)
+    assert "Chuỗi nguyên vẹn" in text and "mã khóa đúng" in text
+    assert "khớp 1 vị trí chuỗi ghi trong văn bản đã ban hành" in text
+    assert f"Vị trí hiện tại của chuỗi: #{head.seq} {head.row_hash[:16]}" in text

@@ -261,6 +261,26 @@ def test_idle_session_continues_when_idle_shorter_than_limit_and_limit_is_config
     assert _goes_to_login(client.get("/"))
 
 
+def test_a_session_ends_after_its_absolute_lifetime_however_active(app, login):
+    assert app.config["SESSION_MAX_HOURS"] == 12
+    client = login("sec1")
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        assert int(time.time()) - session["started"] < 60
+        session["started"] = int(time.time()) - 11 * 3600 - 59 * 60
+    assert client.get("/cases/").status_code == 200  # active, and not yet 12 hours
+    with client.session_transaction() as session:
+        session["started"] = int(time.time()) - 12 * 3600 - 60
+        session["seen"] = int(time.time()) - 5  # active a moment ago
+    response = client.get("/cases/")
+    assert _goes_to_login(response)
+    assert "quá 12 giờ kể từ khi đăng nhập" in page(client.get(response.headers["Location"]))
+    assert _goes_to_login(client.get("/"))
+    # a new login starts a new lifetime
+    client = login("sec1")
+    assert client.get("/cases/").status_code == 200
+
+
 # --- password storage --------------------------------------------------------------------------
 
 

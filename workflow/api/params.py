@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from states.text import clean_line
 from workflow.api.errors import ApiError
@@ -52,9 +52,32 @@ def page_body(items: list[Any], page: int, per_page: int, total: int) -> dict[st
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
+def nesting_depth(value: Any, limit: int) -> int:
+    """How deep arrays and objects nest in a parsed JSON value, counted without recursion and
+    no further than one level past ``limit``."""
+    deepest = 0
+    todo = [(value, 1)]
+    while todo and deepest <= limit:
+        item, depth = todo.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            todo.extend((child, depth + 1) for child in item)
+    return deepest
+
+
 def json_body() -> dict[str, Any]:
-    """The request's JSON object; 415 when it is not JSON, 400 when it does not parse."""
-    data = request.get_json()  # raises 415 / 400 (handled as JSON errors)
+    """The request's JSON object; 415 when it is not JSON, 400 when it does not parse or
+    nests deeper than ``API_JSON_MAX_DEPTH`` (the parser's own recursion limit included)."""
+    limit = current_app.config["API_JSON_MAX_DEPTH"]
+    too_deep = ApiError(400, "too_deep", f"Nội dung JSON lồng nhau quá {limit} cấp.")
+    try:
+        data = request.get_json()  # raises 415 / 400 (handled as JSON errors)
+    except RecursionError:
+        raise too_deep from None
+    if nesting_depth(data, limit) > limit:
+        raise too_deep
     if not isinstance(data, dict):
         raise invalid({"_body": "Nội dung phải là một đối tượng JSON."})
     return data

@@ -100,6 +100,10 @@ SCHEMAS: dict[str, Any] = {
             "organization": {"type": ["string", "null"]},
             "organization_name": {"type": "string"},
             "as_of_seq": _COUNT,
+            "chain_position": {
+                "type": "string",
+                "description": "Vị trí chuỗi nhật ký tại bản ghi as_of_seq (#số mã), để đối chiếu.",
+            },
             "balanced": {"type": "boolean"},
             "late_entered_events": _COUNT,
             "summary": {"type": "string"},

@@ -157,7 +157,7 @@ def issue(
         signer_name=decision.signer_name,
         signer_title=decision.signer_title,
         verify_url=verify_url,
-        chain=f"#{head.seq} {head.row_hash[:16]}" if head else "",
+        chain=audit.position(head.seq, head.row_hash) if head else "",
         template_version=version,
         extra={**rule_values(kind, rules), **(extra or {})},
     )

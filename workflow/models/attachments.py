@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
 from workflow.models.cases import Case
+from workflow.models.frozen import FrozenRows
 
 
 class Attachment(Base):
@@ -54,3 +55,26 @@ class AccessLogEntry(Base):
     #: the attachment read, when the part is one
     detail_id: Mapped[int | None] = mapped_column(Integer)
     ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+#: a scan's record is kept as it was uploaded; withdrawing it fills in who and when, once
+ATTACHMENT_RECORDS = FrozenRows(
+    name="attachment",
+    table="attachment",
+    frozen=(
+        "id", "case_id", "purpose", "original_name", "stored_name", "content_type", "size",
+        "sha256", "uploaded_by", "uploaded_at",
+    ),
+    once=("removed_at", "removed_by"),
+    open_once="OLD.removed_at IS NULL",
+    message="attachment records are append-only",
+)  # fmt: skip
+ATTACHMENT_RECORDS.install(Attachment.__table__)
+#: who read which sensitive part of a case: written once, never changed or deleted
+ACCESS_LOG = FrozenRows(
+    name="access_log",
+    table="access_log",
+    frozen=("id", "at", "user_id", "subject_type", "subject_id", "part", "detail_id", "ip"),
+    message="access_log is append-only",
+)
+ACCESS_LOG.install(AccessLogEntry.__table__)

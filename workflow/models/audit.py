@@ -45,16 +45,22 @@ class AuditEntry(Base):
     presence: Mapped[str | None] = mapped_column(String(12))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC of ``row_hash`` under the audit key, which is not in the database: whoever can
+    #: write to the database but has not the key cannot forge, edit or re-chain a row
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):
-    """One row: the last sequence number and hash. Locking it serializes the chain."""
+    """One row: the last sequence number and hash. Locking it serializes the chain. Its
+    ``mac`` (under the audit key) covers both, so the head cannot be moved back over a cut
+    tail without the key (None: the empty chain's head)."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     row_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 # The database itself refuses to change or delete audit rows.

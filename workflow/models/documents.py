@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Boolean, Date, ForeignKey, Integer, String, Text, event
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.models.base import Base, utcnow
+from workflow.models.frozen import FrozenRows
 
 
 class RegisterCounter(Base):
@@ -101,48 +102,28 @@ class Decision(Base):
         return self.status == "issued"
 
 
-# Issued decisions are frozen in the database: only the rendered file's fields may be filled
-# in, once; and they are never deleted. (The same statements are in the migration.)
-_FROZEN = (
-    "number",
-    "term_start",
-    "decided_on",
-    "issuer",
-    "doc_type",
-    "kind",
-    "snapshot",
-    "html",
-    "subject",
-    "signer_id",
-    "status",
-    "verify_token",
-    "corrects_id",
+#: what signing fixes for good: every column of an issued decision but the rendered file's
+DECISION_FROZEN = (
+    "id", "case_id", "kind", "status", "issuer", "issuer_abbr", "doc_type", "subject",
+    "term_start", "number", "decided_on", "signer_id", "signer_name", "signer_title",
+    "proposer_id", "rule_set", "template", "template_version", "snapshot", "html",
+    "verify_token", "corrects_id", "correction_kind", "drafted_by", "created_at",
+)  # fmt: skip
+#: what rendering the issued decision records, once: until its file's digest is recorded
+DECISION_RENDERED = ("pdf_sha256", "pdf_path", "pdf_size", "signed", "rendered_at")
+#: issued decisions are frozen in the database and never deleted (the migration installs the
+#: same triggers)
+ISSUED_DECISIONS = FrozenRows(
+    name="decision_issued",
+    table="decision",
+    closed="OLD.status = 'issued'",
+    frozen=DECISION_FROZEN,
+    once=DECISION_RENDERED,
+    open_once="OLD.pdf_sha256 IS NULL",
+    message="an issued decision cannot be changed",
+    deleted_message="an issued decision cannot be deleted",
 )
-SQLITE_DECISION_TRIGGERS = (
-    "CREATE TRIGGER decision_issued_frozen BEFORE UPDATE ON decision WHEN OLD.status = 'issued'"
-    " AND ("
-    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _FROZEN)
-    + " OR (OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256))"
-    " BEGIN SELECT RAISE(ABORT, 'an issued decision cannot be changed'); END",
-    "CREATE TRIGGER decision_issued_kept BEFORE DELETE ON decision WHEN OLD.status = 'issued'"
-    " BEGIN SELECT RAISE(ABORT, 'an issued decision cannot be deleted'); END",
-)
-POSTGRESQL_DECISION_TRIGGERS = (
-    "CREATE OR REPLACE FUNCTION decision_issued_frozen() RETURNS trigger AS $$ BEGIN "
-    "IF TG_OP = 'DELETE' THEN IF OLD.status = 'issued' THEN "
-    "RAISE EXCEPTION 'an issued decision cannot be deleted'; END IF; RETURN OLD; END IF; "
-    "IF OLD.status = 'issued' AND ("
-    + " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _FROZEN)
-    + " OR (OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256)) "
-    "THEN RAISE EXCEPTION 'an issued decision cannot be changed'; END IF; RETURN NEW; END $$ "
-    "LANGUAGE plpgsql",
-    "CREATE TRIGGER decision_issued_frozen BEFORE UPDATE OR DELETE ON decision "
-    "FOR EACH ROW EXECUTE FUNCTION decision_issued_frozen()",
-)
-for _stmt in SQLITE_DECISION_TRIGGERS:
-    event.listen(Decision.__table__, "after_create", DDL(_stmt).execute_if(dialect="sqlite"))
-for _stmt in POSTGRESQL_DECISION_TRIGGERS:
-    event.listen(Decision.__table__, "after_create", DDL(_stmt).execute_if(dialect="postgresql"))
+ISSUED_DECISIONS.install(Decision.__table__)
 
 
 class PrintJob(Base):

@@ -13,7 +13,7 @@ from states import roster
 from states.facts import EDUCATION_RANK
 from states.fields import parse_date
 from states.identity import check_citizen_id
-from states.text import check_person_name, clean_line, plain_name_warning
+from states.text import check_person_name, clean_line, plain_name_warning, plain_text_error
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import Organization, Person
@@ -53,6 +53,8 @@ def check_person_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
             errors[name] = f"Tối đa {limit} ký tự."
         elif name in REQUIRED_TEXT and not value:
             errors[name] = "Trường này là bắt buộc."
+        elif message := plain_text_error(value):
+            errors[name] = message
         out[name] = value
     education = raw.get("education")
     if education not in EDUCATION_RANK:

@@ -74,6 +74,9 @@ class ReportDocument:
     #: when the last event the figures saw was entered, as a reader says it ("14:05 ngày
     #: 15/06/2026"); the audit position itself (``report.as_of_seq``) is for the auditor
     data_as_of: str = ""
+    #: the audit chain's position at that row ("#2501 3fa9c0d1e2b4a5f6"), printed so that an
+    #: auditor can later check the trail against it (``flask wf audit-verify --anchor``)
+    chain_position: str = ""
     #: the keys of ``flows`` no procedure records yet (printed "chưa theo dõi")
     untracked_flows: tuple[str, ...] = UNTRACKED_FLOWS
 
@@ -92,6 +95,7 @@ class ReportDocument:
             "organization": r.org.code if r.org else None,
             "organization_name": self.org_name,
             "as_of_seq": r.as_of_seq,
+            "chain_position": self.chain_position,
             "balanced": r.balanced,
             "late_entered_events": r.late_entered,
             "summary": self.summary,
@@ -162,17 +166,23 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
         ytd=ytd,
         year_targets=year_targets,
         provisional_on=provisional_on,
-        data_as_of=_entered_at(report.as_of_seq),
+        **_as_of(report.as_of_seq),
     )
 
 
-def _entered_at(seq: int) -> str:
-    """When audit row ``seq`` was entered, in local time: "14:05 ngày 15/06/2026"."""
-    entered = db.session.scalar(select(AuditEntry.entered_at).where(AuditEntry.seq == seq))
-    if entered is None:
-        return ""
-    local = entered.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
-    return f"{local:%H:%M} ngày {vn_date(local.date())}"
+def _as_of(seq: int) -> dict[str, str]:
+    """When audit row ``seq`` was entered, in local time ("14:05 ngày 15/06/2026"), and the
+    chain's position there."""
+    row = db.session.execute(
+        select(AuditEntry.entered_at, AuditEntry.row_hash).where(AuditEntry.seq == seq)
+    ).first()
+    if row is None:
+        return {}
+    local = row.entered_at.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+    return {
+        "data_as_of": f"{local:%H:%M} ngày {vn_date(local.date())}",
+        "chain_position": audit.position(seq, row.row_hash),
+    }
 
 
 def _targets(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from workflow.clock import today
 from workflow.documents.render import html_to_pdf, long_date
 from workflow.presenters import percent_value
 from workflow.reports.document import ReportDocument
+from workflow.spreadsheet import workbook_bytes
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -129,9 +129,7 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     info.column_dimensions["A"].width = 50
     wb.properties.creator = current_app.config["UPPER_COMMITTEE_NAME"]
     wb.properties.title = f"{doc.title} {doc.period_label}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ leaving) that the list's drop-downs point to. With no rows it is the import temp
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from states import roster
 from states.roster import COLUMNS
+from workflow.spreadsheet import workbook_bytes
 
 LIST_SHEET = "Danh sách"
 GUIDE_SHEET = "Hướng dẫn"
@@ -68,9 +68,7 @@ def build(rows: Iterable[Mapping[str, Any]], cells: list[tuple[str, str, str]]) 
             ws[f"{letter}{row}"].number_format = "@"
     _catalogue(wb, ws, cells, last)
     _guide(wb)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _index(key: str) -> int:

@@ -1,26 +1,33 @@
 """Writing and verifying the hash-chained audit trail.
 
 Each row's hash covers its own fields and the previous row's hash, so editing, deleting or
-reordering any row breaks the chain from that row on. The head row is locked while a row is
-appended, which serializes the chain across concurrent transactions.
+reordering any row breaks the chain from that row on. Someone who knows the algorithm could
+recompute the hashes; so each row also carries an HMAC of its hash under the audit key
+(``AUDIT_KEY``, kept in the configuration, never in the database), and the head row an HMAC of
+its position: without the key no row can be forged, edited, re-chained or cut off unnoticed.
+The head row is locked while a row is appended, which
+serializes the chain across concurrent transactions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event, insert, select
 
 from states.fields import to_jsonable
 from workflow.clock import clock
 from workflow.extensions import db
-from workflow.models import AuditEntry, AuditHead, Person
+from workflow.models import AuditEntry, AuditHead, Decision, Person
 from workflow.models.audit import GENESIS_HASH
 from workflow.permissions import Actor
 
@@ -56,6 +63,26 @@ def compute_hash(row: Any) -> str:
         fields.extend(membership)
     text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _mac(text: str) -> str:
+    key = current_app.config["AUDIT_KEY"].encode("utf-8")
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def row_mac(row_hash: str) -> str:
+    """A row's HMAC under the audit key."""
+    return _mac(f"row:{row_hash}")
+
+
+def head_mac(seq: int, row_hash: str) -> str:
+    """The head's HMAC (over another text than a row's, so no row's MAC serves as a head's)."""
+    return _mac(f"head:{seq}:{row_hash}")
+
+
+def _advance_head(head: AuditHead, seq: int, row_hash: str) -> None:
+    """Move the head to the last row appended."""
+    head.seq, head.row_hash, head.mac = seq, row_hash, head_mac(seq, row_hash)
 
 
 #: the membership columns, as (audit column, person attribute)
@@ -117,10 +144,17 @@ def membership_changes(person: Person) -> dict[str, Any]:
     }
 
 
+class HeadMissing(RuntimeError):
+    """The chain's head row was deleted while the chain has rows: nothing is appended."""
+
+
 def _locked_head() -> AuditHead:
-    """The chain's head row, locked for this transaction (made on the first append)."""
+    """The chain's head row, locked for this transaction (made on the first append to an
+    empty chain; a chain with rows and no head is refused)."""
     head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
     if head is None:
+        if db.session.scalar(select(AuditEntry.seq).limit(1)) is not None:
+            raise HeadMissing("the audit chain's head row is missing")
         head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
         db.session.add(head)
     return head
@@ -171,8 +205,8 @@ def append(
         presence=changes.get("presence"),
     )
     row.row_hash = compute_hash(row)
-    head.seq = row.seq
-    head.row_hash = row.row_hash
+    row.mac = row_mac(row.row_hash)
+    _advance_head(head, row.seq, row.row_hash)
     db.session.add(row)
     db.session.flush()
     return row
@@ -224,6 +258,7 @@ def append_many(rows: Iterable[Mapping[str, Any]], chunk: int = 5000) -> int:
             prev_hash=prev_hash,
         )
         row["row_hash"] = prev_hash = compute_hash(SimpleNamespace(**row))
+        row["mac"] = row_mac(prev_hash)
         batch.append(row)
         if len(batch) >= chunk:
             db.session.execute(insert(table), batch)
@@ -232,7 +267,8 @@ def append_many(rows: Iterable[Mapping[str, Any]], chunk: int = 5000) -> int:
     if batch:
         db.session.execute(insert(table), batch)
         written += len(batch)
-    head.seq, head.row_hash = seq, prev_hash
+    if seq > head.seq:
+        _advance_head(head, seq, prev_hash)
     db.session.flush()
     return written
 
@@ -243,16 +279,66 @@ class ChainReport:
     rows: int
     first_bad_seq: int | None = None
     reason: str = ""
+    #: issued documents and given anchors whose recorded chain position was checked
+    references: int = 0
 
 
-def verify_chain(batch: int = 2000) -> ChainReport:
-    """Walk the chain from seq 1; name the first row that is missing, edited or out of place."""
+#: how a document's snapshot and an exported head name a chain position: "#2501 3fa9c0d1…"
+_POSITION = re.compile(r"^#?(\d+)[\s:]+([0-9a-f]{8,64})$")
+
+
+def parse_position(text: str) -> tuple[int, str] | None:
+    """``"#2501 3fa9c0d1e2b4a5f6"`` (or ``"2501:3fa9…"``) → (2501, "3fa9c0d1e2b4a5f6")."""
+    match = _POSITION.match(text.strip().lower())
+    return (int(match.group(1)), match.group(2)) if match else None
+
+
+def position(seq: int, row_hash: str) -> str:
+    """A chain position as documents print it and as an exported head is written down."""
+    return f"#{seq} {row_hash[:16]}"
+
+
+def _recorded_positions(anchors: Iterable[tuple[int, str]]) -> dict[int, list[tuple[str, str]]]:
+    """seq → [(hash prefix, who recorded it)]: the chain heads frozen into issued documents'
+    snapshots, and the anchors the auditor gives (exported heads written down earlier)."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    for seq, prefix in anchors:
+        out.setdefault(seq, []).append((prefix, f"mốc đối chiếu #{seq}"))
+    rows = db.session.execute(
+        select(Decision.id, Decision.snapshot).where(Decision.status == "issued")
+    ).yield_per(1000)
+    for decision_id, snapshot in rows:
+        recorded = parse_position(str(json.loads(snapshot or "{}").get("chain") or ""))
+        if recorded is not None and recorded[0] > 0:
+            seq, prefix = recorded
+            out.setdefault(seq, []).append((prefix, f"văn bản mã {decision_id}"))
+    return out
+
+
+def verify_chain(batch: int = 2000, anchors: Iterable[tuple[int, str]] = ()) -> ChainReport:
+    """Walk the chain from seq 1 and name the first row that is missing, edited, out of
+    place, or whose MAC under the audit key does not match; check the head (its MAC, that no
+    tail was cut) and every position recorded elsewhere: the chain head frozen into each
+    issued document, and the ``anchors`` (seq, hash prefix) exported earlier."""
+    head = db.session.get(AuditHead, 1)
+    if head is None:
+        return ChainReport(False, 0, None, "mất dòng đầu mối của chuỗi nhật ký")
+    if (head.seq, head.mac) != (0, None) and not hmac.compare_digest(
+        head.mac or "", head_mac(head.seq, head.row_hash)
+    ):
+        return ChainReport(False, 0, head.seq, "dòng đầu mối bị sửa (mã khóa không khớp)")
+    recorded = _recorded_positions(anchors)
+    references = sum(len(sources) for sources in recorded.values())
     expected_seq = 1
     prev_hash = GENESIS_HASH
     count = 0
     last_seq = 0
+
+    def bad(seq: int, reason: str) -> ChainReport:
+        return ChainReport(False, count, seq, reason)
+
+    table = AuditEntry.__table__
     while True:
-        table = AuditEntry.__table__
         rows = db.session.execute(
             select(table).where(table.c.seq >= expected_seq).order_by(table.c.seq).limit(batch)
         ).all()
@@ -260,17 +346,26 @@ def verify_chain(batch: int = 2000) -> ChainReport:
             break
         for row in rows:
             if row.seq != expected_seq:
-                return ChainReport(False, count, expected_seq, f"thiếu dòng số {expected_seq}")
+                return bad(expected_seq, f"thiếu dòng số {expected_seq}")
             if row.prev_hash != prev_hash:
-                return ChainReport(False, count, row.seq, "không nối tiếp dòng trước")
+                return bad(row.seq, "không nối tiếp dòng trước")
             if compute_hash(row) != row.row_hash:
-                return ChainReport(False, count, row.seq, "nội dung đã bị sửa")
+                return bad(row.seq, "nội dung đã bị sửa")
+            if not hmac.compare_digest(row.mac or "", row_mac(row.row_hash)):
+                return bad(row.seq, "mã khóa không khớp: dòng bị giả mạo hoặc tính lại")
+            for prefix, source in recorded.pop(row.seq, ()):
+                if not row.row_hash.startswith(prefix):
+                    return bad(row.seq, f"không khớp vị trí chuỗi ghi trong {source}")
             prev_hash = row.row_hash
             last_seq = row.seq
             expected_seq += 1
             count += 1
-    head = db.session.get(AuditHead, 1)
-    if head is not None and (head.seq != last_seq or head.row_hash != prev_hash):
-        bad = min(head.seq, last_seq + 1) or 1
-        return ChainReport(False, count, bad, "cuối chuỗi không khớp với dòng đầu mối (bị cắt bớt)")
-    return ChainReport(True, count)
+    if head.seq != last_seq or head.row_hash != prev_hash:
+        return bad(
+            min(head.seq, last_seq + 1) or 1,
+            "cuối chuỗi không khớp với dòng đầu mối (bị cắt bớt)",
+        )
+    if recorded:
+        seq = min(recorded)
+        return bad(seq, f"thiếu dòng số {seq} mà {recorded[seq][0][1]} đã ghi nhận")
+    return ChainReport(True, count, references=references)

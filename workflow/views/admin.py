@@ -12,12 +12,12 @@ from states.spec import ROLE_LABELS, Role
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import AuditEntry, CalendarOverride, Organization, User
+from workflow.models import AuditEntry, AuditHead, CalendarOverride, Organization, User
 from workflow.models.orgs import in_tree_order
 from workflow.operations import access_log as access_log_ops
 from workflow.operations import calendar as calendar_ops
 from workflow.operations import users as user_ops
-from workflow.store.audit import verify_chain
+from workflow.store.audit import position, verify_chain
 from workflow.store.errors import InvalidInput, NotFound
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
@@ -196,11 +196,13 @@ def audit():
         select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(50).offset((page_no - 1) * 50)
     ).all()
     report = verify_chain() if request.args.get("verify") == "1" else None
+    head = db.session.get(AuditHead, 1)
     return render_template(
         "admin/audit.html",
         rows=rows,
         page=page_no,
         report=report,
+        head_position=position(head.seq, head.row_hash) if head else "",
         show_keys=request.args.get("keys") == "1",
     )
 

@@ -1,0 +1,42 @@
+"""The PostgreSQL role the application connects as: it owns nothing.
+
+The migrations run as the schema's owner; the application connects as another role that may
+read and write the tables' rows but not alter a table, disable a trigger or truncate, and may
+neither update nor delete the rows kept as written: audit rows, the log of sensitive reads and
+the records of uploaded scans (whose withdrawal is an update). Issued decisions are kept by
+their triggers, which only the owner could disable (drafts are rewritten and deleted).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: table → the privileges the application's role does not get on it
+WITHHELD: dict[str, tuple[str, ...]] = {
+    "audit_log": ("UPDATE", "DELETE"),
+    "access_log": ("UPDATE", "DELETE"),
+    "attachment": ("DELETE",),
+    "alembic_version": ("INSERT", "UPDATE", "DELETE"),
+}
+
+_ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def grant_statements(role: str) -> list[str]:
+    """What the owner runs (after every migration: new tables need their grants) to let
+    ``role`` use the schema as the application does and no further."""
+    if not _ROLE.match(role):
+        raise ValueError(f"invalid role name: {role!r}")
+    statements = [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    for table, privileges in WITHHELD.items():
+        # alembic_version exists only where the migrations built the schema
+        statements.append(
+            f"DO $$ BEGIN IF to_regclass('public.{table}') IS NOT NULL THEN "
+            f"REVOKE {', '.join(privileges)} ON {table} FROM {role}; END IF; END $$"
+        )
+    return statements

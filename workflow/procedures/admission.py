@@ -322,10 +322,16 @@ def _grassroots_vote(_case: Case, _day: date, ctx: HappyContext) -> dict[str, An
     }
 
 
-def _first_sponsor_helps(case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:
-    return {"helpers": [{"member": next(s.person_id for s in case.sponsors)}]}
+def _sponsor_helps(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
+    """A sponsor helps the new member through probation (a member of the cell if none)."""
+    helper = case.sponsors[0].person_id if case.sponsors else ctx.members(case, day, 1)[0]
+    return {"helpers": [{"member": helper}]}
 
 
+#: the verification request every candidate's dossier needs: where they live
+SELF_CHECK = {"subject": "Bản thân", "addressee": "Đảng ủy phường nơi cư trú"}
+#: a further request, where the parents live
+PARENTS_CHECK = {"subject": "Cha, mẹ", "addressee": "Đảng ủy xã nơi cha mẹ cư trú"}
 HAPPY = {
     "enroll_awareness_class": lambda _case, day, _ctx: {
         "class_name": f"Lớp bồi dưỡng nhận thức về Đảng khóa {day.month}/{day.year}"
@@ -340,12 +346,8 @@ HAPPY = {
         "document": "opinions",
         "note": "Ý kiến của Công đoàn cơ sở, Đoàn Thanh niên và chi ủy nơi cư trú",
     },
-    "start_verification": lambda _case, _day, _ctx: {
-        "requests": [
-            {"subject": "Bản thân", "addressee": "Đảng ủy phường nơi cư trú"},
-            {"subject": "Cha, mẹ", "addressee": "Đảng ủy xã nơi cha mẹ cư trú"},
-        ]
-    },
+    "start_verification": lambda _case, _day, _ctx: {"requests": [SELF_CHECK]},
+    "send_verification_request": lambda _case, _day, _ctx: {"requests": [PARENTS_CHECK]},
     "record_verification_answer": _next_answer,
     "conclude_verification": lambda _case, _day, _ctx: {
         "conclusion": "Lý lịch rõ ràng, đủ tiêu chuẩn chính trị để xem xét kết nạp."
@@ -363,7 +365,7 @@ HAPPY = {
     },
     "approve_admission": lambda _case, _day, _ctx: {},
     "receive_decision": lambda _case, _day, _ctx: {},
-    "hold_ceremony": _first_sponsor_helps,
+    "hold_ceremony": _sponsor_helps,
 }
 
 

@@ -110,7 +110,8 @@ class Demo:
 
     def members(self, case: Case, day: date, count: int) -> list[int]:
         """Members of the case's grassroots organization official for over a year, present
-        on its lists, from the case's cell if it has enough of them."""
+        on its lists and not given a part by a scenario (a transfer takes them away), from the
+        case's cell if it has enough of them."""
         root_path = f"/{case.cell.ancestor_ids()[0]}/"
         members = list(
             db.session.scalars(
@@ -121,6 +122,7 @@ class Demo:
                     Person.member_status == "official",
                     Person.presence == "active",
                     Person.official_on < day - timedelta(days=400),
+                    Person.id.not_in(self.taken or {0}),
                 )
                 .order_by(Person.id)
             )

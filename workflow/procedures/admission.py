@@ -323,9 +323,17 @@ def _grassroots_vote(_case: Case, _day: date, ctx: HappyContext) -> dict[str, An
 
 
 def _sponsor_helps(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
-    """A sponsor helps the new member through probation (a member of the cell if none)."""
-    helper = case.sponsors[0].person_id if case.sponsors else ctx.members(case, day, 1)[0]
-    return {"helpers": [{"member": helper}]}
+    """A sponsor helps the new member through probation, if one is still an official member
+    of the organization on the list; else another member."""
+    root = grassroots_root_id(case.cell)
+    present = [
+        s.person_id
+        for s in case.sponsors
+        if s.person.member_status == "official"
+        and s.person.presence == "active"
+        and grassroots_root_id(s.person.cell) == root
+    ]
+    return {"helpers": [{"member": present[0] if present else ctx.members(case, day, 1)[0]}]}
 
 
 #: the verification request every candidate's dossier needs: where they live

@@ -119,6 +119,15 @@ def _lowest(low: int, _high: int) -> int:
     return low
 
 
+#: the standing committee's meeting, unless the walker says otherwise: most members present,
+#: all of them in favour
+STANDING_VOTE = {"members_total": 9, "members_present": 8, "yes": 8, "no": 0}
+
+
+def _standing_vote() -> dict[str, int]:
+    return dict(STANDING_VOTE)
+
+
 @dataclass(frozen=True)
 class HappyContext:
     """What a happy-path payload may ask of whoever walks the path. The demonstration answers
@@ -132,12 +141,7 @@ class HappyContext:
     #: a whole number from ``low`` to ``high`` inclusive (a register's number, a few days)
     number: Callable[[int, int], int] = _lowest
     #: the standing committee's vote for a step decided at its meeting
-    standing_vote: Callable[[], dict[str, int]] = lambda: dict(STANDING_VOTE)
-
-
-#: the standing committee's meeting, unless the walker says otherwise: most members present,
-#: all of them in favour
-STANDING_VOTE = {"members_total": 9, "members_present": 8, "yes": 8, "no": 0}
+    standing_vote: Callable[[], dict[str, int]] = _standing_vote
 
 
 class DemoContext(Protocol):

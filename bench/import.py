@@ -43,6 +43,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from states.identity import PROVINCE_CODES  # noqa: E402
 from states.roster import COLUMNS, EDUCATION_LABELS, LEAVINGS  # noqa: E402
+from workflow.demo import load_demo  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
 MIDDLE = {"male": ["Văn", "Đức", "Minh", "Quang"], "female": ["Thị", "Thu", "Ngọc", "Thanh"]}
@@ -127,7 +128,6 @@ def workbook_bytes(rows: list[dict]) -> bytes:
 
 def fresh_app(url: str | None, tmp: Path):
     from workflow import create_app
-    from workflow.demo import load_demo
     from workflow.extensions import db
 
     if url is None:

@@ -14,13 +14,15 @@ from workflow.clock import clock
 from workflow.documents import service
 from workflow.engine import FireResult, fire, open_case
 from workflow.extensions import db
-from workflow.membership import count_for
 from workflow.models import Case, Decision, Organization, Person, User
 from workflow.models.people import name_keys
 from workflow.operations import orgs as org_ops
 from workflow.operations import people as people_ops
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
+from workflow.procedures import PROCEDURES
+from workflow.procedures.base import STANDING_VOTE, HappyContext
+from workflow.procedures.probation import PAPERS
 from workflow.store.uow import unit_of_work
 
 PASSWORD = "Mat-khau-thu-nghiem-2026!"
@@ -68,10 +70,6 @@ USERS = {
 _counter = {"cccd": 0}
 
 
-#: the standing committee's meeting that decides, unless a test says otherwise
-STANDING_VOTE = {"members_total": 9, "members_present": 8, "yes": 8, "no": 0}
-
-
 def meeting_vote(case: Case | None, trigger: str) -> dict[str, Any]:
     """The standing committee's vote a step decided at its meeting records (else nothing)."""
     if case is None:
@@ -113,6 +111,16 @@ class World:
 
     def org(self, code: str) -> Organization:
         return db.session.get(Organization, self.orgs[code])
+
+    @property
+    def happy(self) -> HappyContext:
+        """The happy path's choices, the same every time: the first members of the case's
+        cell, the first option, the lowest number, ``STANDING_VOTE``."""
+        return HappyContext(members=self._first_members)
+
+    def _first_members(self, case: Case, _day: date, count: int) -> list[int]:
+        cell_code = next(c for c, i in self.orgs.items() if i == case.cell_id)
+        return self.members[cell_code][:count]
 
     def actor(self, username: str) -> Actor:
         user = db.session.get(User, self.users[username])
@@ -206,122 +214,84 @@ _WORLD_ORGS: dict[str, int] = {}
 
 
 def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, Any]]:
-    """The main-path trigger for the case's state, who fires it, and a valid payload."""
+    """The main-path trigger for the case's state, who fires it, and its payload from the
+    procedure's happy-path table."""
     cell_code = next(c for c, i in world.orgs.items() if i == case.cell_id)
     sec = _secretary_of(cell_code)
     staff = _grassroots_staff_of(case)
-    members = world.members[cell_code]
-    state = case.state
     authorized = world.org("G2").id == case.cell.ancestor_ids()[0]
     if case.procedure == "probation":
-        return probation_step(case, state, sec, staff, authorized, cell_code, day)
-    if state == "source_list":
-        return "enroll_awareness_class", sec, {"class_name": "Lớp nhận thức khóa 3/2025"}
-    if state == "in_awareness_class":
-        return (
-            "record_certificate",
-            sec,
-            {"certificate_number": "125-CN/ĐUK", "issuer": "Ban Thường vụ Đảng ủy Khối"},
-        )
-    if state == "certified":
-        return "submit_application", sec, {}
+        trigger, username = probation_step(case, case.state, sec, staff, authorized, cell_code)
+    else:
+        trigger, username = admission_step(case, case.state, sec, staff, authorized, cell_code)
+    return trigger, username, PROCEDURES[case.procedure].happy[trigger](case, day, world.happy)
+
+
+def _upper_step(sec: str, staff: str, authorized: bool, cell_code: str) -> tuple[str, str]:
+    """After the cell's resolution: the sub-committee, the authorized committee, the
+    department for a grassroots cell, else the grassroots committee."""
+    if cell_code == "C3":
+        return "appraise_by_subcommittee", "gs3s"
+    if authorized:
+        return "decide_by_grassroots", "sign2"
+    if cell_code == "GC4":
+        return "appraise_by_department", "dept"
+    return "record_grassroots_resolution", staff
+
+
+def admission_step(
+    case: Case, state: str, sec: str, staff: str, authorized: bool, cell_code: str
+) -> tuple[str, str]:
     if state == "preparing_dossier":
         if not case.sponsors:
-            return (
-                "record_sponsors",
-                sec,
-                {
-                    "route": "two_members",
-                    "sponsors": [
-                        {"member": members[0], "together_since": "2023-01-01"},
-                        {"member": members[1], "together_since": "2023-06-01"},
-                    ],
-                },
-            )
+            return "record_sponsors", sec
         if not any(d.purpose == "opinions" for d in case.documents):
-            return "record_document", sec, {"document": "opinions", "note": "Ý kiến đoàn thể"}
-        return (
-            "start_verification",
-            staff,
-            {"requests": [{"subject": "Bản thân", "addressee": "Đảng ủy phường Tiên Cát"}]},
-        )
+            return "record_document", sec
+        return "start_verification", staff
     if state == "under_verification":
-        pending = [r for r in case.verification_requests if r.answered_on is None]
-        if pending:
-            return (
-                "record_verification_answer",
-                staff,
-                {"request": pending[0].id, "result": "clear"},
-            )
-        return "conclude_verification", staff, {"conclusion": "Lý lịch rõ ràng."}
-    if state == "awaiting_cell_meeting":
-        total = count_for(case, "cell_official_members", day)
-        return "record_cell_resolution", sec, {"official_total": total, "yes": total, "no": 0}
+        if any(r.answered_on is None for r in case.verification_requests):
+            return "record_verification_answer", staff
+        return "conclude_verification", staff
     if state == "cell_resolved":
-        if cell_code == "C3":
-            return "appraise_by_subcommittee", "gs3s", {"opinion": "Đủ điều kiện."}
-        if authorized:
-            return "decide_by_grassroots", "sign2", {"official_total": 9, "yes": 9, "no": 0}
-        if cell_code == "GC4":
-            return "appraise_by_department", "dept", {"opinion": "Đề nghị kết nạp."}
-        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 8, "no": 1}
-    if state == "subcommittee_appraised":
-        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 9, "no": 0}
-    if state == "grassroots_resolved":
-        return "appraise_by_department", "dept", {"opinion": "Đề nghị kết nạp."}
-    if state == "department_appraised":
-        return "approve_admission", "signer", {}
-    if state == "admission_decided":
-        return "receive_decision", sec, {}
-    if state == "awaiting_ceremony":
-        return "hold_ceremony", sec, {"helpers": [{"member": members[2]}]}
-    raise AssertionError(f"no main step from {state}")
+        return _upper_step(sec, staff, authorized, cell_code)
+    steps = {
+        "source_list": ("enroll_awareness_class", sec),
+        "in_awareness_class": ("record_certificate", sec),
+        "certified": ("submit_application", sec),
+        "awaiting_cell_meeting": ("record_cell_resolution", sec),
+        "subcommittee_appraised": ("record_grassroots_resolution", staff),
+        "grassroots_resolved": ("appraise_by_department", "dept"),
+        "department_appraised": ("approve_admission", "signer"),
+        "admission_decided": ("receive_decision", sec),
+        "awaiting_ceremony": ("hold_ceremony", sec),
+    }
+    if state not in steps:
+        raise AssertionError(f"no main step from {state}")
+    return steps[state]
 
 
 def probation_step(
-    case: Case,
-    state: str,
-    sec: str,
-    staff: str,
-    authorized: bool,
-    cell_code: str,
-    day: date,
-) -> tuple[str, str, dict[str, Any]]:
+    case: Case, state: str, sec: str, staff: str, authorized: bool, cell_code: str
+) -> tuple[str, str]:
     """The recognition path; a case proposed for removal goes the same way to its decision."""
     papers = {d.purpose for d in case.documents}
     if state == "in_probation":
-        for purpose in ("self_review", "helper_assessment", "opinions"):
-            if purpose not in papers:
-                return "record_document", sec, {"document": purpose}
+        if not set(PAPERS) <= papers:
+            return "record_document", sec
         if "new_member_certificate" not in papers:
-            return (
-                "record_new_member_certificate",
-                sec,
-                {"certificate_number": "88-CN/ĐVM", "issuer": "Ban Thường vụ Đảng ủy Khối"},
-            )
-        return "end_probation", sec, {}
+            return "record_new_member_certificate", sec
+        return "end_probation", sec
     if state == "awaiting_cell_review":
-        total = count_for(case, "cell_official_members", day)
-        return (
-            "record_cell_resolution",
-            sec,
-            {"proposal": "recognition", "official_total": total, "yes": total, "no": 0},
-        )
+        return "record_cell_resolution", sec
     if state == "cell_proposed":
-        if cell_code == "C3":
-            return "appraise_by_subcommittee", "gs3s", {"opinion": "Đủ điều kiện."}
-        if authorized:
-            return "decide_by_grassroots", "sign2", {"official_total": 9, "yes": 9, "no": 0}
-        if cell_code == "GC4":
-            return "appraise_by_department", "dept", {"opinion": "Đề nghị."}
-        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 9, "no": 0}
+        return _upper_step(sec, staff, authorized, cell_code)
     if state == "subcommittee_appraised":
-        return "record_grassroots_resolution", staff, {"official_total": 9, "yes": 9, "no": 0}
-    if state in ("grassroots_proposed",):
-        return "appraise_by_department", "dept", {"opinion": "Đề nghị."}
+        return "record_grassroots_resolution", staff
+    if state == "grassroots_proposed":
+        return "appraise_by_department", "dept"
     if state == "department_appraised":
         trigger = "approve_recognition" if case.proposal == "recognition" else "approve_removal"
-        return trigger, "signer", {}
+        return trigger, "signer"
     raise AssertionError(f"no probation step from {state}")
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from workflow.extensions import db
-from workflow.models import AuditEntry, Case, Grant, User
+from workflow.models import AuditEntry, Case, Decision, Grant, RegisterCounter, User
+from workflow.procedures import PROCEDURES
 
 
 def invoke(app, *args):
@@ -161,5 +163,40 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
         .where(Person.member_status.in_(("official", "probationary")))
     )
     assert cells == 40 and 400 <= members <= 410
+    opened = set(db.session.scalars(select(Case.procedure).distinct()))
+    assert opened == set(PROCEDURES)  # every procedure's scenario ran
+    _assert_registers_gapless_in_date_order()
     assert invoke(app, "audit-verify").exit_code == 0
     assert invoke(app, "demo").exit_code != 0
+
+
+def _assert_registers_gapless_in_date_order() -> None:
+    """Each register's numbers run 1, 2, 3… without a gap, and a later number never carries
+    an earlier date."""
+    registers: dict[tuple, list[tuple[int, date]]] = {}
+    rows = db.session.execute(
+        select(
+            Decision.issuer,
+            Decision.doc_type,
+            Decision.term_start,
+            Decision.number,
+            Decision.decided_on,
+        ).where(Decision.number.is_not(None))
+    )
+    for issuer, doc_type, term, number, decided_on in rows:
+        registers.setdefault((issuer, doc_type, term), []).append((number, decided_on))
+    assert registers
+    for register, entries in registers.items():
+        entries.sort()
+        assert [n for n, _ in entries] == list(range(1, len(entries) + 1)), register
+        dates = [d for _, d in entries]
+        assert dates == sorted(dates), register
+    counters = db.session.execute(
+        select(
+            RegisterCounter.issuer,
+            RegisterCounter.doc_type,
+            RegisterCounter.term_start,
+            RegisterCounter.value,
+        )
+    )
+    assert {(i, t, s): v for i, t, s, v in counters} == {r: len(e) for r, e in registers.items()}

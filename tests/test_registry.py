@@ -128,3 +128,23 @@ def test_the_readme_shows_every_procedures_current_graph(key):
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"```mermaid\n{mermaid(REGISTRY[key])}\n```" in readme
+
+
+def _main_path(spec: ProcedureSpec) -> set[str]:
+    """The steps that move a case forward on its main path (``kind`` "main"): the happy path
+    the demonstration, the tests' builders and the benchmarks walk, with the records they take
+    on the way."""
+    return {t.trigger for t in spec.transitions if t.kind == "main"}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_step_of_the_main_path_has_a_happy_payload(key):
+    procedure = PROCEDURES[key]
+    assert _main_path(procedure.spec) <= set(procedure.happy)
+    assert set(procedure.happy) <= {t.trigger for t in procedure.spec.transitions}
+    assert all(callable(make) for make in procedure.happy.values())
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_procedure_has_a_demonstration_scenario(key):
+    assert callable(PROCEDURES[key].demo)

@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from states import get_spec
 from workflow.dbroles import grant_statements
+from workflow.demo import load_demo
 from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import AuditEntry, AuditHead, Case, User
@@ -49,8 +50,6 @@ def create_admin(username: str, full_name: str) -> None:
 def demo(seed: int, no_people: bool) -> None:
     """Load demonstration data: ~10 grassroots organizations, 40 cells, 400 members,
     60 candidates in every state, one user per role (passwords printed)."""
-    from workflow.demo import load_demo
-
     if db.session.scalars(select(User.id)).first() is not None:
         raise click.ClickException(
             "Cơ sở dữ liệu đã có dữ liệu; lệnh demo chỉ chạy trên CSDL trống."

@@ -37,13 +37,14 @@ from sqlalchemy import func, select, text
 from states import get_spec
 from states.spec import Level, Role, TransitionSpec
 from tests import builders
-from tests.builders import CELLS, GIVEN, ORGS, STANDING_VOTE, USERS, World
+from tests.builders import CELLS, GIVEN, ORGS, USERS, World
 from tests.conftest import TODAY, empty_database, fast_world
 from workflow.clock import clock
 from workflow.engine import FireResult, available_transitions, fire
 from workflow.extensions import db
 from workflow.models import AuditEntry, AuditHead, Case
 from workflow.permissions import Actor
+from workflow.procedures import PROCEDURES
 from workflow.store.audit import verify_chain
 from workflow.store.errors import (
     EngineError,
@@ -56,6 +57,8 @@ from workflow.store.errors import (
 )
 
 SPEC = get_spec("admission")
+#: the admission's happy-path payloads
+HAPPY = PROCEDURES["admission"]
 #: every admission trigger, plus one from probation and one that exists nowhere
 TRIGGERS = (*SPEC.triggers(), "end_probation", "no_such_trigger")
 USERNAMES = tuple(sorted(USERS))
@@ -185,42 +188,22 @@ def permitted_users(cell: str, state: str) -> list[str]:
 REASON = {"reason": "Theo đề nghị của cấp ủy."}
 
 
-def valid_payload(world: World, case: Case, cell: str, trigger: str) -> dict[str, Any]:
-    """A payload that passes the form's field checks for ``trigger`` on ``case`` (an answer
-    names the first pending verification request, when there is one)."""
-    members = world.members[cell]
-    pending = [r.id for r in case.verification_requests if r.answered_on is None]
+def valid_payload(world: World, case: Case, trigger: str, day: date) -> dict[str, Any]:
+    """A payload that passes the form's field checks for ``trigger`` on ``case`` on ``day``:
+    the admission's happy-path payload where it has one (an answer names the first pending
+    verification request, or any request when none is pending), else one of the steps off
+    the path."""
+    pending = any(r.answered_on is None for r in case.verification_requests)
+    if trigger in HAPPY.happy and (trigger != "record_verification_answer" or pending):
+        payload = HAPPY.happy_payload(case, trigger, day, world.happy)
+        del payload["event_date"]  # the attempt dates it
+        return payload
     any_request = [r.id for r in case.verification_requests] or [0]
-    requests = {"requests": [{"subject": "Bản thân", "addressee": "Đảng ủy phường Tiên Cát"}]}
-    vote = {"official_total": len(members), "yes": len(members), "no": 0}
     payloads: dict[str, dict[str, Any]] = {
-        "enroll_awareness_class": {"class_name": "Lớp nhận thức khóa 3/2025"},
-        "record_certificate": {"certificate_number": "125-CN/ĐUK", "issuer": "Ban Thường vụ"},
-        "submit_application": {},
-        "record_sponsors": {
-            "route": "two_members",
-            "sponsors": [
-                {"member": members[0], "together_since": "2023-01-01"},
-                {"member": members[1], "together_since": "2023-06-01"},
-            ],
-        },
-        "record_document": {"document": "opinions", "note": "Ý kiến đoàn thể"},
-        "start_verification": requests,
-        "send_verification_request": requests,
-        "record_verification_answer": {"request": (pending or any_request)[0], "result": "clear"},
-        "conclude_verification": {"conclusion": "Lý lịch rõ ràng."},
-        "record_cell_resolution": vote,
+        "record_verification_answer": {"request": any_request[0], "result": "clear"},
         "record_cell_rejection": {"official_total": 9, "yes": 5, "no": 4},
-        "appraise_by_subcommittee": {"opinion": "Đủ điều kiện."},
-        "record_grassroots_resolution": {"official_total": 9, "yes": 8, "no": 1},
-        "decide_by_grassroots": {"official_total": 9, "yes": 9, "no": 0},
-        "appraise_by_department": {"opinion": "Đề nghị kết nạp."},
-        "approve_admission": STANDING_VOTE,
-        "decline_admission": REASON,
         "extend_decision_deadline": {"days": 5, **REASON},
-        "receive_decision": {},
         "approve_late_ceremony": {"reference": "12-CV/ĐUK", **REASON},
-        "hold_ceremony": {"helpers": [{"member": members[2]}]},
         "resume": {"note": "Đã làm rõ."},
         "expire_certificate": {},
     }
@@ -445,14 +428,13 @@ class AdmissionMachine(RuleBasedStateMachine):
         """Any trigger on any case by any user: it moves along a declared edge or nothing."""
         case_id = data.draw(st.sampled_from(sorted(self.history)), label="case")
         case = self.case(case_id)
-        cell = self.code_of[case.cell_id]
-        body = valid_payload(self.world, case, cell, trigger)
-        body = {"valid": body, "empty": {}, "broken": broken(body)}[payload]
         day = {
             "ok": self.day_after(case, offset),
             "future": TODAY + timedelta(days=1 + offset),
             "earlier": case.opened_on - timedelta(days=1 + offset),
         }[when]
+        body = valid_payload(self.world, case, trigger, day)
+        body = {"valid": body, "empty": {}, "broken": broken(body)}[payload]
         expected_version = {"current": case.version, "none": None, "stale": case.version - 1}
         self.attempt(case_id, trigger, user, body, day=day, version=expected_version[version])
 
@@ -477,15 +459,9 @@ class AdmissionMachine(RuleBasedStateMachine):
         if not allowed:
             return
         trigger = data.draw(st.sampled_from(allowed), label="trigger")
-        payload = valid_payload(self.world, case, cell, trigger)
-        self.attempt(
-            case_id,
-            trigger,
-            user,
-            payload,
-            day=self.day_after(case, offset),
-            version=case.version,
-        )
+        day = self.day_after(case, offset)
+        payload = valid_payload(self.world, case, trigger, day)
+        self.attempt(case_id, trigger, user, payload, day=day, version=case.version)
 
     def walk(self, case_id: int, steps: int, offset: int) -> None:
         """Up to ``steps`` steps of the main path, as the builders take them."""

@@ -3,7 +3,7 @@ admission decision (9-KNĐ), and who puts a candidate on the source list."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from states.spec import Role
 from workflow.documents.kinds import DocumentKind
 from workflow.documents.snapshots import chain_of
 from workflow.extensions import db
+from workflow.membership import count_for
 from workflow.models import (
     Case,
     Certificate,
@@ -24,7 +25,8 @@ from workflow.models import (
 )
 from workflow.models import VerificationRequest as Request
 from workflow.permissions import Actor
-from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
+from workflow.procedures import admission_demo
+from workflow.procedures.base import EffectContext, HappyContext, Opening, Procedure, Subject
 from workflow.procedures.common import (
     add_document,
     case_records,
@@ -270,6 +272,111 @@ def page(case: Case) -> dict[str, Any]:
     }
 
 
+# --- the happy path ---------------------------------------------------------------------------
+
+
+def _sponsors_payload(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
+    return {
+        "route": "two_members",
+        "sponsors": [
+            {
+                "member": member,
+                "together_since": (day - timedelta(days=ctx.number(420, 1500))).isoformat(),
+            }
+            for member in ctx.members(case, day, 2)
+        ],
+    }
+
+
+def _next_answer(case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:
+    pending = db.session.scalars(
+        select(Request.id)
+        .where(Request.case_id == case.id, Request.answered_on.is_(None))
+        .order_by(Request.id)
+    ).first()
+    return {
+        "request": pending,
+        "result": "clear",
+        "note": "Lý lịch khai đúng; gia đình chấp hành tốt chủ trương, chính sách",
+    }
+
+
+def _cell_vote(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
+    total = count_for(case, "cell_official_members", day)
+    return {
+        "resolution_number": f"{ctx.number(10, 99)}-NQ/CB",
+        "official_total": total,
+        "yes": total,
+        "no": 0,
+        "invalid": 0,
+    }
+
+
+def _grassroots_vote(_case: Case, _day: date, ctx: HappyContext) -> dict[str, Any]:
+    return {
+        "resolution_number": f"{ctx.number(100, 300)}-NQ/ĐU",
+        "official_total": 9,
+        "yes": 9,
+        "no": 0,
+        "invalid": 0,
+    }
+
+
+def _sponsor_helps(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
+    """A sponsor helps the new member through probation, if one is still an official member
+    of the organization on the list; else another member."""
+    root = grassroots_root_id(case.cell)
+    present = [
+        s.person_id
+        for s in case.sponsors
+        if s.person.member_status == "official"
+        and s.person.presence == "active"
+        and grassroots_root_id(s.person.cell) == root
+    ]
+    return {"helpers": [{"member": present[0] if present else ctx.members(case, day, 1)[0]}]}
+
+
+#: the verification request every candidate's dossier needs: where they live
+SELF_CHECK = {"subject": "Bản thân", "addressee": "Đảng ủy phường nơi cư trú"}
+#: a further request, where the parents live
+PARENTS_CHECK = {"subject": "Cha, mẹ", "addressee": "Đảng ủy xã nơi cha mẹ cư trú"}
+HAPPY = {
+    "enroll_awareness_class": lambda _case, day, _ctx: {
+        "class_name": f"Lớp bồi dưỡng nhận thức về Đảng khóa {day.month}/{day.year}"
+    },
+    "record_certificate": lambda _case, _day, ctx: {
+        "certificate_number": f"{ctx.number(100, 999)}-CN/ĐUK",
+        "issuer": "Ban Thường vụ Đảng ủy Khối",
+    },
+    "submit_application": lambda _case, _day, _ctx: {},
+    "record_sponsors": _sponsors_payload,
+    "record_document": lambda _case, _day, _ctx: {
+        "document": "opinions",
+        "note": "Ý kiến của Công đoàn cơ sở, Đoàn Thanh niên và chi ủy nơi cư trú",
+    },
+    "start_verification": lambda _case, _day, _ctx: {"requests": [SELF_CHECK]},
+    "send_verification_request": lambda _case, _day, _ctx: {"requests": [PARENTS_CHECK]},
+    "record_verification_answer": _next_answer,
+    "conclude_verification": lambda _case, _day, _ctx: {
+        "conclusion": "Lý lịch rõ ràng, đủ tiêu chuẩn chính trị để xem xét kết nạp."
+    },
+    "record_cell_resolution": _cell_vote,
+    "appraise_by_subcommittee": lambda _case, _day, ctx: {
+        "reference": f"{ctx.number(10, 90)}-BC/ĐUBP",
+        "opinion": "Hồ sơ đầy đủ, đúng quy định.",
+    },
+    "record_grassroots_resolution": _grassroots_vote,
+    "decide_by_grassroots": _grassroots_vote,
+    "appraise_by_department": lambda _case, _day, _ctx: {
+        "opinion": "Hồ sơ đầy đủ, đúng quy trình; đề nghị Ban Thường vụ xem xét, quyết định kết "
+        "nạp."
+    },
+    "approve_admission": lambda _case, _day, _ctx: {},
+    "receive_decision": lambda _case, _day, _ctx: {},
+    "hold_ceremony": _sponsor_helps,
+}
+
+
 PROCEDURE = Procedure(
     spec=spec.SPEC,
     facts=facts,
@@ -298,4 +405,6 @@ PROCEDURE = Procedure(
     papers=papers,
     page=page,
     page_template="cases/facts/admission.html",
+    happy=HAPPY,
+    demo=admission_demo.scenario,
 )

@@ -9,10 +9,11 @@ path and its demonstration. The engine, the views and the API iterate the regist
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import random
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from states.fields import Field
 from states.rules import RuleSet
@@ -105,19 +106,97 @@ class Opening:
         return self.subject != "person"
 
 
-#: the payload of a happy-path step for a case on a day (the test world's or the demo's
-#: members, looked up by the caller's ``pick``): what the demonstration, the tests' builders
-#: and the benchmarks fire
+#: the payload of a happy-path step for a case on a day, besides its date and the standing
+#: committee's vote: what the demonstration, the tests' builders and the benchmarks fire
 HappyPayload = Callable[[Case, date, "HappyContext"], dict[str, Any]]
+
+
+def _first(items: Sequence[Any]) -> Any:
+    return items[0]
+
+
+def _lowest(low: int, _high: int) -> int:
+    return low
+
+
+#: the standing committee's meeting, unless the walker says otherwise: most members present,
+#: all of them in favour
+STANDING_VOTE = {"members_total": 9, "members_present": 8, "yes": 8, "no": 0}
+
+
+def _standing_vote() -> dict[str, int]:
+    return dict(STANDING_VOTE)
 
 
 @dataclass(frozen=True)
 class HappyContext:
-    """What a happy-path payload may ask of whoever walks the path: official members of the
-    case's organization to name (sponsors, helpers), and a random choice (the demo's)."""
+    """What a happy-path payload may ask of whoever walks the path. The demonstration answers
+    at random from its seeded generator; the tests answer the same way every time."""
 
-    members: Callable[[Case, int], list[int]]
-    pick: Callable[[list[Any]], Any] = lambda items: items[0]
+    #: (case, day, how many) → official members of the case's organization, in good standing
+    #: on the day, to name (sponsors, helpers)
+    members: Callable[[Case, date, int], list[int]]
+    #: one of the items
+    pick: Callable[[Sequence[Any]], Any] = _first
+    #: a whole number from ``low`` to ``high`` inclusive (a register's number, a few days)
+    number: Callable[[int, int], int] = _lowest
+    #: the standing committee's vote for a step decided at its meeting
+    standing_vote: Callable[[], dict[str, int]] = _standing_vote
+
+
+class DemoContext(Protocol):
+    """What a procedure's demonstration works with (``workflow.demo`` gives it): the seeded
+    generator, the day the demonstration ends, its organizations, new people's particulars,
+    and the steps, taken through the engine by the demonstration user who may take them."""
+
+    rng: random.Random
+    today: date
+    #: the happy-path context the demonstration's payloads are made with
+    happy: HappyContext
+    #: every cell, in the order they were made
+    cells: list[Organization]
+    #: the grassroots organizations, by code
+    roots: dict[str, Organization]
+    #: the cell whose secretary's account the demonstration prints: it sees every stage
+    home_cell: Organization
+    #: the people a scenario has already given a part (a transfer), for the others to leave
+    taken: set[int]
+
+    def person_data(self, birth_from: int, birth_to: int, occupation: str) -> dict[str, Any]:
+        """A new person's particulars, born between the two years."""
+        ...
+
+    def citizen_id(self, province: str, birth: date, sex: str) -> str:
+        """An unused citizen identity number."""
+        ...
+
+    def open_new(self, procedure: str, cell_id: int, particulars: dict[str, Any], day: date) -> int:
+        """Write a new person's record in the cell and open their case, by its secretary."""
+        ...
+
+    def open(self, procedure: str, person_id: int, day: date, **payload: Any) -> int:
+        """Open a case for a person on record, by their cell's secretary."""
+        ...
+
+    def open_incoming(
+        self,
+        procedure: str,
+        particulars: dict[str, Any],
+        subject: dict[str, Any],
+        day: date,
+        **payload: Any,
+    ) -> int:
+        """Open a case that writes an arriving member's record, by the department's staff."""
+        ...
+
+    def start(self, procedure: str, person_id: int, day: date) -> int:
+        """Start a case another procedure would have opened (probation, by a ceremony)."""
+        ...
+
+    def step(self, case_id: int, trigger: str, day: date, **extra: Any) -> None:
+        """Take a step on the happy path: its payload from the procedure's ``happy`` table,
+        with ``extra`` over it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -133,11 +212,12 @@ class Procedure:
     documents: Mapping[str, DocumentKind] = field(default_factory=dict)
     #: None: only another procedure opens it (probation, by the ceremony)
     opening: Opening | None = None
-    #: trigger → the payload of the step on the happy path (besides the event date)
+    #: trigger → the payload of the step on the happy path (besides the event date): every
+    #: step of its main path, and the records the path takes on the way
     happy: Mapping[str, HappyPayload] = field(default_factory=dict)
-    #: the demonstration: (demo context) → back-dated walks, each yielding the date of its next
-    #: step before taking it
-    demo: Callable[[Any], Iterable[Iterator[date]]] | None = None
+    #: the demonstration: (the demonstration's context, see ``DemoContext``) → back-dated
+    #: walks, each yielding the date of its next step before taking it
+    demo: Callable[[DemoContext], Iterable[Iterator[date]]] | None = None
     #: papers of the dossier held elsewhere than in the case (a certificate is the person's):
     #: (case) → purpose → [(date, note)]
     papers: Callable[[Case], dict[str, list[tuple[date, str]]]] | None = None
@@ -148,3 +228,16 @@ class Procedure:
     @property
     def key(self) -> str:
         return self.spec.key
+
+    def happy_payload(
+        self, case: Case, trigger: str, day: date, ctx: HappyContext
+    ) -> dict[str, Any]:
+        """The whole payload of a step: its date, the standing committee's vote if the step
+        is decided at its meeting, and the procedure's payload for it if the step is on the
+        happy path (the walker gives the rest of a step off it)."""
+        payload: dict[str, Any] = {"event_date": day.isoformat()}
+        if any(t.meeting for t in self.spec.transitions_for(trigger)):
+            payload.update(ctx.standing_vote())
+        if trigger in self.happy:
+            payload.update(self.happy[trigger](case, day, ctx))
+        return payload

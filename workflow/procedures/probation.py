@@ -16,9 +16,11 @@ from workflow.documents import service
 from workflow.documents.kinds import DocumentKind
 from workflow.documents.snapshots import chain_of
 from workflow.extensions import db
+from workflow.membership import count_for
 from workflow.models import CardIssuance, Case, Decision, HelperAssignment, Person
 from workflow.permissions import Actor
-from workflow.procedures.base import EffectContext, Procedure
+from workflow.procedures import probation_demo
+from workflow.procedures.base import EffectContext, HappyContext, Procedure
 from workflow.procedures.common import (
     case_records,
     latest_decision,
@@ -209,6 +211,50 @@ REMOVAL = DocumentKind(
 )
 
 
+# --- the happy path ---------------------------------------------------------------------------
+
+#: the papers of the dossier, in the order the cell records them
+PAPERS = ("self_review", "helper_assessment", "opinions")
+
+
+def _next_paper(case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:
+    held = {x.purpose for x in case.documents}
+    return {"document": next(k for k in PAPERS if k not in held)}
+
+
+def _cell_vote(case: Case, day: date, _ctx: HappyContext) -> dict[str, Any]:
+    total = count_for(case, "cell_official_members", day)
+    return {"proposal": "recognition", "official_total": total, "yes": total, "no": 0}
+
+
+def _grassroots_vote(_case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:
+    return {"official_total": 9, "yes": 9, "no": 0}
+
+
+DEPARTMENT_OPINION = "Hồ sơ đầy đủ; đề nghị Ban Thường vụ xem xét, quyết định."
+HAPPY = {
+    "record_document": _next_paper,
+    "record_new_member_certificate": lambda _case, _day, ctx: {
+        "certificate_number": f"{ctx.number(100, 999)}-CN/ĐVM",
+        "issuer": "Ban Thường vụ Đảng ủy Khối",
+    },
+    "end_probation": lambda _case, _day, _ctx: {},
+    "record_cell_resolution": _cell_vote,
+    "appraise_by_subcommittee": lambda _case, _day, _ctx: {
+        "opinion": "Đủ điều kiện theo quy định."
+    },
+    "record_grassroots_resolution": _grassroots_vote,
+    "decide_by_grassroots": _grassroots_vote,
+    "appraise_by_department": lambda _case, _day, _ctx: {"opinion": DEPARTMENT_OPINION},
+    "appraise_escalated": lambda _case, _day, _ctx: {
+        "proposal": "recognition",
+        "opinion": DEPARTMENT_OPINION,
+    },
+    "approve_recognition": lambda _case, _day, _ctx: {},
+    "approve_removal": lambda _case, _day, _ctx: {},
+}
+
+
 PROCEDURE = Procedure(
     spec=spec.SPEC,
     facts=facts,
@@ -225,4 +271,6 @@ PROCEDURE = Procedure(
     },
     documents={RECOGNITION.key: RECOGNITION, REMOVAL.key: REMOVAL},
     page_template="cases/facts/probation.html",
+    happy=HAPPY,
+    demo=probation_demo.scenario,
 )

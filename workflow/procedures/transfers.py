@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from states import internal_transfer, temporary_transfer, transfer, transfer_in
 from states.dates import vn_date
@@ -21,12 +21,13 @@ from workflow.documents.kinds import DocumentKind, IssueOptions
 from workflow.documents.snapshots import committee_name, issuer_of, person_data
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import Case, Organization, Person
+from workflow.models import Case, Organization, Person, Transfer
 from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.models.people import MEMBER_STATUSES
 from workflow.permissions import Actor, receiving_org
 from workflow.procedures import transfer_steps as steps
-from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
+from workflow.procedures import transfers_demo
+from workflow.procedures.base import EffectContext, HappyContext, Opening, Procedure, Subject
 from workflow.procedures.common import latest_decision, org_facts, person_facts
 from workflow.store.errors import InvalidInput
 
@@ -248,6 +249,56 @@ def arriving_member(
         raise InvalidInput({"official_on": "Ngày chính thức không được trước ngày vào Đảng."})
 
 
+# --- the happy path ---------------------------------------------------------------------------
+
+
+def _register_entry(case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:
+    """The next number in the sending grassroots committee's register of transfers (10-SHĐ)."""
+    root_path = f"/{case.cell.ancestor_ids()[0]}/"
+    entered = db.session.scalar(
+        select(func.count())
+        .select_from(Transfer)
+        .join(Case, Case.id == Transfer.case_id)
+        .join(Organization, Organization.id == Case.cell_id)
+        .where(Organization.path.startswith(root_path), Transfer.registered_on.is_not(None))
+    )
+    return {"reference": f"{entered + 1}-SHĐ"}
+
+
+def _signed_by(case: Case, _day: date, ctx: HappyContext) -> dict[str, Any]:
+    """A leader with a title signs, if there is one; else whoever issues the letter."""
+    signers = letter_signers(Subject(case=case))
+    return {"signed_by": int(ctx.pick(signers)[0])} if signers else {}
+
+
+def _received_in(case: Case, _day: date, ctx: HappyContext) -> dict[str, Any]:
+    return {"cell": int(ctx.pick(receiving_cells(Subject(case=case)))[0])}
+
+
+def _receipt(_case: Case, day: date, _ctx: HappyContext) -> dict[str, Any]:
+    return {"reference": f"Phiếu báo ngày {vn_date(day)}"}
+
+
+def _nothing(_case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:
+    return {}
+
+
+#: the letter: entered in the grassroots committee's register if the member's cell is not the
+#: grassroots organization itself, then issued, signed by the department's leader
+LETTER_STEPS = {"record_grassroots_part": _register_entry, "issue_letter": _signed_by}
+HAPPY = {
+    transfer.KEY: {**LETTER_STEPS, "confirm_arrival": _received_in, "record_receipt": _receipt},
+    transfer_in.KEY: {"confirm_arrival": _received_in},
+    temporary_transfer.KEY: {
+        **LETTER_STEPS,
+        "confirm_arrival": _nothing,
+        "record_receipt": _receipt,
+        "record_return": _nothing,
+    },
+    internal_transfer.KEY: {"issue_letter": _signed_by, "confirm_arrival": _nothing},
+}
+
+
 def _family(spec, opening: Opening) -> Procedure:
     return Procedure(
         spec=spec,
@@ -257,6 +308,8 @@ def _family(spec, opening: Opening) -> Procedure:
         documents={LETTER.key: LETTER},
         opening=opening,
         page_template="cases/facts/transfer.html",
+        happy=HAPPY[spec.key],
+        demo=transfers_demo.SCENARIOS[spec.key],
     )
 
 

@@ -37,11 +37,13 @@ def _row(key: str) -> LoginThrottle:
     ).one()
 
 
-def blocked_until(key: str, now: datetime) -> datetime | None:
-    """When the address (or unknown username) may try again, or None when it may now."""
+def blocked_until(key: str, now: datetime, *, lock: bool = False) -> datetime | None:
+    """When the address (or unknown username) may try again, or None when it may now.
+    ``lock``: keep the counter's row locked for this transaction (concurrent attempts on one
+    name then take turns, and each sees the others' failures)."""
     if not key:
         return None
-    row = db.session.get(LoginThrottle, key)
+    row = _row(key) if lock else db.session.get(LoginThrottle, key)
     if row is None or row.blocked_until is None or row.blocked_until <= now:
         return None
     return row.blocked_until

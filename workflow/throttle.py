@@ -77,6 +77,16 @@ def record_unknown_username(username: str, now: datetime) -> None:
     )
 
 
+def count_in_window(key: str, now: datetime, window: timedelta) -> int:
+    """Add one to the key's counter, restarted when its window has passed; the new count (the
+    row stays locked for this transaction, so concurrent requests count one after another)."""
+    row = _row(key)
+    if now - row.window_start > window:
+        row.window_start, row.failures = now, 0
+    row.failures += 1
+    return row.failures
+
+
 #: counters idle this long, and not blocking, are deleted (new addresses and names add rows)
 STALE = timedelta(days=2)
 

@@ -58,7 +58,9 @@ def counts() -> dict[str, int]:
         for model in TABLES
     }
     out["audit_log"] = db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.action != "access.refused")
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action.not_in(("access.refused", "access.refused_suppressed")))
     )
     return out
 

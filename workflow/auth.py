@@ -217,7 +217,9 @@ def confirm_password(actor: Actor, password: str | None) -> None:
     config = current_app.config
     with unit_of_work():
         now = utcnow()
-        user = db.session.get(User, actor.user_id)
+        # locked while the password is checked: concurrent attempts take turns, so no more
+        # than the lockout's number are checked however many arrive at once
+        user = db.session.get(User, actor.user_id, with_for_update=True, populate_existing=True)
         if user is None or not user.active:
             raise ReauthFailed()
         if user.locked_until is not None and user.locked_until > now:

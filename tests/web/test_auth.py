@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from tests.web.helpers import audit_rows, page, user_row, without_tokens
+from tests.web.helpers import SlowHasher, audit_rows, page, user_row, without_tokens
 from workflow.auth import GENERIC_LOGIN_ERROR
 from workflow.extensions import db
 from workflow.models import User
@@ -86,20 +86,6 @@ def test_login_counts_failures_in_database_and_locks_when_limit_is_reached(app, 
     )
 
 
-class _SlowHasher:
-    """The tests' hasher, taking as long as a real check so that concurrent logins overlap."""
-
-    def __init__(self, inner, seconds: float):
-        self.inner, self.seconds = inner, seconds
-
-    def verify(self, stored: str, password: str) -> bool:
-        time.sleep(self.seconds)
-        return self.inner.verify(stored, password)
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-
 def _burst(app, attempts: list[tuple[str, str]]) -> list[int]:
     """Send the logins all at once, each from its own client and network address."""
     barrier = threading.Barrier(len(attempts))
@@ -118,7 +104,7 @@ def _burst(app, attempts: list[tuple[str, str]]) -> list[int]:
 def test_forty_wrong_passwords_at_once_get_exactly_the_limit_checked(app, world):
     """Whatever the number of workers, an account's lockout lets exactly LOGIN_MAX_FAILURES
     guesses be checked: the account's row is locked while its password is checked."""
-    app.extensions["workflow.hasher"] = _SlowHasher(app.extensions["workflow.hasher"], 0.05)
+    app.extensions["workflow.hasher"] = SlowHasher(app.extensions["workflow.hasher"], 0.05)
     limit = app.config["LOGIN_MAX_FAILURES"]
     db.session.remove()
     statuses = _burst(app, [("gs1", f"sai-{i}") for i in range(40)])

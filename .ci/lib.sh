@@ -25,7 +25,7 @@ ensure_debian_packages() {
         "${missing[@]}" >/dev/null
 }
 
-RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 poppler-utils)
+RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils)
 
 # A virtual environment with exactly the locked versions (hash-checked).
 ensure_venv() {

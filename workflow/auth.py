@@ -154,15 +154,18 @@ def authenticate(username: str, password: str, *, ip: str = "") -> LoginResult:
     result asks for the code (``verify_code``)."""
     username = clean_line(username)[:100]  # no control characters reach a query or the log
     now = utcnow()
+    # the account's row (or the unknown name's counter) stays locked while the password is
+    # checked: concurrent guesses at one account wait for each other, so exactly the limit of
+    # them are checked whatever the number of workers
     user = db.session.scalars(
-        select(User).where(func.lower(User.username) == username.lower())
+        select(User).where(func.lower(User.username) == username.lower()).with_for_update()
     ).first()
     actor = Actor(user.id, user.full_name, ()) if user else Actor(None, username, ())
     until = throttle.blocked_until(ip, now)
     if until is not None:
         return _address_refusal(ip, until, now, actor, user.id if user else None)
     if user is None:
-        phantom = throttle.blocked_until(throttle.unknown_username_key(username), now)
+        phantom = throttle.blocked_until(throttle.unknown_username_key(username), now, lock=True)
         locked = _locked(phantom, now, ip, actor, None)
         if locked is not None:
             return locked  # as fast as a real locked account: no hashing either
@@ -214,7 +217,9 @@ def confirm_password(actor: Actor, password: str | None) -> None:
     config = current_app.config
     with unit_of_work():
         now = utcnow()
-        user = db.session.get(User, actor.user_id)
+        # locked while the password is checked: concurrent attempts take turns, so no more
+        # than the lockout's number are checked however many arrive at once
+        user = db.session.get(User, actor.user_id, with_for_update=True, populate_existing=True)
         if user is None or not user.active:
             raise ReauthFailed()
         if user.locked_until is not None and user.locked_until > now:

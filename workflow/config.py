@@ -60,6 +60,9 @@ class DefaultConfig:
     ROSTER_MAX_BYTES = 10 * 1024 * 1024
     ROSTER_MAX_ROWS = 20_000
 
+    #: refusals (forbidden, or not found outside the user's scope) recorded one by one per user
+    #: in an hour; past it one more row says the rest of the hour is not recorded
+    REFUSALS_RECORDED_PER_HOUR = 30
     #: failed logins before an account is locked, and for how long
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15

@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "document.issued": "Ký ban hành",
     "attachment.added": "Đính kèm bản quét",
     "access.refused": "Bị từ chối truy cập",
+    "access.refused_suppressed": "Bị từ chối truy cập nhiều lần (không ghi từng lần trong giờ này)",
     "attachment.removed": "Gỡ bản quét",
     "moved_with_member": "Chuyển theo đảng viên sang chi bộ mới",
     "closed_by_transfer": "Kết thúc: đảng viên chuyển sinh hoạt ra ngoài Đảng bộ",

@@ -37,11 +37,13 @@ def _row(key: str) -> LoginThrottle:
     ).one()
 
 
-def blocked_until(key: str, now: datetime) -> datetime | None:
-    """When the address (or unknown username) may try again, or None when it may now."""
+def blocked_until(key: str, now: datetime, *, lock: bool = False) -> datetime | None:
+    """When the address (or unknown username) may try again, or None when it may now.
+    ``lock``: keep the counter's row locked for this transaction (concurrent attempts on one
+    name then take turns, and each sees the others' failures)."""
     if not key:
         return None
-    row = db.session.get(LoginThrottle, key)
+    row = _row(key) if lock else db.session.get(LoginThrottle, key)
     if row is None or row.blocked_until is None or row.blocked_until <= now:
         return None
     return row.blocked_until
@@ -73,6 +75,16 @@ def record_unknown_username(username: str, now: datetime) -> None:
         timedelta(days=1),
         timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
     )
+
+
+def count_in_window(key: str, now: datetime, window: timedelta) -> int:
+    """Add one to the key's counter, restarted when its window has passed; the new count (the
+    row stays locked for this transaction, so concurrent requests count one after another)."""
+    row = _row(key)
+    if now - row.window_start > window:
+        row.window_start, row.failures = now, 0
+    row.failures += 1
+    return row.failures
 
 
 #: counters idle this long, and not blocking, are deleted (new addresses and names add rows)

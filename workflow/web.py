@@ -208,12 +208,12 @@ def record_refusal(actor: Actor, **extra: str) -> None:
     )
 
 
-def _record_refusal() -> None:
+def _record_refusal(**extra: str) -> None:
     """A signed-in user refused a page or an action."""
     if not current_user.is_authenticated or in_unit_of_work():
         return
     try:
-        record_refusal(current_actor())
+        record_refusal(current_actor(), **extra)
     except Exception:  # the refusal page must still be served
         log.exception("could not record a refusal")
 
@@ -227,6 +227,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def _not_found(_exc):
+        if request.url_rule is not None:
+            # a page that exists refused an object: missing, or outside the user's scope
+            _record_refusal(reason="not_found")
         return _error_page(404, "Không tìm thấy trang hoặc hồ sơ bạn yêu cầu.")
 
     @app.errorhandler(CSRFError)

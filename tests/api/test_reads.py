@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.api.conftest import PREFIX
@@ -182,6 +184,16 @@ def test_roles_without_case_access_are_403_and_recorded(api, world):
     assert api("auditor").get("/people").status_code == 403
     refused = audit_rows(action="access.refused")
     assert [r.actor_id for r in refused] == [world.users["admin"], world.users["auditor"]]
+
+
+def test_an_object_outside_the_callers_scope_is_404_and_recorded(api, world):
+    case_id = world.new_candidate("C1")
+    response = api("sec2").get(f"/cases/{case_id}")
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+    [row] = audit_rows(action="access.refused")
+    assert row.actor_id == world.users["sec2"]
+    assert json.loads(row.payload)["reason"] == "not_found"
+    assert json.loads(row.payload)["via"] == "api"
 
 
 def test_errors_are_json_for_unknown_paths_methods_and_bodies(api, world, app, cases):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.builders import STANDING_VOTE, clone_appraised
-from tests.web.helpers import audit_rows, page
+from tests.web.helpers import SlowHasher, audit_rows, page
 from workflow.extensions import db
 from workflow.models import Case, User
 from workflow.store.errors import ReauthFailed, ReauthLocked
@@ -127,3 +127,36 @@ def test_a_locked_account_is_told_so(world):
             confirm_password(actor, "sai")
     with pytest.raises(ReauthLocked):
         confirm_password(actor, world.password)
+
+
+def test_forty_wrong_signing_passwords_at_once_get_exactly_the_limit_checked(app, world):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from workflow.auth import confirm_password
+    from workflow.permissions import Actor
+
+    app.extensions["workflow.hasher"] = SlowHasher(app.extensions["workflow.hasher"], 0.05)
+    signer = _signer(world)
+    actor = Actor.of(signer).via("api", "203.0.113.5")
+    db.session.remove()
+    barrier = Barrier(40)
+
+    def attempt(i: int) -> str:
+        with app.app_context():
+            barrier.wait()
+            try:
+                confirm_password(actor, f"sai-{i}")
+            except ReauthLocked:
+                return "locked"
+            except ReauthFailed:
+                return "failed"
+            finally:
+                db.session.remove()
+            return "signed"
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        outcomes = list(pool.map(attempt, range(40)))
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    assert outcomes.count("failed") == limit and outcomes.count("locked") == 40 - limit
+    assert len(_failures()) == limit

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from tests.web.helpers import audit_rows, page, user_row, without_tokens
+from tests.web.helpers import SlowHasher, audit_rows, page, user_row, without_tokens
 from workflow.auth import GENERIC_LOGIN_ERROR
 from workflow.extensions import db
 from workflow.models import User
@@ -82,6 +84,38 @@ def test_login_counts_failures_in_database_and_locks_when_limit_is_reached(app, 
     assert [e.action for e in audit_rows(subject_type="user", subject_id=user.id)][-1] == (
         "login_refused_locked"
     )
+
+
+def _burst(app, attempts: list[tuple[str, str]]) -> list[int]:
+    """Send the logins all at once, each from its own client and network address."""
+    barrier = threading.Barrier(len(attempts))
+
+    def attempt(i: int) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.{i // 250}.{i % 250 + 1}"
+        barrier.wait()
+        username, password = attempts[i]
+        return _login(client, username, password).status_code
+
+    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        return list(pool.map(attempt, range(len(attempts))))
+
+
+def test_forty_wrong_passwords_at_once_get_exactly_the_limit_checked(app, world):
+    """Whatever the number of workers, an account's lockout lets exactly LOGIN_MAX_FAILURES
+    guesses be checked: the account's row is locked while its password is checked."""
+    app.extensions["workflow.hasher"] = SlowHasher(app.extensions["workflow.hasher"], 0.05)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    db.session.remove()
+    statuses = _burst(app, [("gs1", f"sai-{i}") for i in range(40)])
+    assert statuses == [401] * 40
+    user = user_row("gs1")
+    actions = [e.action for e in audit_rows(subject_type="user", subject_id=user.id)]
+    assert actions.count("login_failed") == limit
+    assert actions.count("login_refused_locked") == 40 - limit
+    assert user.locked_until is not None
+    # the right password, sent with the burst, would have been refused as well
+    assert _login(app.test_client(), "gs1", world.password).status_code == 401
 
 
 def test_login_lockout_holds_across_clients_when_account_is_locked(app, world):

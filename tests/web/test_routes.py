@@ -355,3 +355,37 @@ def test_refusal_is_recorded_with_who_and_what_when_a_user_opens_a_page_beyond_t
         "method": "GET",
         "path": "/admin/users",
     }
+
+
+def test_a_not_found_outside_the_users_scope_is_recorded_like_a_forbidden_page(app, world, login):
+    from tests.web.helpers import audit_rows
+
+    case_id = world.new_candidate("C1")
+    client = login("sec2")
+    assert client.get(f"/cases/{case_id}").status_code == 404
+    [row] = audit_rows(action="access.refused")
+    assert row.actor_id == world.users["sec2"]
+    assert json.loads(row.payload) == {
+        "endpoint": "cases.detail",
+        "method": "GET",
+        "path": f"/cases/{case_id}",
+        "reason": "not_found",
+    }
+    # an address that names no page is a typing error, not a refusal
+    assert client.get("/khong-co-trang-nay").status_code == 404
+    assert len(audit_rows(action="access.refused")) == 1
+
+
+def test_a_scan_of_ids_cannot_flood_the_trail(app, world, login):
+    from tests.web.helpers import audit_rows
+
+    app.config["REFUSALS_RECORDED_PER_HOUR"] = 5
+    client = login("sec2")
+    for number in range(900_001, 900_041):
+        assert client.get(f"/people/{number}").status_code == 404
+    assert len(audit_rows(action="access.refused")) == 5
+    [summary] = audit_rows(action="access.refused_suppressed")
+    assert json.loads(summary.payload)["limit"] == "5"
+    # another user's refusals are counted apart
+    assert login("sec1").get("/admin/users").status_code == 403
+    assert len(audit_rows(action="access.refused")) == 6

@@ -10,6 +10,7 @@ from flask import Blueprint, Response
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from workflow.api.security import authenticated_actor
 from workflow.jsonerrors import DEFAULTS, ApiError, error_response, http_error
 from workflow.store.errors import (
     GuardFailed,
@@ -21,7 +22,7 @@ from workflow.store.errors import (
     StaleCase,
     TransitionNotAllowed,
 )
-from workflow.web import API_PREFIX
+from workflow.web import API_PREFIX, record_refusal
 
 __all__ = ["DEFAULTS", "ApiError", "error_response", "http_error", "register"]
 
@@ -39,6 +40,14 @@ def _guard_failed(exc: GuardFailed) -> Response:
         fields=fields,
         reasons=[v.message for v in exc.verdicts],
     )
+
+
+def _not_found(_exc: NotFound) -> Response:
+    """Missing, or outside the caller's scope (both look the same): recorded as a refusal."""
+    actor = authenticated_actor()
+    if actor is not None:
+        record_refusal(actor, via="api", reason="not_found")
+    return error_response(404)
 
 
 def _crash(exc: Exception) -> Response:
@@ -59,7 +68,7 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(
         ApiError, lambda e: error_response(e.status, e.code, e.message, fields=e.fields)
     )
-    bp.register_error_handler(NotFound, lambda e: error_response(404))
+    bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(
         PermissionDenied, lambda e: error_response(403, "permission_denied", e.message)
     )

@@ -15,7 +15,7 @@ from typing import Any
 from flask import request
 
 from states.spec import Role
-from workflow.api.errors import ApiError
+from workflow.jsonerrors import ApiError
 from workflow.operations.tokens import user_for_token
 from workflow.permissions import Actor
 from workflow.web import AUTHENTICATED, record_refusal
@@ -48,6 +48,11 @@ def authenticate() -> Actor:
         raise ApiError(401)
     cache["api_actor"] = actor = Actor.of(user).via("api", request.remote_addr or "")
     return actor
+
+
+def authenticated_actor() -> Actor | None:
+    """The caller this request authenticated with a token, if it got that far."""
+    return request.environ.get("workflow.cache", {}).get("api_actor")
 
 
 def requires_api(*roles: Role) -> Callable:

@@ -6,10 +6,14 @@ but they are stored in the same database so they survive restarts and cover ever
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import select
 
+from workflow import throttle
 from workflow.extensions import db
-from workflow.models import AccessLogEntry, User
+from workflow.models import AccessLogEntry, User, utcnow
 from workflow.permissions import Actor
 from workflow.queries import get_case
 from workflow.store import audit
@@ -52,20 +56,28 @@ def read_case_file(case_id: int, actor: Actor):
 
 
 def record_refusal(actor: Actor, *, endpoint: str, method: str, path: str, **extra: str) -> None:
-    """A refused page, action or API call: who, when and what, in the audit trail. Whatever
-    the refused request had left unsaved is discarded first."""
+    """A refused page, action or API call (forbidden, or not found because it lies outside the
+    user's scope): who, when and what, in the audit trail. Whatever the refused request had
+    left unsaved is discarded first. A user's refusals are recorded one by one up to
+    REFUSALS_RECORDED_PER_HOUR in an hour, then once more to say the rest of the hour is not
+    (a scan of ids cannot flood the trail)."""
     db.session.rollback()
     _append_refusal(actor, {"endpoint": endpoint, "method": method, "path": path[:200], **extra})
 
 
 @transactional
 def _append_refusal(actor: Actor, payload: dict[str, str]) -> None:
+    limit = current_app.config["REFUSALS_RECORDED_PER_HOUR"]
+    key = f"refusals:{actor.user_id or actor.address or '-'}"
+    count = throttle.count_in_window(key, utcnow(), timedelta(hours=1))
+    if count > limit + 1:
+        return
     audit.append(
         actor=actor,
         subject_type="user",
         subject_id=actor.user_id,
-        action="access.refused",
-        payload=payload,
+        action="access.refused" if count <= limit else "access.refused_suppressed",
+        payload=payload if count <= limit else {**payload, "limit": str(limit)},
     )
 
 

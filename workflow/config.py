@@ -63,6 +63,8 @@ class DefaultConfig:
     #: refusals (forbidden, or not found outside the user's scope) recorded one by one per user
     #: in an hour; past it one more row says the rest of the hour is not recorded
     REFUSALS_RECORDED_PER_HOUR = 30
+    #: level of the application's lines on standard error (the request lines are INFO)
+    LOG_LEVEL = "INFO"
     #: failed logins before an account is locked, and for how long
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15

@@ -54,11 +54,13 @@ def user_id() -> str:
 
 
 class ContextFilter(logging.Filter):
-    """Adds the request id and the user id to every record a handler writes."""
+    """Adds the request id and the user id to every record a handler writes (a request line
+    carries its own)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id()
-        record.user_id = user_id()
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id()
+            record.user_id = user_id()
         return True
 
 
@@ -74,13 +76,12 @@ def _finish(response):
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started is not None else 0.0
     log.info(
-        "%s %s %s %.0f ms request=%s user=%s",
+        "%s %s %s %.0f ms",
         request.method,
         request.path[:200],
         response.status_code,
         duration,
-        request_id(),
-        user_id(),
+        extra={"request_id": request_id(), "user_id": user_id()},
     )
     return response
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from workflow import database, logredact
+from workflow import database, logredact, logsetup
 from workflow.clock import Clock
 from workflow.config import DEV_AUDIT_KEY, DEV_SECRET_KEY, DefaultConfig
 from workflow.extensions import csrf, db, login_manager, migrate
@@ -74,6 +74,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     app.url_map.converters["int"] = BoundedIntConverter
     auth.init_app(app)
+    logsetup.init_app(app)
     web.init_app(app)
     presenters.init_app(app)
     register_blueprints(app)

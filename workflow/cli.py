@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy import select, text
 
 from states import get_spec
+from workflow import backup
 from workflow.dbroles import grant_statements
 from workflow.demo import load_demo
 from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import AuditEntry, AuditHead, Case, User
+from workflow.operations import jobs
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
 from workflow.store.audit import parse_position, position, verify_chain
@@ -205,6 +209,47 @@ def audit_head() -> None:
     click.echo(position(head.seq, head.row_hash))
 
 
+@wf.command("backup")
+@click.option(
+    "--to",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("backups"),
+    show_default=True,
+    help="Folder the dated archive is written to.",
+)
+def backup_command(directory: Path) -> None:
+    """The database and every stored file in one dated archive with a manifest of hashes
+    (SQLite's online backup, or pg_dump -Fc); writers need not stop."""
+    try:
+        archive = backup.backup(directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Đã sao lưu: {archive}")
+
+
+@wf.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Check ARCHIVE against its manifest, restore it into the empty database and file
+    folders configured, then verify the audit chain and every stored file."""
+    try:
+        report = backup.restore(archive)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    if report.ok:
+        click.echo(
+            f"Đã khôi phục và kiểm tra: chuỗi nhật ký nguyên vẹn ({report.rows} dòng), "
+            f"{report.files} tệp khớp mã băm."
+        )
+        if db.engine.dialect.name == "postgresql":
+            click.echo("Trước khi mở ứng dụng, chạy: flask --app wsgi wf grant-app-role <vai trò>.")
+        return
+    for problem in report.problems:
+        click.echo(f"LỖI: {problem}", err=True)
+    sys.exit(1)
+
+
 @wf.command("grant-app-role")
 @click.argument("role")
 def grant_app_role(role: str) -> None:
@@ -222,24 +267,71 @@ def grant_app_role(role: str) -> None:
     click.echo(f"Đã cấp quyền cho vai trò {role}.")
 
 
-@wf.command("scan-deadlines")
-def scan_deadlines() -> None:
-    """Daily: take the steps that come due with a clock (probations whose 12 months have run),
-    mark newly overdue deadlines.
-    Idempotent: a second run the same day changes nothing."""
+def _scan_deadlines(say: Callable[[str], None]) -> None:
     from workflow.clock import today
     from workflow.operations.deadlines import scan
 
     report = scan(today())
     steps = Counter(label for _, label in report.taken)
     for label, count in sorted(steps.items()):
-        click.echo(f"{label}: {count} hồ sơ.")
-    click.echo(
+        say(f"{label}: {count} hồ sơ.")
+    say(
         f"Bước tự động: {len(report.taken)} hồ sơ; "
         f"mới quá hạn: {len(report.newly_overdue)} thời hạn."
     )
     for case_id, reason in report.skipped.items():
-        click.echo(f"  bỏ qua hồ sơ {case_id}: {reason}")
+        say(f"  bỏ qua hồ sơ {case_id}: {reason}")
+
+
+def _sweep_files(say: Callable[[str], None], older_than_hours: int, dry_run: bool) -> None:
+    import time
+    from datetime import timedelta
+
+    from workflow.operations.sweep import sweep
+
+    # files carry the real time they were written: compared with the real clock
+    report = sweep(timedelta(hours=older_than_hours), now=time.time(), dry_run=dry_run)
+    verb = "Sẽ xóa" if dry_run else "Đã xóa"
+    say(
+        f"{verb} {len(report.removed)} tệp không còn dùng ({report.removed_bytes} byte); "
+        f"giữ {report.kept} tệp đang dùng, {len(report.young)} tệp mới ghi chưa xét."
+    )
+    for path in report.removed:
+        say(f"  {'sẽ xóa' if dry_run else 'đã xóa'}: {path}")
+    for path in report.foreign:
+        say(f"  không phải tệp của ứng dụng, để nguyên: {path}")
+
+
+def _echoing(*notes: Callable[[str], None]) -> Callable[[str], None]:
+    """Print a line of a job's report and add it to the recorded runs' summaries."""
+
+    def say(line: str) -> None:
+        click.echo(line)
+        for note in notes:
+            note(line)
+
+    return say
+
+
+@wf.command("daily")
+def daily() -> None:
+    """Once a day, from the machine's timer: scan the deadlines (which ends probations whose
+    12 months have run), then sweep unused files; each run is recorded, and the department is
+    warned when the last one is more than DAILY_RUN_MAX_AGE_HOURS old."""
+    with jobs.recorded("daily") as note:
+        with jobs.recorded("scan_deadlines") as scan_note:
+            _scan_deadlines(_echoing(note, scan_note))
+        with jobs.recorded("sweep_files") as sweep_note:
+            _sweep_files(_echoing(note, sweep_note), 24, False)
+
+
+@wf.command("scan-deadlines")
+def scan_deadlines() -> None:
+    """Take the steps that come due with a clock (probations whose 12 months have run), mark
+    newly overdue deadlines (part of `daily`). Idempotent: a second run the same day changes
+    nothing."""
+    with jobs.recorded("scan_deadlines") as note:
+        _scan_deadlines(_echoing(note))
 
 
 @wf.command("sweep-files")
@@ -252,24 +344,13 @@ def scan_deadlines() -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xóa.")
 def sweep_files(older_than_hours: int, dry_run: bool) -> None:
-    """Daily: remove stored files that no database row names (a scan or PDF written before
-    its transaction failed with the process, an interrupted write)."""
-    import time
-    from datetime import timedelta
-
-    from workflow.operations.sweep import sweep
-
-    # files carry the real time they were written: compared with the real clock
-    report = sweep(timedelta(hours=older_than_hours), now=time.time(), dry_run=dry_run)
-    verb = "Sẽ xóa" if dry_run else "Đã xóa"
-    click.echo(
-        f"{verb} {len(report.removed)} tệp không còn dùng ({report.removed_bytes} byte); "
-        f"giữ {report.kept} tệp đang dùng, {len(report.young)} tệp mới ghi chưa xét."
-    )
-    for path in report.removed:
-        click.echo(f"  {'sẽ xóa' if dry_run else 'đã xóa'}: {path}")
-    for path in report.foreign:
-        click.echo(f"  không phải tệp của ứng dụng, để nguyên: {path}")
+    """Remove stored files that no database row names (a scan or PDF written before its
+    transaction failed with the process, an interrupted write); part of `daily`."""
+    if dry_run:
+        _sweep_files(click.echo, older_than_hours, dry_run)
+        return
+    with jobs.recorded("sweep_files") as note:
+        _sweep_files(_echoing(note), older_than_hours, dry_run)
 
 
 @wf.command("render")

@@ -63,6 +63,11 @@ class DefaultConfig:
     #: refusals (forbidden, or not found outside the user's scope) recorded one by one per user
     #: in an hour; past it one more row says the rest of the hour is not recorded
     REFUSALS_RECORDED_PER_HOUR = 30
+    #: hours after the last completed daily run (`flask wf daily`, from the machine's timer)
+    #: when the department is warned that it is late
+    DAILY_RUN_MAX_AGE_HOURS = 36
+    #: level of the application's lines on standard error (the request lines are INFO)
+    LOG_LEVEL = "INFO"
     #: failed logins before an account is locked, and for how long
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15

@@ -19,7 +19,7 @@ _DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
 _ROW = re.compile(r"(Failing row contains|Key) \(.*?\)(=\(.*?\))?", re.DOTALL)
 
 REDACTED = "[redacted]"
-LOGGERS = ("workflow", "workflow.documents")
+LOGGERS = ("workflow", "workflow.documents", "workflow.requests")
 
 
 def redact(text: str) -> str:

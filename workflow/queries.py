@@ -271,13 +271,35 @@ def alerts(procedure: str, kind: str) -> bool:
     return spec is None or spec.alerts
 
 
+#: open deadlines shown on one page of the deadlines list
+DEADLINES_PER_PAGE = 50
+
+
+@dataclass
+class DeadlinePage:
+    rows: list[DeadlineRow]
+    #: open deadlines in the actor's scope (and the filters), and how many of them are overdue
+    total: int
+    overdue: int
+    page: int
+    per_page: int
+
+
 def open_deadline_rows(
-    actor: Actor, today: date, calendar, *, org_id: int | None = None, kind: str = ""
-) -> list[DeadlineRow]:
-    """Every open deadline the actor may see, overdue first, then by what is left."""
+    actor: Actor,
+    today: date,
+    calendar,
+    *,
+    org_id: int | None = None,
+    kind: str = "",
+    page: int = 1,
+    per_page: int = DEADLINES_PER_PAGE,
+) -> DeadlinePage:
+    """One page of the open deadlines the actor may see, overdue first (the oldest due date
+    first), then by what is left: ordered by due date in the database, one page loaded."""
     receiving = aliased(Organization)
-    stmt = (
-        select(Deadline, Case)
+    ids = (
+        select(Deadline.id)
         .join(Case, Case.id == Deadline.case_id)
         .join(Organization, Organization.id == Case.cell_id)
         .outerjoin(Transfer, Transfer.case_id == Case.id)
@@ -286,12 +308,12 @@ def open_deadline_rows(
             Deadline.status == "open",
             or_(actor.visible_filter(Organization.path), actor.visible_filter(receiving.path)),
         )
-        .options(joinedload(Case.person), joinedload(Case.cell))
+        .distinct()
     )
     if org_id:
         org = db.session.get(Organization, org_id)
         if org is not None:
-            stmt = stmt.where(
+            ids = ids.where(
                 or_(
                     Organization.path.startswith(org.path, autoescape=True),
                     receiving.path.startswith(org.path, autoescape=True),
@@ -299,10 +321,32 @@ def open_deadline_rows(
             )
     if kind:
         procedure, _, deadline_kind = kind.partition(":")
-        stmt = stmt.where(Case.procedure == procedure, Deadline.kind == deadline_kind)
+        ids = ids.where(Case.procedure == procedure, Deadline.kind == deadline_kind)
+    total = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    overdue = db.session.scalar(
+        select(func.count()).select_from(ids.where(Deadline.due_on < today).subquery())
+    )
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    shown = (
+        ids.add_columns(Deadline.due_on)
+        .order_by(Deadline.due_on, Deadline.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    page_ids = [row[0] for row in db.session.execute(shown)]
+    loaded = {
+        deadline.id: (deadline, case)
+        for deadline, case in db.session.execute(
+            select(Deadline, Case)
+            .join(Case, Case.id == Deadline.case_id)
+            .where(Deadline.id.in_(page_ids))
+            .options(joinedload(Case.person), joinedload(Case.cell))
+        ).unique()
+    }
     orgs = all_orgs()
     rows = []
-    for deadline, case in db.session.execute(stmt).unique():
+    for deadline_id in page_ids:
+        deadline, case = loaded[deadline_id]
         left = calendar.left(deadline, today)
         rows.append(
             DeadlineRow(
@@ -313,5 +357,4 @@ def open_deadline_rows(
                 holders(case, orgs, today),
             )
         )
-    rows.sort(key=lambda r: (not r.overdue, r.left, r.case.id))
-    return rows
+    return DeadlinePage(rows, total, overdue or 0, page, per_page)

@@ -124,6 +124,38 @@ def test_deadline_dashboard_puts_overdue_first_and_filters(world, login):
     assert "Nguyễn Văn Mới" in other
 
 
+def test_the_deadlines_list_shows_one_page_at_a_time_in_due_order(world, login, monkeypatch):
+    from workflow.clock import today
+    from workflow.queries import open_deadline_rows
+    from workflow.workcalendar import load_calendar
+
+    for start in (date(2025, 9, 8), date(2026, 5, 1), date(2025, 10, 6)):
+        world.advance(world.new_candidate("C1"), "cell_resolved", start=start, step_days=2)
+    actor, calendar = world.actor("dept"), load_calendar()
+    everything = open_deadline_rows(actor, today(), calendar, per_page=1000)
+    count = -(-everything.total // 2)
+    pages = [
+        open_deadline_rows(actor, today(), calendar, page=n, per_page=2)
+        for n in range(1, count + 1)
+    ]
+    assert count >= 2
+    assert [r.deadline.id for p in pages for r in p.rows] == [
+        r.deadline.id for r in everything.rows
+    ]
+    assert all(len(p.rows) <= 2 for p in pages) and pages[0].total == everything.total
+    dues = [r.deadline.due_on for r in everything.rows]
+    assert dues == sorted(dues)
+    assert everything.overdue == sum(1 for r in everything.rows if r.deadline.due_on < today())
+    assert everything.overdue >= 2
+    # the page: a pager when there is more than one, and the counts as numbers are written
+    monkeypatch.setattr("workflow.queries.DEADLINES_PER_PAGE", 2)
+    body = login("dept").get("/deadlines/").get_data(as_text=True)
+    assert f"{everything.total} thời hạn đang chạy" in body
+    assert 'class="pager"' in body and "Trang 1/" in body
+    second = login("dept").get("/deadlines/?page=2").get_data(as_text=True)
+    assert "Trang 2/" in second
+
+
 def test_recognition_proposes_a_card_listed_per_organization(world, login):
     probation = admitted(world)
     clock().set_today(date(2027, 8, 1))

@@ -285,8 +285,8 @@ def test_temporary_transfer_keeps_the_member_at_home_and_an_overstay_raises_a_de
     from workflow.queries import open_deadline_rows
     from workflow.workcalendar import load_calendar
 
-    rows = open_deadline_rows(world.actor("sec1"), date(2026, 7, 20), load_calendar())
-    row = next(r for r in rows if r.deadline.id == stay.id)
+    listing = open_deadline_rows(world.actor("sec1"), date(2026, 7, 20), load_calendar())
+    row = next(r for r in listing.rows if r.deadline.id == stay.id)
     assert row.overdue and row.left == -20
     world.fire(case_id, "record_return", "sec1", date(2026, 7, 20))
     assert state(case_id) == "returned"

@@ -95,7 +95,7 @@ MATRIX: dict[str, dict[str, int]] = {
 }
 
 #: endpoints anyone may open without signing in
-PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "verify.verify"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "verify.verify", "health.healthz"}
 
 
 API_PAGES = ("/organizations", "/people", "/cases", "/openapi.json")

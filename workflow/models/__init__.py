@@ -14,6 +14,7 @@ from workflow.models.cases import (
 )
 from workflow.models.documents import Decision, PrintJob, RegisterCounter
 from workflow.models.imports import ImportBatch
+from workflow.models.jobs import JobRun
 from workflow.models.orgs import Organization
 from workflow.models.people import (
     CardIssuance,
@@ -45,6 +46,7 @@ __all__ = [
     "HelperAssignment",
     "ImportBatch",
     "IssuedReport",
+    "JobRun",
     "LoginThrottle",
     "MembershipGap",
     "Organization",

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
         cases,
         deadlines,
         documents,
+        health,
         main,
         orgs,
         people,
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         roster,
         tokens,
+        health,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

@@ -16,6 +16,7 @@ from workflow.models import AuditEntry, AuditHead, CalendarOverride, Organizatio
 from workflow.models.orgs import in_tree_order
 from workflow.operations import access_log as access_log_ops
 from workflow.operations import calendar as calendar_ops
+from workflow.operations import jobs
 from workflow.operations import users as user_ops
 from workflow.store.audit import position, verify_chain
 from workflow.store.errors import InvalidInput, NotFound
@@ -204,6 +205,21 @@ def audit():
         report=report,
         head_position=position(head.seq, head.row_hash) if head else "",
         show_keys=request.args.get("keys") == "1",
+    )
+
+
+@bp.route("/jobs")
+@requires(Role.ADMIN, Role.DEPARTMENT_STAFF)
+def jobs_page():
+    """The latest runs of the periodic jobs, and whether the daily run is late."""
+    late, last = jobs.daily_late()
+    return render_template(
+        "admin/jobs.html",
+        runs=jobs.recent(),
+        late=late,
+        last=last,
+        labels=jobs.JOB_LABELS,
+        statuses=jobs.STATUS_LABELS,
     )
 
 

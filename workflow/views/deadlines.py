@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from states import REGISTRY
+from workflow import queries
 from workflow.clock import today
 from workflow.ids import parse_id
 from workflow.permissions import CASE_VIEW_ROLES
@@ -28,14 +29,24 @@ def index():
     ]
     kind = request.args.get("kind", "")
     kind = kind if kind in dict(kinds) else ""
-    rows = open_deadline_rows(actor, today(), load_calendar(), org_id=org_id, kind=kind)
+    page = parse_id(request.args.get("page", "")) or 1
+    listing = open_deadline_rows(
+        actor,
+        today(),
+        load_calendar(),
+        org_id=org_id,
+        kind=kind,
+        page=page,
+        per_page=queries.DEADLINES_PER_PAGE,
+    )
     return render_template(
         "deadlines.html",
-        rows=rows,
+        listing=listing,
+        rows=listing.rows,
         kinds=kinds,
         kind=kind,
         org_id=org_id,
         orgs=visible_orgs(actor),
         specs=REGISTRY,
-        overdue=sum(1 for r in rows if r.overdue),
+        overdue=listing.overdue,
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from states import REGISTRY
+from states.spec import Role
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import Organization
+from workflow.operations import jobs
 from workflow.permissions import REPORT_READERS
 from workflow.queries import cases_waiting_on, open_deadlines
 from workflow.reports.dashboard import pipelines
@@ -36,8 +38,13 @@ def dashboard():
     # due soonest first (overdue before all), then the cases without a clock; sorted before
     # the page is cut, so what is cut is what is due last
     rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].id))
+    late, last_daily = (
+        jobs.daily_late() if actor.has_role(Role.DEPARTMENT_STAFF, Role.ADMIN) else (False, None)
+    )
     return render_template(
         "dashboard.html",
+        daily_late=late,
+        last_daily=last_daily,
         rows=rows[:LIMIT],
         more=max(0, len(rows) - LIMIT),
         specs=REGISTRY,

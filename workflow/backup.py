@@ -1,0 +1,315 @@
+"""Backups and restores: the database and every stored file in one dated archive.
+
+A backup takes the database first (SQLite's online backup API, or ``pg_dump -Fc``: both a
+consistent snapshot that does not stop writers), then the stored files (issued PDFs, batch
+outputs, scans). Files are written before the rows that name them commit, so every file a row
+of the snapshot names is already there. The archive's ``manifest.json`` lists each member with
+its SHA-256 and size, and the audit chain's position when the backup began.
+
+A restore checks every member against the manifest before it writes anything, restores into an
+empty database and empty file folders only, then verifies what it restored: the audit chain
+(with the manifest's position as an anchor), and every file a row names, against its digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy import inspect, select, text
+
+from workflow.documents.service import storage_root
+from workflow.extensions import db
+from workflow.models import Attachment, AuditHead, Decision
+from workflow.operations.attachments import path_of, storage_dir
+from workflow.store.audit import parse_position, position, verify_chain
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+#: the folders of stored files, by their name in the archive
+AREAS: dict[str, Callable[[], Path]] = {"documents": storage_root, "attachments": storage_dir}
+_CHUNK = 1 << 20
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go on; the message says why, in Vietnamese."""
+
+
+@dataclass
+class RestoreReport:
+    ok: bool
+    rows: int = 0
+    files: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _dialect() -> str:
+    return db.engine.dialect.name
+
+
+def _libpq_url() -> str:
+    """The database's address as pg_dump and pg_restore read it (no SQLAlchemy driver)."""
+    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _sqlite_path() -> Path:
+    return Path(db.engine.url.database or "")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stored_files() -> Iterator[tuple[str, Path]]:
+    """(name in the archive, file) of every stored file, but partial writes."""
+    for area, root_of in AREAS.items():
+        root = root_of()
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink() and path.suffix not in (".part", ".tmp"):
+                yield f"files/{area}/{path.relative_to(root).as_posix()}", path
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(f"Không tìm thấy chương trình {name} (gói Debian postgresql-client).")
+    return found
+
+
+def _dump_database(work: Path) -> Path:
+    if _dialect() == "sqlite":
+        target = work / "database.sqlite3"
+        source = sqlite3.connect(_sqlite_path())
+        copy = sqlite3.connect(target)
+        try:
+            with copy:
+                source.backup(copy)  # page by page, restarting when a writer changes a page
+            check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            copy.close()
+            source.close()
+        if check != "ok":
+            raise BackupError(f"Bản sao cơ sở dữ liệu không toàn vẹn: {check}")
+        return target
+    target = work / "database.dump"
+    done = subprocess.run(  # noqa: S603 (fixed program, arguments from the configuration)
+        [
+            _program("pg_dump"),
+            "-Fc",
+            "--no-owner",
+            "--no-privileges",
+            "-f",
+            str(target),
+            _libpq_url(),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BackupError(f"pg_dump không chạy được: {done.stderr.strip()[:500]}")
+    return target
+
+
+def _revision() -> str | None:
+    if not inspect(db.engine).has_table("alembic_version"):
+        return None
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def backup(directory: Path, *, now: datetime | None = None) -> Path:
+    """Write ``workflow-backup-YYYYMMDD-HHMMSS.tar`` in ``directory``; return its path."""
+    now = now or datetime.now(UTC)
+    directory.mkdir(parents=True, exist_ok=True)
+    head = db.session.get(AuditHead, 1)
+    db.session.rollback()
+    anchor = position(head.seq, head.row_hash) if head is not None and head.seq else ""
+    archive = directory / f"workflow-backup-{now:%Y%m%d-%H%M%S}.tar"
+    partial = archive.with_suffix(".tar.part")
+    members: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(dir=directory) as work, tarfile.open(partial, "w") as tar:
+        dump = _dump_database(Path(work))
+        entries = [(dump.name, dump), *_stored_files()]
+        for name, path in entries:
+            members.append({"path": name, "sha256": _sha256(path), "size": path.stat().st_size})
+            tar.add(path, arcname=name, recursive=False)
+        manifest = {
+            "format": FORMAT,
+            "created_at": now.isoformat(timespec="seconds"),
+            "database": _dialect(),
+            "revision": _revision(),
+            "audit_position": anchor,
+            "members": members,
+        }
+        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mtime = len(data), int(now.timestamp())
+        tar.addfile(info, io.BytesIO(data))
+    partial.replace(archive)
+    return archive
+
+
+# --- restore -----------------------------------------------------------------------------------
+
+
+def _open(archive: Path) -> tarfile.TarFile:
+    try:
+        return tarfile.open(archive, "r")
+    except (OSError, tarfile.TarError) as exc:
+        raise BackupError(f"Không đọc được tệp sao lưu: {exc}") from None
+
+
+def _checked(tar: tarfile.TarFile) -> dict:
+    """The manifest, once every member of the archive matches it (and nothing else is there)."""
+    try:
+        manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
+    except (KeyError, ValueError):
+        raise BackupError("Tệp sao lưu không có bản kê (manifest.json) đọc được.") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError("Tệp sao lưu có định dạng không được hỗ trợ.")
+    listed = {m["path"]: m for m in manifest["members"]}
+    seen = set()
+    for member in tar.getmembers():
+        if member.name == MANIFEST:
+            continue
+        name = PurePosixPath(member.name)
+        entry = listed.get(member.name)
+        if entry is None or not member.isfile() or name.is_absolute() or ".." in name.parts:
+            raise BackupError(f"Tệp sao lưu có mục không nằm trong bản kê: {member.name}")
+        digest = hashlib.sha256()
+        with tar.extractfile(member) as fh:  # type: ignore[union-attr]
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != entry["sha256"] or member.size != entry["size"]:
+            raise BackupError(f"Mục {member.name} không khớp mã băm trong bản kê: tệp đã hỏng.")
+        seen.add(member.name)
+    missing = sorted(set(listed) - seen)
+    if missing:
+        raise BackupError(f"Tệp sao lưu thiếu: {', '.join(missing[:5])}")
+    return manifest
+
+
+def _database_is_empty() -> bool:
+    return not inspect(db.engine).get_table_names()
+
+
+def _areas_are_empty() -> bool:
+    return all(not root().is_dir() or not any(root().iterdir()) for root in AREAS.values())
+
+
+def _restore_database(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
+    name = "database.sqlite3" if manifest["database"] == "sqlite" else "database.dump"
+    tar.extract(name, work, filter="data")
+    source = work / name
+    db.session.remove()
+    db.engine.dispose()
+    if manifest["database"] == "sqlite":
+        target = sqlite3.connect(_sqlite_path())
+        copy = sqlite3.connect(source)
+        try:
+            with target:
+                copy.backup(target)
+        finally:
+            copy.close()
+            target.close()
+        return
+    done = subprocess.run(  # noqa: S603 (fixed program, arguments from the configuration)
+        [
+            _program("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "-d",
+            _libpq_url(),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BackupError(f"pg_restore không chạy được: {done.stderr.strip()[:500]}")
+
+
+def _restore_files(tar: tarfile.TarFile, manifest: dict) -> int:
+    count = 0
+    for entry in manifest["members"]:
+        parts = PurePosixPath(entry["path"]).parts
+        if parts[0] != "files" or parts[1] not in AREAS:
+            continue
+        target = AREAS[parts[1]]().joinpath(*parts[2:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tar.extractfile(entry["path"]) as src, target.open("wb") as dst:  # type: ignore[union-attr]
+            shutil.copyfileobj(src, dst, _CHUNK)
+        count += 1
+    return count
+
+
+def check_files() -> tuple[int, list[str]]:
+    """Every file a row names, present with its recorded digest: (files checked, problems)."""
+    problems: list[str] = []
+    checked = 0
+    rows = db.session.execute(
+        select(Decision.id, Decision.pdf_path, Decision.pdf_sha256).where(
+            Decision.pdf_path.is_not(None)
+        )
+    )
+    for decision_id, relative, digest in rows:
+        path = storage_root() / relative
+        checked += 1
+        if not path.is_file():
+            problems.append(f"thiếu tệp PDF của văn bản mã {decision_id}")
+        elif _sha256(path) != digest:
+            problems.append(f"tệp PDF của văn bản mã {decision_id} không khớp mã băm")
+    for attachment in db.session.scalars(select(Attachment)):
+        path = path_of(attachment)
+        checked += 1
+        if not path.is_file():
+            problems.append(f"thiếu bản quét mã {attachment.id}")
+        elif _sha256(path) != attachment.sha256:
+            problems.append(f"bản quét mã {attachment.id} không khớp mã băm")
+    return checked, problems
+
+
+def restore(archive: Path) -> RestoreReport:
+    """Restore ``archive`` into this application's (empty) database and file folders, then
+    verify the audit chain and the files. Nothing is written unless the archive checks out."""
+    with _open(archive) as tar:
+        manifest = _checked(tar)
+        configured = _dialect()
+        if manifest["database"] != configured:
+            kind = manifest["database"]
+            raise BackupError(f"Bản sao lưu là của {kind}, cơ sở dữ liệu cấu hình là {configured}.")
+        if not _database_is_empty():
+            raise BackupError(
+                "Cơ sở dữ liệu đích đã có bảng: chỉ khôi phục vào cơ sở dữ liệu trống."
+            )
+        if not _areas_are_empty():
+            raise BackupError("Thư mục lưu tệp đích đã có tệp: chỉ khôi phục vào thư mục trống.")
+        with tempfile.TemporaryDirectory() as work:
+            _restore_database(tar, manifest, Path(work))
+        _restore_files(tar, manifest)
+    anchors = [p for p in [parse_position(manifest.get("audit_position") or "")] if p]
+    chain = verify_chain(anchors=anchors)
+    checked, problems = check_files()
+    if not chain.ok:
+        problems.insert(0, f"chuỗi nhật ký hỏng tại dòng {chain.first_bad_seq}: {chain.reason}")
+    db.session.rollback()
+    return RestoreReport(not problems, rows=chain.rows, files=checked, problems=problems)

@@ -30,8 +30,9 @@ from workflow.models import AuditHead, Case, Decision, Organization
 from workflow.permissions import Actor, Scope
 from workflow.store import audit
 from workflow.store.audit import canonical_json
-from workflow.store.errors import GuardFailed, NotFound
+from workflow.store.errors import GuardFailed
 from workflow.store.numbering import next_number
+from workflow.store.rows import locked
 from workflow.store.uow import UnitOfWork, current_uow, transactional, unit_of_work
 
 log = logging.getLogger("workflow.documents")
@@ -302,20 +303,13 @@ def download_name(decision: Decision) -> str:
     ).replace("đ", "d")
 
 
-def _locked_decision(decision_id: int) -> Decision:
-    decision = db.session.get(Decision, decision_id, with_for_update=True, populate_existing=True)
-    if decision is None:
-        raise NotFound()
-    return decision
-
-
 @transactional
 def draft_correction(
     original_id: int, original_kind: DocumentKind, *, how: str, reason: str, actor: Actor
 ) -> int:
     """Draft a decision that replaces (same kind, current data) or annuls the issued decision
     ``original_id``, which is of ``original_kind``; returns the draft's id."""
-    original = _locked_decision(original_id)
+    original = locked(Decision, original_id)
     if not original.is_issued:
         raise DocumentError("chỉ sửa bằng quyết định mới đối với văn bản đã ban hành")
     if how not in ("replace", "annul"):
@@ -381,7 +375,7 @@ def issue_correction(
 ) -> None:
     """Sign a correction of ``kind`` drafted with ``draft_correction``: numbered in the same
     register, its PDF rendered once the commit stood."""
-    decision = _locked_decision(decision_id)
+    decision = locked(Decision, decision_id)
     if decision.status != "draft" or decision.corrects_id is None:
         raise DocumentError("không phải dự thảo quyết định sửa đổi")
     if decision.drafted_by == actor.user_id:

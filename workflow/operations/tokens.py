@@ -14,6 +14,7 @@ from workflow.models import ApiToken, User, utcnow
 from workflow.permissions import Actor
 from workflow.store import audit
 from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.rows import locked
 from workflow.store.uow import transactional
 
 #: every token starts with this, so a leaked one is easy to recognise (e.g. by secret scanners)
@@ -30,17 +31,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _locked_user(user_id: int) -> User:
-    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
-    if user is None:
-        raise NotFound()
-    return user
-
-
 @transactional
 def create_token(user_id: int, name: str, lifetime_days: int | None, *, actor: Actor) -> str:
     """A new token for the user; returns the token, which is never stored."""
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     name = clean_line(name or "")
     errors = {}
     if not name:
@@ -82,7 +76,7 @@ def create_token(user_id: int, name: str, lifetime_days: int | None, *, actor: A
 @transactional
 def revoke_token(user_id: int, token_id: int, *, actor: Actor) -> str:
     """Revoke one of the user's own tokens; returns its name."""
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     row = db.session.get(ApiToken, token_id, with_for_update=True, populate_existing=True)
     if row is None or row.user_id != user.id:
         raise NotFound()

@@ -16,7 +16,8 @@ from workflow.models import Grant, Organization, User
 from workflow.operations import tokens as token_ops
 from workflow.permissions import Actor
 from workflow.store import audit
-from workflow.store.errors import InvalidInput, NotFound
+from workflow.store.errors import InvalidInput
+from workflow.store.rows import locked
 from workflow.store.uow import transactional
 
 _WORDS = (
@@ -53,13 +54,6 @@ def random_password() -> str:
         + f"-{secrets.randbelow(90) + 10}{secrets.choice('!#%+')}"
         + secrets.token_hex(2)
     )
-
-
-def _locked_user(user_id: int) -> User:
-    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
-    if user is None:
-        raise NotFound()
-    return user
 
 
 @transactional
@@ -118,7 +112,7 @@ def grant_role(
     user_id: int, role: str, org_ref: int | str | None, title: str, *, actor: Actor
 ) -> None:
     """Give the user ``role`` over the organization ``org_ref`` (see ``add_grant``)."""
-    add_grant(_locked_user(user_id), role, org_ref, title, actor=actor)
+    add_grant(locked(User, user_id), role, org_ref, title, actor=actor)
 
 
 @transactional
@@ -167,7 +161,7 @@ def add_grant(
 
 @transactional
 def remove_grant(user_id: int, grant_id: int, *, actor: Actor) -> None:
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     _not_self(user, actor, "grant")
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
@@ -186,7 +180,7 @@ def remove_grant(user_id: int, grant_id: int, *, actor: Actor) -> None:
 
 @transactional
 def reset_password(user_id: int, *, actor: Actor) -> str:
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     _not_self(user, actor, "password")
     password = random_password()
     user.password_hash = hash_password(password)
@@ -200,7 +194,7 @@ def reset_password(user_id: int, *, actor: Actor) -> str:
 
 @transactional
 def set_active(user_id: int, active: bool, *, actor: Actor) -> None:
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     _not_self(user, actor, "active")
     user.active = active
     user.session_epoch += 1
@@ -214,7 +208,7 @@ def set_active(user_id: int, active: bool, *, actor: Actor) -> None:
 
 @transactional
 def change_password(user_id: int, current: str, new: str, confirm: str, *, actor: Actor) -> None:
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     errors = {}
     if not verify_password(user.password_hash, current):
         errors["current"] = "Mật khẩu hiện tại không đúng."
@@ -253,7 +247,7 @@ def _check_password_and_code(
 def enable_second_factor(user_id: int, secret: str, password: str, code: str, *, actor: Actor):
     """Turn the authenticator app on once it has shown a right code for ``secret``; every other
     session of the user ends (they signed in without it)."""
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     if user.totp_secret:
         raise InvalidInput({"code": "Xác thực hai lớp đã được bật."})
     step = _check_password_and_code(user, password, secret, code, None)
@@ -265,7 +259,7 @@ def enable_second_factor(user_id: int, secret: str, password: str, code: str, *,
 def disable_second_factor(user_id: int, password: str, code: str, *, actor: Actor) -> None:
     from workflow.auth import needs_second_factor
 
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     if not user.totp_secret:
         raise InvalidInput({"code": "Xác thực hai lớp chưa được bật."})
     if needs_second_factor(Actor.of(user)):
@@ -279,7 +273,7 @@ def disable_second_factor(user_id: int, password: str, code: str, *, actor: Acto
 def reset_second_factor(user_id: int, *, actor: Actor) -> None:
     """An administrator removes a lost authenticator: the user signs in with the password and
     (if their role requires it) sets up a new one at once."""
-    user = _locked_user(user_id)
+    user = locked(User, user_id)
     _not_self(user, actor, "mfa")
     if not user.totp_secret:
         raise InvalidInput({"_": "Tài khoản này chưa bật xác thực hai lớp."})

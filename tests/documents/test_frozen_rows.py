@@ -15,9 +15,10 @@ from sqlalchemy.exc import DatabaseError
 from tests.conftest import APP_ROLE, BACKEND, owner_engine
 from workflow.dbroles import WITHHELD
 from workflow.extensions import db
-from workflow.models import AccessLogEntry, Attachment, Decision
+from workflow.models import AccessLogEntry, Attachment, Decision, IssuedReport, ReportSnapshot
 from workflow.models.attachments import ACCESS_LOG, ATTACHMENT_RECORDS
 from workflow.models.documents import DECISION_FROZEN, DECISION_RENDERED
+from workflow.models.reports import ISSUED_REPORTS
 from workflow.store.uow import unit_of_work
 
 
@@ -28,6 +29,7 @@ def _columns(model) -> set[str]:
 def test_every_column_is_either_frozen_or_filled_in_once():
     """A column added to these tables must be placed here (and the migration's triggers
     updated with it)."""
+    assert set(ISSUED_REPORTS.frozen) | set(ISSUED_REPORTS.once) == _columns(IssuedReport)
     assert set(DECISION_FROZEN) | set(DECISION_RENDERED) == _columns(Decision)
     assert not set(DECISION_FROZEN) & set(DECISION_RENDERED)
     assert set(ATTACHMENT_RECORDS.frozen) | set(ATTACHMENT_RECORDS.once) == _columns(Attachment)
@@ -45,7 +47,10 @@ def _other_value(model, row_id: int, column: str, world):
             return next(u for u in world.users.values() if u != current)
         if target == "membership_case":
             return world.new_candidate("C1B")
-        return row_id  # a decision correcting itself: a valid reference all the same
+        other = db.session.scalar(
+            select(foreign.column).where(foreign.column.is_distinct_from(current)).limit(1)
+        )
+        return row_id if other is None else other  # a decision correcting itself is valid
     if isinstance(col.type, Integer):
         return (current or 0) + 1000
     if isinstance(col.type, DateTime):
@@ -157,6 +162,34 @@ def test_the_log_of_sensitive_reads_is_append_only(world, subtests):
         conn.execute(delete(AccessLogEntry).where(AccessLogEntry.id == row_id))
     db.session.rollback()
     assert db.session.get(AccessLogEntry, row_id).part == "dossier"
+
+
+def test_an_issued_report_keeps_all_but_its_pdf_which_is_filled_in_once(world, subtests):
+    with unit_of_work():
+        snapshot, other = (
+            ReportSnapshot(start_on=date(2026, m, 1), end_on=date(2026, m + 2, 28), as_of_seq=0,
+                           figures={})
+            for m in (1, 4)
+        )  # fmt: skip
+        db.session.add_all([snapshot, other])
+        db.session.flush()
+        db.session.execute(
+            IssuedReport.__table__.insert().values(
+                id=1, snapshot_id=snapshot.id, issuer="upper", issuer_abbr="ĐUK", doc_type="BC",
+                term_start=date(2025, 10, 1), number=1, issued_on=date(2026, 4, 2),
+                signer_name="Lê Văn Thường", signer_title="PHÓ BÍ THƯ", html="<p>Báo cáo</p>",
+                created_at=datetime(2026, 4, 2, 8, 0),
+            )
+        )  # fmt: skip
+    for column in ISSUED_REPORTS.frozen:
+        with subtests.test(column=column):
+            value = _other_value(IssuedReport, 1, column, world)
+            _refused(IssuedReport, 1, {column: value}, "cannot be changed")
+    _accepted(IssuedReport, 1, {"pdf": b"%PDF-1.7", "pdf_sha256": "d" * 64})
+    _refused(IssuedReport, 1, {"pdf": b"%PDF-1.4"}, "cannot be changed")
+    db.session.rollback()
+    with pytest.raises(DatabaseError, match="cannot be deleted"), owner_engine().begin() as conn:
+        conn.execute(delete(IssuedReport).where(IssuedReport.id == 1))
 
 
 def test_drafts_stay_editable(world, app):

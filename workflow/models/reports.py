@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
+from workflow.models.frozen import FrozenRows
 from workflow.models.orgs import Organization
 
 #: ``Target.scope`` of a target set for the whole committee
@@ -129,3 +130,20 @@ def _issued_report_frozen(_mapper, _connection, target: IssuedReport) -> None:
 @event.listens_for(IssuedReport, "before_delete")
 def _issued_report_kept(_mapper, _connection, _target: IssuedReport) -> None:
     raise ValueError("an issued report cannot be deleted")
+
+
+#: the same rule in the database, whoever connects (the migration installs the same triggers)
+ISSUED_REPORTS = FrozenRows(
+    name="issued_report",
+    table="issued_report",
+    frozen=(
+        "id", "snapshot_id", "issuer", "issuer_abbr", "doc_type", "term_start", "number",
+        "issued_on", "issued_by", "signer_id", "signer_name", "signer_title", "html",
+        "created_at",
+    ),
+    once=_FILLED_ONCE,
+    open_once="OLD.pdf_sha256 IS NULL",
+    message="an issued report cannot be changed",
+    deleted_message="an issued report cannot be deleted",
+)  # fmt: skip
+ISSUED_REPORTS.install(IssuedReport.__table__)

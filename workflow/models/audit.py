@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Date, Integer, String, Text, event
+from sqlalchemy import DDL, Date, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.models.base import Base
@@ -14,6 +14,8 @@ GENESIS_HASH = "0" * 64
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    #: a case's (or any subject's) timeline, in order, without reading the whole trail
+    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id", "seq"),)
 
     #: gapless sequence, assigned from ``AuditHead`` in the writing transaction
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 class Case(Base):
     __tablename__ = "membership_case"
+    #: the case list's order (latest event first), read backwards from the index, not sorted
+    __table_args__ = (Index("ix_case_last_event", "last_event_on", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     procedure: Mapped[str] = mapped_column(String(40), index=True)

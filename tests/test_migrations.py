@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 
 from states.text import name_search_key, name_sort_key
 from tests.conftest import BACKEND, grant_app_role, make_app, owner_url
+from workflow.database import schema_filter
 from workflow.extensions import db
 from workflow.models import AuditHead
 from workflow.store.audit import compute_hash, head_mac, verify_chain
@@ -52,7 +53,10 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_
         try:
             upgrade()
             with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+                context = MigrationContext.configure(
+                    conn, opts={"include_object": schema_filter(conn.dialect.name)}
+                )
+                diff = compare_metadata(context, db.metadata)
                 head = conn.execute(text("SELECT seq, row_hash FROM audit_head")).one()
             assert diff == []
             assert head == (0, "0" * 64)

@@ -110,6 +110,10 @@ class Actor:
         """The grant that lets this actor fire transition ``t`` on ``case``."""
         return self.scope_for(t.roles, level_path(acting_org(case, t.level), t.level), t.exact)
 
+    def sees_all(self, roles=CASE_VIEW_ROLES) -> bool:
+        """Whether a grant of one of ``roles`` covers the whole committee."""
+        return any(s.role in roles and s.org_id is None for s in self.scopes)
+
     def can_view(self, path: str) -> bool:
         return self.scope_for(CASE_VIEW_ROLES, path) is not None
 

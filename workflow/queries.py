@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from states import get_spec
+from states import REGISTRY, get_spec
 from states.facts import OrgFacts
 from states.spec import ROLE_LABELS, GuardContext, Level, Role, TransitionSpec, is_structural
 from states.text import search_terms
@@ -62,18 +64,24 @@ class CaseFilter:
     overdue: bool = False
 
 
-def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
+def in_scope(actor: Actor) -> ColumnElement[bool]:
+    """The cases the actor may see: held in an organization of their grants (joined as
+    ``Organization`` on the holding cell), or coming to one by a transfer."""
     receiving = aliased(Organization)
     incoming = (
         select(Transfer.case_id)
         .join(receiving, receiving.id == Transfer.to_org_id)
         .where(actor.visible_filter(receiving.path))
     )
+    return or_(actor.visible_filter(Organization.path), Case.id.in_(incoming))
+
+
+def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
     stmt = (
         select(Case)
         .join(Case.person)
         .join(Organization, Organization.id == Case.cell_id)
-        .where(or_(actor.visible_filter(Organization.path), Case.id.in_(incoming)))
+        .where(in_scope(actor))
         .options(joinedload(Case.person), joinedload(Case.cell))
     )
     if f.q:
@@ -97,6 +105,11 @@ def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
             )
         )
     return stmt
+
+
+#: the case list's order, latest event first: read backwards from an index on these columns
+#: (for the open cases, a partial index holding them alone)
+CASE_LIST_KEYS = (Case.last_event_on, Case.id)
 
 
 def paginate(stmt: Select, page: int, per_page: int):
@@ -186,12 +199,130 @@ def waiting_on_actor(
     )
 
 
+def awaited_states(actor: Actor) -> ColumnElement[bool]:
+    """Open cases at a step the actor's roles may be awaited for (a step of the upper
+    committee only for grants over the whole committee): what "Việc của tôi" reads from the
+    database before each case's own facts (its organization's kind, a clock due) decide."""
+    pairs: dict[str, set[str]] = {}
+    for spec in REGISTRY.values():
+        for t in spec.transitions:
+            if t.awaits_after() is False:
+                continue
+            roles = responsible(t).roles
+            if not any(
+                s.role in roles and (t.level != Level.UPPER or s.org_id is None)
+                for s in actor.scopes
+            ):
+                continue
+            pairs.setdefault(spec.key, set()).update(x for x in t.sources if x not in spec.finals)
+    if not pairs:
+        return false()
+    return or_(
+        *(
+            and_(Case.procedure == key, Case._state.in_(sorted(states)))
+            for key, states in sorted(pairs.items())
+        )
+    )
+
+
+#: cases read from the database at a time while "Việc của tôi" is walked
+WORK_CHUNK = 200
+
+
+def iter_waiting(actor: Actor, today: date) -> Iterator[tuple[Case, Deadline | None]]:
+    """The open cases waiting on the actor now, with their first open clock: due soonest
+    first (read in order from the open clocks' index), then those without a clock, oldest
+    first. The database picks the candidates in that order; each case's own facts decide."""
+    candidates = and_(Case.closed_at.is_(None), awaited_states(actor), in_scope(actor))
+    orgs = all_orgs()
+    seen: set[int] = set()
+
+    def accepted(ids: list[int]) -> Iterator[tuple[Case, Deadline | None]]:
+        cases = {
+            c.id: c
+            for c in db.session.scalars(
+                select(Case)
+                .where(Case.id.in_(ids))
+                .options(
+                    joinedload(Case.person),
+                    joinedload(Case.cell),
+                    selectinload(Case.deadlines),
+                    selectinload(Case.transfer).joinedload(Transfer.to_org),
+                )
+            ).unique()
+        }
+        for case_id in ids:
+            case = cases[case_id]
+            if waiting_on_actor(case, actor, orgs, today):
+                clocks = sorted(
+                    (d for d in case.deadlines if d.status == "open"), key=lambda d: d.due_on
+                )
+                yield case, clocks[0] if clocks else None
+
+    # the cases with an open clock, by its due date
+    after: tuple[date, int] | None = None
+    while True:
+        stmt = (
+            select(Deadline.case_id, Deadline.due_on, Deadline.id)
+            .join(Case, Case.id == Deadline.case_id)
+            .join(Organization, Organization.id == Case.cell_id)
+            .where(Deadline.status == "open", candidates)
+            .order_by(Deadline.due_on, Deadline.id)
+            .limit(WORK_CHUNK)
+        )
+        if after is not None:
+            stmt = stmt.where(tuple_(Deadline.due_on, Deadline.id) > tuple_(*after))
+        chunk = db.session.execute(stmt).all()
+        if not chunk:
+            break
+        after = (chunk[-1].due_on, chunk[-1].id)
+        ids = [r.case_id for r in chunk if r.case_id not in seen]
+        seen.update(ids)
+        yield from accepted(list(dict.fromkeys(ids)))
+    # then the cases without one
+    open_clock = (
+        select(Deadline.id).where(Deadline.case_id == Case.id, Deadline.status == "open").exists()
+    )
+    last_id = 0
+    while True:
+        ids = list(
+            db.session.scalars(
+                select(Case.id)
+                .join(Organization, Organization.id == Case.cell_id)
+                .where(candidates, ~open_clock, Case.id > last_id)
+                .order_by(Case.id)
+                .limit(WORK_CHUNK)
+            )
+        )
+        if not ids:
+            break
+        last_id = ids[-1]
+        yield from accepted([i for i in ids if i not in seen])
+
+
+@dataclass
+class WorkPage:
+    rows: list[tuple[Case, Deadline | None]]
+    page: int
+    has_next: bool
+
+
+def my_work(actor: Actor, today: date, page: int = 1, per_page: int = 50) -> WorkPage:
+    """One page of "Việc của tôi" (the pages before it are walked, not sorted again)."""
+    page = max(1, page)
+    skip = (page - 1) * per_page
+    rows = list(islice(iter_waiting(actor, today), skip, skip + per_page + 1))
+    return WorkPage(rows[:per_page], page, len(rows) > per_page)
+
+
 def cases_waiting_on(actor: Actor, today: date) -> list[Case]:
     """Open cases in the actor's scope (a transfer's receiving side included) whose next
-    step is the actor's to take now."""
-    orgs = all_orgs()
-    stmt = case_query(actor, CaseFilter(status="open"), today).order_by(Case.id)
-    return [c for c in db.session.scalars(stmt).unique() if waiting_on_actor(c, actor, orgs, today)]
+    step is the actor's to take now, due soonest first."""
+    return [case for case, _clock in iter_waiting(actor, today)]
+
+
+#: every list of people is in the Vietnamese alphabet's order of names (then by id)
+PEOPLE_LIST_KEYS = (Person.sort_key, Person.id)
 
 
 def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Select:
@@ -296,51 +427,61 @@ def open_deadline_rows(
     per_page: int = DEADLINES_PER_PAGE,
 ) -> DeadlinePage:
     """One page of the open deadlines the actor may see, overdue first (the oldest due date
-    first), then by what is left: ordered by due date in the database, one page loaded."""
-    receiving = aliased(Organization)
-    ids = (
-        select(Deadline.id)
-        .join(Case, Case.id == Deadline.case_id)
-        .join(Organization, Organization.id == Case.cell_id)
-        .outerjoin(Transfer, Transfer.case_id == Case.id)
-        .outerjoin(receiving, receiving.id == Transfer.to_org_id)
-        .where(
-            Deadline.status == "open",
-            or_(actor.visible_filter(Organization.path), actor.visible_filter(receiving.path)),
-        )
-        .distinct()
-    )
+    first), then by what is left: ordered by due date in the database (the open clocks'
+    index), one page loaded; counted in one pass."""
+    conditions = [Deadline.status == "open"]
+    joins_case = bool(kind or org_id) or not actor.sees_all()
+    if not actor.sees_all():
+        conditions.append(in_scope(actor))
     if org_id:
         org = db.session.get(Organization, org_id)
         if org is not None:
-            ids = ids.where(
-                or_(
-                    Organization.path.startswith(org.path, autoescape=True),
-                    receiving.path.startswith(org.path, autoescape=True),
-                )
+            receiving = aliased(Organization)
+            incoming = (
+                select(Transfer.case_id)
+                .join(receiving, receiving.id == Transfer.to_org_id)
+                .where(receiving.path.startswith(org.path, autoescape=True))
+            )
+            conditions.append(
+                or_(Organization.path.startswith(org.path, autoescape=True), Case.id.in_(incoming))
             )
     if kind:
         procedure, _, deadline_kind = kind.partition(":")
-        ids = ids.where(Case.procedure == procedure, Deadline.kind == deadline_kind)
-    total = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    overdue = db.session.scalar(
-        select(func.count()).select_from(ids.where(Deadline.due_on < today).subquery())
-    )
+        conditions += [Case.procedure == procedure, Deadline.kind == deadline_kind]
+
+    def scoped(stmt: Select) -> Select:
+        if joins_case:
+            stmt = stmt.join(Case, Case.id == Deadline.case_id).join(
+                Organization, Organization.id == Case.cell_id
+            )
+        return stmt.where(*conditions)
+
+    total, overdue = db.session.execute(
+        scoped(
+            select(func.count(Deadline.id), func.count(Deadline.id).filter(Deadline.due_on < today))
+        )
+    ).one()
+    total = total or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
     shown = (
-        ids.add_columns(Deadline.due_on)
+        scoped(select(Deadline.id))
         .order_by(Deadline.due_on, Deadline.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    page_ids = [row[0] for row in db.session.execute(shown)]
+    page_ids = list(db.session.scalars(shown))
     loaded = {
         deadline.id: (deadline, case)
         for deadline, case in db.session.execute(
             select(Deadline, Case)
             .join(Case, Case.id == Deadline.case_id)
             .where(Deadline.id.in_(page_ids))
-            .options(joinedload(Case.person), joinedload(Case.cell))
+            .options(
+                joinedload(Case.person),
+                joinedload(Case.cell),
+                selectinload(Case.deadlines),
+                selectinload(Case.transfer).joinedload(Transfer.to_org),
+            )
         ).unique()
     }
     orgs = all_orgs()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from datetime import date
@@ -425,24 +426,45 @@ def _listed(body: str) -> set[int]:
     return {int(x) for x in re.findall(r'href="/cases/(\d+)"', body)}
 
 
-def test_case_list_paginates_and_clamps_page_number_when_beyond_end(world, login):
+def _link(body: str, label: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)">' + re.escape(label), body)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_case_list_pages_by_the_last_row_seen_and_back(world, login):
     ids = {world.new_candidate("C1") for _ in range(27)}
     client = login("sec1")
-    first = page(client.get("/cases/"))
-    second = page(client.get("/cases/?page=2"))
-    beyond = page(client.get("/cases/?page=99"))
+    first = page(client.get("/cases/?status=open"))
     assert "27 hồ sơ" in first
-    assert "Trang 1/2" in first
-    assert "Trang 2/2" in second
     assert len(_listed(first)) == 25
+    assert _link(first, "‹ Trước") is None and _link(first, "« Trang đầu") is None
+    nxt = _link(first, "Sau ›")
+    assert nxt is not None and "status=open" in nxt and "after=" in nxt
+    second = page(client.get(nxt))
     assert len(_listed(second)) == 2
     assert _listed(first) | _listed(second) == ids
-    assert "Trang 2/2" in beyond
-    assert _listed(beyond) == _listed(second)
-    for junk in ("0", "-1", "abc", "9" * 20):
-        response = client.get(f"/cases/?page={junk}")
+    assert _link(second, "Sau ›") is None
+    back = page(client.get(_link(second, "‹ Trước")))
+    assert _listed(back) == _listed(first) and _link(back, "‹ Trước") is None
+    # a new case while paging does not shift the next page: it starts after the row seen
+    newest = world.new_candidate("C1")
+    assert _listed(page(client.get(nxt))) == _listed(second)
+    assert newest in _listed(page(client.get("/cases/")))
+    # a link cut short or made up shows the first page, never an error
+    for junk in ("abc", "W10", "WyIyMDI1LTAxLTAxIiwiYSJd", "9" * 500, "%00"):
+        response = client.get(f"/cases/?after={junk}")
         assert response.status_code == 200
-        assert "Trang 1/2" in page(response)
+        assert len(_listed(page(response))) == 25
+
+
+def test_a_long_list_counts_up_to_a_cap_and_says_more(world, login, monkeypatch):
+    from workflow import paging
+
+    for _ in range(4):
+        world.new_candidate("C1")
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    body = page(login("sec1").get("/cases/"))
+    assert "Hơn 3 hồ sơ" in body
 
 
 def test_state_filter_chooses_a_state_within_its_procedure(world, login):

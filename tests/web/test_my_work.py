@@ -60,8 +60,12 @@ def test_the_list_is_sorted_by_due_date_before_it_is_cut(world, login, monkeypat
         for c in (later, sooner)
     }
     assert due[sooner] < due[later] and sooner > later
-    monkeypatch.setattr(main, "LIMIT", 1)
-    body = page(login("dept").get("/"))
+    monkeypatch.setattr(main, "PER_PAGE", 1)
+    client = login("dept")
+    body = page(client.get("/"))
     rows = _rows(body)
     assert len(rows) == 1 and f"/cases/{sooner}" in rows[0]
-    assert "Còn 1 hồ sơ khác" in body
+    assert "còn hồ sơ khác đang chờ bạn" in body and "/?page=2" in body
+    rows = _rows(page(client.get("/?page=2")))
+    assert len(rows) == 1 and f"/cases/{later}" in rows[0]
+    assert "Trang này không còn hồ sơ nào" in page(client.get("/?page=3"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
@@ -18,8 +18,26 @@ if TYPE_CHECKING:
 
 class Case(Base):
     __tablename__ = "membership_case"
-    #: the case list's order (latest event first), read backwards from the index, not sorted
-    __table_args__ = (Index("ix_case_last_event", "last_event_on", "id"),)
+    __table_args__ = (
+        #: the case list's order (latest event first), read backwards from the index, not
+        #: sorted; the open cases (a tenth of them) from an index of their own
+        Index("ix_case_last_event", "last_event_on", "id"),
+        Index(
+            "ix_case_open_last_event",
+            "last_event_on",
+            "id",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+        #: the open cases at a step ("Việc của tôi", the dashboard's counts by step)
+        Index(
+            "ix_case_open_state",
+            "procedure",
+            "state",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     procedure: Mapped[str] = mapped_column(String(40), index=True)
@@ -151,6 +169,23 @@ class Deadline(Base):
     """A running clock of a case, counted in working days."""
 
     __tablename__ = "deadline"
+    #: the open clocks by due date (the deadlines page, "Việc của tôi"): a partial index
+    __table_args__ = (
+        Index(
+            "ix_deadline_open_due",
+            "due_on",
+            "id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_deadline_open_case",
+            "case_id",
+            "due_on",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,7 +40,11 @@ class Decision(Base):
     """
 
     __tablename__ = "decision"
-    __table_args__ = (Unique("issuer", "doc_type", "term_start", "number", name="number"),)
+    __table_args__ = (
+        Unique("issuer", "doc_type", "term_start", "number", name="number"),
+        #: the documents page's order, latest decision first
+        Index("ix_decision_list", "decided_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"), index=True)

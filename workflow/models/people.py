@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import DDL, Date, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from states.text import (
@@ -45,6 +45,21 @@ class Person(Base):
         #: also serves any lookup by cell)
         Index("ix_person_sort_key", "sort_key", "id"),
         Index("ix_person_cell_id_sort_key", "cell_id", "sort_key", "id"),
+        #: a search finds the words typed anywhere in the name key, and the end of a citizen
+        #: ID, through trigram indexes on PostgreSQL (the extension pg_trgm, created with the
+        #: table); SQLite scans its (small) embedded list
+        Index(
+            "ix_person_search_trgm",
+            "search_key",
+            postgresql_using="gin",
+            postgresql_ops={"search_key": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_person_citizen_id_trgm",
+            "citizen_id",
+            postgresql_using="gin",
+            postgresql_ops={"citizen_id": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -94,6 +109,13 @@ class Person(Base):
     @property
     def sex_label(self) -> str:
         return SEXES.get(self.sex, self.sex)
+
+
+event.listen(
+    Person.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 
 
 class Certificate(Base):

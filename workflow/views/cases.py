@@ -32,15 +32,16 @@ from workflow.models import Attachment, AuditEntry, Case
 from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations import cases as opening_ops
+from workflow.paging import seek_page
 from workflow.presenters import TRANSFER_EFFECT_LABELS
 from workflow.procedures.base import Subject
 from workflow.queries import (
+    CASE_LIST_KEYS,
     CaseFilter,
     case_query,
     get_case,
     get_person,
     open_deadlines,
-    paginate,
     visible_orgs,
 )
 from workflow.store.errors import (
@@ -90,17 +91,22 @@ def index():
         else "open",
         overdue=request.args.get("overdue") == "1",
     )
-    stmt = case_query(actor, f, day).order_by(Case.last_event_on.desc(), Case.id.desc())
-    cases, total, page = paginate(stmt, _int_arg("page") or 1, 25)
+    listing = seek_page(
+        case_query(actor, f, day),
+        CASE_LIST_KEYS,
+        descending=True,
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
+        per_page=25,
+    )
+    cases = listing.rows
     deadlines = open_deadlines([c.id for c in cases])
     calendar = load_calendar()
     lefts = {d.id: calendar.left(d, day) for ds in deadlines.values() for d in ds}
     return render_template(
         "cases/index.html",
         cases=cases,
-        total=total,
-        page=page,
-        per_page=25,
+        listing=listing,
         f=f,
         deadlines=deadlines,
         lefts=lefts,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from states import REGISTRY
 from states.fields import Field, PayloadInvalid, parse_date, parse_payload
@@ -33,9 +33,10 @@ from workflow.engine import available_transitions, fire
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
 from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, Vote
+from workflow.paging import capped_count, seek_page
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.procedures import DOCUMENT_KINDS as KINDS
-from workflow.queries import CaseFilter, case_query
+from workflow.queries import CaseFilter, case_query, in_scope
 from workflow.store.errors import (
     EngineError,
     GuardFailed,
@@ -92,29 +93,81 @@ def _pdf_response(data: bytes, name: str, *, inline: bool) -> Response:
     return response
 
 
+#: documents on one page of the list
+DOCUMENTS_PER_PAGE = 50
+#: how far back the list of signing days reaches
+MEETING_DAYS = 365
+STATUSES = {"issued": "Đã ban hành", "draft": "Dự thảo"}
+
+
+def visible_decisions(actor) -> Select:
+    """The decisions of the cases the actor may see (the holding side or a transfer's
+    receiving side), as a statement to filter and order."""
+    stmt = select(Decision).where(Decision.case_id.is_not(None))
+    if actor.sees_all():
+        return stmt
+    return (
+        stmt.join(Case, Case.id == Decision.case_id)
+        .join(Organization, Organization.id == Case.cell_id)
+        .where(in_scope(actor))
+    )
+
+
 @bp.route("/")
 @requires(*VIEWERS)
 def index():
     actor = current_actor()
-    visible = case_query(actor, CaseFilter(status="all"), today()).with_only_columns(Case.id)
-    rows = db.session.scalars(
-        select(Decision)
-        .where(Decision.case_id.in_(visible))
-        .order_by(Decision.decided_on.desc().nulls_first(), Decision.id.desc())
-        .limit(200)
-    ).all()
+    kind = request.args.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    status = request.args.get("status", "issued")
+    status = status if status in STATUSES else "issued"
+    year = parse_count(request.args.get("year", ""))
+    year = year if year and 1990 <= year <= today().year + 1 else None
+    stmt = visible_decisions(actor).where(Decision.status == status)
+    if kind:
+        stmt = stmt.where(Decision.kind == kind)
+    if status == "issued":
+        if year:
+            stmt = stmt.where(
+                Decision.decided_on >= date(year, 1, 1), Decision.decided_on <= date(year, 12, 31)
+            )
+        keys = (Decision.decided_on, Decision.id)
+    else:
+        keys = (Decision.id,)
+    listing = seek_page(
+        stmt,
+        keys,
+        descending=True,
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
+        per_page=DOCUMENTS_PER_PAGE,
+    )
+    since = today() - timedelta(days=MEETING_DAYS)
+    issued = visible_decisions(actor).where(
+        Decision.status == "issued", Decision.decided_on >= since
+    )
     meetings = db.session.execute(
-        select(Decision.issuer, Decision.issuer_abbr, Decision.decided_on, func.count())
-        .where(Decision.case_id.in_(visible), Decision.status == "issued")
+        issued.with_only_columns(
+            Decision.issuer, Decision.issuer_abbr, Decision.decided_on, func.count()
+        )
         .group_by(Decision.issuer, Decision.issuer_abbr, Decision.decided_on)
         .order_by(Decision.decided_on.desc())
         .limit(30)
     ).all()
+    drafts, drafts_capped = capped_count(visible_decisions(actor).where(Decision.status == "draft"))
     return render_template(
         "documents/index.html",
-        decisions=rows,
+        decisions=listing.rows,
+        listing=listing,
         meetings=meetings,
         kinds=KINDS,
+        kind=kind,
+        status=status,
+        statuses=STATUSES,
+        year=year,
+        drafts=drafts,
+        drafts_capped=drafts_capped,
+        meeting_days=MEETING_DAYS,
         can_sign=actor.has_role(Role.SIGNER),
     )
 
@@ -397,13 +450,15 @@ def meeting(issuer: str, day: str):
     except ValueError:
         abort(404)
     actor = current_actor()
-    visible = {
-        c
-        for (c,) in db.session.execute(
-            case_query(actor, CaseFilter(status="all"), today()).with_only_columns(Case.id)
+    held = batch.meeting_decisions(issuer, meeting_on)
+    visible = set(
+        db.session.scalars(
+            visible_decisions(actor)
+            .where(Decision.id.in_([d.id for d in held]))
+            .with_only_columns(Decision.id)
         )
-    }
-    decisions = [d for d in batch.meeting_decisions(issuer, meeting_on) if d.case_id in visible]
+    )
+    decisions = [d for d in held if d.id in visible]
     if not decisions:
         abort(404)
     jobs = db.session.scalars(

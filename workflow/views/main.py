@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from states import REGISTRY
 from states.spec import Role
 from workflow.clock import today
 from workflow.extensions import db
+from workflow.ids import parse_id
 from workflow.models import Organization
 from workflow.operations import jobs
 from workflow.permissions import REPORT_READERS
-from workflow.queries import cases_waiting_on, open_deadlines
+from workflow.queries import my_work
 from workflow.reports.dashboard import pipelines
 from workflow.web import current_actor, requires
 from workflow.workcalendar import load_calendar
 
 bp = Blueprint("main", __name__)
 
-#: cases listed on the dashboard; the rest are counted and found through the case list
-LIMIT = 200
+#: cases listed on one page of the dashboard
+PER_PAGE = 50
 
 
 @bp.route("/")
@@ -27,17 +28,13 @@ LIMIT = 200
 def dashboard():
     actor = current_actor()
     day = today()
-    cases = cases_waiting_on(actor, day)
-    deadlines = open_deadlines([c.id for c in cases])
+    # due soonest first (overdue before all), then the cases without a clock: in that order
+    # from the database, a page at a time
+    work = my_work(actor, day, parse_id(request.args.get("page", "")) or 1, PER_PAGE)
     calendar = load_calendar()
-    rows = []
-    for case in cases:
-        first = (deadlines.get(case.id) or [None])[0]
-        left = calendar.left(first, day) if first else None
-        rows.append((case, first, left))
-    # due soonest first (overdue before all), then the cases without a clock; sorted before
-    # the page is cut, so what is cut is what is due last
-    rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].id))
+    rows = [
+        (case, first, calendar.left(first, day) if first else None) for case, first in work.rows
+    ]
     late, last_daily = (
         jobs.daily_late() if actor.has_role(Role.DEPARTMENT_STAFF, Role.ADMIN) else (False, None)
     )
@@ -45,8 +42,8 @@ def dashboard():
         "dashboard.html",
         daily_late=late,
         last_daily=last_daily,
-        rows=rows[:LIMIT],
-        more=max(0, len(rows) - LIMIT),
+        rows=rows,
+        work=work,
         specs=REGISTRY,
         pipelines=_pipelines(actor),
     )

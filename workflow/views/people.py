@@ -19,8 +19,9 @@ from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import people as person_ops
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, update_person, validate_person
+from workflow.paging import seek_page
 from workflow.permissions import ROSTER_KEEPERS
-from workflow.queries import get_person, paginate, person_query, visible_orgs
+from workflow.queries import PEOPLE_LIST_KEYS, get_person, person_query, visible_orgs
 from workflow.store.errors import InvalidInput, StaleRecord
 from workflow.web import current_actor, requires
 
@@ -45,18 +46,18 @@ def index():
     status = status if status in MEMBER_STATUSES else ""
     org = request.args.get("org", "")
     org_id = parse_id(org)
-    page = request.args.get("page", "1")
-    people, total, page = paginate(
-        person_query(actor, q, status, org_id),
-        parse_id(page) or 1,
-        25,
+    listing = seek_page(
+        person_query(actor, q, status, org_id).order_by(None),
+        PEOPLE_LIST_KEYS,
+        descending=False,
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
+        per_page=25,
     )
     return render_template(
         "people/index.html",
-        people=people,
-        total=total,
-        page=page,
-        per_page=25,
+        people=listing.rows,
+        listing=listing,
         q=q,
         status=status,
         org_id=org_id,

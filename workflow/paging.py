@@ -37,9 +37,14 @@ class SeekPage:
     first: bool
 
 
-def capped_count(stmt: Select, cap: int | None = None) -> tuple[int, bool]:
-    """How many rows ``stmt`` gives, counted up to ``cap`` (and whether there are more)."""
+def capped_count(
+    stmt: Select, cap: int | None = None, columns: tuple | None = None
+) -> tuple[int, bool]:
+    """How many rows ``stmt`` gives, counted up to ``cap`` (and whether there are more);
+    ``columns`` (e.g. the list's keys) are all the count reads of each row."""
     cap = COUNT_CAP if cap is None else cap
+    if columns:
+        stmt = stmt.with_only_columns(*columns)
     n = db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).limit(cap + 1).subquery())
     )
@@ -121,7 +126,7 @@ def seek_page(
         has_next = len(rows) > per_page
         rows = rows[:per_page]
         has_prev = start_after is not None
-    total, capped = capped_count(stmt) if count else (0, False)
+    total, capped = capped_count(stmt, columns=keys) if count else (0, False)
 
     def cursor(row) -> str:
         return encode_cursor(tuple(getattr(row, k.key) for k in keys))

@@ -312,3 +312,29 @@ def test_the_end_of_today_matches_the_live_lists(world):
     )
     assert rep.total.end_total == len(live)
     assert rep.total.end["probationary"] == live.count("probationary") == 1
+
+
+def test_the_year_to_date_from_the_same_pass_equals_its_own_report(world):
+    """A quarter and its year to date are tallied in one pass over the trail; each equals the
+    report computed alone (admissions, a transfer across quarters, a transfer in Q4)."""
+    early = world.new_candidate("C1", opened=date(2025, 2, 3))
+    world.advance(early, "admitted", start=date(2025, 3, 3))
+    late = world.new_candidate("C2", opened=date(2025, 8, 4))
+    world.advance(late, "admitted", start=date(2025, 9, 1))
+    member = world.members["C1B"][0]
+    case_id = official(world, member, username="sec1b")
+    world.fire(case_id, "record_grassroots_part", "gs1", date(2025, 9, 20), reference="3-SHĐ")
+    world.fire(case_id, "issue_letter", "dept", date(2025, 9, 25))
+    world.fire(case_id, "confirm_arrival", "gs2", date(2025, 10, 6), cell=world.orgs["C2"])
+    for org_code in (None, "G1", "C2"):
+        org = world.org(org_code) if org_code else None
+        both = period.compute(*Q4, org, with_year_to_date=True)
+        alone = period.compute(*Q4, org, as_of_seq=both.as_of_seq)
+        ytd = period.compute(date(2025, 1, 1), Q4[1], org, as_of_seq=both.as_of_seq)
+        assert both.figures() == alone.figures()
+        assert both.year_to_date.figures() == ytd.figures()
+        assert both.year_to_date.counted_seqs == ytd.counted_seqs
+        assert period.year_to_date(both) is both.year_to_date
+    whole = period.compute(*Q4, with_year_to_date=True).year_to_date
+    assert whole.total.figure("admissions") >= 2
+    assert whole.total.flows["transfer_in_internal"] == 1

@@ -108,5 +108,5 @@ def parse_request(actor: Actor, args: Any) -> tuple[ReportRequest | None, dict[s
 
 
 def document_for(req: ReportRequest) -> document_mod.ReportDocument:
-    report = period_mod.compute(req.start, req.end, req.org)
+    report = period_mod.compute(req.start, req.end, req.org, with_year_to_date=True)
     return document_mod.build(report, committee_name=current_app.config["UPPER_COMMITTEE_NAME"])

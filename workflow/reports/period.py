@@ -253,77 +253,106 @@ class Walk:
 def walk(start: date, end: date, as_of_seq: int) -> Walk:
     """Follow every person's recorded history up to ``end``: their place at the start and at
     the end, the flows between, and the counted steps of the period, per cell."""
-    result = Walk()
-    cells = result.cells
-    matchers = _matchers()
-    period_over = _end_of(end)
+    return walk_many((start,), end, as_of_seq)[0]
+
+
+def walk_many(starts: tuple[date, ...], end: date, as_of_seq: int) -> list[Walk]:
+    """``walk`` for several periods ending on ``end`` (a quarter and its year to date), in
+    one pass over the trail: the rows are read and sorted once, each period tallies them."""
+    walkers = [_Walker(start, end) for start in starts]
     person = None
-    org = status = presence = None
-    started = True
-    for (
-        person_id,
-        seq,
-        event_date,
-        entered_at,
-        procedure,
-        action,
-        to_state,
-        row_org,
-        row_status,
-        row_presence,
-        payload,
-    ) in _rows(start, end, as_of_seq):
-        if person_id != person:
+    for row in _rows(min(starts), end, as_of_seq):
+        if row[0] != person:
             if person is not None:
-                _finish(cells, org, status, presence, started)
-            person, org, status, presence, started = person_id, None, None, None, False
-        if event_date is None or event_date < start:
+                for w in walkers:
+                    w.finish_person()
+            person = row[0]
+        for w in walkers:
+            w.feed(row)
+    if person is not None:
+        for w in walkers:
+            w.finish_person()
+    return [w.result for w in walkers]
+
+
+class _Walker:
+    """One period's tallies, fed a person's rows in order."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self.start = start
+        self.result = Walk()
+        self.matchers = _matchers()
+        self.period_over = _end_of(end)
+        self.org = self.status = self.presence = None
+        self.started = False
+
+    def finish_person(self) -> None:
+        _finish(self.result.cells, self.org, self.status, self.presence, self.started)
+        self.org = self.status = self.presence = None
+        self.started = False
+
+    def feed(self, row: tuple) -> None:
+        (
+            _person_id,
+            seq,
+            event_date,
+            entered_at,
+            procedure,
+            action,
+            to_state,
+            row_org,
+            row_status,
+            row_presence,
+            payload,
+        ) = row
+        result = self.result
+        cells = result.cells
+        if event_date is None or event_date < self.start:
             # before the period only the member's place matters
             if row_org is not None:
-                org = row_org
-            status = row_status or status
-            presence = row_presence or presence
-            continue
-        if not started:
-            _place(cells, org, status, presence, "start")
-            started = True
-        before = (org, status, presence)
+                self.org = row_org
+            self.status = row_status or self.status
+            self.presence = row_presence or self.presence
+            return
+        if not self.started:
+            _place(cells, self.org, self.status, self.presence, "start")
+            self.started = True
+        before = (self.org, self.status, self.presence)
         if row_org is not None:
-            org = row_org
-        status = row_status or status
-        presence = row_presence or presence
+            self.org = row_org
+        self.status = row_status or self.status
+        self.presence = row_presence or self.presence
+        org = self.org
         counted_for: list[int] = []
         month = event_date.strftime("%Y-%m")
-        if (org, status, presence) != before:
+        if (org, self.status, self.presence) != before:
             previous = dict(zip(PLACE_KEYS, before, strict=True))
-            after = dict(zip(PLACE_KEYS, (org, status, presence), strict=True))
+            after = dict(zip(PLACE_KEYS, (org, self.status, self.presence), strict=True))
             if on_list(previous) and on_list(after) and previous["org_id"] != org:
-                late = entered_at >= period_over
+                late = entered_at >= self.period_over
                 result.moves.append(Move(previous["org_id"], org, before[1], month, seq, late))
                 previous["org_id"] = org
             for flow, org_id, flow_status in classify(previous, after, procedure):
                 cells[org_id].count(flow, flow_status, month)
                 counted_for.append(org_id)
-        wanted = matchers.get((procedure, action), ())
-        if procedure is not None:
-            wanted = (*wanted, *matchers.get((None, action), ()))
-        for key, wanted_state, org_field in wanted:
-            if wanted_state is not None and to_state != wanted_state:
-                continue
-            org_id = org
-            if org_field:
-                org_id = json.loads(payload or "{}").get(org_field, org_id)
-            if org_id is None:
-                continue
-            cells[org_id].events[key] += 1
-            cells[org_id].monthly[(key, month)] += 1
-            counted_for.append(org_id)
+        if event_date >= self.start:
+            wanted = self.matchers.get((procedure, action), ())
+            if procedure is not None:
+                wanted = (*wanted, *self.matchers.get((None, action), ()))
+            for key, wanted_state, org_field in wanted:
+                if wanted_state is not None and to_state != wanted_state:
+                    continue
+                org_id = org
+                if org_field:
+                    org_id = json.loads(payload or "{}").get(org_field, org_id)
+                if org_id is None:
+                    continue
+                cells[org_id].events[key] += 1
+                cells[org_id].monthly[(key, month)] += 1
+                counted_for.append(org_id)
         if counted_for:
-            late = entered_at >= period_over
+            late = entered_at >= self.period_over
             result.counted.extend((seq, cell, late) for cell in counted_for)
-    if person is not None:
-        _finish(cells, org, status, presence, started)
-    return result
 
 
 def _finish(cells: dict[int, Tally], org, status, presence, started: bool) -> None:
@@ -358,6 +387,8 @@ class PeriodReport:
     counted_seqs: frozenset[int]
     #: the organization tree at the period's end (id → parent id)
     parents: dict[int, int | None] = field(default_factory=dict)
+    #: the same report from 1 January, when it was computed with it
+    year_to_date: PeriodReport | None = field(default=None, repr=False, compare=False)
 
     @property
     def balanced(self) -> bool:
@@ -380,16 +411,42 @@ class PeriodReport:
 
 
 def compute(
-    start: date, end: date, org: Organization | None = None, *, as_of_seq: int | None = None
+    start: date,
+    end: date,
+    org: Organization | None = None,
+    *,
+    as_of_seq: int | None = None,
+    with_year_to_date: bool = False,
 ) -> PeriodReport:
     """The report of ``org``'s subtree (None: the whole committee) for ``start``–``end``,
-    both days included, as the trail stood at row ``as_of_seq`` (default: now)."""
+    both days included, as the trail stood at row ``as_of_seq`` (default: now); with
+    ``with_year_to_date`` also the same report from 1 January, from the same pass."""
     if end < start:
         raise ValueError("end before start")
     as_of = last_seq() if as_of_seq is None else as_of_seq
     orgs = {o.id: o for o in db.session.scalars(select(Organization))}
     parents = parents_at(end, orgs, as_of)
-    result = walk(start, end, as_of)
+    jan1 = date(end.year, 1, 1)
+    if not with_year_to_date or start == jan1:
+        report = _assemble(start, end, org, as_of, orgs, parents, walk(start, end, as_of))
+        report.year_to_date = report if with_year_to_date else None
+        return report
+    period, ytd = walk_many((start, jan1), end, as_of)
+    report = _assemble(start, end, org, as_of, orgs, parents, period)
+    report.year_to_date = _assemble(jan1, end, org, as_of, orgs, parents, ytd)
+    return report
+
+
+def _assemble(
+    start: date,
+    end: date,
+    org: Organization | None,
+    as_of: int,
+    orgs: dict[int, Organization],
+    parents: dict[int, int | None],
+    result: Walk,
+) -> PeriodReport:
+    """The report's rows and totals from the cells' tallies of a walk."""
     within = _count_moves(result, parents)
     total = Tally()
     by_row: dict[int | None, Tally] = defaultdict(Tally)
@@ -459,6 +516,8 @@ def _row_of(cell_id: int, org: Organization | None, parents: dict[int, int | Non
 def year_to_date(report: PeriodReport) -> PeriodReport:
     """The same report from 1 January of its end's year (the report itself when it starts
     then), as the trail stood for it."""
+    if report.year_to_date is not None:
+        return report.year_to_date
     jan1 = date(report.end.year, 1, 1)
     if report.start == jan1:
         return report

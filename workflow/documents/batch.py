@@ -34,7 +34,7 @@ from workflow.clock import clock
 from workflow.documents import service
 from workflow.documents.render import html_to_pdf
 from workflow.extensions import db
-from workflow.models import Decision, PrintJob
+from workflow.models import Decision, PrintJob, utcnow
 from workflow.store.uow import transactional
 
 log = logging.getLogger("workflow.documents")
@@ -108,7 +108,13 @@ class LeaseLost(Exception):
     """Another worker took the job over (this one was thought dead): stop without writing."""
 
 
-def _now():
+def _now() -> datetime:
+    """Real time (naive UTC): leases and heartbeats tell live processes from dead ones, never
+    moved by the application's clock."""
+    return utcnow()
+
+
+def _finished() -> datetime:
     return clock().now().replace(tzinfo=None)
 
 
@@ -127,7 +133,7 @@ def _claim(job_id: int, token: str) -> bool:
     if job.status == "running" and job.heartbeat_at and now - job.heartbeat_at < _stale_after():
         return False
     if job.attempts >= current_app.config["PRINT_JOB_MAX_ATTEMPTS"]:
-        job.status, job.error, job.finished_at = "failed", "TooManyAttempts", now
+        job.status, job.error, job.finished_at = "failed", "TooManyAttempts", _finished()
         log.error("print job %s given up after %s attempts", job_id, job.attempts)
         return False
     if job.attempts:
@@ -198,7 +204,9 @@ def run_job(job_id: int) -> None:
         log.exception("print job %s failed", job_id)
         db.session.rollback()
         try:
-            _progress(job_id, token, status="failed", error=type(exc).__name__, finished_at=_now())
+            _progress(
+                job_id, token, status="failed", error=type(exc).__name__, finished_at=_finished()
+            )
         except LeaseLost:
             pass
 
@@ -239,7 +247,7 @@ def _run(job_id: int, token: str, issuer: str, meeting_on: date) -> None:
         done=len(files),
         pdf_path=f"batches/{stem}.pdf",
         zip_path=f"batches/{stem}.zip",
-        finished_at=_now(),
+        finished_at=_finished(),
     )
 
 

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from sqlalchemy import select
 from workflow import jobqueue
 from workflow.clock import LOCAL_TZ
 from workflow.extensions import db
-from workflow.models import JobRun, utcnow
+from workflow.models import JobRun, PrintJob, utcnow
 from workflow.store.uow import transactional
 
 #: the jobs, as the pages name them
@@ -163,3 +164,32 @@ def scheduled_daily() -> None:
             return
         db.session.rollback()
         run_daily(log.info)
+
+
+QUEUE_LABELS = {
+    "sqlite": "tệp SQLite trên máy này",
+    "postgresql": "cơ sở dữ liệu PostgreSQL (bảng huey_*)",
+    "immediate": "chạy ngay trong tiến trình yêu cầu (thử nghiệm)",
+}
+
+
+def queue_state() -> dict[str, Any]:
+    """The queue's storage, its pending and scheduled counts; ``error`` when it does not
+    answer."""
+    try:
+        state = jobqueue.state()
+    except Exception as exc:
+        log.warning("the queue's storage does not answer: %s", type(exc).__name__)
+        return {"error": type(exc).__name__}
+    return {**state, "label": QUEUE_LABELS[state["storage"]], "error": None}
+
+
+def active_print_jobs(limit: int = 20) -> list[PrintJob]:
+    return list(
+        db.session.scalars(
+            select(PrintJob)
+            .where(PrintJob.status.in_(("pending", "running")))
+            .order_by(PrintJob.id)
+            .limit(limit)
+        )
+    )

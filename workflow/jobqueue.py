@@ -179,6 +179,12 @@ def run_worker(app: Flask, *, workers: int, periodic: bool = True) -> None:
     if huey.immediate:
         raise RuntimeError("QUEUE_IMMEDIATE is set: tasks run where they are queued")
     _worker_app = app
+    # huey's own lines (tasks taken, finished, failed) go where the application's go
+    queue_log = logging.getLogger("huey")
+    queue_log.setLevel(app.config["LOG_LEVEL"])
+    for handler in logging.getLogger("workflow").handlers:
+        if handler not in queue_log.handlers:
+            queue_log.addHandler(handler)
     for hook in _worker_start_hooks:
         hook()
     consumer = huey.create_consumer(

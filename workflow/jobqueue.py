@@ -179,9 +179,14 @@ def run_worker(app: Flask, *, workers: int, periodic: bool = True) -> None:
     if huey.immediate:
         raise RuntimeError("QUEUE_IMMEDIATE is set: tasks run where they are queued")
     _worker_app = app
-    # huey's own lines (tasks taken, finished, failed) go where the application's go
+    # huey's own lines go where the application's go: the consumer's (start, stop, signals)
+    # at LOG_LEVEL, each task's (a periodic check every minute) only when it fails
+    level = app.config["LOG_LEVEL"]
+    if not isinstance(level, int):
+        level = logging.getLevelNamesMapping().get(str(level).upper(), logging.INFO)
     queue_log = logging.getLogger("huey")
-    queue_log.setLevel(app.config["LOG_LEVEL"])
+    queue_log.setLevel(max(logging.WARNING, level))
+    logging.getLogger("huey.consumer").setLevel(level)
     for handler in logging.getLogger("workflow").handlers:
         if handler not in queue_log.handlers:
             queue_log.addHandler(handler)

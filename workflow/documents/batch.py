@@ -140,6 +140,7 @@ def _claim(job_id: int, token: str) -> bool:
         log.warning("print job %s taken over (attempt %s)", job_id, job.attempts + 1)
     job.status, job.lease, job.heartbeat_at = "running", token, now
     job.attempts += 1
+    log.info("print job %s started (attempt %s)", job_id, job.attempts)
     return True
 
 
@@ -240,6 +241,7 @@ def _run(job_id: int, token: str, issuer: str, meeting_on: date) -> None:
         for name, data in files:
             archive.writestr(name, data)
     _write_atomically(folder / f"{stem}.zip", archive_bytes.getvalue())
+    log.info("print job %s: %s decisions printed", job_id, len(files))
     _progress(
         job_id,
         token,

@@ -37,8 +37,19 @@ WORKING_RULES_BASIS = "Căn cứ Quy chế làm việc của Ban Chấp hành Đ
 # Digital signature of issued PDFs (PAdES) with the organization's certificate, if it has one:
 # SIGNING_PKCS12 = "/etc/workflow/org-certificate.p12"
 # SIGNING_PASSPHRASE = "…"
-# Processes used to render a meeting's batch of decisions.
+# Processes a queue worker uses to render a meeting's batch of decisions.
 RENDER_PROCESSES = 2
+
+# The job queue (README "Deploying"): "sqlite" keeps it in QUEUE_SQLITE_PATH (default
+# instance/queue.sqlite3), "postgresql" in the huey_* tables of QUEUE_DATABASE_URL (default the
+# application's database); unset: the database's kind.
+# QUEUE_STORAGE = "postgresql"
+# Tasks one `flask wf worker` runs at once.
+QUEUE_WORKERS = 2
+# A print job whose worker gave no sign of life for this many seconds is taken over by another.
+PRINT_JOB_STALE_SECONDS = 60
+# When the workers run the daily jobs (scan of deadlines, sweep of files), Vietnamese time.
+DAILY_JOB_AT = "01:30"
 # Scans attached to dossiers: where they are stored (outside the web root; back it up with the
 # database) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
 # ATTACHMENTS_DIR = "/var/lib/workflow/attachments"

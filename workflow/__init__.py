@@ -68,7 +68,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     fixed = app.config.get("FIXED_TODAY")
     app.extensions["workflow.clock"] = Clock(date.fromisoformat(fixed) if fixed else None)
 
-    from workflow import auth, cli, presenters, web
+    from workflow import auth, cli, jobqueue, presenters, web
     from workflow.ids import BoundedIntConverter
     from workflow.views import register_blueprints
 
@@ -79,6 +79,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     presenters.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
+    jobqueue.configure(app)
     return app
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -267,41 +266,6 @@ def grant_app_role(role: str) -> None:
     click.echo(f"Đã cấp quyền cho vai trò {role}.")
 
 
-def _scan_deadlines(say: Callable[[str], None]) -> None:
-    from workflow.clock import today
-    from workflow.operations.deadlines import scan
-
-    report = scan(today())
-    steps = Counter(label for _, label in report.taken)
-    for label, count in sorted(steps.items()):
-        say(f"{label}: {count} hồ sơ.")
-    say(
-        f"Bước tự động: {len(report.taken)} hồ sơ; "
-        f"mới quá hạn: {len(report.newly_overdue)} thời hạn."
-    )
-    for case_id, reason in report.skipped.items():
-        say(f"  bỏ qua hồ sơ {case_id}: {reason}")
-
-
-def _sweep_files(say: Callable[[str], None], older_than_hours: int, dry_run: bool) -> None:
-    import time
-    from datetime import timedelta
-
-    from workflow.operations.sweep import sweep
-
-    # files carry the real time they were written: compared with the real clock
-    report = sweep(timedelta(hours=older_than_hours), now=time.time(), dry_run=dry_run)
-    verb = "Sẽ xóa" if dry_run else "Đã xóa"
-    say(
-        f"{verb} {len(report.removed)} tệp không còn dùng ({report.removed_bytes} byte); "
-        f"giữ {report.kept} tệp đang dùng, {len(report.young)} tệp mới ghi chưa xét."
-    )
-    for path in report.removed:
-        say(f"  {'sẽ xóa' if dry_run else 'đã xóa'}: {path}")
-    for path in report.foreign:
-        say(f"  không phải tệp của ứng dụng, để nguyên: {path}")
-
-
 def _echoing(*notes: Callable[[str], None]) -> Callable[[str], None]:
     """Print a line of a job's report and add it to the recorded runs' summaries."""
 
@@ -315,14 +279,42 @@ def _echoing(*notes: Callable[[str], None]) -> Callable[[str], None]:
 
 @wf.command("daily")
 def daily() -> None:
-    """Once a day, from the machine's timer: scan the deadlines (which ends probations whose
-    12 months have run), then sweep unused files; each run is recorded, and the department is
-    warned when the last one is more than DAILY_RUN_MAX_AGE_HOURS old."""
-    with jobs.recorded("daily") as note:
-        with jobs.recorded("scan_deadlines") as scan_note:
-            _scan_deadlines(_echoing(note, scan_note))
-        with jobs.recorded("sweep_files") as sweep_note:
-            _sweep_files(_echoing(note, sweep_note), 24, False)
+    """What the queue's workers run once a day (at DAILY_JOB_AT), run now: scan the deadlines
+    (which ends probations whose 12 months have run), then sweep unused files; each run is
+    recorded, and the department is warned when the last one is more than
+    DAILY_RUN_MAX_AGE_HOURS old."""
+    jobs.run_daily(click.echo)
+
+
+@wf.command("worker")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=16),
+    default=None,
+    help="Số luồng nhận việc (mặc định QUEUE_WORKERS).",
+)
+@click.option(
+    "--no-periodic",
+    is_flag=True,
+    help="Không chạy việc định kỳ từ máy này (việc hằng ngày, tiếp tục việc in bị dừng).",
+)
+def worker(workers: int | None, no_periodic: bool) -> None:
+    """Run the job queue's worker until stopped (SIGTERM or Ctrl+C): print jobs, PDFs after
+    signing, and the periodic jobs (the daily jobs at DAILY_JOB_AT). Any number of workers,
+    on any machine reaching the queue's storage, may run at once."""
+    from flask import current_app
+
+    from workflow import jobqueue
+
+    app = current_app._get_current_object()
+    count = workers or app.config["QUEUE_WORKERS"]
+    kind = jobqueue.storage_kind(app)
+    where = jobqueue.sqlite_path(app) if kind == "sqlite" else "PostgreSQL (bảng huey_*)"
+    click.echo(f"Hàng đợi: {where}; {count} luồng.", err=True)
+    try:
+        jobqueue.run_worker(app, workers=count, periodic=not no_periodic)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @wf.command("scan-deadlines")
@@ -331,7 +323,7 @@ def scan_deadlines() -> None:
     newly overdue deadlines (part of `daily`). Idempotent: a second run the same day changes
     nothing."""
     with jobs.recorded("scan_deadlines") as note:
-        _scan_deadlines(_echoing(note))
+        jobs.scan_deadlines(_echoing(note))
 
 
 @wf.command("sweep-files")
@@ -347,10 +339,10 @@ def sweep_files(older_than_hours: int, dry_run: bool) -> None:
     """Remove stored files that no database row names (a scan or PDF written before its
     transaction failed with the process, an interrupted write); part of `daily`."""
     if dry_run:
-        _sweep_files(click.echo, older_than_hours, dry_run)
+        jobs.sweep_files(click.echo, older_than_hours, dry_run)
         return
     with jobs.recorded("sweep_files") as note:
-        _sweep_files(_echoing(note), older_than_hours, dry_run)
+        jobs.sweep_files(_echoing(note), older_than_hours, dry_run)
 
 
 @wf.command("render")

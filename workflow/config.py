@@ -113,8 +113,24 @@ class DefaultConfig:
     RENDER_PROCESSES = 2
     #: make an issued decision's PDF right after the signing commits (else on first use)
     RENDER_AFTER_ISSUE = True
-    #: run print jobs in the request instead of a background thread (tests)
-    PRINT_JOBS_INLINE = False
+
+    # The job queue (huey): "sqlite" (a file, QUEUE_SQLITE_PATH, default
+    # instance/queue.sqlite3) or "postgresql" (the huey_* tables of QUEUE_DATABASE_URL, default
+    # the application's database); empty: the database's kind. QUEUE_IMMEDIATE runs tasks at
+    # once where they are queued (default: when TESTING).
+    QUEUE_STORAGE: str | None = None
+    QUEUE_SQLITE_PATH: str | None = None
+    QUEUE_DATABASE_URL: str | None = None
+    QUEUE_IMMEDIATE: bool | None = None
+    #: threads of one `flask wf worker` (each print job renders in RENDER_PROCESSES processes)
+    QUEUE_WORKERS = 2
+    #: the longest pause between two looks at an empty SQLite queue (PostgreSQL is notified)
+    QUEUE_POLL_MAX_SECONDS = 1.0
+    #: a print job whose worker gave no sign of life this long is taken over by another
+    PRINT_JOB_STALE_SECONDS = 60
+    PRINT_JOB_MAX_ATTEMPTS = 3
+    #: when the workers run the daily jobs, local time (Asia/Ho_Chi_Minh), "HH:MM"
+    DAILY_JOB_AT = "01:30"
 
     # Figures as the department prints them (states.numbers): "8.912", "30,16%".
     #: digits after the comma in a percentage: 2 prints 181 of 600 as "30,16%"; some reports

@@ -60,7 +60,13 @@ def test_health_answers_without_signing_in(app, world, client):
     assert response.status_code == 200
     assert response.json == {
         "status": "ok",
-        "checks": {"database": "ok", "storage.documents": "ok", "storage.attachments": "ok"},
+        "checks": {
+            "database": "ok",
+            "storage.documents": "ok",
+            "storage.attachments": "ok",
+            "queue": "ok",
+        },
+        "queue": {"storage": "immediate", "pending": 0},
     }
 
 

@@ -26,6 +26,7 @@ from workflow.clock import clock
 from workflow.documents import render, snapshots
 from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.extensions import db
+from workflow.jobqueue import enqueue_on_commit
 from workflow.models import AuditHead, Case, Decision, Organization
 from workflow.permissions import Actor, Scope
 from workflow.store import audit
@@ -168,8 +169,10 @@ def issue(
     decision.status = "issued"
     db.session.flush()
     if uow is not None and current_app.config["RENDER_AFTER_ISSUE"]:
-        decision_id = decision.id
-        uow.on_commit(lambda: render_and_store_quietly(decision_id))
+        from workflow.documents.batch import render_decision
+
+        # rendered by a queue worker once the signing commits (or on first download)
+        enqueue_on_commit(render_decision, decision.id)
     return decision
 
 

@@ -23,12 +23,14 @@ from workflow.models.people import (
     MembershipGap,
     Person,
 )
+from workflow.models.queue import QUEUE_TABLES
 from workflow.models.reports import IssuedReport, ReportSnapshot, Target
 from workflow.models.tokens import ApiToken
 from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, LoginThrottle, User
 
 __all__ = [
+    "QUEUE_TABLES",
     "AccessLogEntry",
     "ApiToken",
     "Attachment",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -131,9 +131,25 @@ ISSUED_DECISIONS.install(Decision.__table__)
 
 
 class PrintJob(Base):
-    """Printing one meeting's decisions as a combined PDF and a zip, with its progress."""
+    """Printing one meeting's decisions as a combined PDF and a zip, with its progress.
+
+    One at a time per meeting: while a job is pending or running, a second request is shown
+    that one (the partial unique index holds it under concurrency). The worker that runs it
+    holds a lease (a random token) and renews ``heartbeat_at`` while it works; a job whose
+    heartbeat stopped (its worker died) is taken over by another worker and resumed.
+    """
 
     __tablename__ = "print_job"
+    __table_args__ = (
+        Index(
+            "uq_print_job_meeting_active",
+            "issuer",
+            "meeting_on",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'running')"),
+            postgresql_where=text("status IN ('pending', 'running')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -148,3 +164,9 @@ class PrintJob(Base):
     zip_path: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
+    #: the token of the worker running it (None until one takes it)
+    lease: Mapped[str | None] = mapped_column(String(40))
+    #: renewed by that worker every few seconds while it runs
+    heartbeat_at: Mapped[datetime | None] = mapped_column()
+    #: how many times a worker took it (a take-over after a worker died counts)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

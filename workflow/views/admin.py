@@ -220,6 +220,8 @@ def jobs_page():
         last=last,
         labels=jobs.JOB_LABELS,
         statuses=jobs.STATUS_LABELS,
+        queue=jobs.queue_state(),
+        print_jobs=jobs.active_print_jobs(),
     )
 
 

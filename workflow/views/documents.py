@@ -498,14 +498,16 @@ def print_meeting(issuer: str, day: str):
         abort(404)
     if not _may_print(issuer) or not batch.meeting_decisions(issuer, meeting_on):
         abort(404)
+    # one job per meeting at a time: while one is printing, this shows it
     job_id = batch.create_job(current_user.id, issuer, meeting_on)
-    batch.start_job(current_app._get_current_object(), job_id)
     return redirect(url_for("documents.job", job_id=job_id))
 
 
 def _get_job(job_id: int) -> PrintJob:
+    """A print job, for the user who asked for it and whoever else may print that meeting
+    (who would be shown it on asking to print the meeting again)."""
     job = db.session.get(PrintJob, job_id)
-    if job is None or job.user_id != current_user.id:
+    if job is None or (job.user_id != current_user.id and not _may_print(job.issuer)):
         raise NotFound()
     return job
 

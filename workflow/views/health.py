@@ -1,5 +1,6 @@
-"""``/healthz``: whether this server can serve: its database answers and the stored files'
-folders can be written. For load balancers and monitoring: no sign-in, no personal data."""
+"""``/healthz``: whether this server can serve: its database answers, the stored files'
+folders can be written and the job queue's storage answers (with the number of tasks waiting
+for a worker). For load balancers and monitoring: no sign-in, no personal data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import text
 
 from workflow.backup import AREAS
 from workflow.extensions import db
+from workflow.operations import jobs
 from workflow.web import public
 
 bp = Blueprint("health", __name__)
@@ -46,7 +48,12 @@ def healthz():
     checks = {"database": _database()}
     for area, root in AREAS.items():
         checks[f"storage.{area}"] = _writable(root())
+    queue = jobs.queue_state()
+    checks["queue"] = "fail" if queue["error"] else "ok"
     ok = all(value == "ok" for value in checks.values())
-    response = jsonify({"status": "ok" if ok else "fail", "checks": checks})
+    body = {"status": "ok" if ok else "fail", "checks": checks}
+    if not queue["error"]:
+        body["queue"] = {"storage": queue["storage"], "pending": queue["pending"]}
+    response = jsonify(body)
     response.status_code = 200 if ok else 503
     return response

@@ -506,7 +506,7 @@ def test_the_sweep_removes_only_old_files_no_row_names_and_leaves_foreign_files(
     import time
 
     from tests.test_cli import invoke
-    from workflow.documents.service import storage_root
+    from workflow.store.files import folder as area_folder
 
     case_id = world.new_candidate("C1")
     assert upload(login("sec1"), case_id, pdf_bytes(), "don.pdf").status_code == 302
@@ -516,7 +516,7 @@ def test_the_sweep_removes_only_old_files_no_row_names_and_leaves_foreign_files(
     partial = folder / "cd" / ("cd" + "1" * 30 + ".part")
     fresh = folder / "ef" / ("ef" + "2" * 30)
     foreign = folder / "ghi-chu.txt"
-    pdf_orphan = storage_root() / "2026" / "999-0123456789ab.pdf"
+    pdf_orphan = area_folder("documents") / "2026" / "999-0123456789ab.pdf"
     for path in (orphan, partial, fresh, foreign, pdf_orphan):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x" * 10)

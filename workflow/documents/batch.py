@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
-from pathlib import Path
 
 from flask import Flask, current_app
 from pypdf import PdfWriter
@@ -26,6 +25,7 @@ from workflow.documents import service
 from workflow.documents.render import html_to_pdf
 from workflow.extensions import db
 from workflow.models import Decision, PrintJob
+from workflow.store import files as stored_files
 from workflow.store.uow import transactional, unit_of_work
 
 log = logging.getLogger("workflow.documents")
@@ -95,8 +95,12 @@ def render_and_store_all(
             progress(stored)
 
 
-def _progress(job_id: int, **fields) -> None:
+def _progress(job_id: int, outputs: dict[str, bytes] | None = None, **fields) -> None:
+    """Record the job's progress; ``outputs`` (path → bytes) are stored in the same
+    transaction (in a folder: deleted again if it fails)."""
     with unit_of_work():
+        for relative, data in (outputs or {}).items():
+            stored_files.put(service.document_key(relative), data)
         job = db.session.get(PrintJob, job_id)
         for key, value in fields.items():
             setattr(job, key, value)
@@ -121,20 +125,19 @@ def run_job(job_id: int) -> None:
             (service.download_name(d), service.pdf_bytes(d))
             for d in meeting_decisions(job.issuer, job.meeting_on)
         ]
-        folder = service.storage_root() / "batches"
-        folder.mkdir(parents=True, exist_ok=True)
         stem = f"{job.meeting_on.isoformat()}-{job.issuer.replace(':', '-')}-{job_id}"
         writer = PdfWriter()
         for _, data in files:
             writer.append(io.BytesIO(data))
         combined = io.BytesIO()
         writer.write(combined)
-        (folder / f"{stem}.pdf").write_bytes(combined.getvalue())
-        with zipfile.ZipFile(folder / f"{stem}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        zipped = io.BytesIO()
+        with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in files:
                 archive.writestr(name, data)
         _progress(
             job_id,
+            {f"batches/{stem}.pdf": combined.getvalue(), f"batches/{stem}.zip": zipped.getvalue()},
             status="done",
             pdf_path=f"batches/{stem}.pdf",
             zip_path=f"batches/{stem}.zip",
@@ -168,6 +171,7 @@ def start_job(app: Flask, job_id: int) -> None:
     threading.Thread(target=work, name=f"print-job-{job_id}", daemon=True).start()
 
 
-def job_file(job: PrintJob, which: str) -> Path | None:
+def job_file(job: PrintJob, which: str) -> str | None:
+    """The stored file's key of the job's combined PDF or zip."""
     relative = job.pdf_path if which == "pdf" else job.zip_path
-    return service.storage_root() / relative if relative else None
+    return service.document_key(relative) if relative else None

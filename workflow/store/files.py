@@ -117,6 +117,14 @@ def folder(area: str) -> Path:
     return Path(current_app.instance_path) / area
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -142,9 +150,9 @@ class DirectoryFiles:
         return self.roots[area].joinpath(*relative.split("/"))
 
     def put(self, key: str, data: bytes | BinaryIO) -> str:
-        """Write whole or not at all; inside a unit of work, deleted again on rollback."""
+        """Write whole or not at all; inside a unit of work, deleted again on rollback. The
+        same bytes under the same key again are a no-op; other bytes are refused."""
         target = self.path(key)
-        existed = target.exists()
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
         digest = hashlib.sha256()
@@ -155,12 +163,17 @@ class DirectoryFiles:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
+            if target.exists():
+                partial.unlink()
+                if _file_sha256(target) != digest.hexdigest():
+                    raise StorageError(f"another file is already stored as {key}")
+                return digest.hexdigest()
             os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
         _fsync_dir(target.parent)
-        if in_unit_of_work() and not existed:
+        if in_unit_of_work():
             # if the transaction then fails, the file goes too
             current_uow().on_rollback(lambda: target.unlink(missing_ok=True))
         return digest.hexdigest()

@@ -39,8 +39,12 @@ WORKING_RULES_BASIS = "Căn cứ Quy chế làm việc của Ban Chấp hành Đ
 # SIGNING_PASSPHRASE = "…"
 # Processes used to render a meeting's batch of decisions.
 RENDER_PROCESSES = 2
-# Scans attached to dossiers: where they are stored (outside the web root; back it up with the
-# database) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
+# Where issued PDFs, scans and print outputs are kept: "directory" (folders under instance/,
+# for one server) or "database" (a table of the database, which every server reads; written
+# with the rows that name the files). Move the files first: flask wf move-files --to database.
+FILE_STORAGE = "directory"
+# Scans attached to dossiers: where they are stored with FILE_STORAGE = "directory" (outside
+# the web root) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
 # ATTACHMENTS_DIR = "/var/lib/workflow/attachments"
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 

@@ -103,6 +103,8 @@ def _add_stored_files(tar: tarfile.TarFile, mtime: int) -> list[dict[str, object
             files.check_key(entry.key)
         except ValueError:
             continue  # not a file of the application's
+        if store.stat(entry.key) is None:
+            continue  # an unused file swept since it was listed
         source = _Hashing(store.chunks(entry.key))
         info = tarfile.TarInfo(f"files/{entry.key}")
         info.size, info.mtime, info.mode = entry.size, mtime, 0o600
@@ -249,7 +251,7 @@ def _database_is_empty() -> bool:
 def _storage_is_empty() -> bool:
     """The configured storage holds no file (files in the database: the database is empty)."""
     store = files.backend()
-    return store.transactional or store.is_empty()
+    return store.in_database or store.is_empty()
 
 
 def _restore_database(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
@@ -289,7 +291,7 @@ def _restore_database(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
 def _restore_files(tar: tarfile.TarFile, manifest: dict) -> int:
     """Write the archived files into the configured storage, each checked on the way."""
     store = files.backend()
-    if store.transactional and not inspect(db.engine).has_table(_FILES_TABLE):
+    if store.in_database and not inspect(db.engine).has_table(_FILES_TABLE):
         raise BackupError(
             'Cơ sở dữ liệu khôi phục chưa có bảng lưu tệp: đặt FILE_STORAGE = "directory" '
             "để khôi phục, rồi chạy flask db upgrade và flask wf move-files --to database."
@@ -302,9 +304,9 @@ def _restore_files(tar: tarfile.TarFile, manifest: dict) -> int:
         try:
             key = files.check_key(name.removeprefix("files/"))
         except ValueError:
-            raise BackupError(f"Tệp sao lưu có tên tệp không hợp lệ: {name}") from None
+            continue  # a file the application did not write (earlier backups archived them)
         with tar.extractfile(name) as src:  # type: ignore[union-attr]
-            if store.transactional:
+            if store.in_database:
                 with unit_of_work():
                     digest = store.put(key, src)  # type: ignore[arg-type]
             else:

@@ -171,6 +171,7 @@ def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(
     assert len(PdfReader(io.BytesIO(combined.data)).pages) == 3
     assert combined.headers["Content-Length"] == str(len(combined.data))
     # the outputs are where the storage keeps files: any server can send them
+    db.session.rollback()
     outputs = db.session.scalars(
         select(StoredFile.key).where(StoredFile.key.like("documents/batches/%"))
     ).all()

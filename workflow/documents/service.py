@@ -236,7 +236,7 @@ def store_many(rendered: list[tuple[int, bytes]]) -> None:
     signed = signing.configured()
     # a folder is written before the transaction, outside the write lock (a file left by a
     # failure is swept); the database is written in the transaction that records the file
-    early = not files.transactional()
+    early = not files.in_database()
     prepared = []
     for decision_id, pdf in rendered:
         decision = db.session.get(Decision, decision_id)

@@ -82,9 +82,13 @@ def may_write(actor: Actor, case: Case) -> bool:
     return case.closed_at is None and actor.scope_for(WRITE_ROLES, case.cell.path) is not None
 
 
-def key_of(attachment: Attachment) -> str:
+def stored_key(stored_name: str) -> str:
     """The stored file's key: under the first two characters of its random name."""
-    return files.key("attachments", f"{attachment.stored_name[:2]}/{attachment.stored_name}")
+    return files.key("attachments", f"{stored_name[:2]}/{stored_name}")
+
+
+def key_of(attachment: Attachment) -> str:
+    return stored_key(attachment.stored_name)
 
 
 def sniff(data: bytes) -> str:

@@ -82,7 +82,7 @@ def move(to: str, *, remove_source: bool = False) -> MoveReport:
                 report.failed.append(f"{key}: nơi đích đã có tệp khác cùng tên")
             continue
         with _reader(source, key) as data:
-            if target.transactional:
+            if target.in_database:
                 with unit_of_work():
                     written = target.put(key, data)
             else:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from workflow.documents.service import document_key
 from workflow.extensions import db
 from workflow.models import Attachment, Decision, PrintJob
-from workflow.operations.attachments import key_of
+from workflow.operations.attachments import stored_key
 from workflow.permissions import Actor
 from workflow.store import audit, files
 from workflow.store.uow import unit_of_work
@@ -43,7 +43,7 @@ class SweepReport:
 
 def _known() -> set[str]:
     """The keys of the files rows name."""
-    known = {key_of(a) for a in db.session.scalars(select(Attachment))}
+    known = {stored_key(name) for name in db.session.scalars(select(Attachment.stored_name))}
     known.update(document_key(p) for p in db.session.scalars(select(Decision.pdf_path)) if p)
     for pdf, archive in db.session.execute(select(PrintJob.pdf_path, PrintJob.zip_path)):
         known.update(document_key(p) for p in (pdf, archive) if p)

@@ -84,8 +84,8 @@ class Entry:
 
 class Backend(Protocol):
     name: str
-    #: whether a file is written in the caller's transaction (else at once, to a folder)
-    transactional: bool
+    #: files are rows written in the caller's transaction (else files written at once)
+    in_database: bool
 
     def put(self, key: str, data: bytes | BinaryIO) -> str: ...
     def get(self, key: str) -> bytes: ...
@@ -140,7 +140,7 @@ def _fsync_dir(path: Path) -> None:
 
 class DirectoryFiles:
     name = "directory"
-    transactional = False
+    in_database = False
 
     def __init__(self) -> None:
         self.roots = {area: folder(area) for area in AREAS}
@@ -250,7 +250,7 @@ _TABLE = StoredFile.__table__
 
 class DatabaseFiles:
     name = "database"
-    transactional = True
+    in_database = True
 
     def put(self, key: str, data: bytes | BinaryIO) -> str:
         """Insert the file in the current unit of work: committed with the row that names it,
@@ -374,9 +374,9 @@ def backend(name: str | None = None) -> Backend:
     raise ValueError(f"FILE_STORAGE must be one of {BACKENDS}, not {name!r}")
 
 
-def transactional() -> bool:
-    """Whether the configured backend writes in the caller's transaction."""
-    return backend().transactional
+def in_database() -> bool:
+    """Whether the configured storage writes files in the caller's transaction."""
+    return backend().in_database
 
 
 def put(key: str, data: bytes | BinaryIO) -> str:

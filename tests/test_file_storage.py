@@ -221,3 +221,36 @@ def test_move_files_refuses_to_overwrite_a_different_file(app, world, login):
     assert in_table()[key][1] == b"%PDF- not the scan"  # left as it was
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 2
     assert service.pdf_bytes(db.session.get(Decision, decision_id))  # the folders still serve
+
+
+def test_a_pdf_whose_recording_fails_leaves_no_file_in_the_database_and_a_swept_one_in_folders(
+    app, world, monkeypatch, storage
+):
+    from workflow.store import audit
+
+    app.config["RENDER_AFTER_ISSUE"] = False
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision_id = db.session.scalars(select(Decision.id).where(Decision.case_id == case_id)).one()
+
+    def broken(**_kwargs):
+        raise RuntimeError("the audit row could not be written")
+
+    monkeypatch.setattr(audit, "append", broken)
+    with pytest.raises(RuntimeError, match="audit row"):
+        service.render_and_store(decision_id)
+    monkeypatch.undo()
+    db.session.rollback()
+    assert db.session.get(Decision, decision_id).pdf_sha256 is None
+    assert in_table() == {}
+    if storage == "directory":
+        # rendered outside the write lock, written before the transaction: left for the sweep
+        [left] = on_disk(app)
+        report = sweep(timedelta(hours=24), now=time.time() + 25 * 3600)
+        assert report.removed == [left]
+    assert on_disk(app) == {}
+    data = service.pdf_bytes(db.session.get(Decision, decision_id))  # rendered on first use
+    db.session.rollback()
+    decision = db.session.get(Decision, decision_id)
+    assert hashlib.sha256(data).hexdigest() == decision.pdf_sha256
+    assert files.get(f"documents/{decision.pdf_path}") == data

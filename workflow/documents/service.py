@@ -204,7 +204,7 @@ def preview_snapshot(
 
 def document_key(relative: str) -> str:
     """The stored file's key of a path a row records (``Decision.pdf_path``, a print job's)."""
-    return files.key("documents", relative)
+    return files.make_key("documents", relative)
 
 
 def _relative(decision: Decision, digest: str) -> str:

@@ -84,7 +84,7 @@ def may_write(actor: Actor, case: Case) -> bool:
 
 def stored_key(stored_name: str) -> str:
     """The stored file's key: under the first two characters of its random name."""
-    return files.key("attachments", f"{stored_name[:2]}/{stored_name}")
+    return files.make_key("attachments", f"{stored_name[:2]}/{stored_name}")
 
 
 def key_of(attachment: Attachment) -> str:

@@ -66,7 +66,7 @@ def check_key(key: str) -> str:
     return key
 
 
-def key(area: str, relative: str) -> str:
+def make_key(area: str, relative: str) -> str:
     return check_key(f"{area}/{relative}")
 
 

@@ -50,8 +50,12 @@ QUEUE_WORKERS = 2
 PRINT_JOB_STALE_SECONDS = 60
 # When the workers run the daily jobs (scan of deadlines, sweep of files), Vietnamese time.
 DAILY_JOB_AT = "01:30"
-# Scans attached to dossiers: where they are stored (outside the web root; back it up with the
-# database) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
+# Where issued PDFs, scans and print outputs are kept: "directory" (folders under instance/,
+# for one server) or "database" (a table of the database, which every server reads; written
+# with the rows that name the files). Move the files first: flask wf move-files --to database.
+FILE_STORAGE = "directory"
+# Scans attached to dossiers: where they are stored with FILE_STORAGE = "directory" (outside
+# the web root) and the largest file accepted. Keep MAX_CONTENT_LENGTH a little above it.
 # ATTACHMENTS_DIR = "/var/lib/workflow/attachments"
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 

@@ -229,6 +229,13 @@ def app(tmp_path, pg_database):
         db.engine.dispose()
 
 
+@pytest.fixture(params=["directory", "database"])
+def storage(request, app) -> str:
+    """Run the test with the stored files in folders, then in the database."""
+    app.config["FILE_STORAGE"] = request.param
+    return request.param
+
+
 @pytest.fixture
 def world(app) -> World:
     """A small committee: three grassroots committees (one with a sub-committee, one

@@ -4,10 +4,13 @@ archive, or a target that is not empty, is refused before anything is written.""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 import tarfile
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -15,8 +18,10 @@ from sqlalchemy import func, inspect, select
 from tests.conftest import BACKEND, _pg_admin_connect, make_app, owner_url
 from tests.web.test_attachments import pdf_bytes, upload
 from workflow import backup
+from workflow.documents import service
 from workflow.extensions import db
-from workflow.models import Attachment, AuditEntry, Case, Decision
+from workflow.models import Attachment, AuditEntry, Case, Decision, StoredFile
+from workflow.store import files
 
 
 @pytest.fixture
@@ -143,3 +148,45 @@ def test_the_commands_back_up_and_restore(app, world, login, tmp_path, empty_tar
         assert "tệp khớp mã băm" in restored.output
         again = runner.invoke(args=["wf", "restore", str(archive)])
         assert again.exit_code != 0 and "đã có bảng" in again.output
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("database", "database"), ("database", "directory"), ("directory", "database")],
+)
+def test_files_kept_in_the_database_are_archived_once_and_restore_into_either_storage(
+    app, world, login, tmp_path, empty_target, source, target
+):
+    app.config["FILE_STORAGE"] = source
+    _dossier(world, login)
+    db.session.rollback()
+    kept = {e.key: files.sha256_of(files.backend(), e.key) for e in files.entries()}
+    assert any(k.startswith("documents/") for k in kept)
+    assert any(k.startswith("attachments/") for k in kept)
+    folder_files = [p for p in Path(app.instance_path).rglob("*") if p.is_file()]
+    assert (source == "database") == all(p.suffix == ".sqlite3" for p in folder_files)
+    archive = backup.backup(tmp_path / "backups")
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile(backup.MANIFEST))
+        archived = {m["path"]: m["sha256"] for m in manifest["members"]}
+        assert {k: archived[f"files/{k}"] for k in kept} == kept
+        if BACKEND == "sqlite":  # the files are not in the database's copy as well
+            tar.extract("database.sqlite3", tmp_path / "copy", filter="data")
+            copy = sqlite3.connect(tmp_path / "copy" / "database.sqlite3")
+            try:
+                assert copy.execute("SELECT count(*) FROM stored_file").fetchone() == (0,)
+            finally:
+                copy.close()
+
+    empty_target.config["FILE_STORAGE"] = target
+    with empty_target.app_context():
+        report = backup.restore(archive)
+        assert report.problems == [] and report.ok
+        restored = {e.key: files.sha256_of(files.backend(), e.key) for e in files.entries()}
+        assert restored == kept
+        stored_rows = db.session.scalar(select(func.count()).select_from(StoredFile))
+        assert stored_rows == (len(kept) if target == "database" else 0)
+        decision = db.session.scalars(select(Decision).where(Decision.pdf_path.is_not(None)))
+        for d in decision:
+            assert hashlib.sha256(service.pdf_bytes(d)).hexdigest() == d.pdf_sha256
+        db.session.rollback()

@@ -1,7 +1,8 @@
 """Production on several servers, for real: two web servers (gunicorn) and a queue worker on
-one PostgreSQL database and one folder of stored files. A meeting's decisions are signed and
-printed through one server, the worker is killed mid-batch and started again, and every PDF
-is downloaded through the other server: all present, as recorded, numbers without a gap.
+one PostgreSQL database, the stored files in it (``FILE_STORAGE = "database"``), each process
+with an instance folder of its own (as on separate machines). A meeting's decisions are signed
+and printed through one server, the worker is killed mid-batch and started again, and every
+PDF is downloaded through the other server: all present, as recorded, numbers without a gap.
 
 PostgreSQL only (the embedded SQLite installation is one machine); ``.ci/multi-server`` runs it
 alone."""
@@ -29,6 +30,7 @@ from tests.conftest import BACKEND, TODAY, fast_world, make_app
 from workflow.documents import batch
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Decision, PrintJob
+from workflow.store import files as stored_files
 
 pytestmark = [
     pytest.mark.slow,
@@ -48,15 +50,20 @@ def _free_port() -> int:
 
 @pytest.fixture
 def installation(tmp_path, pg_database):
-    """The shared configuration of every process: the database, the instance folder (stored
-    files), the queue in the database's tables."""
-    instance = tmp_path / "instance"
-    app = make_app(tmp_path, pg_database, QUEUE_IMMEDIATE=False, QUEUE_STORAGE="postgresql")
+    """The shared configuration of every process: the database, which also holds the stored
+    files and the queue's tables; each process its own instance folder."""
+    app = make_app(
+        tmp_path,
+        pg_database,
+        QUEUE_IMMEDIATE=False,
+        QUEUE_STORAGE="postgresql",
+        FILE_STORAGE="database",
+    )
     env = {
         **os.environ,
         "FLASK_APP": "wsgi",
         "DATABASE_URL": pg_database,
-        "WORKFLOW_INSTANCE_PATH": str(instance),
+        "WORKFLOW_FILE_STORAGE": "database",
         "WORKFLOW_TESTING": "true",
         "WORKFLOW_SECRET_KEY": "several-servers-one-key",
         "WORKFLOW_SESSION_COOKIE_SECURE": "false",
@@ -75,11 +82,13 @@ def installation(tmp_path, pg_database):
     log = tmp_path / "processes.log"
 
     def start(*command: str) -> subprocess.Popen:
+        # a folder of its own, as on another machine: nothing is shared through it
+        instance = tmp_path / f"instance-{len(processes)}"
         with log.open("ab") as out:
             process = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=env,
+                env={**env, "WORKFLOW_INSTANCE_PATH": str(instance)},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -156,7 +165,7 @@ def _job(job_id: int) -> PrintJob:
     return db.session.get(PrintJob, job_id)
 
 
-def test_two_servers_and_a_worker_killed_mid_batch(installation):
+def test_two_servers_and_a_worker_killed_mid_batch(installation, tmp_path):
     _app, start, log = installation
     world = fast_world()
     cases = clone_appraised(world, COUNT)
@@ -232,4 +241,6 @@ def test_two_servers_and_a_worker_killed_mid_batch(installation):
         assert len(files.namelist()) == COUNT
         digests = {hashlib.sha256(files.read(name)).hexdigest() for name in files.namelist()}
     assert digests == {d.pdf_sha256 for d in decisions}
-    assert batch.job_file(job, "pdf").stat().st_size > 0
+    assert stored_files.stat(batch.job_file(job, "pdf")).size > 0
+    # nothing was written to any process's folder: every file is in the database
+    assert not any(p.is_file() for p in tmp_path.glob("instance-*/documents/**/*"))

@@ -8,6 +8,7 @@ from this process; ``test_a_worker_killed_mid_batch_*`` runs real worker process
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Decision, JobRun, PrintJob, utcnow
 from workflow.operations import jobs
 from workflow.procedures import PROCEDURES
+from workflow.store import files as stored_files
 from workflow.store.uow import unit_of_work
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,11 +301,11 @@ def test_a_worker_killed_mid_batch_is_restarted_and_the_batch_finishes_whole(que
     ).all()
     assert sorted(rendered) == sorted(d.id for d in decisions)
     for decision in decisions:
-        data = (service.storage_root() / decision.pdf_path).read_bytes()
+        data = stored_files.get(service.document_key(decision.pdf_path))
         assert hashlib.sha256(data).hexdigest() == decision.pdf_sha256
-    with zipfile.ZipFile(batch.job_file(job, "zip")) as archive:
+    with zipfile.ZipFile(io.BytesIO(stored_files.get(batch.job_file(job, "zip")))) as archive:
         names = archive.namelist()
         assert len(names) == count
         for decision in decisions:
             assert archive.read(service.download_name(decision)) == service.pdf_bytes(decision)
-    assert batch.job_file(job, "pdf").stat().st_size > 0
+    assert stored_files.stat(batch.job_file(job, "pdf")).size > 0

@@ -48,6 +48,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         options["pool_pre_ping"] = True
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     _refuse_insecure_start(app)
+    if app.config["FILE_STORAGE"] not in ("directory", "database"):
+        raise RuntimeError(
+            f'FILE_STORAGE must be "directory" or "database", not {app.config["FILE_STORAGE"]!r}.'
+        )
     _warn_missing_public_url(app)
     logredact.install()
     # the __Host- prefix binds the cookie to this host and path, and requires Secure

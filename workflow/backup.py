@@ -2,13 +2,17 @@
 
 A backup takes the database first (SQLite's online backup API, or ``pg_dump -Fc``: both a
 consistent snapshot that does not stop writers), then the stored files (issued PDFs, batch
-outputs, scans). Files are written before the rows that name them commit, so every file a row
-of the snapshot names is already there. The archive's ``manifest.json`` lists each member with
-its SHA-256 and size, and the audit chain's position when the backup began.
+outputs, scans) from the configured storage (``workflow.store.files``). Files are written
+before or with the rows that name them, so every file a row of the snapshot names is already
+there. Files kept in the database are left out of the database's copy and archived as files,
+once: the archive is the same whichever storage it came from, and restores into either. The
+archive's ``manifest.json`` lists each member with its SHA-256 and size, and the audit chain's
+position when the backup began.
 
 A restore checks every member against the manifest before it writes anything, restores into an
-empty database and empty file folders only, then verifies what it restored: the audit chain
-(with the manifest's position as an anchor), and every file a row names, against its digest.
+empty database and empty storage only, writes the files into the configured storage, then
+verifies what it restored: the audit chain (with the manifest's position as an anchor), and
+every file a row names, against its digest.
 """
 
 from __future__ import annotations
@@ -21,24 +25,25 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import inspect, select, text
 
-from workflow.documents.service import storage_root
+from workflow.documents.service import document_key
 from workflow.extensions import db
-from workflow.models import Attachment, AuditHead, Decision
-from workflow.operations.attachments import path_of, storage_dir
+from workflow.models import Attachment, AuditHead, Decision, StoredFile
+from workflow.operations.attachments import key_of
+from workflow.store import files
 from workflow.store.audit import parse_position, position, verify_chain
+from workflow.store.uow import unit_of_work
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-#: the folders of stored files, by their name in the archive
-AREAS: dict[str, Callable[[], Path]] = {"documents": storage_root, "attachments": storage_dir}
 _CHUNK = 1 << 20
+#: the table of files kept in the database: its rows are archived as files
+_FILES_TABLE = StoredFile.__tablename__
 
 
 class BackupError(Exception):
@@ -74,15 +79,41 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stored_files() -> Iterator[tuple[str, Path]]:
-    """(name in the archive, file) of every stored file, but partial writes."""
-    for area, root_of in AREAS.items():
-        root = root_of()
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and not path.is_symlink() and path.suffix not in (".part", ".tmp"):
-                yield f"files/{area}/{path.relative_to(root).as_posix()}", path
+class _Hashing:
+    """Reads a stored file's chunks for ``tarfile``, hashing them on the way."""
+
+    def __init__(self, chunks) -> None:
+        self.reader = io.BufferedReader(files.ChunkReader(chunks), files.CHUNK)
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.reader.read(n if n >= 0 else 1 << 62) or b""
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+
+def _add_stored_files(tar: tarfile.TarFile, mtime: int) -> list[dict[str, object]]:
+    """Archive every stored file (partial writes aside) as ``files/<key>``; their entries."""
+    store = files.backend()
+    members: list[dict[str, object]] = []
+    for entry in list(store.entries()):
+        try:
+            files.check_key(entry.key)
+        except ValueError:
+            continue  # not a file of the application's
+        if store.stat(entry.key) is None:
+            continue  # an unused file swept since it was listed
+        source = _Hashing(store.chunks(entry.key))
+        info = tarfile.TarInfo(f"files/{entry.key}")
+        info.size, info.mtime, info.mode = entry.size, mtime, 0o600
+        tar.addfile(info, source)  # type: ignore[arg-type]
+        if source.size != entry.size or source.reader.read(1):
+            raise BackupError(f"Tệp {entry.key} thay đổi trong khi sao lưu; hãy sao lưu lại.")
+        source.reader.close()
+        members.append({"path": info.name, "sha256": source.digest.hexdigest(), "size": entry.size})
+    return members
 
 
 def _program(name: str) -> str:
@@ -100,6 +131,13 @@ def _dump_database(work: Path) -> Path:
         try:
             with copy:
                 source.backup(copy)  # page by page, restarting when a writer changes a page
+            if copy.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_FILES_TABLE,)
+            ).fetchone():
+                # the stored files are archived as files, once
+                with copy:
+                    copy.execute(f"DELETE FROM {_FILES_TABLE}")  # noqa: S608 (a constant)
+                copy.execute("VACUUM")
             check = copy.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             copy.close()
@@ -114,6 +152,7 @@ def _dump_database(work: Path) -> Path:
             "-Fc",
             "--no-owner",
             "--no-privileges",
+            f"--exclude-table-data={_FILES_TABLE}",  # the stored files are archived as files
             "-f",
             str(target),
             _libpq_url(),
@@ -146,10 +185,9 @@ def backup(directory: Path, *, now: datetime | None = None) -> Path:
     members: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(dir=directory) as work, tarfile.open(partial, "w") as tar:
         dump = _dump_database(Path(work))
-        entries = [(dump.name, dump), *_stored_files()]
-        for name, path in entries:
-            members.append({"path": name, "sha256": _sha256(path), "size": path.stat().st_size})
-            tar.add(path, arcname=name, recursive=False)
+        members.append({"path": dump.name, "sha256": _sha256(dump), "size": dump.stat().st_size})
+        tar.add(dump, arcname=dump.name, recursive=False)
+        members += _add_stored_files(tar, int(now.timestamp()))
         manifest = {
             "format": FORMAT,
             "created_at": now.isoformat(timespec="seconds"),
@@ -210,8 +248,10 @@ def _database_is_empty() -> bool:
     return not inspect(db.engine).get_table_names()
 
 
-def _areas_are_empty() -> bool:
-    return all(not root().is_dir() or not any(root().iterdir()) for root in AREAS.values())
+def _storage_is_empty() -> bool:
+    """The configured storage holds no file (files in the database: the database is empty)."""
+    store = files.backend()
+    return store.in_database or store.is_empty()
 
 
 def _restore_database(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
@@ -249,15 +289,30 @@ def _restore_database(tar: tarfile.TarFile, manifest: dict, work: Path) -> None:
 
 
 def _restore_files(tar: tarfile.TarFile, manifest: dict) -> int:
+    """Write the archived files into the configured storage, each checked on the way."""
+    store = files.backend()
+    if store.in_database and not inspect(db.engine).has_table(_FILES_TABLE):
+        raise BackupError(
+            'Cơ sở dữ liệu khôi phục chưa có bảng lưu tệp: đặt FILE_STORAGE = "directory" '
+            "để khôi phục, rồi chạy flask db upgrade và flask wf move-files --to database."
+        )
     count = 0
     for entry in manifest["members"]:
-        parts = PurePosixPath(entry["path"]).parts
-        if parts[0] != "files" or parts[1] not in AREAS:
+        name = entry["path"]
+        if not name.startswith("files/"):
             continue
-        target = AREAS[parts[1]]().joinpath(*parts[2:])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tar.extractfile(entry["path"]) as src, target.open("wb") as dst:  # type: ignore[union-attr]
-            shutil.copyfileobj(src, dst, _CHUNK)
+        try:
+            key = files.check_key(name.removeprefix("files/"))
+        except ValueError:
+            continue  # a file the application did not write (earlier backups archived them)
+        with tar.extractfile(name) as src:  # type: ignore[union-attr]
+            if store.in_database:
+                with unit_of_work():
+                    digest = store.put(key, src)  # type: ignore[arg-type]
+            else:
+                digest = store.put(key, src)  # type: ignore[arg-type]
+        if digest != entry["sha256"]:
+            raise BackupError(f"Mục {name} không khớp mã băm khi ghi lại.")
         count += 1
     return count
 
@@ -271,20 +326,23 @@ def check_files() -> tuple[int, list[str]]:
             Decision.pdf_path.is_not(None)
         )
     )
-    for decision_id, relative, digest in rows:
-        path = storage_root() / relative
+    store = files.backend()
+    named = [
+        (document_key(relative), digest, f"tệp PDF của văn bản mã {decision_id}")
+        for decision_id, relative, digest in rows
+    ]
+    named += [
+        (key_of(a), a.sha256, f"bản quét mã {a.id}") for a in db.session.scalars(select(Attachment))
+    ]
+    for key, digest, what in named:
         checked += 1
-        if not path.is_file():
-            problems.append(f"thiếu tệp PDF của văn bản mã {decision_id}")
-        elif _sha256(path) != digest:
-            problems.append(f"tệp PDF của văn bản mã {decision_id} không khớp mã băm")
-    for attachment in db.session.scalars(select(Attachment)):
-        path = path_of(attachment)
-        checked += 1
-        if not path.is_file():
-            problems.append(f"thiếu bản quét mã {attachment.id}")
-        elif _sha256(path) != attachment.sha256:
-            problems.append(f"bản quét mã {attachment.id} không khớp mã băm")
+        try:
+            actual = files.sha256_of(store, key)
+        except files.FileMissing:
+            problems.append(f"thiếu {what}")
+            continue
+        if actual != digest:
+            problems.append(f"{what} không khớp mã băm")
     return checked, problems
 
 
@@ -301,7 +359,7 @@ def restore(archive: Path) -> RestoreReport:
             raise BackupError(
                 "Cơ sở dữ liệu đích đã có bảng: chỉ khôi phục vào cơ sở dữ liệu trống."
             )
-        if not _areas_are_empty():
+        if not _storage_is_empty():
             raise BackupError("Thư mục lưu tệp đích đã có tệp: chỉ khôi phục vào thư mục trống.")
         with tempfile.TemporaryDirectory() as work:
             _restore_database(tar, manifest, Path(work))

@@ -345,6 +345,51 @@ def sweep_files(older_than_hours: int, dry_run: bool) -> None:
         jobs.sweep_files(_echoing(note), older_than_hours, dry_run)
 
 
+@wf.command("move-files")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Choice(["database", "directory"]),
+    help="Nơi lưu đích: database (bảng trong cơ sở dữ liệu) hoặc directory (thư mục).",
+)
+@click.option(
+    "--remove-source",
+    is_flag=True,
+    help="Sau khi chép và kiểm tra, xóa bản ở nơi cũ (chỉ khi FILE_STORAGE đã là nơi đích).",
+)
+def move_files(to: str, remove_source: bool) -> None:
+    """Copy every stored file (issued PDFs, scans, print outputs) to the other storage,
+    verified by SHA-256; files already there are skipped, so it can be run again. Then set
+    FILE_STORAGE to the target on every server, run it again, and with --remove-source."""
+    from workflow.operations.file_moves import LABELS, MoveError, move
+
+    try:
+        report = move(to, remove_source=remove_source)
+    except MoveError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Chép từ {LABELS[report.source]} sang {LABELS[report.target]}: {report.copied} tệp "
+        f"mới chép ({report.copied_bytes} byte), {report.already} tệp đã có và khớp mã băm, "
+        f"{len(report.failed)} tệp lỗi."
+    )
+    if remove_source:
+        click.echo(f"Đã xóa {report.removed} tệp ở {LABELS[report.source]}.")
+    for name in report.skipped:
+        click.echo(f"  không phải tệp của ứng dụng, để nguyên: {name}")
+    for problem in report.failed:
+        click.echo(f"LỖI: {problem}", err=True)
+    if report.failed:
+        sys.exit(1)
+    from flask import current_app
+
+    if current_app.config["FILE_STORAGE"] != to:
+        click.echo(
+            f'Tiếp theo: đặt FILE_STORAGE = "{to}" trên mọi máy chủ, khởi động lại, chạy lại '
+            "lệnh này (chép các tệp ghi thêm trong lúc chuyển), rồi chạy thêm --remove-source."
+        )
+
+
 @wf.command("render")
 @click.argument("document_id", type=int)
 @click.option(

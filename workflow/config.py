@@ -50,7 +50,13 @@ class DefaultConfig:
     #: what one user may upload in one day (Vietnamese calendar day), scans kept or withdrawn
     ATTACHMENT_DAILY_QUOTA_BYTES = 300 * 1024 * 1024
     ATTACHMENT_DAILY_QUOTA_FILES = 300
-    #: where attachments are stored (outside the web root); None: instance/attachments
+    #: where issued PDFs, scans and print-job outputs are kept: "directory" (folders under
+    #: instance/, one server or a shared folder) or "database" (a table, written in the same
+    #: transaction as the rows that name them: every server reads them). Move the files with
+    #: `flask wf move-files --to …` before changing it.
+    FILE_STORAGE = "directory"
+    #: where attachments are stored (outside the web root) in the "directory" storage; None:
+    #: instance/attachments
     ATTACHMENTS_DIR: str | None = None
     MAX_FORM_MEMORY_SIZE = 500 * 1024
     #: deepest nesting of arrays and objects an API request body may have (the API's own

@@ -3,8 +3,9 @@
 The migrations run as the schema's owner; the application connects as another role that may
 read and write the tables' rows but not alter a table, disable a trigger or truncate, and may
 neither update nor delete the rows kept as written: audit rows, the log of sensitive reads and
-the records of uploaded scans (whose withdrawal is an update). Issued decisions are kept by
-their triggers, which only the owner could disable (drafts are rewritten and deleted).
+the records of uploaded scans (whose withdrawal is an update), nor change a stored file (an
+unused one is deleted by the daily sweep). Issued decisions are kept by their triggers, which
+only the owner could disable (drafts are rewritten and deleted).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ WITHHELD: dict[str, tuple[str, ...]] = {
     "audit_log": ("UPDATE", "DELETE"),
     "access_log": ("UPDATE", "DELETE"),
     "attachment": ("DELETE",),
+    "stored_file": ("UPDATE",),
     "alembic_version": ("INSERT", "UPDATE", "DELETE"),
 }
 

@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "api_token.revoke": "Thu hồi mã truy cập API",
     "api_token.revoke_all": "Thu hồi mọi mã truy cập API của tài khoản",
     "files.swept": "Dọn tệp không còn được dùng",
+    "files.moved": "Chuyển tệp đã lưu sang nơi lưu khác",
     "reauth_failed": "Nhập sai mật khẩu khi ký",
     "report.locked": "Khóa số liệu báo cáo kỳ",
     "report.issued": "Lấy số báo cáo kỳ gửi đi",

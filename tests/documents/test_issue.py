@@ -19,6 +19,7 @@ from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Decision, Person
 from workflow.operations.people import update_person
+from workflow.store.files import folder
 from workflow.store.uow import unit_of_work
 
 
@@ -85,7 +86,7 @@ def test_a_file_changed_on_disk_is_refused(world):
     case_id = world.new_candidate("C1")
     world.advance(case_id, "admission_decided")
     decision = issued(case_id)
-    path = service.storage_root() / decision.pdf_path
+    path = folder("documents") / decision.pdf_path
     path.write_bytes(path.read_bytes() + b"%tampered")
     with pytest.raises(service.DocumentError, match="không khớp"):
         service.pdf_bytes(decision)

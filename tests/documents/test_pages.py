@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 from tests.builders import PASSWORD
 from workflow.documents import service
 from workflow.extensions import db
-from workflow.models import Case, Decision, Vote
+from workflow.models import Case, Decision, StoredFile, Vote
 
 #: the standing committee's meeting, as the batch page asks it and as one signing form does
 MEETING = {"meeting_on": "05/03/2026", "members_total": "9", "members_present": "8"}
@@ -63,14 +65,19 @@ def test_signer_reviews_the_draft_and_must_enter_the_password(world, login):
     assert issued(case_id).reference == "Số 1-QĐ/ĐUK"
 
 
-def test_download_is_the_stored_file_as_an_attachment(world, login):
+def test_download_is_the_stored_file_as_an_attachment(app, world, login, storage):
     case_id = world.new_candidate("C1")
     world.advance(case_id, "admission_decided")
     decision = issued(case_id)
+    key = f"documents/{decision.pdf_path}"
+    in_folder = (Path(app.instance_path) / key).is_file()
+    in_table = db.session.get(StoredFile, key) is not None
+    assert (in_folder, in_table) == (storage == "directory", storage == "database")
     client = login("sec1")
     first = client.get(f"/documents/{decision.id}/download.pdf")
     second = client.get(f"/documents/{decision.id}/download.pdf")
     assert first.status_code == 200
+    assert hashlib.sha256(first.data).hexdigest() == decision.pdf_sha256
     assert first.headers["Content-Disposition"].startswith("attachment")
     assert first.headers["Cache-Control"] == "no-store"
     assert first.data == second.data == service.pdf_bytes(decision)
@@ -123,7 +130,9 @@ def test_public_verification_shows_the_heading_and_checks_a_file(world, client):
     assert client.get("/verify/khong-ton-tai").status_code == 404
 
 
-def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(app, world, login):
+def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(
+    app, world, login, storage
+):
     cases = []
     for i, cell in enumerate(("C1", "C1B", "GC4")):
         cid = world.new_candidate(cell, name=f"Nguyễn Văn {'ABC'[i]}n")
@@ -159,6 +168,18 @@ def test_a_meeting_is_approved_in_one_go_and_printed_as_one_file_and_a_zip(app, 
     job_id = re.search(r"/documents/jobs/(\d+)", job.headers["Location"]).group(1)
     combined = client.get(f"/documents/jobs/{job_id}/combined.pdf")
     assert len(PdfReader(io.BytesIO(combined.data)).pages) == 3
+    assert combined.headers["Content-Length"] == str(len(combined.data))
+    # the outputs are where the storage keeps files: any server can send them
+    db.session.rollback()
+    outputs = db.session.scalars(
+        select(StoredFile.key).where(StoredFile.key.like("documents/batches/%"))
+    ).all()
+    folder = Path(app.instance_path) / "documents" / "batches"
+    on_disk = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+    if storage == "database":
+        assert len(outputs) == 2 and on_disk == []
+    else:
+        assert outputs == [] and len(on_disk) == 2
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(f"/documents/jobs/{job_id}/decisions.zip").data)
     )

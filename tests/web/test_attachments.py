@@ -19,7 +19,7 @@ from werkzeug.test import stream_encode_multipart
 
 from tests.web.helpers import audit_rows, counts, field_block, hidden_value, page
 from workflow.extensions import db
-from workflow.models import AccessLogEntry, Attachment
+from workflow.models import AccessLogEntry, Attachment, StoredFile
 
 MiB = 1024 * 1024
 
@@ -109,6 +109,12 @@ def stored_files(app) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
+def stored_rows() -> list[StoredFile]:
+    """The files kept in the database."""
+    db.session.rollback()
+    return list(db.session.scalars(select(StoredFile).order_by(StoredFile.key)))
+
+
 def attachment_rows() -> list[Attachment]:
     db.session.rollback()
     return list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
@@ -123,7 +129,7 @@ def reads(part: str | None = None) -> int:
 
 
 def test_scan_is_stored_under_random_name_and_downloaded_as_attachment_when_cell_uploads_pdf(
-    app, world, login
+    app, world, login, storage
 ):
     case_id = world.new_candidate("C1")
     data = pdf_bytes()
@@ -138,11 +144,18 @@ def test_scan_is_stored_under_random_name_and_downloaded_as_attachment_when_cell
         len(data),
     )
     assert row.original_name == "Đơn xin vào Đảng.pdf"
-    [stored] = stored_files(app)
-    assert stored.name == row.stored_name
-    assert len(row.stored_name) == 32 and "etc" not in str(stored)
-    assert Path(app.static_folder) not in stored.parents
-    assert stored.read_bytes() == data
+    assert len(row.stored_name) == 32
+    if storage == "directory":
+        [stored] = stored_files(app)
+        assert stored.name == row.stored_name and "etc" not in str(stored)
+        assert Path(app.static_folder) not in stored.parents
+        assert stored.read_bytes() == data
+        assert stored_rows() == []
+    else:
+        assert stored_files(app) == []
+        [stored_row] = stored_rows()
+        assert stored_row.key == f"attachments/{row.stored_name[:2]}/{row.stored_name}"
+        assert stored_row.data == data and stored_row.sha256 == row.sha256
     [added] = audit_rows(action="attachment.added")
     assert added.subject_id == case_id
     detail = page(client.get(f"/cases/{case_id}"))
@@ -153,6 +166,7 @@ def test_scan_is_stored_under_random_name_and_downloaded_as_attachment_when_cell
     got = dept.get(f"/cases/{case_id}/attachments/{row.id}")
     assert got.status_code == 200
     assert got.data == data
+    assert got.headers["Content-Length"] == str(len(data))
     assert got.headers["Content-Type"] == "application/pdf"
     assert got.headers["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''" in got.headers["Content-Disposition"]
@@ -340,7 +354,7 @@ def test_body_over_the_request_cap_is_refused_with_413_when_uploaded(app, world,
 
 
 def test_file_is_deleted_when_the_transaction_fails_after_it_was_written(
-    app, world, login, monkeypatch
+    app, world, login, monkeypatch, storage
 ):
     from workflow.store import audit
 
@@ -354,7 +368,7 @@ def test_file_is_deleted_when_the_transaction_fails_after_it_was_written(
     response = upload(client, case_id, pdf_bytes(), "don.pdf")
     assert response.status_code == 500
     assert attachment_rows() == []
-    assert stored_files(app) == []
+    assert stored_files(app) == [] and stored_rows() == []
 
 
 def test_other_cell_gets_404_and_viewers_cannot_upload_when_they_try(app, world, login):
@@ -506,7 +520,7 @@ def test_the_sweep_removes_only_old_files_no_row_names_and_leaves_foreign_files(
     import time
 
     from tests.test_cli import invoke
-    from workflow.documents.service import storage_root
+    from workflow.store.files import folder as area_folder
 
     case_id = world.new_candidate("C1")
     assert upload(login("sec1"), case_id, pdf_bytes(), "don.pdf").status_code == 302
@@ -516,7 +530,7 @@ def test_the_sweep_removes_only_old_files_no_row_names_and_leaves_foreign_files(
     partial = folder / "cd" / ("cd" + "1" * 30 + ".part")
     fresh = folder / "ef" / ("ef" + "2" * 30)
     foreign = folder / "ghi-chu.txt"
-    pdf_orphan = storage_root() / "2026" / "999-0123456789ab.pdf"
+    pdf_orphan = area_folder("documents") / "2026" / "999-0123456789ab.pdf"
     for path in (orphan, partial, fresh, foreign, pdf_orphan):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x" * 10)

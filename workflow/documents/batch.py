@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import secrets
 import threading
 import zipfile
@@ -22,7 +21,6 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from multiprocessing import get_context
-from pathlib import Path
 
 from flask import current_app
 from pypdf import PdfWriter
@@ -35,6 +33,7 @@ from workflow.documents import service
 from workflow.documents.render import html_to_pdf
 from workflow.extensions import db
 from workflow.models import Decision, PrintJob, utcnow
+from workflow.store import files as stored_files
 from workflow.store.uow import transactional
 
 log = logging.getLogger("workflow.documents")
@@ -145,10 +144,18 @@ def _claim(job_id: int, token: str) -> bool:
 
 
 @transactional
-def _progress(job_id: int, token: str, **fields) -> None:
+def _progress(job_id: int, token: str, outputs: dict[str, bytes] | None = None, **fields) -> None:
+    """Record the job's progress; ``outputs`` (path → bytes) are stored in the same
+    transaction (in a folder: deleted again if it fails). A file a dead attempt left under
+    the same name is replaced: the job is not done, nothing refers to it."""
     job = db.session.get(PrintJob, job_id, with_for_update=True, populate_existing=True)
     if job.lease != token:
         raise LeaseLost()
+    for relative, data in (outputs or {}).items():
+        key = service.document_key(relative)
+        if stored_files.exists(key):
+            stored_files.delete_file(key)
+        stored_files.put(key, data)
     for key, value in fields.items():
         setattr(job, key, value)
     job.heartbeat_at = _now()
@@ -179,12 +186,6 @@ def _heartbeat(job_id: int, token: str) -> Iterator[None]:
     finally:
         stop.set()
         thread.join()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def run_job(job_id: int) -> None:
@@ -227,24 +228,21 @@ def _run(job_id: int, token: str, issuer: str, meeting_on: date) -> None:
         (service.download_name(d), service.pdf_bytes(d))
         for d in meeting_decisions(issuer, meeting_on)
     ]
-    folder = service.storage_root() / "batches"
-    folder.mkdir(parents=True, exist_ok=True)
     stem = f"{meeting_on.isoformat()}-{issuer.replace(':', '-')}-{job_id}"
     writer = PdfWriter()
     for _, data in files:
         writer.append(io.BytesIO(data))
     combined = io.BytesIO()
     writer.write(combined)
-    _write_atomically(folder / f"{stem}.pdf", combined.getvalue())
-    archive_bytes = io.BytesIO()
-    with zipfile.ZipFile(archive_bytes, "w", zipfile.ZIP_DEFLATED) as archive:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
             archive.writestr(name, data)
-    _write_atomically(folder / f"{stem}.zip", archive_bytes.getvalue())
     log.info("print job %s: %s decisions printed", job_id, len(files))
     _progress(
         job_id,
         token,
+        {f"batches/{stem}.pdf": combined.getvalue(), f"batches/{stem}.zip": zipped.getvalue()},
         status="done",
         done=len(files),
         pdf_path=f"batches/{stem}.pdf",
@@ -342,6 +340,7 @@ def _resume_on_start() -> None:
     resume_stalled_once.schedule(delay=current_app.config["PRINT_JOB_STALE_SECONDS"] + 1)
 
 
-def job_file(job: PrintJob, which: str) -> Path | None:
+def job_file(job: PrintJob, which: str) -> str | None:
+    """The stored file's key of the job's combined PDF or zip."""
     relative = job.pdf_path if which == "pdf" else job.zip_path
-    return service.storage_root() / relative if relative else None
+    return service.document_key(relative) if relative else None

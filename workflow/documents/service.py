@@ -2,8 +2,9 @@
 
 Issuing happens inside the engine's transaction: the number is taken from the register, the
 HTML is rendered from the frozen snapshot and stored. The PDF is made after the commit (never
-holding the write lock), written to the instance folder, and its SHA-256 recorded in the audit
-trail; downloading it again returns those same bytes.
+holding the write lock), stored (``workflow.store.files``: a folder, written before the
+transaction that records it, or the database, in that transaction), and its SHA-256 recorded in
+the audit trail; downloading it again returns those same bytes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import secrets
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -29,7 +28,7 @@ from workflow.extensions import db
 from workflow.jobqueue import enqueue_on_commit
 from workflow.models import AuditHead, Case, Decision, Organization
 from workflow.permissions import Actor, Scope
-from workflow.store import audit
+from workflow.store import audit, files
 from workflow.store.audit import canonical_json
 from workflow.store.errors import GuardFailed
 from workflow.store.numbering import next_number
@@ -206,19 +205,14 @@ def preview_snapshot(
     )
 
 
-def storage_root() -> Path:
-    return Path(current_app.instance_path) / "documents"
+def document_key(relative: str) -> str:
+    """The stored file's key of a path a row records (``Decision.pdf_path``, a print job's)."""
+    return files.make_key("documents", relative)
 
 
-def _store(decision: Decision, pdf: bytes, digest: str) -> str:
+def _relative(decision: Decision, digest: str) -> str:
     year = decision.decided_on.year if decision.decided_on else clock().today().year
-    relative = f"{year}/{decision.id}-{digest[:12]}.pdf"
-    path = storage_root() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pdf)
-    os.replace(tmp, path)
-    return relative
+    return f"{year}/{decision.id}-{digest[:12]}.pdf"
 
 
 def render_and_store(decision_id: int) -> Decision:
@@ -243,6 +237,9 @@ def store_many(rendered: list[tuple[int, bytes]]) -> None:
     from workflow.documents import signing
 
     signed = signing.configured()
+    # a folder is written before the transaction, outside the write lock (a file left by a
+    # failure is swept); the database is written in the transaction that records the file
+    early = not files.in_database()
     prepared = []
     for decision_id, pdf in rendered:
         decision = db.session.get(Decision, decision_id)
@@ -251,18 +248,24 @@ def store_many(rendered: list[tuple[int, bytes]]) -> None:
         if signed:
             pdf = signing.sign(pdf, reason=f"Ban hành {decision.reference}")
         digest = hashlib.sha256(pdf).hexdigest()
-        prepared.append((decision_id, digest, _store(decision, pdf, digest), len(pdf)))
+        relative = _relative(decision, digest)
+        if early:
+            files.put(document_key(relative), pdf)
+        prepared.append((decision_id, digest, relative, pdf))
     if not prepared:
         return
     now = clock().now().replace(tzinfo=None)
     system = Actor(None, "Hệ thống", ())
     with unit_of_work():
-        for decision_id, digest, relative, size in prepared:
+        for decision_id, digest, relative, pdf in prepared:
             fresh = db.session.get(
                 Decision, decision_id, with_for_update=True, populate_existing=True
             )
             if fresh.pdf_sha256:
                 continue
+            if not early:
+                files.put(document_key(relative), pdf)
+            size = len(pdf)
             fresh.pdf_sha256, fresh.pdf_path, fresh.pdf_size = digest, relative, size
             fresh.signed, fresh.rendered_at = signed, now
             audit.append(
@@ -293,7 +296,7 @@ def pdf_bytes(decision: Decision) -> bytes:
     """The stored PDF, checked against its recorded hash."""
     if not decision.pdf_sha256:
         decision = render_and_store(decision.id)
-    data = (storage_root() / decision.pdf_path).read_bytes()
+    data = files.get(document_key(decision.pdf_path))
     if hashlib.sha256(data).hexdigest() != decision.pdf_sha256:
         raise DocumentError(f"tệp của {decision.reference} không khớp mã băm đã ghi")
     return data

@@ -13,6 +13,7 @@ from workflow.models.cases import (
     Vote,
 )
 from workflow.models.documents import Decision, PrintJob, RegisterCounter
+from workflow.models.files import StoredFile
 from workflow.models.imports import ImportBatch
 from workflow.models.jobs import JobRun
 from workflow.models.orgs import Organization
@@ -57,6 +58,7 @@ __all__ = [
     "RegisterCounter",
     "ReportSnapshot",
     "Sponsor",
+    "StoredFile",
     "Target",
     "Transfer",
     "User",

@@ -15,7 +15,7 @@ class FrozenRows:
     """``table``'s rows that ``closed`` selects (an SQL condition on ``OLD``; None: every row)
     keep their ``frozen`` columns and are never deleted; their ``once`` columns may still be
     filled in while ``open_once`` holds (the condition on ``OLD`` of a row whose file is not
-    recorded yet), and never after."""
+    recorded yet), and never after. ``deletable``: rows are never changed but may be deleted."""
 
     name: str
     table: str
@@ -25,6 +25,7 @@ class FrozenRows:
     once: Sequence[str] = ()
     open_once: str | None = None
     deleted_message: str = ""
+    deletable: bool = False
 
     def _changed(self, differs: Callable[[str], str]) -> str:
         terms = [differs(c) for c in self.frozen]
@@ -41,19 +42,25 @@ class FrozenRows:
         closed = f"{self.closed} AND " if self.closed else ""
         changed = self._changed(lambda c: f"NEW.{c} IS NOT OLD.{c}")
         when_deleted = f" WHEN {self.closed}" if self.closed else ""
-        return [
+        frozen = (
             f"CREATE TRIGGER {self.name}_frozen BEFORE UPDATE ON {self.table} "
-            f"WHEN {closed}({changed}) BEGIN SELECT RAISE(ABORT, '{self.message}'); END",
+            f"WHEN {closed}({changed}) BEGIN SELECT RAISE(ABORT, '{self.message}'); END"
+        )
+        if self.deletable:
+            return [frozen]
+        return [
+            frozen,
             f"CREATE TRIGGER {self.name}_kept BEFORE DELETE ON {self.table}{when_deleted} "
             f"BEGIN SELECT RAISE(ABORT, '{self._deleted}'); END",
         ]
 
     def postgresql(self) -> list[str]:
         closed = self.closed or "TRUE"
+        deleted = "FALSE" if self.deletable else closed
         changed = self._changed(lambda c: f"NEW.{c} IS DISTINCT FROM OLD.{c}")
         return [
             f"CREATE OR REPLACE FUNCTION {self.name}_frozen() RETURNS trigger AS $$ BEGIN "
-            f"IF TG_OP = 'DELETE' THEN IF {closed} THEN "
+            f"IF TG_OP = 'DELETE' THEN IF {deleted} THEN "
             f"RAISE EXCEPTION '{self._deleted}'; END IF; RETURN OLD; END IF; "
             f"IF {closed} AND ({changed}) THEN RAISE EXCEPTION '{self.message}'; END IF; "
             "RETURN NEW; END $$ LANGUAGE plpgsql",

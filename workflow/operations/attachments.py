@@ -1,22 +1,23 @@
 """Scans of dossier papers: checked by their content, stored outside the web root.
 
 A file is accepted only when its bytes are a PDF, a JPEG or a PNG that its parser can read; the
-name and type the browser sent are never trusted. It is written under a random name in the
-attachments folder before the row is committed, and deleted again if the transaction fails, so
-neither a row without a file nor (short of a crash) a file without a row is left behind.
+name and type the browser sent are never trusted. It is stored under a random name
+(``workflow.store.files``) in the transaction that adds its row: in the database, it commits or
+rolls back with the row; in a folder, it is written before the commit and deleted again if the
+transaction fails, so neither a row without a file nor (short of a crash) a file without a row
+is left behind.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import secrets
 import struct
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -28,9 +29,9 @@ from workflow.clock import LOCAL_TZ, clock, today
 from workflow.extensions import db
 from workflow.models import Attachment, Case, User, utcnow
 from workflow.permissions import Actor
-from workflow.store import audit
+from workflow.store import audit, files
 from workflow.store.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.store.uow import current_uow, transactional
+from workflow.store.uow import transactional
 
 #: who may attach a scan to a case in their scope
 WRITE_ROLES = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
@@ -81,13 +82,13 @@ def may_write(actor: Actor, case: Case) -> bool:
     return case.closed_at is None and actor.scope_for(WRITE_ROLES, case.cell.path) is not None
 
 
-def storage_dir() -> Path:
-    configured = current_app.config.get("ATTACHMENTS_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
+def stored_key(stored_name: str) -> str:
+    """The stored file's key: under the first two characters of its random name."""
+    return files.make_key("attachments", f"{stored_name[:2]}/{stored_name}")
 
 
-def path_of(attachment: Attachment) -> Path:
-    return storage_dir() / attachment.stored_name[:2] / attachment.stored_name
+def key_of(attachment: Attachment) -> str:
+    return stored_key(attachment.stored_name)
 
 
 def sniff(data: bytes) -> str:
@@ -274,7 +275,7 @@ def add(
     )
     db.session.add(attachment)
     db.session.flush()
-    _write(path_of(attachment), upload.data)
+    files.put(key_of(attachment), upload.data)  # goes again if the transaction fails
     audit.append(
         actor=actor,
         subject_type="case",
@@ -310,22 +311,6 @@ def _check_quota(actor: Actor, size: int, errors: dict[str, str]) -> None:
             f"{limit // (1024 * 1024)} MB. Vui lòng tiếp tục vào ngày mai hoặc liên hệ "
             "quản trị hệ thống."
         )
-
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = target.with_suffix(".part")
-    try:
-        with open(partial, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    # if the transaction then fails, the file goes too
-    current_uow().on_rollback(lambda: target.unlink(missing_ok=True))
 
 
 @transactional

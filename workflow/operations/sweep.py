@@ -2,28 +2,32 @@
 process, a PDF rendered by a worker that lost the race to record its own, an interrupted
 write's temporary file. Files are written before the rows that name them commit, so only files
 older than a grace period are removed, and only names the application itself gives; anything
-else in the folders is reported and left alone."""
+else in the storage is reported and left alone (``workflow.store.files``: folders or the
+database, whichever is configured)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
-from workflow.documents.service import storage_root
+from workflow.documents.service import document_key
 from workflow.extensions import db
 from workflow.models import Attachment, Decision, PrintJob
-from workflow.operations.attachments import storage_dir
+from workflow.operations.attachments import stored_key
 from workflow.permissions import Actor
-from workflow.store import audit
+from workflow.store import audit, files
 from workflow.store.uow import unit_of_work
 
-#: names the application writes, by folder (a partial write ends in .part or .tmp)
-_ATTACHMENT = re.compile(r"^[0-9a-f]{32}(\.part)?$")
-_DOCUMENT = re.compile(r"^(\d{4}/\d+-[0-9a-f]{12}\.(pdf|tmp)|batches/[\w.-]+\.(pdf|zip|tmp))$")
+#: names the application writes, by area (a partial write ends in .<random>.part, or, from
+#: earlier versions, .part or .tmp)
+_PARTIAL = r"(\.[0-9a-f]{8}\.part)?"
+_ATTACHMENT = re.compile(rf"^attachments/[0-9a-f]{{2}}/[0-9a-f]{{32}}(\.part)?{_PARTIAL}$")
+_DOCUMENT = re.compile(
+    rf"^documents/(\d{{4}}/\d+-[0-9a-f]{{12}}\.(pdf|tmp)|batches/[\w.-]+\.(pdf|zip|tmp)){_PARTIAL}$"
+)
 
 
 @dataclass
@@ -37,54 +41,44 @@ class SweepReport:
     kept: int = 0
 
 
-def _files(root: Path):
-    if not root.is_dir():
-        return
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            yield path
-
-
-def _known() -> tuple[set[str], set[str]]:
-    attachments = set(db.session.scalars(select(Attachment.stored_name)))
-    documents = {p for p in db.session.scalars(select(Decision.pdf_path)) if p}
+def _known() -> set[str]:
+    """The keys of the files rows name."""
+    known = {stored_key(name) for name in db.session.scalars(select(Attachment.stored_name))}
+    known.update(document_key(p) for p in db.session.scalars(select(Decision.pdf_path)) if p)
     for pdf, archive in db.session.execute(select(PrintJob.pdf_path, PrintJob.zip_path)):
-        documents.update(p for p in (pdf, archive) if p)
-    return attachments, documents
+        known.update(document_key(p) for p in (pdf, archive) if p)
+    return known
 
 
 def sweep(older_than: timedelta, *, now: float, dry_run: bool = False) -> SweepReport:
-    """Remove (or with ``dry_run`` only list) the orphaned files older than ``older_than``;
-    ``now`` in Unix seconds, as file times are."""
-    attachments, documents = _known()
+    """Remove (or with ``dry_run`` only list) the orphaned files older than ``older_than``
+    from the configured storage; ``now`` in Unix seconds, as file times are."""
+    known = _known()
     report = SweepReport()
     cutoff = now - older_than.total_seconds()
-    roots = (
-        (storage_dir(), _ATTACHMENT, lambda rel: rel.rsplit("/", 1)[-1] in attachments),
-        (storage_root(), _DOCUMENT, lambda rel: rel in documents),
-    )
-    for root, pattern, referenced in roots:
-        for path in _files(root):
-            relative = path.relative_to(root).as_posix()
-            name = path.name if pattern is _ATTACHMENT else relative
-            if referenced(relative):
-                report.kept += 1
-            elif not pattern.match(name):
-                report.foreign.append(str(path))
-            elif path.stat().st_mtime > cutoff:
-                report.young.append(str(path))
-            else:
-                report.removed.append(str(path))
-                report.removed_bytes += path.stat().st_size
-                if not dry_run:
-                    path.unlink(missing_ok=True)
-    if report.removed and not dry_run:
-        with unit_of_work():
-            audit.append(
-                actor=Actor(None, "Hệ thống", ()),
-                subject_type="system",
-                subject_id=None,
-                action="files.swept",
-                payload={"removed": len(report.removed), "bytes": report.removed_bytes},
-            )
+    store = files.backend()
+    orphans = []
+    for entry in list(store.entries(partial=True)):
+        if entry.key in known:
+            report.kept += 1
+        elif not (_ATTACHMENT.match(entry.key) or _DOCUMENT.match(entry.key)):
+            report.foreign.append(entry.key)
+        elif entry.modified > cutoff:
+            report.young.append(entry.key)
+        else:
+            orphans.append(entry.key)
+            report.removed.append(entry.key)
+            report.removed_bytes += entry.size
+    if not report.removed or dry_run:
+        return report
+    with unit_of_work():
+        for key in orphans:  # a folder's files go at once; the database's rows with the record
+            store.delete(key)
+        audit.append(
+            actor=Actor(None, "Hệ thống", ()),
+            subject_type="system",
+            subject_id=None,
+            action="files.swept",
+            payload={"removed": len(report.removed), "bytes": report.removed_bytes},
+        )
     return report

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     abort,
@@ -24,6 +22,7 @@ from workflow.operations import access_log
 from workflow.operations import attachments as ops
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.queries import get_case
+from workflow.store import files
 from workflow.store.errors import InvalidInput, PermissionDenied
 from workflow.web import current_actor, requires
 
@@ -80,12 +79,13 @@ def new(case_id: int):
 @requires(*CASE_VIEW_ROLES)
 def download(case_id: int, attachment_id: int):
     attachment = _attachment(case_id, attachment_id)
-    path = ops.path_of(attachment)
-    if not path.is_file():
+    key = ops.key_of(attachment)
+    stored = files.stat(key)
+    if stored is None:
         abort(404)
     access_log.record(current_actor(), "case", case_id, "attachment", attachment.id)
     response = send_file(
-        io.BytesIO(path.read_bytes()),  # at most ATTACHMENT_MAX_BYTES; no file handle is left open
+        files.open_file(key),  # read by chunks as it is sent, from a folder or the database
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.original_name,
@@ -93,6 +93,7 @@ def download(case_id: int, attachment_id: int):
         etag=False,
         max_age=0,
     )
+    response.content_length = stored.size
     # even if a browser were to render it, it could run nothing and reach nothing
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

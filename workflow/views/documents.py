@@ -37,6 +37,7 @@ from workflow.paging import capped_count, seek_page
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.procedures import DOCUMENT_KINDS as KINDS
 from workflow.queries import CaseFilter, case_query, in_scope
+from workflow.store import files
 from workflow.store.errors import (
     EngineError,
     GuardFailed,
@@ -524,12 +525,16 @@ def job_download(job_id: int, which: str):
     job = _get_job(job_id)
     if which not in ("combined.pdf", "decisions.zip") or job.status != "done":
         abort(404)
-    path = batch.job_file(job, "pdf" if which.endswith(".pdf") else "zip")
+    key = batch.job_file(job, "pdf" if which.endswith(".pdf") else "zip")
+    stored = files.stat(key) if key else None
+    if stored is None:
+        abort(404)
     name = f"quyet-dinh-{job.meeting_on.isoformat()}.{which.rsplit('.', 1)[1]}"
     response = Response(
-        path.read_bytes(),
+        files.chunks(key),  # streamed: a meeting's combined PDF can be large
         mimetype="application/pdf" if which.endswith(".pdf") else "application/zip",
     )
+    response.content_length = stored.size
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,19 +1,18 @@
 """``/healthz``: whether this server can serve: its database answers, the stored files'
-folders can be written and the job queue's storage answers (with the number of tasks waiting
-for a worker). For load balancers and monitoring: no sign-in, no personal data."""
+storage (folders or table) can be written and the job queue's storage answers (with the
+number of tasks waiting for a worker). For load balancers and monitoring: no sign-in, no
+personal data."""
 
 from __future__ import annotations
 
 import logging
-import secrets
-from pathlib import Path
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
-from workflow.backup import AREAS
 from workflow.extensions import db
 from workflow.operations import jobs
+from workflow.store import files
 from workflow.web import public
 
 bp = Blueprint("health", __name__)
@@ -30,24 +29,11 @@ def _database() -> str:
         return "fail"
 
 
-def _writable(root: Path) -> str:
-    probe = root / f".health-{secrets.token_hex(6)}"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"ok")
-        probe.unlink()
-        return "ok"
-    except OSError as exc:
-        log.warning("health: storage check failed for %s: %s", root, type(exc).__name__)
-        return "fail"
-
-
 @bp.route("/healthz")
 @public
 def healthz():
     checks = {"database": _database()}
-    for area, root in AREAS.items():
-        checks[f"storage.{area}"] = _writable(root())
+    checks.update(files.health())
     queue = jobs.queue_state()
     checks["queue"] = "fail" if queue["error"] else "ok"
     ok = all(value == "ok" for value in checks.values())

@@ -119,7 +119,11 @@ def test_health_checks_the_configured_storage(app, world, client):
     app.config["FILE_STORAGE"] = "database"
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json["checks"] == {"database": "ok", "storage.database": "ok"}
+    assert response.json["checks"] == {
+        "database": "ok",
+        "storage.database": "ok",
+        "queue": "ok",
+    }
 
 
 def test_the_sweep_removes_unnamed_old_files_from_the_database(app, world, login):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -56,7 +57,12 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, pg_
                 context = MigrationContext.configure(
                     conn, opts={"include_object": schema_filter(conn.dialect.name)}
                 )
-                diff = compare_metadata(context, db.metadata)
+                with warnings.catch_warnings():
+                    # PostgreSQL's own index (NULLS FIRST), which SQLite never builds
+                    warnings.filterwarnings(
+                        "ignore", "autogenerate skipping .* 'ix_audit_log_membership'"
+                    )
+                    diff = compare_metadata(context, db.metadata)
                 head = conn.execute(text("SELECT seq, row_hash FROM audit_head")).one()
             assert diff == []
             assert head == (0, "0" * 64)

@@ -13,8 +13,8 @@ organizations' own audit rows), so moving an organization later does not change 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -177,45 +177,97 @@ def last_seq() -> int:
     return db.session.scalar(select(func.coalesce(func.max(AUDIT.c.seq), 0))) or 0
 
 
-def _rows(start: date, end: date, as_of_seq: int) -> Iterable[tuple]:
+def _rows(start: date, end: date, as_of_seq: int) -> Iterator[tuple]:
     """Membership changes dated up to the period's end, and the counted steps dated in it,
     each person's rows together in event-date order (undated rows, a record's creation,
-    first), streamed."""
-    membership = or_(
-        AUDIT.c.org_id.is_not(None),
-        AUDIT.c.member_status.is_not(None),
-        AUDIT.c.presence.is_not(None),
+    first), streamed: two streams in that order merged here, the membership rows read in
+    order from their own index (``ix_audit_log_membership``), the period's counted steps
+    from the event-date index; a row in both comes once, with its payload."""
+    membership = and_(
+        AUDIT.c.person_id.is_not(None),
+        or_(
+            AUDIT.c.org_id.is_not(None),
+            AUDIT.c.member_status.is_not(None),
+            AUDIT.c.presence.is_not(None),
+        ),
     )
-    counted = and_(AUDIT.c.action.in_(sorted(event_actions())), AUDIT.c.event_date >= start)
+    columns = (
+        AUDIT.c.person_id,
+        AUDIT.c.seq,
+        AUDIT.c.event_date,
+        AUDIT.c.entered_at,
+        AUDIT.c.procedure,
+        AUDIT.c.action,
+        AUDIT.c.to_state,
+        AUDIT.c.org_id,
+        AUDIT.c.member_status,
+        AUDIT.c.presence,
+    )
+    order = (AUDIT.c.person_id, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
+    placed = (
+        select(*columns, literal(None).label("payload"))
+        .where(
+            membership,
+            AUDIT.c.seq <= as_of_seq,
+            or_(AUDIT.c.event_date.is_(None), AUDIT.c.event_date <= end),
+        )
+        .order_by(*order)
+        .execution_options(yield_per=20_000)
+    )
     # only the steps counted for an organization named in their form need the payload
     payload = case(
         (AUDIT.c.action.in_(sorted(payload_actions())), AUDIT.c.payload), else_=literal(None)
     )
-    stmt = (
-        select(
-            AUDIT.c.person_id,
-            AUDIT.c.seq,
-            AUDIT.c.event_date,
-            AUDIT.c.entered_at,
-            AUDIT.c.procedure,
-            AUDIT.c.action,
-            AUDIT.c.to_state,
-            AUDIT.c.org_id,
-            AUDIT.c.member_status,
-            AUDIT.c.presence,
-            payload,
-        )
+    counted = (
+        select(*columns, payload)
         .where(
             AUDIT.c.person_id.is_not(None),
+            AUDIT.c.action.in_(sorted(event_actions())),
+            AUDIT.c.event_date >= start,
+            AUDIT.c.event_date <= end,
             AUDIT.c.seq <= as_of_seq,
-            or_(AUDIT.c.event_date.is_(None), AUDIT.c.event_date <= end),
-            or_(membership, counted),
         )
-        # "+ 0": a scan and a sort; walking the person_id index would fetch every row at random
-        .order_by(AUDIT.c.person_id + 0, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
+        # "+ 0": found by date and sorted (a few thousand rows); walking the person_id index
+        # would fetch the whole trail at random
+        .order_by(AUDIT.c.person_id + 0, *order[1:])
         .execution_options(yield_per=20_000)
     )
-    return db.session.execute(stmt)
+    # the period's counted steps are few: held by person and put in place as each person's
+    # membership rows stream by (a row in both comes once, the counted one, with its payload)
+    extra: dict[int, deque] = defaultdict(deque)
+    for row in _stream(counted):
+        extra[row[0]].append(row)
+    current = None
+    pending: deque | None = None
+    for row in _stream(placed):
+        person = row[0]
+        if person != current:
+            if pending:
+                yield from pending
+            current, pending = person, extra.pop(person, None)
+        if pending:
+            key, same = _order_key(row), False
+            while pending and _order_key(pending[0]) <= key:
+                step = pending.popleft()
+                same = same or step[1] == row[1]
+                yield step
+            if same:
+                continue
+        yield row
+    if pending:
+        yield from pending
+    for person in sorted(extra):
+        yield from extra[person]
+
+
+def _stream(stmt) -> Iterator:
+    """A query's rows, fetched by partitions of a server-side cursor."""
+    for part in db.session.execute(stmt).partitions():
+        yield from part
+
+
+def _order_key(row) -> tuple:
+    return (row[0], row[2] is not None, row[2] or date.min, row[1])
 
 
 def _matchers() -> dict[tuple[str | None, str], tuple[tuple[str, str | None, str | None], ...]]:

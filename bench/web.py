@@ -748,12 +748,16 @@ def measure(url: str, pg_url: str, workdir: str, args: argparse.Namespace) -> li
             if args.only and not any(o.lower() in page["name"].lower() for o in args.only):
                 continue
             html = b""
-            for path in page["paths"]:
-                r = session.get(base + path, timeout=300)
-                html = html or r.content
-                if r.status_code != 200:
-                    print(f"  ! {page['name']}: {path} answered {r.status_code}", file=sys.stderr)
-            single = closed_loop(base, cookies, page["paths"], 3)
+            # warm every worker (templates compiled, caches filled) before anything is timed
+            for _ in range(2 * args.workers):
+                for path in page["paths"]:
+                    r = session.get(base + path, timeout=300)
+                    html = html or r.content
+                    if r.status_code != 200:
+                        print(
+                            f"  ! {page['name']}: {path} answered {r.status_code}", file=sys.stderr
+                        )
+            single = closed_loop(base, cookies, page["paths"], 2 * args.workers)
             if single["p50"] * args.rate > 1000 * args.workers:
                 # slower than the workers can serve at this rate: the queue would only grow
                 # (and take many minutes to drain); its single-request times are printed

@@ -325,7 +325,7 @@ class WorkPage:
     has_next: bool
 
 
-def my_work(actor: Actor, today: date, page: int = 1, per_page: int = 50) -> WorkPage:
+def my_work(actor: Actor, today: date, page: int = 1, per_page: int = 25) -> WorkPage:
     """One page of "Việc của tôi" (the pages before it are walked, not sorted again)."""
     page = max(1, page)
     skip = (page - 1) * per_page

@@ -20,7 +20,7 @@ from workflow.workcalendar import load_calendar
 bp = Blueprint("main", __name__)
 
 #: cases listed on one page of the dashboard
-PER_PAGE = 50
+PER_PAGE = 25
 
 
 @bp.route("/")

@@ -9,6 +9,8 @@ from states import (
     admission,
     internal_transfer,
     probation,
+    removal,
+    rules,
     temporary_transfer,
     transfer,
     transfer_in,
@@ -24,8 +26,13 @@ REGISTRY: dict[str, ProcedureSpec] = {
         transfer_in.SPEC,
         temporary_transfer.SPEC,
         internal_transfer.SPEC,
+        removal.SPEC,
     )
 }
+
+
+for _spec in REGISTRY.values():
+    rules.declare(_spec.key, _spec.settings)
 
 
 def get_spec(key: str) -> ProcedureSpec:

@@ -199,6 +199,12 @@ class ProcedureSpec:
     #: a case has a receiving side besides its cell: the organization its transfer record names
     #: sees the case and acts on its receiving steps
     receiving: bool = False
+    #: the procedure's own rule settings, named "<key>.…": key → ((date of the first rule set
+    #: it belongs to, Setting), ...) — see ``states.rules.declare``
+    settings: Mapping[str, tuple[tuple[Any, Any], ...]] = field(default_factory=dict)
+    #: a step that ends the member's membership (``end_membership``) closes the member's other
+    #: open cases with this reason ("Đảng viên từ trần")
+    ends_membership: str = ""
 
     def triggers(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}

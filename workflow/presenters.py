@@ -72,6 +72,7 @@ ACTION_LABELS = {
     "attachment.removed": "Gỡ bản quét",
     "moved_with_member": "Chuyển theo đảng viên sang chi bộ mới",
     "closed_by_transfer": "Kết thúc: đảng viên chuyển sinh hoạt ra ngoài Đảng bộ",
+    "closed_membership_ended": "Kết thúc: đảng viên không còn trong danh sách đảng viên",
     "api_token.create": "Tạo mã truy cập API",
     "api_token.revoke": "Thu hồi mã truy cập API",
     "api_token.revoke_all": "Thu hồi mọi mã truy cập API của tài khoản",
@@ -106,6 +107,8 @@ PAYLOAD_LABELS = {
     "deadline": "Thời hạn",
     "due_on": "Hạn",
 }
+#: labels of what a step that ends a membership writes on the member's other cases
+MEMBERSHIP_END_LABELS = {"reason": "Lý do", "by_case": "Hồ sơ"}
 #: labels of what a transfer writes on the member's other cases
 TRANSFER_EFFECT_LABELS = {
     "transfer_case": "Hồ sơ chuyển sinh hoạt",

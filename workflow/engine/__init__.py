@@ -217,7 +217,8 @@ def fire(
         procedure = PROCEDURES[case.procedure]
         spec = procedure.spec
         variants = tuple(t for t in spec.transitions_for(trigger) if case.state in t.sources)
-        if not variants:
+        if not variants or case.closed_at is not None:
+            # a case closed from outside (its member left the lists) takes no more steps
             raise TransitionNotAllowed()
         first = variants[0]
         scope = actor.scope_for_step(first, case)
@@ -424,7 +425,7 @@ def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[A
     that keep each one disabled (guards judged as of today)."""
     procedure = PROCEDURES[case.procedure]
     spec = procedure.spec
-    if case.state in spec.finals:
+    if case.state in spec.finals or case.closed_at is not None:
         return []
     today = clock_today()
     ctx: GuardContext | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.models.orgs import CELL_KINDS
-from workflow.procedures import admission, common, probation, transfers
+from workflow.procedures import admission, common, probation, removal, transfers
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
 
 PROCEDURES: dict[str, Procedure] = {
@@ -17,6 +17,7 @@ PROCEDURES: dict[str, Procedure] = {
         admission.PROCEDURE,
         probation.PROCEDURE,
         *transfers.PROCEDURES,
+        removal.PROCEDURE,
     )
 }
 

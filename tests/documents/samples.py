@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workflow.documents.kinds import DocumentKind
 from workflow.procedures import DOCUMENT_KINDS
 
 PERSON = {
@@ -86,17 +85,5 @@ SAMPLES = {
 }
 
 
-#: every kind a sample is for: the procedures' own, and the removal from the member list,
-#: whose template waits for its procedure
-KINDS = {
-    **DOCUMENT_KINDS,
-    "removal": DocumentKind(
-        "removal",
-        "pdf/removal.html",
-        "QĐ",
-        "QUYẾT ĐỊNH",
-        "về việc xóa tên đảng viên",
-        "",
-        "Quyết định xóa tên đảng viên",
-    ),
-}
+#: every kind a sample is for: the procedures' own
+KINDS = dict(DOCUMENT_KINDS)

@@ -38,7 +38,7 @@ def cell_vote(total: int = 9, yes: int | None = None, **extra):
 
 
 def state(case_id: int) -> str:
-    db.session.expire_all()
+    db.session.rollback()  # what other sessions committed since
     return db.session.get(Case, case_id).state
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from states import (
     admission,
     internal_transfer,
+    leaving,
     probation,
     removal,
     rules,
@@ -27,6 +28,7 @@ REGISTRY: dict[str, ProcedureSpec] = {
         temporary_transfer.SPEC,
         internal_transfer.SPEC,
         removal.SPEC,
+        leaving.SPEC,
     )
 }
 

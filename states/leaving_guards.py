@@ -28,6 +28,8 @@ class LeavingFacts:
     actor_id: int | None
     #: removal: the ground chosen when the case opened
     ground: str | None = None
+    #: the day the member became official (None: never official, no party age to confirm)
+    official_on: date | None = None
     decision_extension_used: int = 0
     paused_from: str | None = None
 
@@ -195,3 +197,14 @@ def document_not_held(purpose: str, message: str) -> Guard:
 
     guard.__name__ = f"lacks_{purpose}"
     return guard
+
+
+def was_official(ctx: GuardContext) -> Verdict:
+    """Party age counts for a member who was official (a probationary member's counts only once
+    recognized)."""
+    if _facts(ctx).official_on is None:
+        return Verdict.not_applicable(
+            "leaving.never_official",
+            "Đảng viên chưa được công nhận chính thức: không có tuổi đảng để xác nhận.",
+        )
+    return Verdict.passed()

@@ -9,7 +9,7 @@ import pytest
 
 from states import get_spec
 from tests.engine.test_permissions import VIEWERS, check_matrix
-from tests.leaving.helpers import cell_vote, open_removal
+from tests.leaving.helpers import cell_vote, open_for, open_removal
 from workflow.engine import open_case
 from workflow.extensions import db
 from workflow.models import Person
@@ -87,3 +87,52 @@ def test_only_the_members_cell_proposes_a_removal(world, username):
             actor=world.actor(username),
             payload={"event_date": "2025-09-01", "ground": "returned_card", "facts": "Trả thẻ"},
         )
+
+
+#: leaving the Party: (cell, state, trigger) → users allowed
+LEAVING_ALLOWED = {
+    ("C1", "applied", "record_cell_resolution"): {"sec1"},
+    ("C1", "applied", "refuse"): CELL_UP,
+    ("C1", "applied", "withdraw"): CELL_UP,
+    ("C3", "cell_resolved", "appraise_by_subcommittee"): {"gs3s"},
+    ("C1", "cell_resolved", "record_grassroots_resolution"): {"gs1"},
+    ("C2", "cell_resolved", "decide_by_grassroots"): {"sign2"},
+    ("GC4", "cell_resolved", "appraise_by_department"): {"dept", "dept2"},
+    ("C1", "grassroots_resolved", "appraise_by_department"): {"dept", "dept2"},
+    ("C1", "department_appraised", "approve_leaving"): {"signer", "signer2"},
+    ("C1", "grassroots_resolved", "return_for_correction"): COMMITTEES_C1,
+    ("C1", "left", "issue_party_age_confirmation"): {"signer", "signer2"},
+    ("C1", "left", "close"): COMMITTEES_C1,
+}
+LEAVING_PATH = {
+    "cell_resolved": ("record_cell_resolution", "cell", {"standing": "clear", **cell_vote()}),
+    "grassroots_resolved": ("record_grassroots_resolution", "gs1", cell_vote()),
+    "department_appraised": ("appraise_by_department", "dept", {"opinion": "Đồng ý."}),
+    "left": ("approve_leaving", "signer", {}),
+}
+
+
+def leaving_in(world, cell: str, target: str) -> int:
+    case_id = open_for(world, "leaving", world.members[cell][2], SECRETARY[cell],
+                       reasons="Hoàn cảnh gia đình.")  # fmt: skip
+    order = list(LEAVING_PATH)
+    day = date(2025, 9, 2)
+    for name in order[: order.index(target) + 1] if target != "applied" else []:
+        trigger, user, payload = LEAVING_PATH[name]
+        world.fire(case_id, trigger, SECRETARY[cell] if user == "cell" else user, day, **payload)
+        day = date(2025, 9, day.day + 3)
+    return case_id
+
+
+LEAVING_CASES = sorted(LEAVING_ALLOWED)
+
+
+@pytest.mark.parametrize("key", LEAVING_CASES, ids=["-".join(k) for k in LEAVING_CASES])
+def test_leaving_permission_matrix(world, key):
+    cell, target, trigger = key
+    case_id = leaving_in(world, cell, target)
+    check_matrix(world, case_id, trigger, VIEWERS[cell], LEAVING_ALLOWED[key])
+
+
+def test_the_matrix_covers_every_step_of_leaving():
+    assert {k[2] for k in LEAVING_ALLOWED} == set(get_spec("leaving").triggers())

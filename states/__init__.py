@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from states import (
     admission,
+    death,
     internal_transfer,
     leaving,
     probation,
@@ -29,6 +30,7 @@ REGISTRY: dict[str, ProcedureSpec] = {
         internal_transfer.SPEC,
         removal.SPEC,
         leaving.SPEC,
+        death.SPEC,
     )
 }
 

@@ -136,3 +136,75 @@ def test_leaving_permission_matrix(world, key):
 
 def test_the_matrix_covers_every_step_of_leaving():
     assert {k[2] for k in LEAVING_ALLOWED} == set(get_spec("leaving").triggers())
+
+
+#: death: (cell, state, trigger) → users allowed
+DEATH_ALLOWED = {
+    ("C1", "reported", "write_notice_slip"): {"gs1"},
+    ("C3", "reported", "write_notice_slip"): {"gs3"},
+    ("GC4", "reported", "write_notice_slip"): {"sec4"},
+    ("C1", "slip_written", "hand_over_dossier"): {"gs1"},
+    ("C1", "dossier_sent", "record_dossier_received"): {"dept", "dept2"},
+}
+DEATH_PATH = {
+    "slip_written": ("write_notice_slip", "gs1", {}),
+    "dossier_sent": ("hand_over_dossier", "gs1", {"reference": "Biên bản"}),
+}
+
+
+def death_in(world, cell: str, target: str) -> int:
+    case_id = open_for(world, "death", world.members[cell][2], SECRETARY[cell],
+                       notice="Giấy báo tử")  # fmt: skip
+    order = list(DEATH_PATH)
+    for name in order[: order.index(target) + 1] if target != "reported" else []:
+        trigger, user, payload = DEATH_PATH[name]
+        world.fire(case_id, trigger, user, **payload)
+    return case_id
+
+
+DEATH_CASES = sorted(DEATH_ALLOWED)
+
+
+@pytest.mark.parametrize("key", DEATH_CASES, ids=["-".join(k) for k in DEATH_CASES])
+def test_death_permission_matrix(world, key):
+    cell, target, trigger = key
+    case_id = death_in(world, cell, target)
+    check_matrix(world, case_id, trigger, VIEWERS[cell], DEATH_ALLOWED[key])
+
+
+def test_the_matrix_covers_every_step_of_death():
+    assert {k[2] for k in DEATH_ALLOWED} == set(get_spec("death").triggers())
+
+
+@pytest.mark.parametrize(
+    ("procedure", "payload", "allowed"),
+    [
+        ("removal", {"ground": "returned_card", "facts": "Trả thẻ"}, {"sec1"}),
+        ("leaving", {"reasons": "Hoàn cảnh gia đình"}, {"sec1"}),
+        ("death", {"notice": "Giấy báo tử"}, {"sec1", "gs1", "dept", "dept2"}),
+    ],
+)
+def test_who_opens_each_for_a_member_of_c1(world, procedure, payload, allowed):
+    from tests.builders import USERS
+
+    outcome = {}
+    for username in sorted(USERS):
+        try:
+            with unit_of_work():
+                open_case(
+                    procedure,
+                    person=db.session.get(Person, world.members["C1"][2]),
+                    actor=world.actor(username),
+                    payload={"event_date": "2025-09-01", **payload},
+                )
+                outcome[username] = "ok"
+                raise _Undo
+        except PermissionDenied:
+            outcome[username] = "denied"
+        except _Undo:
+            pass
+    assert {u for u, o in outcome.items() if o == "ok"} == allowed
+
+
+class _Undo(Exception):
+    """Roll the opening back: the next user tries on the same member."""

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.models.orgs import CELL_KINDS
-from workflow.procedures import admission, common, leaving, probation, removal, transfers
+from workflow.procedures import (
+    admission,
+    common,
+    death,
+    leaving,
+    probation,
+    removal,
+    transfers,
+)
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
 
 PROCEDURES: dict[str, Procedure] = {
@@ -19,6 +27,7 @@ PROCEDURES: dict[str, Procedure] = {
         *transfers.PROCEDURES,
         removal.PROCEDURE,
         leaving.PROCEDURE,
+        death.PROCEDURE,
     )
 }
 

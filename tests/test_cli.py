@@ -150,6 +150,10 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
         "official",
         "removed",
     } <= set(probation)
+    # the members who leave the lists: removed, let go, dead; one of each still on its way
+    assert {"closed", "awaiting_cell_meeting"} <= set(states_of("removal"))
+    assert {"closed", "applied"} <= set(states_of("leaving"))
+    assert {"closed", "slip_written"} <= set(states_of("death"))
     from workflow.models import Organization, Person
 
     cells = db.session.scalar(

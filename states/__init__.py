@@ -8,6 +8,7 @@ from __future__ import annotations
 from states import (
     admission,
     death,
+    exemption,
     internal_transfer,
     leaving,
     probation,
@@ -31,6 +32,7 @@ REGISTRY: dict[str, ProcedureSpec] = {
         removal.SPEC,
         leaving.SPEC,
         death.SPEC,
+        exemption.SPEC,
     )
 }
 

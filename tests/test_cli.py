@@ -154,6 +154,7 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
     assert {"closed", "awaiting_cell_meeting"} <= set(states_of("removal"))
     assert {"closed", "applied"} <= set(states_of("leaving"))
     assert {"closed", "slip_written"} <= set(states_of("death"))
+    assert {"exempted", "requested"} <= set(states_of("exemption"))
     from workflow.models import Organization, Person
 
     cells = db.session.scalar(

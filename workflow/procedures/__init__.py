@@ -12,6 +12,7 @@ from workflow.procedures import (
     admission,
     common,
     death,
+    exemption,
     leaving,
     probation,
     removal,
@@ -28,6 +29,7 @@ PROCEDURES: dict[str, Procedure] = {
         removal.PROCEDURE,
         leaving.PROCEDURE,
         death.PROCEDURE,
+        exemption.PROCEDURE,
     )
 }
 

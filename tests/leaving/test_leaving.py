@@ -141,3 +141,43 @@ def test_a_member_removed_or_leaving_cannot_open_another(world):
     with pytest.raises(InvalidInput) as exc:
         open_for(world, "removal", member, "sec1", ground="returned_card", facts="Trả thẻ")
     assert "Cho ra khỏi Đảng" in exc.value.errors["event_date"]
+
+
+def test_the_pages_record_the_application_and_give_the_confirmation_pdf(world, login):
+    from tests.web.helpers import page
+
+    member = world.members["C1"][4]
+    client = login("sec1")
+    url = f"/cases/open/leaving?person={member}"
+    assert url in page(client.get(f"/people/{member}"))
+    response = client.post(url, data={"event_date": "01/09/2025", "reasons": REASONS})
+    assert response.status_code == 302, page(response)[-2000:]
+    case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    world.fire(case_id, "record_cell_resolution", "sec1", date(2025, 9, 10),
+               standing="clear", **cell_vote())  # fmt: skip
+    world.fire(case_id, "record_grassroots_resolution", "gs1", date(2025, 9, 15), **cell_vote())
+    world.fire(case_id, "appraise_by_department", "dept", date(2025, 9, 18), opinion="Đồng ý.")
+    world.fire(case_id, "approve_leaving", "signer", date(2025, 9, 26))
+    signer = login("signer2")
+    act = f"/cases/{case_id}/do/issue_party_age_confirmation"
+    assert "Cấp giấy xác nhận tuổi đảng" in page(signer.get(act))
+    db.session.rollback()
+    version = db.session.get(Case, case_id).version
+    response = signer.post(
+        act,
+        data={
+            "event_date": "02/10/2025",
+            "request": "Đơn đề nghị ngày 30/09/2025",
+            "password": world.password,
+            "expected_version": str(version),
+        },
+    )
+    assert response.status_code == 302, page(response)[-2000:]
+    db.session.rollback()
+    confirmation = db.session.scalars(
+        select(Decision).where(Decision.kind == "party_age_confirmation")
+    ).one()
+    assert confirmation.signer_name == "Phạm Quang Vụ"
+    pdf = signer.get(f"/documents/{confirmation.id}/download.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert "Giấy xác nhận tuổi đảng" in page(signer.get(f"/cases/{case_id}"))

@@ -106,9 +106,10 @@ PAYLOAD_LABELS = {
     "end": "Ngày kết thúc thời kỳ dự bị",
     "deadline": "Thời hạn",
     "due_on": "Hạn",
+    "closed_cases": "Các hồ sơ khác của đảng viên đã kết thúc",
 }
 #: labels of what a step that ends a membership writes on the member's other cases
-MEMBERSHIP_END_LABELS = {"reason": "Lý do", "by_case": "Hồ sơ"}
+MEMBERSHIP_END_LABELS = {"reason": "Lý do", "by_case": "Theo hồ sơ"}
 #: labels of what a transfer writes on the member's other cases
 TRANSFER_EFFECT_LABELS = {
     "transfer_case": "Hồ sơ chuyển sinh hoạt",
@@ -173,7 +174,7 @@ def payload_value(value: Any, key: str = "", procedure: str | None = None) -> st
     if key in ORGANIZATION_KEYS and isinstance(value, int):
         org = db.session.get(Organization, value)
         return org.name if org else f"#{value}"
-    if key == "transfer_case" and isinstance(value, int):
+    if key in ("transfer_case", "by_case", "closed_cases") and isinstance(value, int):
         return f"#{value}"
     if key == "request" and isinstance(value, int):
         request = db.session.get(VerificationRequest, value)

@@ -7,6 +7,7 @@ from datetime import date
 
 from tests.leaving.helpers import cell_vote, open_removal, state
 from tests.web.helpers import counts, page
+from tests.web.test_audit_labels import KEY, _visible_text
 from workflow.extensions import db
 from workflow.models import Case, Person
 
@@ -98,7 +99,12 @@ def test_the_signer_reviews_the_draft_and_the_timeline_says_why_other_cases_clos
     assert db.session.get(Person, member).member_status == "removed"
     body = page(client.get(f"/cases/{case_id}"))
     assert "-QĐ/" in body
+    text = _visible_text(body)
+    assert not KEY.findall(text), KEY.findall(text)[:10]
+    assert f"Các hồ sơ khác của đảng viên đã kết thúc #{stay}" in text
     other = page(client.get(f"/cases/{stay}"))
+    assert not KEY.findall(_visible_text(other)), KEY.findall(_visible_text(other))[:10]
+    assert f"Theo hồ sơ #{case_id}" in _visible_text(other)
     assert "Kết thúc: đảng viên không còn trong danh sách đảng viên" in other
     assert "Đảng viên đã bị xóa tên trong danh sách đảng viên" in other
     assert "closed_membership_ended" not in other

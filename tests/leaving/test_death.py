@@ -110,3 +110,33 @@ def test_a_death_is_recorded_from_the_member_page(world, login):
     # the member page no longer offers the procedures for members on a list
     body = page(client.get(f"/people/{member}"))
     assert f"/cases/open/death?person={member}" not in body
+
+
+def test_two_deaths_recorded_at_once_for_one_member_make_one_case(app, world):
+    from tests.engine.test_concurrency import fresh, race
+    from workflow.engine import open_case
+    from workflow.store.uow import unit_of_work
+
+    member = world.members["C1"][5]
+
+    def job(username):
+        def run():
+            fresh()
+            with unit_of_work():
+                return open_case(
+                    "death",
+                    person=db.session.get(Person, member),
+                    actor=world.actor(username),
+                    payload={"event_date": DIED.isoformat(), "notice": "Giấy báo tử"},
+                ).id
+
+        return run
+
+    results = race(app, [job("sec1"), job("gs1")])
+    wins = [r for r in results if isinstance(r, int)]
+    assert len(wins) == 1, results
+    assert all(isinstance(r, InvalidInput) for r in results if not isinstance(r, int)), results
+    db.session.rollback()
+    cases = db.session.scalars(select(Case).where(Case.procedure == "death")).all()
+    assert [c.id for c in cases] == wins
+    assert len([r for r in status_rows(member) if r.member_status == "removed"]) == 1

@@ -28,6 +28,7 @@ from workflow.models import (
     DossierItem,
     HelperAssignment,
     Organization,
+    Person,
     VerificationRequest,
     Vote,
     utcnow,
@@ -295,7 +296,8 @@ def check_on_list(ctx: EffectContext) -> None:
     """Opening a case that would take the member off the lists: the person is a member on a
     list on the day (of the status the argument names, if any), and no other such case of
     theirs is open."""
-    person, day = ctx.case.person, ctx.event_date
+    # two such openings for one member wait for each other, the second reads what the first wrote
+    person, day = _locked_person(ctx), ctx.event_date
     place = places_on([person.id], day).get(person.id, {})
     wanted = (ctx.arg,) if ctx.arg else MEMBER_STATUSES
     if not on_list(place) or place.get("member_status") not in wanted:
@@ -324,12 +326,28 @@ def check_on_list(ctx: EffectContext) -> None:
         )
 
 
+def _locked_person(ctx: EffectContext) -> Person:
+    """The case's person, its row locked until the change commits and read again (another
+    change may have taken the member off the lists meanwhile). FOR NO KEY UPDATE: the case
+    just written holds a key-share lock on the row, which this one must not wait for."""
+    db.session.execute(
+        select(Person.id).where(Person.id == ctx.case.person_id).with_for_update(key_share=True)
+    ).scalar_one()
+    person = ctx.case.person
+    db.session.refresh(person)
+    return person
+
+
 def end_membership(ctx: EffectContext) -> None:
     """The member leaves the lists on the event's date: the trail records the status with this
     step, under this procedure, so the member lists as of a date and the period report count
     it in its period and under its figure. The helpers' assignments end and every other open
     case of the person closes with the reason the procedure gives (``ends_membership``)."""
-    person = ctx.case.person
+    person = _locked_person(ctx)
+    if person.member_status not in MEMBER_STATUSES:
+        raise InvalidInput(
+            {"event_date": f"Đồng chí {person.full_name} đã không còn trong danh sách đảng viên."}
+        )
     person.member_status = "removed"
     for helper in db.session.scalars(
         select(HelperAssignment).where(

@@ -12,6 +12,7 @@ from states import (
     internal_transfer,
     leaving,
     probation,
+    readmission,
     removal,
     rules,
     temporary_transfer,
@@ -33,6 +34,7 @@ REGISTRY: dict[str, ProcedureSpec] = {
         leaving.SPEC,
         death.SPEC,
         exemption.SPEC,
+        readmission.SPEC,
     )
 }
 

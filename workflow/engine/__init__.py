@@ -359,8 +359,12 @@ def start_case(
     procedure: str, *, person: Person, actor: Actor, opened_on: date, role: str = ""
 ) -> Case:
     """Open the next procedure's case as part of the change that hands over to it (the
-    ceremony opens probation); the caller's unit of work commits both."""
-    return _open(PROCEDURES[procedure], person, actor, role, {"event_date": opened_on}, None)
+    ceremony opens probation); the caller's unit of work commits both. What the handing step
+    changed of the person's membership is recorded with that step's own row, under its own
+    procedure (a re-admission's ceremony counts as one, not as a first admission)."""
+    return _open(
+        PROCEDURES[procedure], person, actor, role, {"event_date": opened_on}, None, follows=True
+    )
 
 
 def _open(
@@ -370,6 +374,8 @@ def _open(
     role: str,
     data: dict[str, Any],
     scope,
+    *,
+    follows: bool = False,
 ) -> Case:
     spec = procedure.spec
     event_date: date = data["event_date"]
@@ -415,7 +421,7 @@ def _open(
         to_state=spec.initial,
         event_date=event_date,
         payload=data,
-        person=person,
+        **({"person_id": person.id} if follows else {"person": person}),
     )
     return case
 

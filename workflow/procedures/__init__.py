@@ -15,6 +15,7 @@ from workflow.procedures import (
     exemption,
     leaving,
     probation,
+    readmission,
     removal,
     transfers,
 )
@@ -30,6 +31,7 @@ PROCEDURES: dict[str, Procedure] = {
         leaving.PROCEDURE,
         death.PROCEDURE,
         exemption.PROCEDURE,
+        readmission.PROCEDURE,
     )
 }
 

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from states import (
     admission,
+    death,
+    exemption,
     internal_transfer,
+    leaving,
     probation,
+    readmission,
+    removal,
+    rules,
     temporary_transfer,
     transfer,
     transfer_in,
@@ -24,8 +30,17 @@ REGISTRY: dict[str, ProcedureSpec] = {
         transfer_in.SPEC,
         temporary_transfer.SPEC,
         internal_transfer.SPEC,
+        removal.SPEC,
+        leaving.SPEC,
+        death.SPEC,
+        exemption.SPEC,
+        readmission.SPEC,
     )
 }
+
+
+for _spec in REGISTRY.values():
+    rules.declare(_spec.key, _spec.settings)
 
 
 def get_spec(key: str) -> ProcedureSpec:

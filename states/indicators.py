@@ -22,12 +22,17 @@ Counting choices, stated once:
 
 Figures of procedures not built yet (badges, discipline, suspension, death, removal of official
 members, re-admission) have no events and show 0; their keys are fixed so that they fill in
-when those procedures record steps under the names given here.
+when those procedures record steps under the names given here. A figure declared not built
+whose flows a registered procedure records (``REMOVAL_FLOWS``, ``ENTRY_FLOWS``,
+``ARRIVAL_FLOWS``: a procedure that takes a member off the lists under its own name) counts as
+built: registering the procedure is what makes it tracked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from states import REGISTRY
 
 #: what the membership columns of the trail take as being on a list
 MEMBER_STATUSES = ("probationary", "official")
@@ -156,6 +161,15 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("deaths", "Đảng viên từ trần", "leaving", flows=("died",), built=False),
 )
 # fmt: on
+
+
+def _recorded(indicator: Indicator) -> bool:
+    """Some registered procedure records a flow the figure counts."""
+    flows = {**REMOVAL_FLOWS, **ENTRY_FLOWS, **ARRIVAL_FLOWS}
+    return any(flow in indicator.flows for key, flow in flows.items() if key in REGISTRY)
+
+
+INDICATORS = tuple(i if i.built else replace(i, built=_recorded(i)) for i in INDICATORS)
 INDICATOR_KEYS = tuple(i.key for i in INDICATORS)
 #: figures no procedure of the application records yet ("chưa theo dõi"): what they count
 #: comes only from history entered from member lists, so a 0 means "not known", not "none"

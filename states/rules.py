@@ -61,10 +61,48 @@ class RuleSet:
     settings: Mapping[str, Setting] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
-        return self.settings[key].value
+        return self.setting(key).value
 
     def setting(self, key: str) -> Setting:
-        return self.settings[key]
+        """The rule set's own setting, else the one a procedure declares for it (see
+        ``declare``); KeyError when neither has it."""
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: str) -> Setting | None:
+        own = self.settings.get(key)
+        if own is not None:
+            return own
+        versions = _DECLARED.get(key, ())
+        return next((s for since, s in reversed(versions) if since <= self.effective_from), None)
+
+
+#: settings a procedure declares in its own spec module (``ProcedureSpec.settings``): key →
+#: ((the first rule set's effective date it belongs to, setting), ...) in date order
+_DECLARED: dict[str, tuple[tuple[date, Setting], ...]] = {}
+
+
+def declare(procedure: str, settings: Mapping[str, tuple[tuple[date, Setting], ...]]) -> None:
+    """Add a procedure's own rule settings, keyed under its name ("removal.…"). A version
+    belongs to every rule set in force from its date on: a new value of a number is a new
+    version dated with the rule set that brought it. Called once per procedure by the registry
+    (``states.REGISTRY``)."""
+    for key, versions in settings.items():
+        if not key.startswith(procedure + "."):
+            raise ValueError(f"{procedure}: a procedure's setting is named {procedure}.…: {key}")
+        dates = [since for since, _ in versions]
+        if not versions or dates != sorted(set(dates)):
+            raise ValueError(f"{key}: versions in date order, one per date")
+        if key in _DECLARED and _DECLARED[key] != tuple(versions):
+            raise ValueError(f"{key}: declared twice")
+        _DECLARED[key] = tuple(versions)
+
+
+def declared_settings() -> dict[str, tuple[tuple[date, Setting], ...]]:
+    """Every setting the procedures declare, with its versions (for listing the rules)."""
+    return dict(_DECLARED)
 
 
 #: Form codes of the admission dossier, by purpose (2017–2022 numbering; HD 38-2025 may renumber).
@@ -306,7 +344,7 @@ def rules_on(day: date) -> RuleSet:
 
 def dossier_forms(procedure: str, day: date) -> Mapping[str, tuple[str, str]]:
     """The papers a procedure's dossier holds, by purpose (none for a transfer)."""
-    setting = rules_on(day).settings.get(f"{procedure}.forms")
+    setting = rules_on(day).get(f"{procedure}.forms")
     return setting.value if setting is not None else {}
 
 

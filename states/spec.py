@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from states.fields import Field
+from states.rules import Setting
 
 
 class Role(StrEnum):
@@ -199,6 +201,12 @@ class ProcedureSpec:
     #: a case has a receiving side besides its cell: the organization its transfer record names
     #: sees the case and acts on its receiving steps
     receiving: bool = False
+    #: the procedure's own rule settings, named "<key>.…": key → ((date of the first rule set
+    #: it belongs to, Setting), ...) — see ``states.rules.declare``
+    settings: Mapping[str, tuple[tuple[date, Setting], ...]] = field(default_factory=dict)
+    #: a step that ends the member's membership (``end_membership``) closes the member's other
+    #: open cases with this reason ("Đảng viên từ trần")
+    ends_membership: str = ""
 
     def triggers(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}

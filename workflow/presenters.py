@@ -72,6 +72,7 @@ ACTION_LABELS = {
     "attachment.removed": "Gỡ bản quét",
     "moved_with_member": "Chuyển theo đảng viên sang chi bộ mới",
     "closed_by_transfer": "Kết thúc: đảng viên chuyển sinh hoạt ra ngoài Đảng bộ",
+    "closed_membership_ended": "Kết thúc: đảng viên không còn trong danh sách đảng viên",
     "api_token.create": "Tạo mã truy cập API",
     "api_token.revoke": "Thu hồi mã truy cập API",
     "api_token.revoke_all": "Thu hồi mọi mã truy cập API của tài khoản",
@@ -106,7 +107,10 @@ PAYLOAD_LABELS = {
     "end": "Ngày kết thúc thời kỳ dự bị",
     "deadline": "Thời hạn",
     "due_on": "Hạn",
+    "closed_cases": "Các hồ sơ khác của đảng viên đã kết thúc",
 }
+#: labels of what a step that ends a membership writes on the member's other cases
+MEMBERSHIP_END_LABELS = {"reason": "Lý do", "by_case": "Theo hồ sơ"}
 #: labels of what a transfer writes on the member's other cases
 TRANSFER_EFFECT_LABELS = {
     "transfer_case": "Hồ sơ chuyển sinh hoạt",
@@ -171,7 +175,7 @@ def payload_value(value: Any, key: str = "", procedure: str | None = None) -> st
     if key in ORGANIZATION_KEYS and isinstance(value, int):
         org = db.session.get(Organization, value)
         return org.name if org else f"#{value}"
-    if key == "transfer_case" and isinstance(value, int):
+    if key in ("transfer_case", "by_case", "closed_cases") and isinstance(value, int):
         return f"#{value}"
     if key == "request" and isinstance(value, int):
         request = db.session.get(VerificationRequest, value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workflow.documents.kinds import DocumentKind
 from workflow.procedures import DOCUMENT_KINDS
 
 PERSON = {
@@ -69,6 +68,29 @@ SAMPLES = {
         "card_number": "25012345",
         "reason": "bỏ sinh hoạt đảng ba tháng trong năm không có lý do chính đáng",
     },
+    "leaving": {
+        **COMMON,
+        "subject": "về việc cho đảng viên ra khỏi Đảng",
+        "applied_on": "02/02/2026",
+        "joined_on": "06/01/2010",
+        "official_on": "06/01/2011",
+        "card_number": "25012345",
+        "reason": "Đảng viên tự nguyện xin ra khỏi Đảng (hoàn cảnh gia đình khó khăn).",
+    },
+    "party_age_confirmation": {
+        **COMMON,
+        "subject": "",
+        "subtitle": "(Cấp cho người được cho ra khỏi Đảng)",
+        "joined_on": "06/01/2010",
+        "admission_decision_on": "20/12/2009",
+        "official_on": "06/01/2011",
+        "leaving_decision": "số 15-QĐ/ĐUK",
+        "left_on": "05/03/2026",
+        "leaving_decider": "Ban Thường vụ Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
+        "gaps": ["từ 01/03/2015 đến 01/03/2016"],
+        "party_age": "15 năm 2 tháng",
+        "request": "Đơn đề nghị ngày 01/03/2026",
+    },
     "transfer_letter": {
         **COMMON,
         "subject": "giới thiệu sinh hoạt đảng",
@@ -86,17 +108,5 @@ SAMPLES = {
 }
 
 
-#: every kind a sample is for: the procedures' own, and the removal from the member list,
-#: whose template waits for its procedure
-KINDS = {
-    **DOCUMENT_KINDS,
-    "removal": DocumentKind(
-        "removal",
-        "pdf/removal.html",
-        "QĐ",
-        "QUYẾT ĐỊNH",
-        "về việc xóa tên đảng viên",
-        "",
-        "Quyết định xóa tên đảng viên",
-    ),
-}
+#: every kind a sample is for: the procedures' own
+KINDS = dict(DOCUMENT_KINDS)

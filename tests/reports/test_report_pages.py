@@ -86,7 +86,11 @@ def test_the_report_command_writes_json_xlsx_and_pdf(app, world, admitted, tmp_p
     assert data["indicators"]["badges"] == {"value": 0, "tracked": False}
     assert data["indicators"]["discipline_warning"]["tracked"] is False
     assert data["organizations"]["C1"]["indicators"]["suspensions"]["tracked"] is False
-    assert "died" in data["untracked_flows"] and "joined" not in data["untracked_flows"]
+    assert "expelled" in data["untracked_flows"] and "joined" not in data["untracked_flows"]
+    # deaths, removals and members let go are recorded by their procedures: tracked
+    assert "died" not in data["untracked_flows"]
+    assert data["indicators"]["deaths"] == {"value": 0, "tracked": True}
+    assert data["indicators"]["removals"]["tracked"] is True
     assert data["members"]["end"]["total"] == 19
     for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
         out = tmp_path / f"r.{fmt}"

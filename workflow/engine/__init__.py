@@ -217,7 +217,8 @@ def fire(
         procedure = PROCEDURES[case.procedure]
         spec = procedure.spec
         variants = tuple(t for t in spec.transitions_for(trigger) if case.state in t.sources)
-        if not variants:
+        if not variants or case.closed_at is not None:
+            # a case closed from outside (its member left the lists) takes no more steps
             raise TransitionNotAllowed()
         first = variants[0]
         scope = actor.scope_for_step(first, case)
@@ -358,8 +359,12 @@ def start_case(
     procedure: str, *, person: Person, actor: Actor, opened_on: date, role: str = ""
 ) -> Case:
     """Open the next procedure's case as part of the change that hands over to it (the
-    ceremony opens probation); the caller's unit of work commits both."""
-    return _open(PROCEDURES[procedure], person, actor, role, {"event_date": opened_on}, None)
+    ceremony opens probation); the caller's unit of work commits both. What the handing step
+    changed of the person's membership is recorded with that step's own row, under its own
+    procedure (a re-admission's ceremony counts as one, not as a first admission)."""
+    return _open(
+        PROCEDURES[procedure], person, actor, role, {"event_date": opened_on}, None, follows=True
+    )
 
 
 def _open(
@@ -369,6 +374,8 @@ def _open(
     role: str,
     data: dict[str, Any],
     scope,
+    *,
+    follows: bool = False,
 ) -> Case:
     spec = procedure.spec
     event_date: date = data["event_date"]
@@ -414,7 +421,7 @@ def _open(
         to_state=spec.initial,
         event_date=event_date,
         payload=data,
-        person=person,
+        **({"person_id": person.id} if follows else {"person": person}),
     )
     return case
 
@@ -424,7 +431,7 @@ def available_transitions(case: Case, actor: Actor, facts: Any = None) -> list[A
     that keep each one disabled (guards judged as of today)."""
     procedure = PROCEDURES[case.procedure]
     spec = procedure.spec
-    if case.state in spec.finals:
+    if case.state in spec.finals or case.closed_at is not None:
         return []
     today = clock_today()
     ctx: GuardContext | None = None

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.models.orgs import CELL_KINDS
-from workflow.procedures import admission, common, probation, transfers
+from workflow.procedures import (
+    admission,
+    common,
+    death,
+    exemption,
+    leaving,
+    probation,
+    readmission,
+    removal,
+    transfers,
+)
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
 
 PROCEDURES: dict[str, Procedure] = {
@@ -17,6 +27,11 @@ PROCEDURES: dict[str, Procedure] = {
         admission.PROCEDURE,
         probation.PROCEDURE,
         *transfers.PROCEDURES,
+        removal.PROCEDURE,
+        leaving.PROCEDURE,
+        death.PROCEDURE,
+        exemption.PROCEDURE,
+        readmission.PROCEDURE,
     )
 }
 

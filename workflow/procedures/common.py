@@ -10,26 +10,31 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import String, cast, literal, null, select, union_all
 
+from states import REGISTRY
 from states.facts import OrgFacts, PersonFacts
 from states.guards import denominator
+from states.indicators import MEMBER_STATUSES, on_list
 from states.rules import majority_carries, vote_passes
 from workflow.clock import today
 from workflow.documents import service
 from workflow.documents.kinds import IssueOptions
 from workflow.extensions import db
-from workflow.membership import members_on
+from workflow.membership import members_on, places_on
 from workflow.models import (
     Case,
     Certificate,
     Deadline,
     Decision,
     DossierItem,
+    HelperAssignment,
     Organization,
+    Person,
     VerificationRequest,
     Vote,
+    utcnow,
 )
 from workflow.procedures.base import EffectContext, Subject
-from workflow.store import deadlines
+from workflow.store import audit, deadlines
 from workflow.store.errors import InvalidInput
 
 # --- facts ----------------------------------------------------------------------------------
@@ -287,6 +292,117 @@ def extend_deadline(ctx: EffectContext) -> None:
     ctx.data["new_due_on"] = deadline.due_on
 
 
+def check_on_list(ctx: EffectContext) -> None:
+    """Opening a case that would take the member off the lists: the person is a member on a
+    list on the day (of the status the argument names, if any), and no other such case of
+    theirs is open."""
+    # two such openings for one member wait for each other, the second reads what the first wrote
+    person, day = _locked_person(ctx), ctx.event_date
+    place = places_on([person.id], day).get(person.id, {})
+    wanted = (ctx.arg,) if ctx.arg else MEMBER_STATUSES
+    if not on_list(place) or place.get("member_status") not in wanted:
+        status = "đảng viên chính thức" if ctx.arg == "official" else "đảng viên"
+        raise InvalidInput(
+            {
+                "event_date": f"Ngày {day:%d/%m/%Y} đồng chí {person.full_name} không phải "
+                f"{status} đang sinh hoạt trong danh sách của chi bộ."
+            }
+        )
+    ending = [key for key, spec in REGISTRY.items() if spec.ends_membership]
+    other = db.session.scalars(
+        select(Case).where(
+            Case.person_id == person.id,
+            Case.id != ctx.case.id,
+            Case.procedure.in_(ending),
+            Case.closed_at.is_(None),
+        )
+    ).first()
+    if other is not None:
+        raise InvalidInput(
+            {
+                "event_date": f"Đồng chí {person.full_name} đang có hồ sơ "
+                f"“{REGISTRY[other.procedure].label}” chưa kết thúc."
+            }
+        )
+
+
+def _locked_person(ctx: EffectContext) -> Person:
+    """The case's person, its row locked until the change commits and read again (another
+    change may have taken the member off the lists meanwhile). FOR NO KEY UPDATE: the case
+    just written holds a key-share lock on the row, which this one must not wait for."""
+    db.session.execute(
+        select(Person.id).where(Person.id == ctx.case.person_id).with_for_update(key_share=True)
+    ).scalar_one()
+    person = ctx.case.person
+    db.session.refresh(person)
+    return person
+
+
+def end_membership(ctx: EffectContext) -> None:
+    """The member leaves the lists on the event's date: the trail records the status with this
+    step, under this procedure, so the member lists as of a date and the period report count
+    it in its period and under its figure. The helpers' assignments end and every other open
+    case of the person closes with the reason the procedure gives (``ends_membership``)."""
+    person = _locked_person(ctx)
+    if person.member_status not in MEMBER_STATUSES:
+        raise InvalidInput(
+            {"event_date": f"Đồng chí {person.full_name} đã không còn trong danh sách đảng viên."}
+        )
+    person.member_status = "removed"
+    for helper in db.session.scalars(
+        select(HelperAssignment).where(
+            HelperAssignment.person_id == person.id, HelperAssignment.ended_on.is_(None)
+        )
+    ):
+        helper.ended_on = ctx.event_date
+    reason = ctx.procedure.spec.ends_membership or ctx.spec.label
+    if ctx.data.get("decision_number"):
+        reason += f" (Quyết định {ctx.data['decision_number']})"
+    close_other_cases(ctx, reason)
+
+
+def close_other_cases(ctx: EffectContext, reason: str) -> list[Case]:
+    """Close every other open case of the case's person, their clocks cancelled, each with an
+    audit row that gives the reason (the hook a step ending the membership calls)."""
+    others = list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.person_id == ctx.case.person_id,
+                Case.id != ctx.case.id,
+                Case.closed_at.is_(None),
+            )
+            .order_by(Case.id)
+            .with_for_update()
+        )
+    )
+    for other in others:
+        other.closed_at = utcnow()
+        for d in other.deadlines:
+            if d.status == "open":
+                deadlines.close_deadline(other, d.kind, ctx.event_date, "cancelled")
+        other.last_event_on = max(other.last_event_on or ctx.event_date, ctx.event_date)
+        audit.append(
+            actor=ctx.actor,
+            subject_type="case",
+            subject_id=other.id,
+            action=MEMBERSHIP_ENDED,
+            role=ctx.scope.role.value if ctx.scope else "",
+            procedure=other.procedure,
+            from_state=other.state,
+            to_state=other.state,
+            event_date=ctx.event_date,
+            payload={"reason": reason, "by_case": ctx.case.id},
+            person_id=other.person_id,
+        )
+    ctx.data["closed_cases"] = [o.id for o in others]
+    return others
+
+
+#: the audit action of a case closed because its member left the lists
+MEMBERSHIP_ENDED = "closed_membership_ended"
+
+
 def pause(ctx: EffectContext) -> None:
     ctx.case.paused_from = ctx.from_state
 
@@ -306,6 +422,8 @@ EFFECTS = {
     "extend_deadline": extend_deadline,
     "pause": pause,
     "resume": resume,
+    "check_on_list": check_on_list,
+    "end_membership": end_membership,
 }
 
 

@@ -33,7 +33,7 @@ from workflow.operations import access_log
 from workflow.operations import attachments as attachment_ops
 from workflow.operations import cases as opening_ops
 from workflow.paging import seek_page
-from workflow.presenters import TRANSFER_EFFECT_LABELS
+from workflow.presenters import MEMBERSHIP_END_LABELS, TRANSFER_EFFECT_LABELS
 from workflow.procedures.base import Subject
 from workflow.queries import (
     CASE_LIST_KEYS,
@@ -177,6 +177,7 @@ def _field_labels(spec) -> dict[str, dict[str, str]]:
         "open": {"event_date": "Ngày", **{f.name: f.label for f in spec.open_fields}},
         "moved_with_member": TRANSFER_EFFECT_LABELS,
         "closed_by_transfer": TRANSFER_EFFECT_LABELS,
+        "closed_membership_ended": MEMBERSHIP_END_LABELS,
     }
     for t in spec.transitions:
         labels.setdefault(

@@ -1,0 +1,209 @@
+"""Re-admission through the engine: the admission's path for a person who left the lists, the
+36 months, the excluded cases, the provincial consent, the decision that keeps the first
+admission's date with the time out as a gap, probation again, and the report's figure."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.leaving.helpers import cell_vote, open_for, open_removal, state
+from workflow.clock import clock
+from workflow.engine import fire
+from workflow.extensions import db
+from workflow.models import Case, Decision, MembershipGap, Person
+from workflow.reports import period
+from workflow.store.errors import GuardFailed, InvalidInput
+
+REMOVED_ON = date(2022, 4, 1)
+
+
+def removed(world, member: int, ground="returned_card") -> None:
+    """Removed from the list on 1 April 2022 (the upper committee's decision)."""
+    case_id = open_removal(world, member, day=date(2022, 3, 1), ground=ground)
+    world.fire(case_id, "record_self_review", "sec1", date(2022, 3, 5))
+    world.fire(case_id, "record_cell_resolution", "sec1", date(2022, 3, 10),
+               violation="none", **cell_vote())  # fmt: skip
+    world.fire(case_id, "record_grassroots_resolution", "gs1", date(2022, 3, 15), **cell_vote())
+    world.fire(case_id, "appraise_by_department", "dept", date(2022, 3, 20), opinion="Đủ.")
+    world.fire(case_id, "approve_removal", "signer", REMOVED_ON)
+
+
+def to_cell_meeting(world, member: int, opened=date(2025, 6, 2)) -> int:
+    case_id = open_for(world, "readmission", member, "sec1", opened)
+    world.advance(case_id, "awaiting_cell_meeting", start=opened, step_days=5)
+    return case_id
+
+
+def _meeting(world, case_id: int, day: date, **extra):
+    payload = {**cell_vote(8), "excluded_case": "none", **extra}
+    return world.fire(case_id, "record_cell_resolution", "sec1", day, **payload)
+
+
+def test_a_person_removed_long_enough_ago_is_readmitted_and_serves_probation_again(world):
+    member = world.members["C1"][2]
+    removed(world, member)
+    case_id = to_cell_meeting(world, member)
+    _meeting(world, case_id, date(2025, 9, 15))
+    world.advance(case_id, "department_appraised", step_days=5)
+    # the provincial standing committee's consent is asked for with the decision
+    with pytest.raises(InvalidInput) as exc:
+        world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20))
+    assert "provincial_consent" in exc.value.errors
+    world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20),
+               provincial_consent="Công văn số 120-CV/TU ngày 15/10/2025")  # fmt: skip
+    decision = db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id, Decision.kind == "readmission")
+    ).one()
+    doc = json.loads(decision.snapshot)
+    assert doc["admit_verb"] == "Kết nạp lại" and doc["subject"] == "về việc kết nạp lại đảng viên"
+    world.advance(case_id, "admitted", step_days=5)
+    db.session.rollback()
+    person = db.session.get(Person, member)
+    assert person.member_status == "probationary"
+    assert person.admission_decision_on == date(2010, 1, 5)  # the first admission's
+    gap = db.session.scalars(select(MembershipGap).where(MembershipGap.person_id == member)).one()
+    assert (gap.start_on, gap.end_on) == (REMOVED_ON, date(2025, 10, 20))
+    probation = db.session.scalars(
+        select(Case).where(Case.person_id == member, Case.procedure == "probation")
+    ).one()
+    assert probation.opened_on == person.joined_on
+    purposes = [d.purpose for d in db.session.get(Case, case_id).documents]
+    assert "provincial_consent" in purposes
+    rep = period.compute(date(2025, 10, 1), date(2025, 12, 31), None)
+    assert rep.total.figure("readmissions") == 1
+    assert rep.total.flows["rejoined"] == 1 and rep.total.flows["joined"] == 0
+    assert rep.total.figure("admissions") == 0  # a re-admission is its own figure
+    assert rep.balanced
+
+
+def test_thirty_six_months_after_leaving(world):
+    member = world.members["C1"][2]
+    removed(world, member)
+    case_id = to_cell_meeting(world, member, opened=date(2024, 9, 2))
+    with pytest.raises(GuardFailed) as exc:
+        _meeting(world, case_id, date(2025, 3, 20))
+    assert "Chưa đủ 36 tháng" in str(exc.value) and "01/04/2025" in str(exc.value)
+    with pytest.raises(GuardFailed) as exc:
+        _meeting(world, case_id, date(2025, 4, 2), expunged_on="2022-01-10")
+    assert "xóa án tích" in str(exc.value)
+    _meeting(world, case_id, date(2025, 4, 2))
+    assert state(case_id) == "cell_resolved"
+
+
+@pytest.mark.parametrize(
+    ("how", "extra", "message"),
+    [
+        ("skipped_activity", {}, "bỏ sinh hoạt đảng"),
+        ("returned_card", {"excluded_case": "corruption"}, "không được xem xét kết nạp lại"),
+        ("leaving", {}, "hoàn cảnh gia đình đặc biệt khó khăn"),
+    ],
+)
+def test_the_cases_that_may_not_come_back(world, how, extra, message):
+    member = world.members["C1"][2]
+    if how == "leaving":
+        case_id = open_for(world, "leaving", member, "sec1", date(2022, 3, 1), reasons="Riêng.")
+        world.fire(case_id, "record_cell_resolution", "sec1", date(2022, 3, 10),
+                   standing="clear", **cell_vote())  # fmt: skip
+        world.fire(case_id, "record_grassroots_resolution", "gs1", date(2022, 3, 15),
+                   **cell_vote())  # fmt: skip
+        world.fire(case_id, "appraise_by_department", "dept", date(2022, 3, 20), opinion="Đủ.")
+        world.fire(case_id, "approve_leaving", "signer", REMOVED_ON)
+    else:
+        removed(world, member, ground=how)
+    case_id = to_cell_meeting(world, member)
+    with pytest.raises(GuardFailed) as exc:
+        _meeting(world, case_id, date(2025, 9, 15), **extra)
+    assert message in str(exc.value)
+    if how == "leaving":
+        _meeting(world, case_id, date(2025, 9, 15), hardship=True)
+        assert state(case_id) == "cell_resolved"
+
+
+def test_only_a_person_off_the_lists_is_put_forward_once_at_a_time(world, login):
+    member = world.members["C1"][2]
+    with pytest.raises(InvalidInput) as exc:
+        open_for(world, "readmission", member, "sec1", date(2025, 6, 2))
+    assert "chưa ra khỏi Đảng" in exc.value.errors["event_date"]
+    removed(world, member)
+    client = login("sec1")
+    url = f"/cases/open/readmission?person={member}"
+    assert url in client.get(f"/people/{member}").get_data(as_text=True)
+    response = client.post(url, data={"event_date": "02/06/2025", "helper": "", "note": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    with pytest.raises(InvalidInput) as exc:
+        open_for(world, "readmission", member, "sec1", date(2025, 6, 3))
+    assert "chưa kết thúc" in exc.value.errors["event_date"]
+
+
+def test_an_authorized_committee_decides_with_the_consent_too(world):
+    member = world.members["C2"][2]
+    case_id = open_removal(world, member, "sec2", day=date(2022, 3, 1), ground="returned_card")
+    world.fire(case_id, "record_self_review", "sec2", date(2022, 3, 5))
+    world.fire(case_id, "record_cell_resolution", "sec2", date(2022, 3, 10),
+               violation="none", **cell_vote())  # fmt: skip
+    world.fire(case_id, "decide_by_grassroots", "sign2", REMOVED_ON, **cell_vote())
+    again = open_for(world, "readmission", member, "sec2", date(2025, 6, 2))
+    world.advance(again, "awaiting_cell_meeting", start=date(2025, 6, 2), step_days=5)
+    world.fire(again, "record_cell_resolution", "sec2", date(2025, 9, 15),
+               excluded_case="none", **cell_vote(8))  # fmt: skip
+    case = db.session.get(Case, again)
+    with pytest.raises(InvalidInput):
+        fire(again, "decide_by_grassroots", actor=world.actor("sign2"),
+             payload={"event_date": "2025-09-20", **cell_vote()},
+             expected_version=case.version, password=world.password)  # fmt: skip
+    world.fire(again, "decide_by_grassroots", "sign2", date(2025, 9, 20),
+               provincial_consent="Công văn số 7-CV/TU", **cell_vote())  # fmt: skip
+    assert state(again) == "admission_decided"
+    assert clock().today() >= date(2025, 9, 20)
+
+
+def test_every_step_is_the_admissions_with_the_same_actors():
+    """Re-admission takes the admission's steps as they are (who, at which body), so the
+    admission's permission matrix holds for it; the matrix below checks the steps it changes."""
+    from states import get_spec
+
+    ours, theirs = get_spec("readmission"), get_spec("admission")
+    assert [(t.trigger, t.sources, t.dest, t.roles, t.level, t.exact, t.reauth)
+            for t in ours.transitions] == [
+        (t.trigger, t.sources, t.dest, t.roles, t.level, t.exact, t.reauth)
+        for t in theirs.transitions
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cell", "target", "trigger", "allowed"),
+    [
+        ("C1", "awaiting_cell_meeting", "record_cell_resolution", {"sec1"}),
+        ("C1", "department_appraised", "approve_admission", {"signer", "signer2"}),
+        ("C2", "cell_resolved", "decide_by_grassroots", {"sign2"}),
+    ],
+)
+def test_readmission_permission_matrix(world, cell, target, trigger, allowed):
+    from tests.engine.test_permissions import VIEWERS, check_matrix
+
+    secretary = {"C1": "sec1", "C2": "sec2"}[cell]
+    member = world.members[cell][2]
+    case_id = open_removal(world, member, secretary, day=date(2022, 3, 1), ground="returned_card")
+    world.fire(case_id, "record_self_review", secretary, date(2022, 3, 5))
+    world.fire(case_id, "record_cell_resolution", secretary, date(2022, 3, 10),
+               violation="none", **cell_vote())  # fmt: skip
+    if cell == "C2":
+        world.fire(case_id, "decide_by_grassroots", "sign2", REMOVED_ON, **cell_vote())
+    else:
+        world.fire(case_id, "record_grassroots_resolution", "gs1", date(2022, 3, 15),
+                   **cell_vote())  # fmt: skip
+        world.fire(case_id, "appraise_by_department", "dept", date(2022, 3, 20), opinion="Đủ.")
+        world.fire(case_id, "approve_removal", "signer", REMOVED_ON)
+    again = open_for(world, "readmission", member, secretary, date(2025, 6, 2))
+    world.advance(again, "awaiting_cell_meeting", start=date(2025, 6, 2), step_days=5)
+    if target != "awaiting_cell_meeting":
+        world.fire(again, "record_cell_resolution", secretary, date(2025, 9, 15),
+                   excluded_case="none", **cell_vote(8))  # fmt: skip
+        if target == "department_appraised":
+            world.advance(again, target, step_days=5)
+    assert state(again) == target
+    check_matrix(world, again, trigger, VIEWERS[cell], allowed)

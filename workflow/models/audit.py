@@ -24,6 +24,8 @@ class AuditEntry(Base):
     #: a case's (or any subject's) timeline, in order, without reading the whole trail
     __table_args__ = (
         Index("ix_audit_log_subject", "subject_type", "subject_id", "seq"),
+        #: the steps a report counts, by kind and date (a few of the period's rows)
+        Index("ix_audit_log_action_date", "action", "event_date"),
         #: the rows that place a person (organization, status, presence: a twentieth of the
         #: trail), in the order the period report follows each person's history, with what it
         #: reads: the report reads them in order instead of scanning and sorting the trail

@@ -13,6 +13,7 @@ organizations' own audit rows), so moving an organization later does not change 
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -260,10 +261,25 @@ def _rows(start: date, end: date, as_of_seq: int) -> Iterator[tuple]:
         yield from extra[person]
 
 
+#: rows fetched from the server at a time while the report streams the trail
+FETCH_ROWS = 20_000
+
+
 def _stream(stmt) -> Iterator:
-    """A query's rows, fetched by partitions of a server-side cursor."""
-    for part in db.session.execute(stmt).partitions():
-        yield from part
+    """A query's rows, streamed: on PostgreSQL from a server-side cursor of the driver itself
+    (plain tuples, typed by psycopg: half a million rows without building a result object for
+    each), elsewhere by partitions of the session's result."""
+    conn = db.session.connection()
+    if conn.dialect.name != "postgresql":
+        for part in db.session.execute(stmt.execution_options(yield_per=FETCH_ROWS)).partitions():
+            yield from part
+        return
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    raw = conn.connection.driver_connection
+    with raw.cursor(name=f"report_{uuid.uuid4().hex}") as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            yield from rows
 
 
 def _order_key(row) -> tuple:
@@ -344,6 +360,14 @@ class _Walker:
         self.started = False
 
     def feed(self, row: tuple) -> None:
+        event_date = row[2]
+        if event_date is None or event_date < self.start:
+            # before the period only the member's place matters (most rows: read them cheaply)
+            if row[7] is not None:
+                self.org = row[7]
+            self.status = row[8] or self.status
+            self.presence = row[9] or self.presence
+            return
         (
             _person_id,
             seq,
@@ -359,13 +383,6 @@ class _Walker:
         ) = row
         result = self.result
         cells = result.cells
-        if event_date is None or event_date < self.start:
-            # before the period only the member's place matters
-            if row_org is not None:
-                self.org = row_org
-            self.status = row_status or self.status
-            self.presence = row_presence or self.presence
-            return
         if not self.started:
             _place(cells, self.org, self.status, self.presence, "start")
             self.started = True

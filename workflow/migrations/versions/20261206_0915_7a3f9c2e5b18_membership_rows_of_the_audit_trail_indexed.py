@@ -1,8 +1,10 @@
-"""the audit trail's membership rows indexed in the period report's order
+"""the audit trail's membership rows indexed in the period report's order, its counted steps
+by kind and date
 
 The period report followed each person's history by scanning the whole trail and sorting the
 rows that place a person (a twentieth of it); a partial index holds those rows in that order
-(with, on PostgreSQL, the columns the report reads, so it never visits the table).
+(with, on PostgreSQL, the columns the report reads, so it never visits the table), and the
+steps it counts in the period are found by their action and date.
 
 Revision ID: 7a3f9c2e5b18
 Revises: 186d3697a684
@@ -26,6 +28,7 @@ MEMBERSHIP_ROWS = (
 
 
 def upgrade():
+    op.create_index("ix_audit_log_action_date", "audit_log", ["action", "event_date"])
     if op.get_bind().dialect.name == "postgresql":
         op.create_index(
             "ix_audit_log_membership",
@@ -52,6 +55,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_audit_log_action_date", table_name="audit_log")
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_audit_log_membership", table_name="audit_log")
     else:

@@ -149,12 +149,14 @@ def _wait(what, seconds: float, log: Path):
     pytest.fail(f"timed out; log:\n{log.read_text(errors='replace')[-4000:]}")
 
 
-def _signed_in(base: str, username: str) -> requests.Session:
+def _signed_in(base: str, username: str, verify: bool | str = True) -> requests.Session:
     session = requests.Session()
+    session.verify = verify
     response = session.post(
         f"{base}/login",
         data={"username": username, "password": PASSWORD},
         allow_redirects=False,
+        verify=verify,
     )
     assert response.status_code == 302, response.text[:500]
     return session
@@ -244,3 +246,70 @@ def test_two_servers_and_a_worker_killed_mid_batch(installation, tmp_path):
     assert stored_files.stat(batch.job_file(job, "pdf")).size > 0
     # nothing was written to any process's folder: every file is in the database
     assert not any(p.is_file() for p in tmp_path.glob("instance-*/documents/**/*"))
+
+    # and behind nginx, configured by the deployment's example, the pair serves as one
+    front, certificate = _nginx(start, tmp_path, [one, other], log)
+    health = requests.get(f"{front}/healthz", verify=certificate, timeout=10)
+    assert health.json()["status"] == "ok"
+    with _signed_in(front, "signer2", verify=certificate) as reader:
+        seen_ids = set()
+        for decision in decisions:
+            pdf = reader.get(f"{front}/documents/{decision.id}/download.pdf", verify=certificate)
+            assert pdf.status_code == 200
+            assert hashlib.sha256(pdf.content).hexdigest() == decision.pdf_sha256
+            seen_ids.add(pdf.headers["X-Request-ID"])
+        assert len(seen_ids) == COUNT  # nginx's own request id, passed on and answered
+    # a body above the upload limit is stopped at nginx, before any server reads it
+    too_big = requests.post(
+        f"{front}/login", data=b"x" * (14 * 1024 * 1024), verify=certificate, timeout=30
+    )
+    assert too_big.status_code == 413
+
+
+def _nginx(start, tmp_path: Path, upstreams: list[str], log: Path) -> tuple[str, str]:
+    """nginx with ``.ci/deploy/nginx-workflow.conf``, its upstream the servers given, on free
+    local ports with a throw-away certificate; its address and the certificate to trust."""
+    prefix = tmp_path / "nginx"
+    (prefix / "logs").mkdir(parents=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(prefix / "key.pem"),
+            "-out",
+            str(prefix / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    http, https = _free_port(), _free_port()
+    site = (ROOT / ".ci" / "deploy" / "nginx-workflow.conf").read_text()
+    servers = "".join(f"    server {u.removeprefix('http://')};\n" for u in upstreams)
+    site = re.sub(r"(upstream workflow_web \{\n)(?:    server [^\n]*\n)+", r"\g<1>" + servers, site)
+    site = re.sub(r"\n\s*listen \[::\][^\n]*", "", site)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
+    site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {prefix / 'cert.pem'};", site)
+    site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {prefix / 'key.pem'};", site)
+    assert f"127.0.0.1:{https} ssl" in site and upstreams[0].removeprefix("http://") in site
+    (prefix / "site.conf").write_text(site)
+    (prefix / "nginx.conf").write_text(
+        f"pid {prefix / 'nginx.pid'};\nerror_log {prefix / 'logs' / 'error.log'};\n"
+        "events {}\n"
+        f"http {{ access_log off; include {prefix / 'site.conf'}; }}\n"
+    )
+    start("nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;")
+    base, certificate = f"https://127.0.0.1:{https}", str(prefix / "cert.pem")
+    _wait(lambda: requests.get(f"{base}/healthz", verify=certificate, timeout=5).ok, 30, log)
+    return base, certificate

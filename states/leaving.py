@@ -13,8 +13,18 @@ from states import leaving_guards as g
 from states.fields import Field
 from states.guards import meeting_vote_fields, vote_consistent
 from states.guards import vote_reaches_threshold as vote_passes
+from states.removal import (  # the same chain as a removal's
+    CELL,
+    CELL_UP,
+    COMMITTEES,
+    DEPARTMENT,
+    GRASSROOTS,
+    NOTE,
+    PROPOSED,
+    SIGNER,
+)
 from states.rules import Setting
-from states.spec import Level, ProcedureSpec, Role, TransitionSpec
+from states.spec import Level, ProcedureSpec, TransitionSpec
 
 KEY = "leaving"
 
@@ -56,16 +66,6 @@ STATES = {
 }
 FINALS = frozenset({"closed", "refused", "withdrawn"})
 
-CELL = frozenset({Role.CELL_SECRETARY})
-CELL_UP = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
-COMMITTEES = frozenset({Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
-GRASSROOTS = frozenset({Role.GRASSROOTS_STAFF})
-DEPARTMENT = frozenset({Role.DEPARTMENT_STAFF})
-SIGNER = frozenset({Role.SIGNER})
-
-PROPOSED = ("cell_resolved", "subcommittee_appraised", "grassroots_resolved",
-            "department_appraised")  # fmt: skip
-NOTE = Field("note", "Ghi chú", "text", required=False, max_length=2000)
 STANDING = Field("standing", "Tư cách đảng viên", "choice", choices=g.STANDING)
 CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True,
                                 count_of="cell_official_members")  # fmt: skip

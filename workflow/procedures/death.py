@@ -13,22 +13,12 @@ from workflow.models import Case, Person
 from workflow.permissions import Actor
 from workflow.procedures import death_demo
 from workflow.procedures.base import EffectContext, Opening, Procedure
-from workflow.procedures.common import add_document, case_records, org_facts, person_facts
+from workflow.procedures.common import add_document
+from workflow.procedures.removal import plain_facts
 
 
 def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
-    records = case_records(case.id, case.person_id)
-    return LeavingFacts(
-        today=today,
-        state=case.state,
-        person=person_facts(case.person),
-        org=org_facts(case.cell),
-        documents=records.purposes,
-        requests=0,
-        complaint_due=None,
-        proposer_id=case.proposer_id,
-        actor_id=actor.user_id if actor else None,
-    )
+    return plain_facts(case, actor, today)
 
 
 def record_notice(ctx: EffectContext) -> None:

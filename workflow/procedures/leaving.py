@@ -24,28 +24,13 @@ from workflow.procedures import leaving_demo
 from workflow.procedures.base import EffectContext, HappyContext, Opening, Procedure
 from workflow.procedures.common import (
     add_document,
-    case_records,
     latest_decision,
-    org_facts,
-    person_facts,
 )
-from workflow.procedures.removal import card_number, discard_drafts, dossier_keeper
+from workflow.procedures.removal import card_number, discard_drafts, dossier_keeper, plain_facts
 
 
 def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
-    records = case_records(case.id, case.person_id)
-    return LeavingFacts(
-        today=today,
-        state=case.state,
-        person=person_facts(case.person),
-        org=org_facts(case.cell),
-        documents=records.purposes,
-        requests=0,
-        complaint_due=None,
-        proposer_id=case.proposer_id,
-        actor_id=actor.user_id if actor else None,
-        official_on=case.person.official_on,
-    )
+    return plain_facts(case, actor, today, official_on=case.person.official_on)
 
 
 # --- effects --------------------------------------------------------------------------------

@@ -25,6 +25,24 @@ from workflow.procedures.common import case_records, latest_decision, org_facts,
 GROUNDS = dict(spec.GROUNDS)
 
 
+def plain_facts(case: Case, actor: Actor | None, today: date, **extra: Any) -> LeavingFacts:
+    """The facts of a way off the lists without self-review requests or a complaint period
+    (leaving at one's own request, death); ``extra`` adds what one of them also knows."""
+    records = case_records(case.id, case.person_id)
+    return LeavingFacts(
+        today=today,
+        state=case.state,
+        person=person_facts(case.person),
+        org=org_facts(case.cell),
+        documents=records.purposes,
+        requests=0,
+        complaint_due=None,
+        proposer_id=case.proposer_id,
+        actor_id=actor.user_id if actor else None,
+        **extra,
+    )
+
+
 def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
     records = case_records(case.id, case.person_id)
     requests = db.session.scalar(

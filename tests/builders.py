@@ -214,8 +214,8 @@ _WORLD_ORGS: dict[str, int] = {}
 
 
 def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, Any]]:
-    """The main-path trigger for the case's state, who fires it, and its payload from the
-    procedure's happy-path table."""
+    """The main-path trigger for the case's state, who fires it, and its whole payload: the
+    procedure's happy-path table and, for a step decided at a meeting, the standing vote."""
     cell_code = next(c for c, i in world.orgs.items() if i == case.cell_id)
     sec = _secretary_of(cell_code)
     staff = _grassroots_staff_of(case)
@@ -224,7 +224,8 @@ def next_step(world: World, case: Case, day: date) -> tuple[str, str, dict[str, 
         trigger, username = probation_step(case, case.state, sec, staff, authorized, cell_code)
     else:
         trigger, username = admission_step(case, case.state, sec, staff, authorized, cell_code)
-    return trigger, username, PROCEDURES[case.procedure].happy[trigger](case, day, world.happy)
+    payload = PROCEDURES[case.procedure].happy[trigger](case, day, world.happy)
+    return trigger, username, {**meeting_vote(case, trigger), **payload}
 
 
 def _upper_step(sec: str, staff: str, authorized: bool, cell_code: str) -> tuple[str, str]:

@@ -381,26 +381,32 @@ def close_other_cases(ctx: EffectContext, reason: str) -> list[Case]:
         for d in other.deadlines:
             if d.status == "open":
                 deadlines.close_deadline(other, d.kind, ctx.event_date, "cancelled")
-        other.last_event_on = max(other.last_event_on or ctx.event_date, ctx.event_date)
-        audit.append(
-            actor=ctx.actor,
-            subject_type="case",
-            subject_id=other.id,
-            action=MEMBERSHIP_ENDED,
-            role=ctx.scope.role.value if ctx.scope else "",
-            procedure=other.procedure,
-            from_state=other.state,
-            to_state=other.state,
-            event_date=ctx.event_date,
-            payload={"reason": reason, "by_case": ctx.case.id},
-            person_id=other.person_id,
-        )
+        audit_other_case(ctx, other, MEMBERSHIP_ENDED, {"reason": reason, "by_case": ctx.case.id})
     ctx.data["closed_cases"] = [o.id for o in others]
     return others
 
 
 #: the audit action of a case closed because its member left the lists
 MEMBERSHIP_ENDED = "closed_membership_ended"
+
+
+def audit_other_case(ctx: EffectContext, other: Case, action: str, payload: dict) -> None:
+    """Record on ``other`` — another case of the same person, left in its state — what the
+    step of ``ctx.case`` did to it, dated with the step."""
+    other.last_event_on = max(other.last_event_on or ctx.event_date, ctx.event_date)
+    audit.append(
+        actor=ctx.actor,
+        subject_type="case",
+        subject_id=other.id,
+        action=action,
+        role=ctx.scope.role.value if ctx.scope else "",
+        procedure=other.procedure,
+        from_state=other.state,
+        to_state=other.state,
+        event_date=ctx.event_date,
+        payload=payload,
+        person_id=other.person_id,
+    )
 
 
 def pause(ctx: EffectContext) -> None:

@@ -15,7 +15,8 @@ from workflow.extensions import db
 from workflow.models import Case, Decision, Grant, Organization, Transfer, User, utcnow
 from workflow.models.orgs import CELL_KINDS, by_name
 from workflow.procedures.base import EffectContext
-from workflow.store import audit, deadlines
+from workflow.procedures.common import audit_other_case
+from workflow.store import deadlines
 from workflow.store.errors import InvalidInput
 from workflow.workcalendar import load_calendar
 
@@ -359,20 +360,7 @@ def _other_open_cases(ctx) -> list[Case]:
 
 
 def _audit_other(ctx, other: Case, action: str, payload: dict) -> None:
-    other.last_event_on = max(other.last_event_on or ctx.event_date, ctx.event_date)
-    audit.append(
-        actor=ctx.actor,
-        subject_type="case",
-        subject_id=other.id,
-        action=action,
-        role=ctx.scope.role.value if ctx.scope else "",
-        procedure=other.procedure,
-        from_state=other.state,
-        to_state=other.state,
-        event_date=ctx.event_date,
-        payload={"transfer_case": ctx.case.id, **payload},
-        person_id=other.person_id,
-    )
+    audit_other_case(ctx, other, action, {"transfer_case": ctx.case.id, **payload})
 
 
 EFFECTS = {

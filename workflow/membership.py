@@ -11,11 +11,14 @@ has left does not count, and one who left after the meeting still does for that 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
 
+from states import REGISTRY
 from states.indicators import on_list
+from states.roster import LEAVINGS
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization, Person, Transfer
 
@@ -50,6 +53,46 @@ def places_on(person_ids: Iterable[int], day: date) -> dict[int, dict[str, objec
             if presence is not None:
                 place["presence"] = presence
     return places
+
+
+@dataclass(frozen=True)
+class Departure:
+    """How and when a person left the lists, and the case that took them off (None when
+    an imported list recorded it)."""
+
+    label: str
+    on: date | None
+    case_id: int | None
+
+
+#: how a procedure takes a person off the lists, as the member lists name it
+_LEFT_BY = {
+    leaving.procedure: leaving.label
+    for leaving in LEAVINGS
+    if leaving.member_status == "removed" and leaving.procedure
+}
+
+
+def departure(person: Person) -> Departure | None:
+    """The recorded step that took ``person`` off the lists (the latest one, for a person who
+    came back and left again), or None while they are on them."""
+    if person.member_status != "removed":
+        return None
+    row = db.session.execute(
+        select(AUDIT.c.procedure, AUDIT.c.event_date, AUDIT.c.subject_type, AUDIT.c.subject_id)
+        .where(AUDIT.c.person_id == person.id, AUDIT.c.member_status == "removed")
+        .order_by(AUDIT.c.event_date.desc().nulls_last(), AUDIT.c.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return Departure("Không còn trong danh sách đảng viên", None, None)
+    spec = REGISTRY.get(row.procedure or "")
+    label = _LEFT_BY.get(row.procedure) or (spec and spec.ends_membership) or ""
+    return Departure(
+        label or "Không còn trong danh sách đảng viên",
+        row.event_date,
+        row.subject_id if row.subject_type == "case" else None,
+    )
 
 
 def members_on(

@@ -110,6 +110,13 @@ def test_a_death_is_recorded_from_the_member_page(world, login):
     # the member page no longer offers the procedures for members on a list
     body = page(client.get(f"/people/{member}"))
     assert f"/cases/open/death?person={member}" not in body
+    # it says how and when the member left the lists, and links the case that recorded it
+    case_id = db.session.scalars(
+        select(Case.id).where(Case.person_id == member, Case.procedure == "death")
+    ).one()
+    assert "Không còn trong danh sách" in body and "Đã xóa tên" not in body
+    assert "Từ trần</strong> ngày 03/10/2025" in body
+    assert f'href="/cases/{case_id}"' in body
 
 
 def test_two_deaths_recorded_at_once_for_one_member_make_one_case(app, world):

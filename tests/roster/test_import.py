@@ -354,3 +354,14 @@ def test_a_name_without_diacritics_is_a_warning_not_a_problem(world):
     plan = check(world, xlsx(rows))
     assert [(w.row, w.column) for w in plan.warnings] == [(3, "Họ và tên")]
     assert plan.count("update") == 1
+
+
+def test_a_member_imported_as_left_says_how_on_the_member_page(world, login):
+    row = member(full_name="Vũ Văn Giang", left_reason="Cho ra khỏi Đảng", left_on=date(2024, 5, 6))
+    result, refused, _ = run(world, xlsx([row]))
+    assert refused is None and result.created == 1
+    gone = person(row["citizen_id"])
+    assert gone.member_status == "removed"
+    body = login("dept").get(f"/people/{gone.id}").get_data(as_text=True)
+    assert "Cho ra khỏi Đảng</strong> ngày 06/05/2024" in body
+    assert "Không còn trong danh sách" in body

@@ -20,7 +20,7 @@ MEMBER_STATUSES: dict[str, str] = {
     "non_member": "Quần chúng",
     "probationary": "Đảng viên dự bị",
     "official": "Đảng viên chính thức",
-    "removed": "Đã xóa tên",
+    "removed": "Không còn trong danh sách",
 }
 SEXES = {"male": "Nam", "female": "Nữ"}
 #: where a member's activity stands: on a cell's list, between two organizations, or gone

@@ -14,6 +14,7 @@ from states.text import clean_line
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
+from workflow.membership import departure
 from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import people as person_ops
@@ -108,6 +109,7 @@ def detail(person_id: int):
         party_age=party_age,
         can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
         movements=transfer_ops.history(person),
+        departure=departure(person),
     )
 
 

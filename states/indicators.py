@@ -69,6 +69,7 @@ FLOWS: tuple[Flow, ...] = (
     Flow("rejoined", "Kết nạp lại", +1),
     Flow("transfer_in_internal", "Chuyển đến từ tổ chức trong Đảng bộ", +1),
     Flow("transfer_in_external", "Chuyển đến từ ngoài Đảng bộ", +1),
+    Flow("restored", "Trở lại danh sách (quyết định xóa tên, khai trừ… bị hủy bỏ)", +1),
     Flow("died", "Từ trần", -1),
     Flow("removed_probationary", "Xóa tên đảng viên dự bị", -1),
     Flow("removed_official", "Xóa tên đảng viên chính thức", -1),
@@ -212,6 +213,9 @@ def classify(before: dict, after: dict, procedure: str | None) -> list[tuple[str
             out.append(("recognized", after["org_id"], "official"))
         return out
     if is_on:
+        if before.get("member_status") == "removed" and procedure in REMOVAL_FLOWS:
+            # back on the list through the procedure that took them off: its decision annulled
+            return [("restored", after["org_id"], after["member_status"])]
         if before.get("member_status") in MEMBER_STATUSES:
             flow = ARRIVAL_FLOWS.get(procedure or "", "transfer_in_internal")
         else:

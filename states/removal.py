@@ -57,6 +57,7 @@ FORMS = {
     "card_returned": ("—", "Biên bản thu hồi thẻ đảng viên"),
     "complaint": ("—", "Đơn khiếu nại của đảng viên"),
     "complaint_ruling": ("—", "Văn bản giải quyết khiếu nại"),
+    "annulment": ("QĐ", "Quyết định hủy bỏ quyết định xóa tên"),
 }
 
 SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
@@ -108,8 +109,9 @@ STATES = {
     "closed": "Đã xóa tên, kết thúc hồ sơ",
     "not_removed": "Chi bộ không đề nghị xóa tên",
     "withdrawn": "Đã dừng xem xét xóa tên",
+    "annulled": "Quyết định xóa tên đã bị hủy bỏ, đảng viên trở lại danh sách",
 }
-FINALS = frozenset({"closed", "not_removed", "withdrawn"})
+FINALS = frozenset({"closed", "not_removed", "withdrawn", "annulled"})
 
 CELL = frozenset({Role.CELL_SECRETARY})
 CELL_UP = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF})
@@ -157,6 +159,11 @@ CLOSING = (
           default_from="dossier_keeper"),
 )  # fmt: skip
 RETURN = (Field("reason", "Lý do", "text", max_length=2000),)
+ANNULMENT = (
+    Field("reference", "Số, ngày quyết định hủy bỏ quyết định xóa tên", "line", max_length=100),
+    Field("body", "Cấp ra quyết định hủy bỏ", "line", max_length=200),
+    NOTE,
+)
 REQUESTS = "removal.self_review_requests"
 
 
@@ -250,6 +257,14 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        fields=RULING, effects=("record_document:complaint_ruling",), kind="side",
        help="Quyết định xóa tên bị hủy thì cơ quan có thẩm quyền ra quyết định hủy bỏ (mục "
             "Văn bản); hồ sơ này ghi kết quả giữ nguyên."),
+    _t("record_annulment", ("decided", "complaint"), "annulled", COMMITTEES, Level.GRASSROOTS,
+       "Ghi quyết định hủy bỏ quyết định xóa tên", "Ngày ký quyết định hủy bỏ",
+       fields=ANNULMENT, effects=("record_document:annulment", "restore_membership"),
+       closes=("complaint",), kind="side",
+       help="Khi khiếu nại được chấp nhận hoặc cấp có thẩm quyền hủy bỏ quyết định xóa tên: "
+            "đảng viên trở lại danh sách của chi bộ từ ngày ký quyết định hủy bỏ, với tình "
+            "trạng như trước khi bị xóa tên. Các hồ sơ khác đã đóng vì xóa tên không tự mở "
+            "lại."),
     _t("close", "decided", "closed", COMMITTEES, Level.GRASSROOTS,
        "Kết thúc hồ sơ (đã thu hồi thẻ, hết thời hạn khiếu nại)", "Ngày kết thúc",
        fields=CLOSING, guards=(g.card_accounted_for, g.complaint_period_over),

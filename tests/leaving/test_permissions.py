@@ -38,6 +38,7 @@ REMOVAL_ALLOWED = {
     ("C1", "decided", "record_card_collected"): CELL_UP,
     ("C1", "decided", "record_complaint"): CELL_UP,
     ("C1", "complaint", "record_complaint_ruling"): COMMITTEES_C1,
+    ("C1", "complaint", "record_annulment"): COMMITTEES_C1,
     ("C1", "decided", "close"): COMMITTEES_C1,
 }
 

@@ -16,12 +16,14 @@ from workflow.extensions import db
 from workflow.membership import members_on
 from workflow.models import AuditEntry, Case, Decision, Person
 from workflow.reports import period
+from workflow.store import audit
 from workflow.store.errors import (
     GuardFailed,
     InvalidInput,
     PermissionDenied,
     TransitionNotAllowed,
 )
+from workflow.store.uow import unit_of_work
 
 
 def _messages(exc: GuardFailed) -> str:
@@ -189,6 +191,58 @@ def test_the_card_the_complaint_and_the_closing(world):
     world.fire(case_id, "close", "gs1", date(2025, 10, 21), dossier="Ban Tổ chức")
     assert state(case_id) == "closed"
     assert complaint.due_on > decided_on
+
+
+def test_an_annulled_removal_puts_the_member_back_on_the_list_from_its_date(world, login):
+    member = world.members["C1"][2]
+    case_id, decided_on = _decided_upper(world, member)
+    world.fire(case_id, "record_complaint", "sec1", date(2025, 10, 6),
+               addressee="Ủy ban Kiểm tra Tỉnh ủy", content="Đề nghị xem xét lại")  # fmt: skip
+    annulled_on = date(2025, 10, 20)
+    world.fire(case_id, "record_annulment", "dept", annulled_on,
+               reference="Số 12-QĐ/UBKTTU ngày 20/10/2025",
+               body="Ủy ban Kiểm tra Tỉnh ủy")  # fmt: skip
+    assert state(case_id) == "annulled"
+    case = db.session.get(Case, case_id)
+    assert case.closed_at is not None
+    assert all(d.status != "open" for d in case.deadlines)
+    assert [d.purpose for d in case.documents][-1] == "annulment"
+    person = db.session.get(Person, member)
+    assert (person.member_status, person.presence) == ("official", "active")
+    last = status_rows(member)[-1]
+    assert (last.member_status, last.action, last.event_date) == (
+        "official",
+        "record_annulment",
+        annulled_on,
+    )
+    # off the list between the decision and its annulment, on it before and after
+    cell = world.org("C1")
+    ids = {day: {p.id for p in members_on(cell.path, day)} for day in (
+        decided_on - timedelta(days=1), decided_on, annulled_on)}  # fmt: skip
+    assert [member in ids[day] for day in sorted(ids)] == [True, False, True]
+    # the quarter counts the removal and the return; the figures still balance
+    rep = period.compute(date(2025, 7, 1), date(2025, 12, 31), None)
+    assert rep.total.flows["removed_official"] == 1 and rep.total.flows["restored"] == 1
+    assert rep.balanced
+    body = login("dept").get(f"/people/{member}").get_data(as_text=True)
+    assert "Đảng viên chính thức" in body and "Không còn trong danh sách" not in body
+
+
+def test_a_removal_is_not_annulled_once_the_member_has_left_another_way(world):
+    member = world.members["C1"][2]
+    case_id, _ = _decided_upper(world, member)
+    with unit_of_work():  # a later recorded change, e.g. an imported re-admission
+        person = db.session.get(Person, member)
+        person.member_status = "official"
+        audit.append(actor=world.actor("dept"), subject_type="person", subject_id=member,
+                     action="history.joined", event_date=date(2025, 10, 10),
+                     person=person)  # fmt: skip
+    before = status_rows(member)
+    with pytest.raises(InvalidInput) as exc:
+        world.fire(case_id, "record_annulment", "dept", date(2025, 10, 20),
+                   reference="Số 12-QĐ/UBKTTU", body="Ủy ban Kiểm tra Tỉnh ủy")  # fmt: skip
+    assert "đã thay đổi" in str(exc.value)
+    assert state(case_id) == "decided" and status_rows(member) == before
 
 
 def test_an_authorized_grassroots_committee_decides_itself(world):

@@ -21,6 +21,7 @@ from workflow.documents.kinds import IssueOptions
 from workflow.extensions import db
 from workflow.membership import members_on, places_on
 from workflow.models import (
+    AuditEntry,
     Case,
     Certificate,
     Deadline,
@@ -361,6 +362,50 @@ def end_membership(ctx: EffectContext) -> None:
     close_other_cases(ctx, reason)
 
 
+def restore_membership(ctx: EffectContext) -> None:
+    """This case's decision that took the member off the lists is annulled: from the event's
+    date the member is back on the list with the status and presence they had just before it
+    (recorded with this step, so lists as of a date and the period report see the return).
+    The other cases the decision closed stay closed."""
+    person = _locked_person(ctx)
+    ending = db.session.scalars(
+        select(AuditEntry.seq)
+        .where(
+            AuditEntry.subject_type == "case",
+            AuditEntry.subject_id == ctx.case.id,
+            AuditEntry.member_status == "removed",
+        )
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    latest = db.session.scalars(
+        select(AuditEntry.seq)
+        .where(AuditEntry.person_id == person.id, AuditEntry.member_status.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    if ending is None or latest != ending or person.member_status != "removed":
+        raise InvalidInput(
+            {
+                "event_date": f"Tình trạng đảng viên của đồng chí {person.full_name} đã thay đổi "
+                "sau quyết định của hồ sơ này; không thể đưa trở lại danh sách từ hồ sơ này."
+            }
+        )
+    before: dict[str, object] = {}
+    for status, presence in db.session.execute(
+        select(AuditEntry.member_status, AuditEntry.presence)
+        .where(AuditEntry.person_id == person.id, AuditEntry.seq < ending)
+        .where((AuditEntry.member_status.is_not(None)) | (AuditEntry.presence.is_not(None)))
+        .order_by(AuditEntry.seq)
+    ):
+        if status is not None:
+            before["member_status"] = status
+        if presence is not None:
+            before["presence"] = presence
+    person.member_status = str(before.get("member_status") or "official")
+    person.presence = str(before.get("presence") or "active")
+
+
 def close_other_cases(ctx: EffectContext, reason: str) -> list[Case]:
     """Close every other open case of the case's person, their clocks cancelled, each with an
     audit row that gives the reason (the hook a step ending the membership calls)."""
@@ -430,6 +475,7 @@ EFFECTS = {
     "resume": resume,
     "check_on_list": check_on_list,
     "end_membership": end_membership,
+    "restore_membership": restore_membership,
 }
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from states import admission
+from states import guards as g
 from states.dates import add_months, full_months_between, vn_date
 from states.facts import AdmissionFacts
 from states.fields import Field
 from states.rules import ADMISSION_FORMS, Setting
-from states.spec import GuardContext, ProcedureSpec, TransitionSpec, Verdict
+from states.spec import GuardContext, Level, ProcedureSpec, TransitionSpec, Verdict
 
 KEY = "readmission"
 
@@ -31,7 +32,9 @@ SINCE = date(2022, 1, 18)
 
 FORMS = {
     **ADMISSION_FORMS,
+    "consent_request": ("—", "Văn bản đề nghị Ban Thường vụ Tỉnh ủy đồng ý kết nạp lại"),
     "provincial_consent": ("—", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy"),
+    "provincial_refusal": ("—", "Văn bản không đồng ý của Ban Thường vụ Tỉnh ủy"),
 }
 SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
     "readmission.gap_months": (
@@ -144,9 +147,29 @@ def readmission_allowed(ctx: GuardContext) -> Verdict:
     return Verdict.passed()
 
 
-def _variant(t: TransitionSpec) -> TransitionSpec:
+#: the provincial standing committee's written consent, asked for and given before the
+#: competent committee decides (§2(g): the extra state before the decision)
+ASKED, CONSENTED = "awaiting_provincial_consent", "provincial_consented"
+STATES = {
+    **{k: v for k, v in admission.STATES.items() if k not in admission.FINALS},
+    ASKED: "Chờ Ban Thường vụ Tỉnh ủy đồng ý bằng văn bản",
+    CONSENTED: "Ban Thường vụ Tỉnh ủy đã đồng ý, chờ quyết định kết nạp lại",
+    **{k: v for k, v in admission.STATES.items() if k in admission.FINALS},
+}
+#: where a re-admission waits for its decision: the admission's, and waiting for the consent
+DECISION_PENDING = ("department_appraised", ASKED, CONSENTED)
+NOTE = Field("note", "Ghi chú", "text", required=False, max_length=2000)
+REQUEST = (
+    Field("reference", "Số, ngày văn bản đề nghị Ban Thường vụ Tỉnh ủy", "line", max_length=100),
+    NOTE,
+)
+
+
+def _variant(t: TransitionSpec) -> tuple[TransitionSpec, ...]:
     """An admission step as re-admission takes it: its own decision, the eligibility judged at
-    the cell's meeting, the provincial consent given to the deciding committee."""
+    the cell's meeting, the decision taken only once the provincial consent is recorded, and
+    the steps that wait, pause, return or withdraw a case before its decision also offered
+    while the consent is awaited."""
     effects = tuple(
         e.replace(":admission@", ":readmission@").replace(
             "draft_decision:admission", "draft_decision:readmission"
@@ -160,18 +183,58 @@ def _variant(t: TransitionSpec) -> TransitionSpec:
         changes["fields"] = (*t.fields, *ELIGIBILITY)
         changes["guards"] = (*t.guards, readmission_allowed)
     if t.trigger in ("approve_admission", "decide_by_grassroots"):
-        changes["fields"] = (*t.fields, CONSENT)
-        changes["effects"] = (*effects, "record_consent")
-    return replace(t, **changes)
+        changes["sources"] = (CONSENTED,)
+        if t.trigger == "approve_admission":
+            changes["guards"] = (g.grassroots_not_authorized, *t.guards)
+    elif "department_appraised" in t.sources and t.kind != "main":
+        changes["sources"] = (*t.sources, ASKED, CONSENTED)
+    if t.trigger == "decline_by_grassroots":
+        changes["sources"] = (*t.sources, CONSENTED)
+    variant = replace(t, **changes)
+    if t.trigger == "resume" and t.dest == "department_appraised":
+        return (
+            variant,
+            *(replace(t, dest=s, guards=(g.paused_from(s),)) for s in (ASKED, CONSENTED)),
+        )
+    return (variant,)
+
+
+def _t(trigger, sources, dest, label, event_label, **kw) -> TransitionSpec:
+    sources = (sources,) if isinstance(sources, str) else tuple(sources)
+    return TransitionSpec(trigger, sources, dest, admission.DEPARTMENT, Level.UPPER, label,
+                          event_label, **kw)  # fmt: skip
+
+
+# fmt: off
+CONSENT_STEPS = (
+    _t("request_provincial_consent", "department_appraised", ASKED,
+       "Đề nghị Ban Thường vụ Tỉnh ủy đồng ý kết nạp lại", "Ngày gửi văn bản đề nghị",
+       fields=REQUEST, effects=("record_document:consent_request",)),
+    _t("request_provincial_consent", ("cell_resolved", "subcommittee_appraised"), ASKED,
+       "Đề nghị Ban Thường vụ Tỉnh ủy đồng ý kết nạp lại", "Ngày gửi văn bản đề nghị",
+       fields=REQUEST, guards=(g.grassroots_authorized,),
+       effects=("record_document:consent_request",),
+       help="Đảng ủy cơ sở được ủy quyền chỉ quyết định kết nạp lại sau khi Ban Thường vụ "
+            "Tỉnh ủy đồng ý bằng văn bản."),
+    _t("record_provincial_consent", ASKED, CONSENTED,
+       "Ghi văn bản đồng ý của Ban Thường vụ Tỉnh ủy", "Ngày ký văn bản đồng ý",
+       fields=(CONSENT, NOTE), effects=("record_consent",)),
+    _t("record_provincial_refusal", ASKED, "rejected",
+       "Ghi ý kiến không đồng ý của Ban Thường vụ Tỉnh ủy", "Ngày ký văn bản",
+       fields=(Field("reference", "Số, ngày văn bản", "line", max_length=100),
+               Field("reason", "Lý do", "text", max_length=2000)),
+       effects=("record_document:provincial_refusal",), closes=("decision",), kind="side"),
+)
+# fmt: on
 
 
 SPEC = ProcedureSpec(
     key=KEY,
     label="Kết nạp lại vào Đảng",
-    states=admission.STATES,
+    states=STATES,
     initial=admission.SPEC.initial,
     finals=admission.FINALS,
-    transitions=tuple(_variant(t) for t in admission.TRANSITIONS),
+    transitions=(*(v for t in admission.TRANSITIONS for v in _variant(t)), *CONSENT_STEPS),
     deadlines=admission.DEADLINES,
     open_label="Đưa vào danh sách nguồn để xem xét kết nạp lại",
     subject_label="Thông tin người xin kết nạp lại",

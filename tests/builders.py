@@ -253,8 +253,26 @@ def admission_step(
         if any(r.answered_on is None for r in case.verification_requests):
             return "record_verification_answer", staff
         return "conclude_verification", staff
+    spec = get_spec(case.procedure)
+    step = _admission_table(state, sec, staff, authorized, cell_code)
+    if step is not None and any(state in t.sources for t in spec.transitions_for(step[0])):
+        return step
+    # a variant's own step on the way (re-admission: the provincial consent, asked for and
+    # recorded by the department)
+    admission = get_spec("admission").triggers()
+    for t in spec.transitions_from(state):
+        if t.kind == "main" and Role.DEPARTMENT_STAFF in t.roles and t.trigger not in admission:
+            return t.trigger, "dept"
+    raise AssertionError(f"no main step from {state}")
+
+
+def _admission_table(
+    state: str, sec: str, staff: str, authorized: bool, cell_code: str
+) -> tuple[str, str] | None:
     if state == "cell_resolved":
         return _upper_step(sec, staff, authorized, cell_code)
+    if state == "provincial_consented":
+        return ("decide_by_grassroots", "sign2") if authorized else ("approve_admission", "signer")
     steps = {
         "source_list": ("enroll_awareness_class", sec),
         "in_awareness_class": ("record_certificate", sec),
@@ -266,9 +284,7 @@ def admission_step(
         "admission_decided": ("receive_decision", sec),
         "awaiting_ceremony": ("hold_ceremony", sec),
     }
-    if state not in steps:
-        raise AssertionError(f"no main step from {state}")
-    return steps[state]
+    return steps.get(state)
 
 
 def probation_step(

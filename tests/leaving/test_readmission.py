@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from tests.leaving.helpers import cell_vote, open_for, open_removal, state
 from workflow.clock import clock
-from workflow.engine import fire
 from workflow.extensions import db
 from workflow.models import Case, Decision, MembershipGap, Person
 from workflow.reports import period
-from workflow.store.errors import GuardFailed, InvalidInput
+from workflow.store.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 
 REMOVED_ON = date(2022, 4, 1)
 
@@ -49,12 +48,22 @@ def test_a_person_removed_long_enough_ago_is_readmitted_and_serves_probation_aga
     case_id = to_cell_meeting(world, member)
     _meeting(world, case_id, date(2025, 9, 15))
     world.advance(case_id, "department_appraised", step_days=5)
-    # the provincial standing committee's consent is asked for with the decision
-    with pytest.raises(InvalidInput) as exc:
+    # the standing committee decides only once the provincial standing committee consented
+    # in writing: asked for, awaited, recorded
+    with pytest.raises(TransitionNotAllowed):
         world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20))
+    world.fire(case_id, "request_provincial_consent", "dept", date(2025, 10, 6),
+               reference="Số 45-CV/ĐUK ngày 06/10/2025")  # fmt: skip
+    assert state(case_id) == "awaiting_provincial_consent"
+    with pytest.raises(TransitionNotAllowed):
+        world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20))
+    with pytest.raises(InvalidInput) as exc:
+        world.fire(case_id, "record_provincial_consent", "dept", date(2025, 10, 15))
     assert "provincial_consent" in exc.value.errors
-    world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20),
+    world.fire(case_id, "record_provincial_consent", "dept", date(2025, 10, 15),
                provincial_consent="Công văn số 120-CV/TU ngày 15/10/2025")  # fmt: skip
+    assert state(case_id) == "provincial_consented"
+    world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20))
     decision = db.session.scalars(
         select(Decision).where(Decision.case_id == case_id, Decision.kind == "readmission")
     ).one()
@@ -72,7 +81,7 @@ def test_a_person_removed_long_enough_ago_is_readmitted_and_serves_probation_aga
     ).one()
     assert probation.opened_on == person.joined_on
     purposes = [d.purpose for d in db.session.get(Case, case_id).documents]
-    assert "provincial_consent" in purposes
+    assert {"consent_request", "provincial_consent"} <= set(purposes)
     rep = period.compute(date(2025, 10, 1), date(2025, 12, 31), None)
     assert rep.total.figure("readmissions") == 1
     assert rep.total.flows["rejoined"] == 1 and rep.total.flows["joined"] == 0
@@ -150,36 +159,70 @@ def test_an_authorized_committee_decides_with_the_consent_too(world):
     world.advance(again, "awaiting_cell_meeting", start=date(2025, 6, 2), step_days=5)
     world.fire(again, "record_cell_resolution", "sec2", date(2025, 9, 15),
                excluded_case="none", **cell_vote(8))  # fmt: skip
-    case = db.session.get(Case, again)
-    with pytest.raises(InvalidInput):
-        fire(again, "decide_by_grassroots", actor=world.actor("sign2"),
-             payload={"event_date": "2025-09-20", **cell_vote()},
-             expected_version=case.version, password=world.password)  # fmt: skip
-    world.fire(again, "decide_by_grassroots", "sign2", date(2025, 9, 20),
-               provincial_consent="Công văn số 7-CV/TU", **cell_vote())  # fmt: skip
+    with pytest.raises(TransitionNotAllowed):
+        world.fire(again, "decide_by_grassroots", "sign2", date(2025, 9, 20), **cell_vote())
+    world.fire(again, "request_provincial_consent", "dept", date(2025, 9, 16),
+               reference="Số 45-CV/ĐUK")  # fmt: skip
+    world.fire(again, "record_provincial_consent", "dept", date(2025, 9, 18),
+               provincial_consent="Công văn số 7-CV/TU")  # fmt: skip
+    # the upper committee's standing committee does not decide for an authorized committee
+    with pytest.raises(GuardFailed):
+        world.fire(again, "approve_admission", "signer", date(2025, 9, 20))
+    world.fire(again, "decide_by_grassroots", "sign2", date(2025, 9, 20), **cell_vote())
     assert state(again) == "admission_decided"
+
+
+def test_a_refusal_of_the_provincial_standing_committee_ends_the_case(world):
+    member = world.members["C1"][2]
+    removed(world, member)
+    case_id = to_cell_meeting(world, member)
+    _meeting(world, case_id, date(2025, 9, 15))
+    world.advance(case_id, "awaiting_provincial_consent", step_days=5)
+    world.fire(case_id, "record_provincial_refusal", "dept", date(2025, 10, 30),
+               reference="Số 130-CV/TU", reason="Chưa đủ điều kiện")  # fmt: skip
+    assert state(case_id) == "rejected"
+    case = db.session.get(Case, case_id)
+    assert case.closed_at is not None and all(d.status != "open" for d in case.deadlines)
+    assert db.session.get(Person, member).member_status == "removed"
     assert clock().today() >= date(2025, 9, 20)
 
 
 def test_every_step_is_the_admissions_with_the_same_actors():
-    """Re-admission takes the admission's steps as they are (who, at which body), so the
-    admission's permission matrix holds for it; the matrix below checks the steps it changes."""
+    """Re-admission takes the admission's steps with the same actors at the same bodies, so
+    the admission's permission matrix holds for them; the decision moves after the provincial
+    consent, and the steps before a decision are also offered while it is awaited. The matrix
+    below checks the steps it adds or moves."""
     from states import get_spec
 
     ours, theirs = get_spec("readmission"), get_spec("admission")
-    assert [(t.trigger, t.sources, t.dest, t.roles, t.level, t.exact, t.reauth)
-            for t in ours.transitions] == [
-        (t.trigger, t.sources, t.dest, t.roles, t.level, t.exact, t.reauth)
-        for t in theirs.transitions
-    ]  # fmt: skip
+    actors = {(t.trigger, t.roles, t.level, t.exact, t.reauth) for t in ours.transitions}
+    assert {(t.trigger, t.roles, t.level, t.exact, t.reauth) for t in theirs.transitions} < actors
+    waiting = {"awaiting_provincial_consent", "provincial_consented"}
+    for t in theirs.transitions:
+        same = [o for o in ours.transitions if (o.trigger, o.dest) == (t.trigger, t.dest)]
+        if t.trigger in ("approve_admission", "decide_by_grassroots"):
+            assert [o.sources for o in same] == [("provincial_consented",)]
+        else:
+            (o,) = [o for o in same if set(t.sources) & set(o.sources)]
+            assert set(t.sources) <= set(o.sources) <= set(t.sources) | waiting
+    added = {t.trigger for t in ours.transitions} - {t.trigger for t in theirs.transitions}
+    assert added == {
+        "request_provincial_consent",
+        "record_provincial_consent",
+        "record_provincial_refusal",
+    }
 
 
 @pytest.mark.parametrize(
     ("cell", "target", "trigger", "allowed"),
     [
         ("C1", "awaiting_cell_meeting", "record_cell_resolution", {"sec1"}),
-        ("C1", "department_appraised", "approve_admission", {"signer", "signer2"}),
-        ("C2", "cell_resolved", "decide_by_grassroots", {"sign2"}),
+        ("C1", "department_appraised", "request_provincial_consent", {"dept", "dept2"}),
+        ("C2", "cell_resolved", "request_provincial_consent", {"dept", "dept2"}),
+        ("C1", "awaiting_provincial_consent", "record_provincial_consent", {"dept", "dept2"}),
+        ("C1", "awaiting_provincial_consent", "record_provincial_refusal", {"dept", "dept2"}),
+        ("C1", "provincial_consented", "approve_admission", {"signer", "signer2"}),
+        ("C2", "provincial_consented", "decide_by_grassroots", {"sign2"}),
     ],
 )
 def test_readmission_permission_matrix(world, cell, target, trigger, allowed):
@@ -203,7 +246,7 @@ def test_readmission_permission_matrix(world, cell, target, trigger, allowed):
     if target != "awaiting_cell_meeting":
         world.fire(again, "record_cell_resolution", secretary, date(2025, 9, 15),
                    excluded_case="none", **cell_vote(8))  # fmt: skip
-        if target == "department_appraised":
+        if target != "cell_resolved":
             world.advance(again, target, step_days=5)
     assert state(again) == target
     check_matrix(world, again, trigger, VIEWERS[cell], allowed)

@@ -159,18 +159,15 @@ def _cell_vote(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
     return {**admission.HAPPY["record_cell_resolution"](case, day, ctx), "excluded_case": "none"}
 
 
-def _consented(make):
-    def payload(case: Case, day: date, ctx: HappyContext) -> dict[str, Any]:
-        return {**make(case, day, ctx), "provincial_consent": "Công văn số 120-CV/TU"}
-
-    return payload
-
-
 HAPPY = {
     **admission.HAPPY,
     "record_cell_resolution": _cell_vote,
-    "decide_by_grassroots": _consented(admission.HAPPY["decide_by_grassroots"]),
-    "approve_admission": _consented(admission.HAPPY["approve_admission"]),
+    "request_provincial_consent": lambda _case, day, _ctx: {
+        "reference": f"Số 45-CV/ĐUK ngày {day:%d/%m/%Y}"
+    },
+    "record_provincial_consent": lambda _case, day, _ctx: {
+        "provincial_consent": f"Công văn số 120-CV/TU ngày {day:%d/%m/%Y}"
+    },
 }
 
 PROCEDURE = Procedure(

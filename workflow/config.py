@@ -135,6 +135,11 @@ class DefaultConfig:
     #: a print job whose worker gave no sign of life this long is taken over by another
     PRINT_JOB_STALE_SECONDS = 60
     PRINT_JOB_MAX_ATTEMPTS = 3
+    # An import a worker took and has not finished after this long is taken to have died with
+    # its worker and is queued again (its transaction was rolled back; a second copy of a live
+    # one waits for it and finds it done). Longer than the largest import (ROSTER_MAX_ROWS).
+    ROSTER_IMPORT_STALE_SECONDS = 30 * 60
+    ROSTER_IMPORT_MAX_ATTEMPTS = 3
     #: when the workers run the daily jobs, local time (Asia/Ho_Chi_Minh), "HH:MM"
     DAILY_JOB_AT = "01:30"
 

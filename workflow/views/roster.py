@@ -112,7 +112,8 @@ def batch(batch_id: int):
     except NotFound:
         abort(404)
     plan = None
-    if found.committed_at is None and found.data is not None:
+    waiting = found.status in ("queued", "running")
+    if found.committed_at is None and found.data is not None and not waiting:
         plan = batches.recheck(found, actor)
     return render_template(
         "people/import_batch.html",
@@ -120,6 +121,7 @@ def batch(batch_id: int):
         plan=plan,
         shown=SHOWN_PROBLEMS,
         describe=describe,
+        waiting=waiting,
         commit_form=CommitForm(),
         discard_form=DiscardForm(),
         modes=MODES,
@@ -135,17 +137,23 @@ def commit(batch_id: int):
         abort(400)
     mode = form.mode.data if form.mode.data in MODES else ""
     try:
-        result = batches.run(batch_id, mode, actor)
+        batches.queue_import(batch_id, mode, actor)
     except NotFound:
         abort(404)
     except InvalidInput as exc:
         flash(" ".join(exc.errors.values()) + " Chưa nhập gì.", "error")
         return redirect(url_for("roster.batch", batch_id=batch_id))
-    flash(
-        f"Đã nhập: {vn_number(result.created)} người mới, cập nhật {vn_number(result.updated)}, "
-        f"không đổi {vn_number(result.unchanged)}, bỏ qua {vn_number(result.skipped)} dòng có lỗi.",
-        "success",
-    )
+    db.session.expire_all()
+    done = batches.get_batch(batch_id, actor)
+    if done.status == "done":  # a worker was quick (or runs in this process)
+        flash(
+            f"Đã nhập: {vn_number(done.created)} người mới, cập nhật {vn_number(done.updated)}, "
+            f"không đổi {vn_number(done.unchanged)}, bỏ qua {vn_number(done.skipped)} dòng có "
+            "lỗi.",
+            "success",
+        )
+    elif done.status in ("queued", "running"):
+        flash("Đã đưa tệp vào hàng đợi để nhập; trang tự cập nhật khi nhập xong.", "success")
     return redirect(url_for("roster.batch", batch_id=batch_id))
 
 
@@ -158,5 +166,8 @@ def discard(batch_id: int):
         batches.discard(batch_id, current_actor())
     except NotFound:
         abort(404)
+    except InvalidInput as exc:
+        flash(" ".join(exc.errors.values()), "error")
+        return redirect(url_for("roster.batch", batch_id=batch_id))
     flash("Đã bỏ tệp; không nhập gì.", "success")
     return redirect(url_for("roster.upload"))

@@ -54,7 +54,8 @@ def issuer_of(case: Case, issuer: str) -> dict[str, str]:
         upper = config["UPPER_COMMITTEE_NAME"]
         name = f"Ủy ban Kiểm tra {upper}"
         return {
-            "superior_name": upper,
+            # HD 36-HD/VPTW: the party organization whose committee the commission serves
+            "superior_name": upper_party_name(),
             "issuer_name": name,
             "decider": name,
             "on_behalf": "T/M ỦY BAN KIỂM TRA",

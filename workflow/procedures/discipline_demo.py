@@ -155,7 +155,7 @@ def _waiting(d: DemoContext, person_id: int) -> Iterator[date]:
 def scenario(d: DemoContext) -> list[Iterator[date]]:
     return [
         _reprimand(d, official_of(d, d.home_cell)),
-        _expulsion(d, official_of(d, d.cells[-1])),
-        _ended(d, official_of(d, d.cells[0])),
-        _waiting(d, official_of(d, d.home_cell)),
+        _expulsion(d, official_of(d, d.cells[5])),
+        _ended(d, official_of(d, d.cells[7])),
+        _waiting(d, official_of(d, d.cells[9])),
     ]

@@ -153,7 +153,7 @@ SUSPENSION = DocumentKind(
     draft=suspension_draft,
     paper="suspension_decision",
     prepare=suspension_prepare,
-    rule_values=(("days", "suspension.days"),),
+    rule_values=(("days", "suspension.days"), ("discipline_bases", "discipline.legal_bases")),
 )
 RETURN = DocumentKind(
     "reinstatement",
@@ -166,6 +166,7 @@ RETURN = DocumentKind(
     draft=return_draft,
     paper="return_decision",
     prepare=return_prepare,
+    rule_values=(("discipline_bases", "discipline.legal_bases"),),
 )
 
 

@@ -52,6 +52,6 @@ def _suspended(d: DemoContext, person_id: int) -> Iterator:
 
 def scenario(d: DemoContext) -> list[Iterator]:
     return [
-        _returned(d, official_of(d, d.cells[1])),
-        _suspended(d, official_of(d, d.cells[-1])),
+        _returned(d, official_of(d, d.cells[11])),
+        _suspended(d, official_of(d, d.cells[13])),
     ]

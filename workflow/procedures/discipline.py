@@ -431,6 +431,8 @@ RULING = DocumentKind(
 )
 
 
+KIND_LABELS = {DISCIPLINE.key: "Quyết định kỷ luật", RULING.key: "Giải quyết khiếu nại"}
+
 # --- the case page --------------------------------------------------------------------------
 
 
@@ -459,7 +461,7 @@ def page(case: Case) -> dict[str, Any]:
         "requests": f.requests,
         "effect_due": f.effect_due,
         "complaint_due": f.complaint_due,
-        "decisions": decisions,
+        "decisions": [(d, KIND_LABELS[d.kind]) for d in decisions],
     }
 
 

@@ -170,6 +170,12 @@ RETURN = DocumentKind(
 )
 
 
+KIND_LABELS = {
+    SUSPENSION.key: "Quyết định đình chỉ",
+    RETURN.key: "Quyết định cho trở lại sinh hoạt",
+}
+
+
 def page(case: Case) -> dict[str, Any]:
     clock = open_deadline_of(case, "suspension")
     decisions = db.session.scalars(
@@ -180,7 +186,7 @@ def page(case: Case) -> dict[str, Any]:
     return {
         "ground_label": GROUND_LABELS.get(case.proposal or "", ""),
         "clock": clock,
-        "decisions": decisions,
+        "decisions": [(d, KIND_LABELS.get(d.kind, d.subject)) for d in decisions],
     }
 
 

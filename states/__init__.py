@@ -8,6 +8,7 @@ from __future__ import annotations
 from states import (
     admission,
     death,
+    discipline,
     exemption,
     internal_transfer,
     leaving,
@@ -15,6 +16,7 @@ from states import (
     readmission,
     removal,
     rules,
+    suspension,
     temporary_transfer,
     transfer,
     transfer_in,
@@ -35,6 +37,8 @@ REGISTRY: dict[str, ProcedureSpec] = {
         death.SPEC,
         exemption.SPEC,
         readmission.SPEC,
+        discipline.SPEC,
+        suspension.SPEC,
     )
 }
 

@@ -20,9 +20,9 @@ Counting choices, stated once:
   reaches the receiving one on the confirmation date; in between the member is in transit and on
   neither list (so the committee's own total dips meanwhile).
 
-Figures of procedures not built yet (badges, discipline, suspension, death, removal of official
-members, re-admission) have no events and show 0; their keys are fixed so that they fill in
-when those procedures record steps under the names given here. A figure declared not built
+Figures of procedures not built yet (badges, card re-issues) have no events and show 0; their
+keys are fixed so that they fill in when those procedures record steps under the names given
+here. A figure declared not built
 whose flows a registered procedure records (``REMOVAL_FLOWS``, ``ENTRY_FLOWS``,
 ``ARRIVAL_FLOWS``: a procedure that takes a member off the lists under its own name) counts as
 built: registering the procedure is what makes it tracked.
@@ -51,6 +51,9 @@ class Indicator:
     target: str | None = None
     #: the step's form field naming the organization the event is counted for
     org_from: str | None = None
+    #: (form field, value): count only the steps whose form gave that value (a discipline
+    #: decision counts under the figure of its form)
+    where: tuple[str, str] | None = None
     #: False: no procedure records it yet (shown as 0)
     built: bool = True
 
@@ -89,7 +92,7 @@ OUT_FLOWS = tuple(f.key for f in FLOWS if f.direction < 0)
 REMOVAL_FLOWS = {
     "probation": "removed_probationary",
     "death": "died",
-    "expulsion": "expelled",
+    "discipline": "expelled",
     "leaving": "left_party",
     "removal": "removed_official",
 }
@@ -113,6 +116,21 @@ ADMISSION_DECISIONS = (
     ("admission", "decide_by_grassroots", None),
     (None, "history.admission_decided", None),
 )
+
+#: the steps that sign a member's discipline decision, counted by the form they decided
+DISCIPLINE_DECISIONS = tuple(
+    ("discipline", action, None)
+    for action in ("decide_by_cell", "decide_by_grassroots", "decide_by_inspection",
+                   "decide_by_standing")
+)  # fmt: skip
+DISCIPLINE_FORMS = (
+    ("reprimand", "reprimand", "khiển trách"),
+    ("warning", "warning", "cảnh cáo"),
+    ("dismissal", "dismissal", "cách chức"),
+    ("expulsion", "expulsion", "khai trừ"),
+)
+#: the steps that suspend a member's party activity
+SUSPENSIONS = ("suspend_by_inspection", "suspend_by_standing", "suspend_by_grassroots")
 
 # fmt: off
 INDICATORS: tuple[Indicator, ...] = (
@@ -149,12 +167,13 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("cards_reissued_lost", "Thẻ đảng viên cấp lại (mất)", "cards", built=False),
     Indicator("cards_reissued_damaged", "Thẻ đảng viên đổi lại (hỏng)", "cards", built=False),
     Indicator("badges", "Huy hiệu Đảng được trao tặng", "badges", built=False),
-    Indicator("discipline_reprimand", "Kỷ luật khiển trách", "discipline", built=False),
-    Indicator("discipline_warning", "Kỷ luật cảnh cáo", "discipline", built=False),
-    Indicator("discipline_dismissal", "Kỷ luật cách chức", "discipline", built=False),
-    Indicator("discipline_expulsion", "Kỷ luật khai trừ", "discipline", built=False),
-    Indicator("suspensions", "Đình chỉ sinh hoạt đảng", "discipline", built=False),
-    Indicator("reinstatements", "Phục hồi sinh hoạt đảng", "discipline", built=False),
+    *(Indicator(f"discipline_{form}", f"Đảng viên bị kỷ luật {label} (theo ngày ký quyết "
+                "định)", "discipline", events=DISCIPLINE_DECISIONS, where=("form", code))
+      for form, code, label in DISCIPLINE_FORMS),
+    Indicator("suspensions", "Đình chỉ sinh hoạt đảng", "discipline",
+              events=tuple(("suspension", a, None) for a in SUSPENSIONS)),
+    Indicator("reinstatements", "Cho trở lại sinh hoạt đảng", "discipline",
+              events=(("suspension", "reinstate", None),)),
     Indicator("removals", "Xóa tên đảng viên chính thức", "leaving", flows=("removed_official",),
               built=False),
     Indicator("left_party", "Cho ra khỏi Đảng", "leaving", flows=("left_party",), built=False),
@@ -190,8 +209,11 @@ def event_actions() -> frozenset[str]:
 
 
 def payload_actions() -> frozenset[str]:
-    """The actions whose form names the organization they count for."""
-    return frozenset(action for i in INDICATORS if i.org_from for _proc, action, _state in i.events)
+    """The actions whose form names the organization they count for, or the value they are
+    counted by."""
+    return frozenset(
+        action for i in INDICATORS if i.org_from or i.where for _proc, action, _state in i.events
+    )
 
 
 def classify(before: dict, after: dict, procedure: str | None) -> list[tuple[str, int, str]]:

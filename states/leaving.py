@@ -66,7 +66,6 @@ STATES = {
 }
 FINALS = frozenset({"closed", "refused", "withdrawn"})
 
-STANDING = Field("standing", "Tư cách đảng viên", "choice", choices=g.STANDING)
 CELL_VOTE = meeting_vote_fields("Tổng số đảng viên chính thức của chi bộ", exclusions=True,
                                 count_of="cell_official_members")  # fmt: skip
 COMMITTEE_VOTE = meeting_vote_fields("Tổng số ủy viên đảng ủy", exclusions=False)
@@ -95,7 +94,9 @@ def _t(trigger, sources, dest, roles, level, label, event_label, **kw) -> Transi
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     _t("record_cell_resolution", "applied", "cell_resolved", CELL, Level.CELL,
        "Ghi nghị quyết chi bộ đề nghị cho ra khỏi Đảng", "Ngày họp chi bộ",
-       fields=(STANDING, *CELL_VOTE), guards=(g.standing_clear, vote_consistent, vote_passes),
+       fields=CELL_VOTE, guards=(g.standing_clear, vote_consistent, vote_passes),
+       help="Chỉ xét cho ra khỏi Đảng khi hồ sơ không có vụ việc kỷ luật, đình chỉ sinh hoạt "
+            "đang mở; vi phạm chưa được ghi thì mở hồ sơ kỷ luật hoặc ghi không xét.",
        effects=("record_vote:cell",)),
     _t("refuse", "applied", "refused", CELL_UP, Level.CELL,
        "Ghi không xét cho ra khỏi Đảng (đang có vi phạm)", "Ngày chi bộ họp xét", fields=REASON,

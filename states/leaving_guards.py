@@ -32,6 +32,11 @@ class LeavingFacts:
     official_on: date | None = None
     decision_extension_used: int = 0
     paused_from: str | None = None
+    #: what the record says about the member's standing: their open cases that put it in
+    #: question (a violation considered, discipline in effect, a suspension)
+    standing: tuple[str, ...] = ()
+    #: of those, the ones whose violation is still being considered (no decision yet)
+    considering: tuple[str, ...] = ()
 
 
 def _facts(ctx: GuardContext) -> LeavingFacts:
@@ -43,15 +48,20 @@ VIOLATIONS = (
     ("none", "Không có vi phạm đến mức phải xem xét, xử lý kỷ luật"),
     ("deserves_discipline", "Có vi phạm đến mức phải xem xét, xử lý kỷ luật"),
 )
-STANDING = (
-    ("clear", "Không vi phạm tư cách đảng viên, không đang bị xem xét hay thi hành kỷ luật"),
-    ("pending", "Đang có vi phạm, đang bị xem xét hoặc thi hành kỷ luật"),
-)
 
 
 def no_discipline_due(ctx: GuardContext) -> Verdict:
     """A member whose violations deserve discipline is disciplined, not removed (HD 01-HD/TW
-    2021 mục 11)."""
+    2021 mục 11): the cell's own judgement at the meeting, and the record's discipline cases
+    still being considered."""
+    considering = _facts(ctx).considering
+    if considering:
+        return Verdict.failed(
+            "removal.discipline_pending",
+            "Đảng viên đang có vi phạm được xem xét: "
+            + "; ".join(considering)
+            + ". Xem xét, thi hành kỷ luật trước, không xóa tên thay cho kỷ luật.",
+        )
     p = ctx.payload
     if p is None:
         return Verdict.needs_input()
@@ -67,16 +77,16 @@ def no_discipline_due(ctx: GuardContext) -> Verdict:
 
 def standing_clear(ctx: GuardContext) -> Verdict:
     """Only a member without violations and without discipline pending may leave at their own
-    request (HD 01-HD/TW 2021 mục 11.2)."""
-    p = ctx.payload
-    if p is None:
-        return Verdict.needs_input()
-    if p.get("standing") == "pending":
+    request (HD 01-HD/TW 2021 mục 11.2): the record's discipline and suspension cases say so.
+    A violation the record does not hold yet is opened as a discipline case (or the cell
+    refuses, with the reason)."""
+    standing = _facts(ctx).standing
+    if standing:
         return Verdict.failed(
             "leaving.violation_pending",
-            "Đảng viên đang có vi phạm hoặc đang bị xem xét, thi hành kỷ luật: chưa xét cho ra "
-            "khỏi Đảng; phải xem xét, xử lý vi phạm trước.",
-            "standing",
+            "Chưa xét cho ra khỏi Đảng: "
+            + "; ".join(standing)
+            + ". Phải xem xét, xử lý vi phạm và chờ quyết định kỷ luật hết hiệu lực trước.",
         )
     return Verdict.passed()
 

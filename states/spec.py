@@ -207,6 +207,17 @@ class ProcedureSpec:
     #: a step that ends the member's membership (``end_membership``) closes the member's other
     #: open cases with this reason ("Đảng viên từ trần")
     ends_membership: str = ""
+    #: an open case of it keeps another case that ends the membership from opening (two
+    #: removals at once); False for one that ends it on one outcome only (discipline, when it
+    #: comes to expulsion), which a death or a removal may overtake
+    excludes_endings: bool = True
+    #: an open case of it puts the member's standing in question ("đang bị xem xét hoặc thi hành
+    #: kỷ luật"): the procedures that require a member in good standing (leaving at one's own
+    #: request) read it from the record
+    holds_standing: str = ""
+    #: of those cases, the states in which the violation is still being considered (no decision
+    #: yet): a removal waits for them, since a violation deserving discipline is disciplined
+    considering: frozenset[str] = frozenset()
 
     def triggers(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}

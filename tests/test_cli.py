@@ -156,6 +156,12 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
     assert {"closed", "slip_written"} <= set(states_of("death"))
     assert {"exempted", "requested"} <= set(states_of("exemption"))
     assert set(states_of("readmission")) == {"under_verification"}
+    # discipline: a reprimand in effect, an expulsion closed, a warning whose effect ended, a
+    # violation waiting for the self-review's ballot; a suspension ended, another running
+    assert {"in_effect", "closed", "expired", "awaiting_cell_meeting"} <= set(
+        states_of("discipline")
+    )
+    assert set(states_of("suspension")) == {"returned", "suspended"}
     from workflow.models import Organization, Person
 
     cells = db.session.scalar(
@@ -168,7 +174,7 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
         .select_from(Person)
         .where(Person.member_status.in_(("official", "probationary")))
     )
-    # about 400: the scenarios take a few off the lists (removed, let go, dead)
+    # about 400: the scenarios take a few off the lists (removed, let go, dead, expelled)
     assert cells == 40 and 390 <= members <= 410
     opened = set(db.session.scalars(select(Case.procedure).distinct()))
     assert opened == set(PROCEDURES)  # every procedure's scenario ran

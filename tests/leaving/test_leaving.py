@@ -32,7 +32,7 @@ def open_leaving(world, person_id: int, username="sec1", day=date(2025, 9, 1)) -
 def _left(world, member: int) -> tuple[int, date]:
     case_id = open_leaving(world, member)
     world.fire(case_id, "record_cell_resolution", "sec1", date(2025, 9, 10),
-               standing="clear", **cell_vote())  # fmt: skip
+               **cell_vote())  # fmt: skip
     world.fire(case_id, "record_grassroots_resolution", "gs1", date(2025, 9, 15), **cell_vote())
     world.fire(case_id, "appraise_by_department", "dept", date(2025, 9, 18), opinion="Đồng ý.")
     world.fire(case_id, "approve_leaving", "signer", date(2025, 9, 26))
@@ -40,11 +40,17 @@ def _left(world, member: int) -> tuple[int, date]:
 
 
 def test_a_member_with_a_violation_pending_is_refused_with_the_reason(world):
-    case_id = open_leaving(world, world.members["C1"][4])
+    from tests.discipline.helpers import open_discipline
+
+    member = world.members["C1"][4]
+    case_id = open_leaving(world, member)
+    # the record holds a discipline case for the member: the cell cannot propose the leaving
+    open_discipline(world, member, day=date(2025, 9, 3))
     with pytest.raises(GuardFailed) as exc:
         world.fire(case_id, "record_cell_resolution", "sec1", date(2025, 9, 10),
-                   standing="pending", **cell_vote())  # fmt: skip
-    assert "phải xem xét, xử lý vi phạm trước" in str(exc.value)
+                   **cell_vote())  # fmt: skip
+    assert "Thi hành kỷ luật đảng viên: đang bị xem xét hoặc thi hành kỷ luật" in str(exc.value)
+    assert "xử lý vi phạm" in str(exc.value)
     world.fire(case_id, "refuse", "sec1", date(2025, 9, 10), reason="Đang bị xem xét kỷ luật.")
     assert state(case_id) == "refused"
     assert db.session.get(Person, world.members["C1"][4]).member_status == "official"
@@ -129,7 +135,7 @@ def test_an_authorized_committee_lets_the_member_go_itself(world):
     member = world.members["C2"][4]
     case_id = open_leaving(world, member, "sec2")
     world.fire(case_id, "record_cell_resolution", "sec2", date(2025, 9, 10),
-               standing="clear", **cell_vote())  # fmt: skip
+               **cell_vote())  # fmt: skip
     world.fire(case_id, "decide_by_grassroots", "sign2", date(2025, 9, 12), **cell_vote())
     assert state(case_id) == "left"
     assert db.session.get(Person, member).member_status == "removed"
@@ -154,7 +160,7 @@ def test_the_pages_record_the_application_and_give_the_confirmation_pdf(world, l
     assert response.status_code == 302, page(response)[-2000:]
     case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     world.fire(case_id, "record_cell_resolution", "sec1", date(2025, 9, 10),
-               standing="clear", **cell_vote())  # fmt: skip
+               **cell_vote())  # fmt: skip
     world.fire(case_id, "record_grassroots_resolution", "gs1", date(2025, 9, 15), **cell_vote())
     world.fire(case_id, "appraise_by_department", "dept", date(2025, 9, 18), opinion="Đồng ý.")
     world.fire(case_id, "approve_leaving", "signer", date(2025, 9, 26))

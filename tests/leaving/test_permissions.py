@@ -106,7 +106,7 @@ LEAVING_ALLOWED = {
     ("C1", "left", "close"): COMMITTEES_C1,
 }
 LEAVING_PATH = {
-    "cell_resolved": ("record_cell_resolution", "cell", {"standing": "clear", **cell_vote()}),
+    "cell_resolved": ("record_cell_resolution", "cell", cell_vote()),
     "grassroots_resolved": ("record_grassroots_resolution", "gs1", cell_vote()),
     "department_appraised": ("appraise_by_department", "dept", {"opinion": "Đồng ý."}),
     "left": ("approve_leaving", "signer", {}),

@@ -116,7 +116,7 @@ def test_the_cases_that_may_not_come_back(world, how, extra, message):
     if how == "leaving":
         case_id = open_for(world, "leaving", member, "sec1", date(2022, 3, 1), reasons="Riêng.")
         world.fire(case_id, "record_cell_resolution", "sec1", date(2022, 3, 10),
-                   standing="clear", **cell_vote())  # fmt: skip
+                   **cell_vote())  # fmt: skip
         world.fire(case_id, "record_grassroots_resolution", "gs1", date(2022, 3, 15),
                    **cell_vote())  # fmt: skip
         world.fire(case_id, "appraise_by_department", "dept", date(2022, 3, 20), opinion="Đủ.")

@@ -84,9 +84,12 @@ def test_the_report_command_writes_json_xlsx_and_pdf(app, world, admitted, tmp_p
     assert data["indicators"]["admissions"] == {"value": 1, "tracked": True}
     # a figure no procedure records yet is marked, not a bare 0 (the page says "chưa theo dõi")
     assert data["indicators"]["badges"] == {"value": 0, "tracked": False}
-    assert data["indicators"]["discipline_warning"]["tracked"] is False
-    assert data["organizations"]["C1"]["indicators"]["suspensions"]["tracked"] is False
-    assert "expelled" in data["untracked_flows"] and "joined" not in data["untracked_flows"]
+    assert data["indicators"]["cards_reissued_lost"]["tracked"] is False
+    assert "joined" not in data["untracked_flows"]
+    # discipline, suspension and expulsion are recorded by their procedures: tracked
+    assert data["indicators"]["discipline_warning"] == {"value": 0, "tracked": True}
+    assert data["organizations"]["C1"]["indicators"]["suspensions"]["tracked"] is True
+    assert "expelled" not in data["untracked_flows"]
     # deaths, removals and members let go are recorded by their procedures: tracked
     assert "died" not in data["untracked_flows"]
     assert data["indicators"]["deaths"] == {"value": 0, "tracked": True}

@@ -109,9 +109,16 @@ def test_violations_deserving_discipline_refuse_removal_and_leaving():
     refused = g.no_discipline_due(ctx({"violation": "deserves_discipline"}))
     assert not refused.ok and refused.field == "violation" and "kỷ luật" in refused.message
     assert g.no_discipline_due(ctx({"violation": "none"})).ok
-    pending = g.standing_clear(ctx({"standing": "pending"}))
-    assert not pending.ok and "xử lý vi phạm trước" in pending.message
-    assert g.standing_clear(ctx({"standing": "clear"})).ok
+    # the record's open discipline and suspension cases, not a declaration, say what is pending
+    held = "Thi hành kỷ luật đảng viên: đang bị xem xét hoặc thi hành kỷ luật (chờ chi bộ họp)"
+    pending = g.standing_clear(ctx({}, standing=(held,)))
+    assert not pending.ok and held in pending.message and "xử lý vi phạm" in pending.message
+    assert g.standing_clear(ctx({})).ok
+    assert g.standing_clear(ctx(None)).ok
+    # a removal waits only for violations still being considered, not for discipline in effect
+    waiting = g.no_discipline_due(ctx({"violation": "none"}, considering=(held,)))
+    assert not waiting.ok and "không xóa tên thay cho kỷ luật" in waiting.message
+    assert g.no_discipline_due(ctx({"violation": "none"}, standing=("in effect",))).ok
 
 
 def test_a_ground_not_in_force_on_the_day_is_refused():

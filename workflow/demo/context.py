@@ -36,7 +36,13 @@ from workflow.store.uow import unit_of_work
 #: the demonstration committee's standing committee
 STANDING_MEMBERS = 11
 #: the roles that take a step, the one nearest the cell first
-STEP_ROLES = (Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF, Role.DEPARTMENT_STAFF, Role.SIGNER)
+STEP_ROLES = (
+    Role.CELL_SECRETARY,
+    Role.GRASSROOTS_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.SIGNER,
+    Role.INSPECTION,
+)
 
 
 @dataclass
@@ -186,9 +192,12 @@ class Demo:
     def open(self, procedure: str, person_id: int, day: date, **payload: Any) -> int:
         with unit_of_work():
             person = db.session.get(Person, person_id)
-            secretary = self.actor_for(Role.CELL_SECRETARY, person.cell.path)
+            # the cell's secretary, or the first body above it the procedure lets open it
+            roles = get_spec(procedure).open_roles
+            role = next(r for r in STEP_ROLES if r in roles)
+            opener = self.actor_for(role, person.cell.path)
             payload = {"event_date": day.isoformat(), **payload}
-            return open_case(procedure, person=person, actor=secretary, payload=payload).id
+            return open_case(procedure, person=person, actor=opener, payload=payload).id
 
     def open_incoming(
         self,

@@ -56,13 +56,31 @@ def superseding(decision_ids: list[int]) -> dict[int, Decision]:
     }
 
 
+#: the upper committee's inspection commission: its own register and signature block
+INSPECTION = "inspection"
+
+
 def issuer_for(case: Case, level: str) -> tuple[str, str]:
-    """(issuer key, abbreviation) for decisions of the upper committee or of an authorized
-    grassroots committee."""
+    """(issuer key, abbreviation) for decisions of the upper committee ("upper"), its
+    inspection commission ("inspection"), the case's grassroots committee ("grassroots") or
+    its cell ("cell"): each numbers its documents in its own register."""
     if level == "grassroots":
         root = db.session.get(Organization, case.cell.ancestor_ids()[0])
         return f"org:{root.id}", root.abbreviation or "ĐU"
+    if level == "cell":
+        return f"org:{case.cell.id}", case.cell.abbreviation or "CB"
+    if level == INSPECTION:
+        return INSPECTION, "UBKT" + current_app.config["UPPER_COMMITTEE_ABBR"]
     return "upper", current_app.config["UPPER_COMMITTEE_ABBR"]
+
+
+def level_of(issuer: str) -> str:
+    """The level ``issuer_for`` takes to give ``issuer`` again (a correction is issued by the
+    body that issued the original)."""
+    if issuer in ("upper", INSPECTION):
+        return issuer
+    org = db.session.get(Organization, int(issuer.removeprefix("org:")))
+    return "cell" if org is not None and org.kind == "cell" else "grassroots"
 
 
 def find_draft(case_id: int, kind: str) -> Decision | None:
@@ -321,8 +339,7 @@ def draft_correction(
     if how not in ("replace", "annul"):
         raise DocumentError("cách sửa không hợp lệ")
     case = db.session.get(Case, original.case_id)
-    level = "upper" if original.issuer == "upper" else "grassroots"
-    issuer, abbr = issuer_for(case, level)
+    issuer, abbr = issuer_for(case, level_of(original.issuer))
     original_doc = json.loads(original.snapshot)
     if how == "replace":
         kind = original_kind
@@ -399,7 +416,7 @@ def issue_correction(
         rules=rules_on(decided_on),
         uow=current_uow(),
         decision=decision,
-        level="upper" if decision.issuer == "upper" else "grassroots",
+        level=level_of(decision.issuer),
     )
     audit.append(
         actor=actor,

@@ -50,7 +50,30 @@ def issuer_of(case: Case, issuer: str) -> dict[str, str]:
             "department": f"Ban Tổ chức {upper}",
             "abbr": config["UPPER_COMMITTEE_ABBR"],
         }
+    if issuer == "inspection":
+        upper = config["UPPER_COMMITTEE_NAME"]
+        name = f"Ủy ban Kiểm tra {upper}"
+        return {
+            # HD 36-HD/VPTW: the party organization whose committee the commission serves
+            "superior_name": upper_party_name(),
+            "issuer_name": name,
+            "decider": name,
+            "on_behalf": "T/M ỦY BAN KIỂM TRA",
+            "department": name,
+            "abbr": "UBKT" + config["UPPER_COMMITTEE_ABBR"],
+        }
     root = db.session.get(Organization, int(issuer.removeprefix("org:")))
+    if root.kind == "cell":
+        # a cell inside a party organization: that organization is its superior body
+        parent = root.parent
+        return {
+            "superior_name": parent.name if parent is not None else upper_party_name(),
+            "issuer_name": root.name,
+            "decider": root.name,
+            "on_behalf": "T/M CHI BỘ",
+            "department": root.name,
+            "abbr": root.abbreviation or "CB",
+        }
     name = committee_name(root.name)
     return {
         # HD 36-HD/VPTW: the superior party organization above the issuing committee, as the

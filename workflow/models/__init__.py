@@ -12,6 +12,7 @@ from workflow.models.cases import (
     VerificationRequest,
     Vote,
 )
+from workflow.models.discipline import DisciplineRecord
 from workflow.models.documents import Decision, PrintJob, RegisterCounter
 from workflow.models.files import StoredFile
 from workflow.models.imports import ImportBatch
@@ -44,6 +45,7 @@ __all__ = [
     "Certificate",
     "Deadline",
     "Decision",
+    "DisciplineRecord",
     "DossierItem",
     "Grant",
     "HelperAssignment",

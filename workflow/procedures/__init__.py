@@ -12,11 +12,13 @@ from workflow.procedures import (
     admission,
     common,
     death,
+    discipline,
     exemption,
     leaving,
     probation,
     readmission,
     removal,
+    suspension,
     transfers,
 )
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
@@ -32,6 +34,8 @@ PROCEDURES: dict[str, Procedure] = {
         death.PROCEDURE,
         exemption.PROCEDURE,
         readmission.PROCEDURE,
+        discipline.PROCEDURE,
+        suspension.PROCEDURE,
     )
 }
 

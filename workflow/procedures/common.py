@@ -70,6 +70,33 @@ def person_facts(person) -> PersonFacts:
     )
 
 
+@dataclass(frozen=True)
+class Standing:
+    """An open case that puts the member's standing in question."""
+
+    case_id: int
+    #: "Thi hành kỷ luật đảng viên: đang bị xem xét hoặc thi hành kỷ luật (…)"
+    text: str
+    #: the violation is still being considered (no decision yet)
+    considering: bool
+
+
+def standing_of(person_id: int) -> tuple[Standing, ...]:
+    """The member's open cases of the procedures that put their standing in question
+    (``ProcedureSpec.holds_standing``), read from the record."""
+    keys = [key for key, spec in REGISTRY.items() if spec.holds_standing]
+    out = []
+    for case_id, procedure, state in db.session.execute(
+        select(Case.id, Case.procedure, Case._state)
+        .where(Case.person_id == person_id, Case.procedure.in_(keys), Case.closed_at.is_(None))
+        .order_by(Case.id)
+    ):
+        spec = REGISTRY[procedure]
+        text = f"{spec.label}: {spec.holds_standing} ({spec.state_label(state).lower()})"
+        out.append(Standing(case_id, text, state in spec.considering))
+    return tuple(out)
+
+
 def open_deadline_of(case: Case, kind: str):
     return next((d for d in case.deadlines if d.kind == kind and d.status == "open"), None)
 
@@ -297,19 +324,10 @@ def check_on_list(ctx: EffectContext) -> None:
     """Opening a case that would take the member off the lists: the person is a member on a
     list on the day (of the status the argument names, if any), and no other such case of
     theirs is open."""
-    # two such openings for one member wait for each other, the second reads what the first wrote
-    person, day = _locked_person(ctx), ctx.event_date
-    place = places_on([person.id], day).get(person.id, {})
-    wanted = (ctx.arg,) if ctx.arg else MEMBER_STATUSES
-    if not on_list(place) or place.get("member_status") not in wanted:
-        status = "đảng viên chính thức" if ctx.arg == "official" else "đảng viên"
-        raise InvalidInput(
-            {
-                "event_date": f"Ngày {day:%d/%m/%Y} đồng chí {person.full_name} không phải "
-                f"{status} đang sinh hoạt trong danh sách của chi bộ."
-            }
-        )
-    ending = [key for key, spec in REGISTRY.items() if spec.ends_membership]
+    person = require_on_list(ctx)
+    ending = [
+        key for key, spec in REGISTRY.items() if spec.ends_membership and spec.excludes_endings
+    ]
     other = db.session.scalars(
         select(Case).where(
             Case.person_id == person.id,
@@ -325,6 +343,24 @@ def check_on_list(ctx: EffectContext) -> None:
                 f"“{REGISTRY[other.procedure].label}” chưa kết thúc."
             }
         )
+
+
+def require_on_list(ctx: EffectContext) -> Person:
+    """The case's person is a member on a list on the event's date (of the status the step's
+    argument names, if any); their row stays locked until the change commits."""
+    # two such openings for one member wait for each other, the second reads what the first wrote
+    person, day = _locked_person(ctx), ctx.event_date
+    place = places_on([person.id], day).get(person.id, {})
+    wanted = (ctx.arg,) if ctx.arg else MEMBER_STATUSES
+    if not on_list(place) or place.get("member_status") not in wanted:
+        status = "đảng viên chính thức" if ctx.arg == "official" else "đảng viên"
+        raise InvalidInput(
+            {
+                "event_date": f"Ngày {day:%d/%m/%Y} đồng chí {person.full_name} không phải "
+                f"{status} đang sinh hoạt trong danh sách của chi bộ."
+            }
+        )
+    return person
 
 
 def _locked_person(ctx: EffectContext) -> Person:

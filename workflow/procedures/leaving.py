@@ -152,7 +152,7 @@ def may_apply(person: Person | None, actor: Actor) -> bool:
 
 def _cell_vote(case: Case, day: date, _ctx: HappyContext) -> dict[str, Any]:
     total = count_for(case, "cell_official_members", day)
-    return {"standing": "clear", "official_total": total, "yes": total, "no": 0}
+    return {"official_total": total, "yes": total, "no": 0}
 
 
 def _committee_vote(_case: Case, _day: date, _ctx: HappyContext) -> dict[str, Any]:

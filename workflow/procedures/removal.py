@@ -20,7 +20,13 @@ from workflow.models import Case, Decision, DossierItem, Person
 from workflow.permissions import Actor
 from workflow.procedures import removal_demo
 from workflow.procedures.base import EffectContext, HappyContext, Opening, Procedure, Subject
-from workflow.procedures.common import case_records, latest_decision, org_facts, person_facts
+from workflow.procedures.common import (
+    case_records,
+    latest_decision,
+    org_facts,
+    person_facts,
+    standing_of,
+)
 
 GROUNDS = dict(spec.GROUNDS)
 
@@ -39,8 +45,18 @@ def plain_facts(case: Case, actor: Actor | None, today: date, **extra: Any) -> L
         complaint_due=None,
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
+        **standing_facts(case),
         **extra,
     )
+
+
+def standing_facts(case: Case) -> dict[str, tuple[str, ...]]:
+    """What the record says of the member's standing (``LeavingFacts.standing``)."""
+    held = standing_of(case.person_id)
+    return {
+        "standing": tuple(s.text for s in held),
+        "considering": tuple(s.text for s in held if s.considering),
+    }
 
 
 def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
@@ -62,6 +78,7 @@ def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
         ground=case.proposal,
+        **standing_facts(case),
     )
 
 

@@ -286,12 +286,16 @@ def _order_key(row) -> tuple:
     return (row[0], row[2] is not None, row[2] or date.min, row[1])
 
 
-def _matchers() -> dict[tuple[str | None, str], tuple[tuple[str, str | None, str | None], ...]]:
-    """(procedure, action) → [(indicator, state reached or None, org field or None)]."""
-    out: dict[tuple[str | None, str], list[tuple[str, str | None, str | None]]] = defaultdict(list)
-    for indicator in INDICATORS:
-        for procedure, action, state in indicator.events:
-            out[(procedure, action)].append((indicator.key, state, indicator.org_from))
+Matcher = tuple[str, str | None, str | None, tuple[str, str] | None]
+
+
+def _matchers() -> dict[tuple[str | None, str], tuple[Matcher, ...]]:
+    """(procedure, action) → [(indicator, state reached or None, org field or None, (form
+    field, value) or None)]."""
+    out: dict[tuple[str | None, str], list[Matcher]] = defaultdict(list)
+    for i in INDICATORS:
+        for procedure, action, state in i.events:
+            out[(procedure, action)].append((i.key, state, i.org_from, i.where))
     return {key: tuple(value) for key, value in out.items()}
 
 
@@ -408,12 +412,17 @@ class _Walker:
             wanted = self.matchers.get((procedure, action), ())
             if procedure is not None:
                 wanted = (*wanted, *self.matchers.get((None, action), ()))
-            for key, wanted_state, org_field in wanted:
+            data = None
+            for key, wanted_state, org_field, where in wanted:
                 if wanted_state is not None and to_state != wanted_state:
+                    continue
+                if org_field or where:
+                    data = json.loads(payload or "{}") if data is None else data
+                if where is not None and data.get(where[0]) != where[1]:
                     continue
                 org_id = org
                 if org_field:
-                    org_id = json.loads(payload or "{}").get(org_field, org_id)
+                    org_id = data.get(org_field, org_id)
                 if org_id is None:
                     continue
                 cells[org_id].events[key] += 1

@@ -55,9 +55,14 @@ def extend_deadline(case: Case, kind: str, days: int, reason: str) -> Deadline |
     if deadline is None:
         return None
     deadline.extended_days += days
-    deadline.due_on = load_calendar().add_working_days(
-        deadline.starts_on, deadline.base_days + deadline.extended_days
-    )
+    if deadline.unit == "days":
+        deadline.due_on = deadline.starts_on + timedelta(
+            days=deadline.base_days + deadline.extended_days
+        )
+    else:
+        deadline.due_on = load_calendar().add_working_days(
+            deadline.starts_on, deadline.base_days + deadline.extended_days
+        )
     deadline.note = (deadline.note + "\n" if deadline.note else "") + reason
     return deadline
 

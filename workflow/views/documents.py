@@ -199,7 +199,7 @@ def detail(decision_id: int):
 
 def issuer_scope(decision: Decision, roles: frozenset[Role], *, exact: bool):
     """The actor's grant over the body that issued (or will issue) ``decision``."""
-    if decision.issuer == "upper":
+    if decision.issuer in ("upper", "inspection"):
         return current_actor().scope_for(roles, None)
     org = db.session.get(Organization, int(decision.issuer.removeprefix("org:")))
     return current_actor().scope_for(roles, org.path, exact) if org else None
@@ -483,7 +483,7 @@ def _may_print(issuer: str) -> bool:
     """Printing a whole meeting belongs to the body's signers and the department."""
     actor = current_actor()
     roles = frozenset({Role.SIGNER, Role.DEPARTMENT_STAFF})
-    if issuer == "upper":
+    if issuer in ("upper", "inspection"):
         return actor.scope_for(roles, None) is not None
     org_id = parse_id(issuer.removeprefix("org:")) if issuer.startswith("org:") else None
     org = db.session.get(Organization, org_id) if org_id else None

@@ -1,7 +1,7 @@
 """member-list imports run in the job queue: each upload's status, attempts and error
 
 Revision ID: 3c9e4b7a2d61
-Revises: 7a3f9c2e5b18
+Revises: c4d1e8a2f6b3
 Create Date: 2026-12-06 12:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3c9e4b7a2d61"
-down_revision = "7a3f9c2e5b18"
+down_revision = "c4d1e8a2f6b3"
 branch_labels = None
 depends_on = None
 

@@ -525,14 +525,20 @@ def nothing_new(ctx: GuardContext) -> Verdict:
 
 
 def still_on_list(ctx: GuardContext) -> Verdict:
-    """Changing or annulling an expulsion would restore a membership the record has ended."""
+    """A ruling on a member still on the list changes only the discipline."""
     if not _f(ctx).on_list:
         return Verdict.failed(
             "discipline.expelled",
-            "Đảng viên đã ra khỏi danh sách theo quyết định khai trừ: việc khôi phục đảng tịch "
-            "khi quyết định khai trừ bị thay đổi, hủy bỏ chưa được hệ thống hỗ trợ; ghi giữ "
-            "nguyên hoặc báo quản trị hệ thống.",
+            "Đảng viên đã ra khỏi danh sách theo quyết định khai trừ.",
         )
+    return Verdict.passed()
+
+
+def off_the_list(ctx: GuardContext) -> Verdict:
+    """A ruling that changes or annuls an expulsion already announced puts the member back on
+    the list (``restore_membership``)."""
+    if _f(ctx).on_list:
+        return Verdict.failed("discipline.on_list", "Đảng viên vẫn trong danh sách.")
     return Verdict.passed()
 
 
@@ -740,18 +746,23 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        fields=RULING, reauth=True, guards=(sg.standing_vote_carries,),
        effects=("record_commission_vote:inspection", "issue_decision:discipline_ruling@inspection"),
        opens=("announcement",), kind="side"),
-    _t("change_on_complaint", "complaint", "decided", INSPECTION, Level.UPPER,
-       "Quyết định giải quyết khiếu nại: thay đổi hình thức kỷ luật", "Ngày ký quyết định",
-       fields=(NEW_FORM, *RULING), reauth=True,
-       guards=(still_on_list, form_for_member, sg.standing_vote_carries),
-       effects=("record_commission_vote:inspection", "issue_decision:discipline_ruling@inspection",
-                *DECIDES),
-       opens=("announcement",), kind="side"),
-    _t("annul_on_complaint", "complaint", "annulled", INSPECTION, Level.UPPER,
-       "Quyết định giải quyết khiếu nại: xóa bỏ quyết định kỷ luật", "Ngày ký quyết định",
-       fields=RULING, reauth=True, guards=(still_on_list, sg.standing_vote_carries),
-       effects=("record_commission_vote:inspection", "issue_decision:discipline_ruling@inspection"),
-       kind="side"),
+    # a ruling on an expulsion already announced puts the member back on the list from the
+    # ruling's date, with the status they had (the report counts the return)
+    *(_t("change_on_complaint", "complaint", "decided", INSPECTION, Level.UPPER,
+         "Quyết định giải quyết khiếu nại: thay đổi hình thức kỷ luật", "Ngày ký quyết định",
+         fields=(NEW_FORM, *RULING), reauth=True,
+         guards=(where, form_for_member, sg.standing_vote_carries),
+         effects=("record_commission_vote:inspection",
+                  "issue_decision:discipline_ruling@inspection", *restore, *DECIDES),
+         opens=("announcement",), kind="side")
+      for where, restore in ((still_on_list, ()), (off_the_list, ("restore_membership",)))),
+    *(_t("annul_on_complaint", "complaint", "annulled", INSPECTION, Level.UPPER,
+         "Quyết định giải quyết khiếu nại: xóa bỏ quyết định kỷ luật", "Ngày ký quyết định",
+         fields=RULING, reauth=True, guards=(where, sg.standing_vote_carries),
+         effects=("record_commission_vote:inspection",
+                  "issue_decision:discipline_ruling@inspection", *restore),
+         kind="side")
+      for where, restore in ((still_on_list, ()), (off_the_list, ("restore_membership",)))),
     # the end of effect, recorded by the daily scan
     _t("expire", "in_effect", "expired", CELL_UP, Level.CELL,
        "Ghi quyết định kỷ luật hết hiệu lực", "Ngày hết hiệu lực", fields=(NOTE,),

@@ -284,6 +284,44 @@ def test_complaint_annulled(world):
     assert db.session.get(Case, case_id).closed_at is not None
 
 
+def test_an_expulsion_annulled_on_complaint_puts_the_member_back_on_the_list(world):
+    from workflow.reports import period
+
+    member = world.members["C1"][2]
+    case_id, announced = _expelled(world, member)
+    world.fire(case_id, "record_complaint", "sec1", date(2025, 10, 1),
+               addressee="Ủy ban Kiểm tra", content="Không vi phạm")  # fmt: skip
+    world.fire(case_id, "annul_on_complaint", "inspector", date(2025, 10, 20), **commission(),
+               findings="Không đủ căn cứ kết luận vi phạm")  # fmt: skip
+    assert state(case_id) == "annulled"
+    person = db.session.get(Person, member)
+    assert (person.member_status, person.presence) == ("official", "active")
+    last = status_rows(member)[-1]
+    assert (last.member_status, last.action, last.event_date) == (
+        "official", "annul_on_complaint", date(2025, 10, 20))  # fmt: skip
+    cell = world.org("C1")
+    assert member not in {p.id for p in members_on(cell.path, announced)}
+    assert member in {p.id for p in members_on(cell.path, date(2025, 10, 20))}
+    rep = period.compute(date(2025, 7, 1), date(2025, 12, 31), None)
+    assert rep.total.flows["expelled"] == 1 and rep.total.flows["restored"] == 1
+    assert rep.balanced
+
+
+def test_an_expulsion_changed_on_complaint_restores_the_member_under_the_lighter_form(world):
+    member = world.members["C1"][2]
+    case_id, _ = _expelled(world, member)
+    world.fire(case_id, "record_complaint", "sec1", date(2025, 10, 1),
+               addressee="Ủy ban Kiểm tra", content="Hình thức quá nặng")  # fmt: skip
+    world.fire(case_id, "change_on_complaint", "inspector", date(2025, 10, 20),
+               **commission("warning"), findings="Vi phạm lần đầu")  # fmt: skip
+    assert state(case_id) == "decided"
+    assert db.session.get(Person, member).member_status == "official"
+    assert db.session.get(DisciplineRecord, case_id).form == "warning"
+    world.fire(case_id, "announce", "sec1", date(2025, 10, 25), where="Hội nghị chi bộ")
+    assert state(case_id) == "in_effect"
+    assert db.session.get(Person, member).member_status == "official"
+
+
 def test_the_statute_of_limitations_explains_itself_and_deferral_pauses_it(world):
     member = world.members["C1"][2]
     case_id = _reviewed(world, member, violation_on="2020-09-01")

@@ -50,3 +50,21 @@ def test_counts_by_form_suspension_and_return_in_their_period(world):
     other = period.compute(date(2025, 7, 1), date(2025, 9, 30), world.org("C2"))
     assert other.total.figure("discipline_reprimand") == 0
     assert period.compute(date(2025, 10, 1), date(2025, 12, 31), None).balanced
+
+
+def test_the_report_says_it_in_a_sentence(world):
+    from workflow.reports import document
+
+    c1 = world.members["C1"]
+    for member, form in ((c1[2], "reprimand"), (c1[3], "reprimand"), (c1[4], "warning")):
+        case_id = _reviewed(world, member)
+        world.fire(case_id, "decide_by_cell", "sec1", date(2025, 9, 10), **ballot(form))
+    suspended = open_suspension(world, c1[6])
+    world.fire(suspended, "suspend_by_inspection", "inspector", date(2025, 9, 3), **commission())
+    report = period.compute(date(2025, 7, 1), date(2025, 9, 30), None)
+    summary = document.build(report, committee_name="Đảng ủy Khối").summary
+    assert (
+        "thi hành kỷ luật 3 đảng viên (khiển trách 2, cảnh cáo 1); "
+        "đình chỉ sinh hoạt đảng 1 đảng viên" in summary
+    )
+    assert "cho trở lại sinh hoạt đảng" not in summary and "cách chức" not in summary

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from states.dates import vn_date
 from states.indicators import (
+    DISCIPLINE_FORMS,
     FLOWS,
     INDICATORS,
     SECTIONS,
@@ -246,11 +247,35 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
         f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
     ]
+    parts += _discipline_and_leaving(t)
     ending = (
         f"Đến ngày {vn_date(until)} có {vn_number(t.end_total)} đảng viên "
         f"({vn_number(t.end['official'])} chính thức, {vn_number(t.end['probationary'])} dự bị)"
     )
     return "Trong kỳ, " + "; ".join(parts) + ". " + ending + "."
+
+
+def _discipline_and_leaving(t) -> list[str]:
+    """The clauses a report writes of discipline and of members leaving the lists, e.g. "thi
+    hành kỷ luật 7 đảng viên (khiển trách 3, khai trừ 4); đình chỉ sinh hoạt đảng 1 đảng viên"
+    — only the figures that are not 0 (the table gives every one)."""
+    parts = []
+    forms = [(label, t.figure(f"discipline_{form}")) for form, _code, label in DISCIPLINE_FORMS]
+    forms = [(label, n) for label, n in forms if n]
+    if forms:
+        detail = ", ".join(f"{label} {vn_number(n)}" for label, n in forms)
+        total = sum(n for _, n in forms)
+        parts.append(f"thi hành kỷ luật {vn_number(total)} đảng viên ({detail})")
+    for key, text in (
+        ("suspensions", "đình chỉ sinh hoạt đảng {} đảng viên"),
+        ("reinstatements", "cho trở lại sinh hoạt đảng {} đảng viên"),
+        ("removals", "xóa tên {} đảng viên"),
+        ("left_party", "cho ra khỏi Đảng {} trường hợp"),
+        ("deaths", "{} đảng viên từ trần"),
+    ):
+        if t.figure(key):
+            parts.append(text.format(vn_number(t.figure(key))))
+    return parts
 
 
 def _changes(report: period_mod.PeriodReport) -> Changes | None:

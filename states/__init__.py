@@ -1,6 +1,7 @@
 """Procedures as data: pure Python, importable without Flask, a database or pytransitions.
 
-``REGISTRY`` lists every procedure explicitly; there is no discovery at import time.
+``REGISTRY`` lists every procedure explicitly, once: the application runs each with the module
+of ``workflow.procedures`` its spec names (``ProcedureSpec.module``).
 """
 
 from __future__ import annotations

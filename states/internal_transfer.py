@@ -53,6 +53,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
 
 SPEC = ProcedureSpec(
     key=KEY,
+    module="transfers",
     label="Chuyển sinh hoạt nội bộ (giữa các chi bộ trong đảng bộ cơ sở)",
     states=STATES,
     initial="proposed",

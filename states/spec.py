@@ -182,6 +182,9 @@ class ProcedureSpec:
     finals: frozenset[str]
     transitions: tuple[TransitionSpec, ...]
     deadlines: Mapping[str, DeadlineSpec] = field(default_factory=dict)
+    #: the module of ``workflow.procedures`` that runs it (its ``PROCEDURE``, or the one of its
+    #: ``PROCEDURES`` with this key); by default the one named as the key
+    module: str = ""
     open_label: str = ""
     open_fields: tuple[Field, ...] = ()
     open_roles: frozenset[Role] = frozenset()

@@ -99,6 +99,7 @@ DEADLINES = {
 
 SPEC = ProcedureSpec(
     key=KEY,
+    module="transfers",
     label="Chuyển sinh hoạt đảng tạm thời",
     states=STATES,
     initial="proposed",

@@ -213,6 +213,7 @@ DEADLINES = {
 
 SPEC = ProcedureSpec(
     key=KEY,
+    module="transfers",
     label="Chuyển sinh hoạt đảng chính thức",
     states=STATES,
     initial="proposed",

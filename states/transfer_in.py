@@ -58,6 +58,7 @@ DEADLINES = {
 
 SPEC = ProcedureSpec(
     key=KEY,
+    module="transfers",
     label="Tiếp nhận đảng viên từ ngoài Đảng bộ",
     states=STATES,
     initial="registered",

@@ -1,43 +1,32 @@
-"""Every procedure the application runs, registered once, explicitly, beside ``states.REGISTRY``.
-
-A procedure is its spec in ``states/`` plus one module here (see ``base.Procedure``); the
-engine, the views and the API look procedures up in ``PROCEDURES`` and name none of them.
+"""Every procedure the application runs: for each spec of ``states.REGISTRY`` (the one list
+of procedures), the module of this package that runs it (``ProcedureSpec.module``, by default
+the spec's key; see ``base.Procedure``). The engine, the views and the API look procedures up
+in ``PROCEDURES`` and name none of them.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from states import REGISTRY
+from states.spec import ProcedureSpec
 from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.models.orgs import CELL_KINDS
-from workflow.procedures import (
-    admission,
-    common,
-    death,
-    discipline,
-    exemption,
-    leaving,
-    probation,
-    readmission,
-    removal,
-    suspension,
-    transfers,
-)
+from workflow.procedures import common
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
 
-PROCEDURES: dict[str, Procedure] = {
-    p.key: p
-    for p in (
-        admission.PROCEDURE,
-        probation.PROCEDURE,
-        *transfers.PROCEDURES,
-        removal.PROCEDURE,
-        leaving.PROCEDURE,
-        death.PROCEDURE,
-        exemption.PROCEDURE,
-        readmission.PROCEDURE,
-        discipline.PROCEDURE,
-        suspension.PROCEDURE,
-    )
-}
+
+def _runs(spec: ProcedureSpec) -> Procedure:
+    """The procedure the spec's module defines for it."""
+    module = import_module(f"{__name__}.{spec.module or spec.key}")
+    found = [p for p in getattr(module, "PROCEDURES", (getattr(module, "PROCEDURE", None),)) if p]
+    matches = [p for p in found if p.spec is spec]
+    if len(matches) != 1:
+        raise LookupError(f"{module.__name__} defines no procedure for the spec {spec.key!r}")
+    return matches[0]
+
+
+PROCEDURES: dict[str, Procedure] = {key: _runs(spec) for key, spec in REGISTRY.items()}
 
 #: every kind of document, by key: the procedures' own, and the annulment of any of them
 DOCUMENT_KINDS: dict[str, DocumentKind] = {

@@ -112,13 +112,6 @@ def case_query(actor: Actor, f: CaseFilter, today: date) -> Select:
 CASE_LIST_KEYS = (Case.last_event_on, Case.id)
 
 
-def paginate(stmt: Select, page: int, per_page: int):
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    page = max(1, min(page, max(1, -(-total // per_page))))
-    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return rows, total, page
-
-
 def open_deadlines(case_ids: list[int]) -> dict[int, list[Deadline]]:
     out: dict[int, list[Deadline]] = {}
     if not case_ids:

@@ -94,6 +94,52 @@ def test_people_filters_paging_and_masked_citizen_id(api, world, cases):
     assert stored not in str(person)
 
 
+def test_lists_read_on_with_the_next_cursor_and_say_when_the_total_is_capped(
+    api, world, cases, monkeypatch
+):
+    from workflow.api import params
+
+    dept = api("dept")
+    query = {"member_status": "official", "per_page": 7}
+    seen, after, pages = [], None, 0
+    while True:
+        body = dept.get("/people", query_string={**query, **({"after": after} if after else {})})
+        assert body.status_code == 200
+        body = body.json
+        assert body["total"] == 45 and body["total_capped"] is False
+        assert body["page"] == (None if after else 1)
+        seen += [p["id"] for p in body["items"]]
+        pages += 1
+        after = body["next"]
+        if after is None:
+            break
+    assert pages == 7 and len(seen) == len(set(seen)) == 45
+    # the same order as the page numbers give
+    numbered = []
+    for page in range(1, 8):
+        numbered += [
+            p["id"] for p in dept.get("/people", query_string={**query, "page": page}).json["items"]
+        ]
+    assert numbered == seen
+    # a tampered cursor, or a cursor with a page number, is refused
+    bad = dept.get("/people", query_string={"after": "nonsense!"})
+    assert bad.status_code == 422 and "after" in bad.json["error"]["fields"]
+    first = dept.get("/people", query_string=query).json
+    both = dept.get("/people", query_string={"after": first["next"], "page": 2})
+    assert both.status_code == 422 and "page" in both.json["error"]["fields"]
+    # past the cap: the total says "more than", and page numbers stop at the cap
+    monkeypatch.setattr(params, "COUNT_CAP", 10)
+    monkeypatch.setattr("workflow.paging.COUNT_CAP", 10)
+    capped = dept.get("/people", query_string=query).json
+    assert (capped["total"], capped["total_capped"]) == (10, True)
+    deep = dept.get("/people", query_string={**query, "page": 3})
+    assert deep.status_code == 422 and "after" in deep.json["error"]["fields"]["page"]
+    cases_page = dept.get("/cases", query_string={"per_page": 1}).json
+    assert cases_page["next"] and len(cases_page["items"]) == 1
+    rest = dept.get("/cases", query_string={"per_page": 1, "after": cases_page["next"]}).json
+    assert rest["items"] and rest["items"][0]["id"] != cases_page["items"][0]["id"]
+
+
 def test_case_filters(api, world, cases):
     dept = api("dept")
     world.fire(cases["C2"], "withdraw", "sec2", reason="Xin rút.")

@@ -16,8 +16,7 @@ from workflow.api.params import (
     choice_arg,
     invalid,
     json_body,
-    page_body,
-    paging,
+    listing,
     text_arg,
 )
 from workflow.api.people import visible_org_arg
@@ -32,7 +31,7 @@ from workflow.operations import access_log
 from workflow.operations import cases as opening_ops
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.procedures import PROCEDURES
-from workflow.queries import CaseFilter, case_query, get_case, get_person, paginate
+from workflow.queries import CASE_LIST_KEYS, CaseFilter, case_query, get_case, get_person
 from workflow.store.errors import InvalidInput, PermissionDenied
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -54,10 +53,7 @@ def index():
         org_id=visible_org_arg("org"),
         status=choice_arg("status", STATUSES, "all"),
     )
-    page, per_page = paging()
-    stmt = case_query(actor, f, today()).order_by(Case.last_event_on.desc(), Case.id.desc())
-    cases, total, page = paginate(stmt, page, per_page)
-    return page_body([serialize.case(c) for c in cases], page, per_page, total)
+    return listing(case_query(actor, f, today()), CASE_LIST_KEYS, serialize.case, descending=True)
 
 
 def case_body(case: Case) -> dict[str, Any]:

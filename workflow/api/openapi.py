@@ -65,7 +65,17 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 PAGING = [
-    _query("page", ID, "Trang (từ 1; quá trang cuối thì trả trang cuối)"),
+    _query(
+        "page",
+        ID,
+        "Trang (từ 1; quá trang cuối thì trả trang cuối), trong 10.000 mục đầu; sâu hơn thì "
+        "dùng after",
+    ),
+    _query(
+        "after",
+        {"type": "string"},
+        "Con trỏ: giá trị next của trang trước; trang sau nó (mọi độ sâu như nhau)",
+    ),
     _query(
         "per_page",
         {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},

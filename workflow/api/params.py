@@ -6,10 +6,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app, request
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute
 
+from states.numbers import vn_number
 from states.text import clean_line
 from workflow.api.errors import ApiError
+from workflow.extensions import db
 from workflow.ids import parse_id
+from workflow.paging import COUNT_CAP, capped_count, decode_cursor, encode_cursor, seek_page
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
@@ -48,8 +53,55 @@ def paging() -> tuple[int, int]:
     return page, per_page
 
 
-def page_body(items: list[Any], page: int, per_page: int, total: int) -> dict[str, Any]:
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+def listing(
+    stmt: Select,
+    keys: tuple[InstrumentedAttribute, ...],
+    serialize,
+    *,
+    descending: bool,
+) -> dict[str, Any]:
+    """One page of a list ordered by ``keys`` (unique together): after the cursor ``after``
+    (the previous page's ``next``; any depth costs the same), or by ``page`` number within
+    the first COUNT_CAP items. ``total`` is counted up to COUNT_CAP (``total_capped``: more)."""
+    page, per_page = paging()
+    after = request.args.get("after", "")
+    order = [k.desc() if descending else k.asc() for k in keys]
+    if after:
+        if "page" in request.args:
+            raise invalid({"page": "Không dùng cùng tham số after."})
+        if decode_cursor(after, keys) is None:
+            raise invalid({"after": "Con trỏ trang không hợp lệ."})
+        sought = seek_page(stmt, keys, descending=descending, after=after, per_page=per_page)
+        rows, next_cursor = sought.rows, sought.next
+        total, capped, page_number = sought.total, sought.capped, None
+    else:
+        total, capped = capped_count(stmt, columns=keys)
+        if not capped:  # past the last page: the last page
+            page = max(1, min(page, -(-total // per_page)))
+        if (page - 1) * per_page >= COUNT_CAP:
+            raise invalid(
+                {
+                    "page": f"Chỉ đọc theo số trang trong {vn_number(COUNT_CAP)} mục đầu; đọc "
+                    "tiếp bằng tham số after với giá trị next của trang trước."
+                }
+            )
+        fetched = list(
+            db.session.scalars(
+                stmt.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)
+            ).unique()
+        )
+        rows = fetched[:per_page]
+        more = len(fetched) > per_page and rows
+        next_cursor = encode_cursor(tuple(getattr(rows[-1], k.key) for k in keys)) if more else None
+        page_number = page
+    return {
+        "items": [serialize(r) for r in rows],
+        "page": page_number,
+        "per_page": per_page,
+        "total": total,
+        "total_capped": capped,
+        "next": next_cursor,
+    }
 
 
 def nesting_depth(value: Any, limit: int) -> int:

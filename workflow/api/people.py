@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint
 
 from workflow.api import serialize
-from workflow.api.params import choice_arg, id_arg, invalid, page_body, paging, text_arg
+from workflow.api.params import choice_arg, id_arg, invalid, listing, text_arg
 from workflow.api.security import authenticate, requires_api
 from workflow.models.people import MEMBER_STATUSES
 from workflow.permissions import CASE_VIEW_ROLES
-from workflow.queries import get_person, paginate, person_query, visible_orgs
+from workflow.queries import PEOPLE_LIST_KEYS, get_person, person_query, visible_orgs
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -29,9 +29,8 @@ def index():
     q = text_arg("q")
     status = choice_arg("member_status", MEMBER_STATUSES)
     cell = visible_org_arg("cell")
-    page, per_page = paging()
-    people, total, page = paginate(person_query(actor, q, status, cell), page, per_page)
-    return page_body([serialize.person(p) for p in people], page, per_page, total)
+    stmt = person_query(actor, q, status, cell).order_by(None)
+    return listing(stmt, PEOPLE_LIST_KEYS, serialize.person, descending=False)
 
 
 @bp.get("/<int:person_id>")

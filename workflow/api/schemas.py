@@ -40,9 +40,11 @@ def page_of(item: str) -> dict[str, Any]:
     return obj(
         {
             "items": {"type": "array", "items": ref(item)},
-            "page": {"type": "integer", "minimum": 1},
+            "page": {"type": ["integer", "null"], "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
             "total": {"type": "integer", "minimum": 0},
+            "total_capped": BOOLEAN,
+            "next": NULLABLE_STRING,
         }
     )
 

@@ -311,6 +311,11 @@ def check(cls: TrainingClass, data: bytes, actor: Actor, max_rows: int) -> Plan:
             problems.append(problem)
         person = people.get(citizen_id)
         if person is None:
+            if kind.statuses and "non_member" not in kind.statuses:
+                problems.append(
+                    f"Chưa có ai mang số CCCD này trong hồ sơ: lớp dành cho {kind.audience}."
+                )
+                continue
             _new_person(plan_row, raw, cells, actor, problems)
             continue
         plan_row.person_id = person.id

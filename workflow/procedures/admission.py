@@ -403,6 +403,8 @@ HAPPY = {
     "enroll_awareness_class": lambda _case, day, _ctx: {
         "class_name": f"Lớp bồi dưỡng nhận thức về Đảng khóa {day.month}/{day.year}"
     },
+    # a certificate the class issued is on the person's record: nothing to type
+    "take_class_certificate": lambda _case, _day, _ctx: {},
     "record_certificate": lambda _case, _day, ctx: {
         "certificate_number": f"{ctx.number(100, 999)}-CN/ĐUK",
         "issuer": "Ban Thường vụ Đảng ủy Khối",

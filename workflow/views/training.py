@@ -276,7 +276,10 @@ def _picker(cls: TrainingClass) -> list[tuple[str, str]]:
 
 def _add_form(cls: TrainingClass) -> AddTraineeForm:
     form = AddTraineeForm()
-    form.person.choices = options(_picker(cls))
+    people = _picker(cls)
+    form.person.choices = options(people)
+    if not people:
+        form.citizen_id.label.text = "Số CCCD"
     return form
 
 

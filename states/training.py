@@ -92,7 +92,7 @@ def kinds(extra: dict[str, dict[str, str]] | None = None) -> dict[str, ClassKind
             key,
             label,
             values.get("certificate_title") or f"Giấy chứng nhận {label[:1].lower()}{label[1:]}",
-            values.get("certificate_code") or f"CN-{key.upper()[:8]}",
+            values.get("certificate_code") or f"CN-{key.upper()[:7]}",
         )
     return out
 

@@ -195,7 +195,8 @@ def _assert_registers_gapless_in_date_order() -> None:
     # the classes' certificates are numbered in registers of their own (organizer × kind)
     from workflow.models import Certificate, TrainingClass
     from workflow.store.numbering import term_start
-    from workflow.training.operations import register_issuer
+    from workflow.training import kinds
+    from workflow.training.operations import register_issuer, register_type
 
     certified = db.session.execute(
         select(Certificate, TrainingClass).join(
@@ -204,7 +205,8 @@ def _assert_registers_gapless_in_date_order() -> None:
     ).all()
     assert {c.kind for c, _ in certified} == {"awareness", "new_member", "party_work"}
     for cert, cls in certified:
-        key = (register_issuer(cls), f"certificate:{cert.kind}", term_start(cert.issued_on))
+        register = register_type(kinds()[cert.kind])
+        key = (register_issuer(cls), register, term_start(cert.issued_on))
         registers.setdefault(key, []).append((int(cert.number.split("/")[0]), cert.issued_on))
     assert registers
     for register, entries in registers.items():

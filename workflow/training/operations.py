@@ -472,6 +472,12 @@ def register_issuer(cls: TrainingClass) -> str:
     return "upper" if cls.organizer_id is None else f"org:{cls.organizer_id}"
 
 
+def register_type(kind) -> str:
+    """The register's document type: the certificate's code (a register's type holds at most
+    10 characters)."""
+    return kind.certificate_code[:10]
+
+
 def issuable(cls: TrainingClass) -> list[TrainingEnrollment]:
     """Trainees who passed and have no certificate yet, in the roster's name order."""
     rows = [
@@ -508,7 +514,7 @@ def issue_certificates(
     issuer = register_issuer(cls)
     out = []
     for row in rows:
-        number, _term = next_number(issuer, f"certificate:{cls.kind}", issued_on, field="issued_on")
+        number, _term = next_number(issuer, register_type(kind), issued_on, field="issued_on")
         cert = Certificate(
             person_id=row.person_id,
             kind=cls.kind,

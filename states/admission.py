@@ -58,7 +58,14 @@ SIGNER = frozenset({Role.SIGNER})
 # --- the inputs of each form ---------------------------------------------------------------
 REASON = (Field("reason", "Lý do", "text", max_length=2000),)
 NOTE = Field("note", "Ghi chú", "text", required=False, max_length=2000)
-CLASS = (Field("class_name", "Tên lớp, khóa học", "line", max_length=200),)
+CLASS = (Field("training_class", "Lớp bồi dưỡng nhận thức về Đảng", "ref", required=False,
+               source="awareness_classes",
+               help="Các lớp nhận thức về Đảng đã mở, chưa bế giảng; người được cử vào danh "
+                    "sách lớp (chờ Ban Tổ chức nhận)."),
+         Field("class_name", "Hoặc: lớp do cơ quan khác tổ chức (tên lớp, khóa học, nếu có)",
+               "line", required=False, max_length=200,
+               help="Chỉ ghi khi người vào Đảng học lớp của trung tâm chính trị hoặc cơ quan "
+                    "khác, không có trong danh sách lớp."))
 CERTIFICATE = (Field("certificate_number", "Số giấy chứng nhận", "line", max_length=40),
                Field("issuer", "Cơ quan cấp", "line", max_length=200,
                      default_from="upper_standing_committee"))
@@ -111,11 +118,17 @@ def _t(trigger, sources, dest, roles, level, label, event_label, **kw) -> Transi
 # --- the graph: trigger, from, to, who, acting level, label, what the event date means ---
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     _t("enroll_awareness_class", ("source_list", "certificate_expired"), "in_awareness_class",
-       CELL, Level.CELL, "Ghi nhận đi học lớp nhận thức về Đảng", "Ngày khai giảng lớp",
-       fields=CLASS),
+       CELL, Level.CELL, "Cử đi học lớp bồi dưỡng nhận thức về Đảng", "Ngày cử đi học",
+       fields=CLASS, guards=(g.class_named,), effects=("send_to_class",)),
+    _t("take_class_certificate", "in_awareness_class", "certified", CELL, Level.CELL,
+       "Ghi nhận giấy chứng nhận của lớp đã học", "Ngày ghi nhận",
+       guards=(g.certificate_held,),
+       help="Giấy chứng nhận do lớp cấp (số, ngày cấp) đã có trong hồ sơ của người vào Đảng."),
     _t("record_certificate", "in_awareness_class", "certified", CELL, Level.CELL,
        "Ghi giấy chứng nhận", "Ngày cấp giấy chứng nhận", fields=CERTIFICATE,
-       effects=("record_certificate",)),
+       effects=("record_certificate",),
+       help="Giấy chứng nhận do cơ quan khác cấp (trung tâm chính trị…), không qua lớp trong "
+            "danh sách lớp."),
     _t("submit_application", "certified", "preparing_dossier", CELL, Level.CELL,
        "Nộp đơn xin vào Đảng và lý lịch", "Ngày nộp đơn (1-KNĐ) và lý lịch (2-KNĐ)",
        guards=(g.education_sufficient,), effects=("submit_application",),

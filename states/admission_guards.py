@@ -98,6 +98,40 @@ def certificate_valid(ctx: GuardContext) -> Verdict:
     return Verdict.passed()
 
 
+def class_named(ctx: GuardContext) -> Verdict:
+    """Sending someone to a class names the class: one of the list, or one held elsewhere."""
+    payload = ctx.payload or {}
+    if ctx.payload is None or payload.get("training_class") or payload.get("class_name"):
+        return Verdict.passed()
+    return Verdict.failed(
+        "admission.class_missing",
+        "Chọn lớp trong danh sách, hoặc ghi tên lớp do cơ quan khác tổ chức.",
+        "training_class",
+    )
+
+
+def certificate_held(ctx: GuardContext) -> Verdict:
+    """G3/G4 at the time it is recorded: an awareness certificate, issued by the event date
+    and still valid on it, is on the person's record (issued by a class, whatever case or
+    roster put them on it)."""
+    f = _facts(ctx)
+    cert = f.certificate
+    if cert is None or cert.issued_on > ctx.event_date:
+        return Verdict.failed(
+            "admission.certificate_missing",
+            "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng trong hồ sơ của người "
+            "này (lớp cấp giấy chứng nhận cho học viên đạt).",
+        )
+    validity = ctx.rules["admission.certificate_validity_months"]
+    if ctx.event_date >= add_months(cert.issued_on, validity):
+        return Verdict.failed(
+            "admission.certificate_expired",
+            f"Giấy chứng nhận số {cert.number} cấp ngày {vn_date(cert.issued_on)} đã quá "
+            f"{validity} tháng: cần học lại lớp nhận thức về Đảng.",
+        )
+    return Verdict.passed()
+
+
 def certificate_has_expired(ctx: GuardContext) -> Verdict:
     """The inverse of G4, for recording that the certificate lapsed."""
     f = _facts(ctx)

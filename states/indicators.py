@@ -13,6 +13,10 @@ Two kinds of figure:
 
 Counting choices, stated once:
 
+* Trainees of a class count **certificates issued**, by the certificate's date (the class's end
+  date or a later one the department chose), for the organization the person belonged to on
+  that date; a certificate typed into a case (a class held elsewhere) counts the same way.
+
 * Admissions against the target count **signed decisions** by their date, as committee reports
   do; the member enters the list (flow ``joined``) on the ceremony day.
 * Recognitions and removals during probation count the decision's date.
@@ -104,6 +108,7 @@ ARRIVAL_FLOWS = {"transfer_in": "transfer_in_external"}
 SECTIONS = {
     "development": "Phát triển đảng viên",
     "probation": "Đảng viên dự bị",
+    "training": "Bồi dưỡng nghiệp vụ công tác đảng",
     "transfers": "Chuyển sinh hoạt đảng",
     "cards": "Thẻ đảng viên",
     "badges": "Huy hiệu Đảng",
@@ -136,14 +141,21 @@ SUSPENSIONS = ("suspend_by_inspection", "suspend_by_standing", "suspend_by_grass
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("awareness_trainees", "Quần chúng học lớp bồi dưỡng nhận thức về Đảng "
               "(được cấp giấy chứng nhận)", "development",
-              events=(("admission", "record_certificate", None),), target="awareness_trainees"),
+              events=(("admission", "record_certificate", None),
+                      (None, "class.certified:awareness", None)), target="awareness_trainees"),
     Indicator("verifications", "Hồ sơ thẩm tra lý lịch đã kết luận tiêu chuẩn chính trị",
               "development", events=(("admission", "conclude_verification", None),)),
     Indicator("admissions", "Kết nạp đảng viên mới (theo ngày ký quyết định)", "development",
               events=ADMISSION_DECISIONS, target="admissions"),
     Indicator("readmissions", "Kết nạp lại", "development", flows=("rejoined",), built=False),
     Indicator("new_member_trainees", "Đảng viên mới học lớp bồi dưỡng lý luận chính trị",
-              "probation", events=(("probation", "record_new_member_certificate", None),)),
+              "probation",
+              events=(("probation", "record_new_member_certificate", None),
+                      (None, "class.certified:new_member", None)), target="new_member_trainees"),
+    Indicator("party_work_trainees", "Bí thư, phó bí thư, cấp ủy viên được bồi dưỡng nghiệp vụ "
+              "công tác xây dựng Đảng (được cấp giấy chứng nhận)", "training",
+              events=((None, "class.certified:party_work", None),),
+              target="party_work_trainees"),
     Indicator("recognitions", "Đảng viên dự bị được công nhận chính thức", "probation",
               flows=("recognized",)),
     Indicator("probation_removals", "Xóa tên đảng viên dự bị", "probation",
@@ -200,6 +212,8 @@ UNTRACKED_FLOWS = tuple(dict.fromkeys(f for i in INDICATORS if not i.built for f
 TARGET_KINDS = {
     "admissions": "Kết nạp đảng viên mới",
     "awareness_trainees": "Bồi dưỡng nhận thức về Đảng",
+    "new_member_trainees": "Bồi dưỡng lý luận chính trị cho đảng viên mới",
+    "party_work_trainees": "Bồi dưỡng nghiệp vụ công tác xây dựng Đảng",
 }
 
 

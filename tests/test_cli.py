@@ -198,6 +198,22 @@ def _assert_registers_gapless_in_date_order() -> None:
     )
     for issuer, doc_type, term, number, decided_on in rows:
         registers.setdefault((issuer, doc_type, term), []).append((number, decided_on))
+    # the classes' certificates are numbered in registers of their own (organizer × kind)
+    from workflow.models import Certificate, TrainingClass
+    from workflow.store.numbering import term_start
+    from workflow.training import kinds
+    from workflow.training.operations import register_issuer, register_type
+
+    certified = db.session.execute(
+        select(Certificate, TrainingClass).join(
+            TrainingClass, TrainingClass.id == Certificate.class_id
+        )
+    ).all()
+    assert {c.kind for c, _ in certified} == {"awareness", "new_member", "party_work"}
+    for cert, cls in certified:
+        register = register_type(kinds()[cert.kind])
+        key = (register_issuer(cls), register, term_start(cert.issued_on))
+        registers.setdefault(key, []).append((int(cert.number.split("/")[0]), cert.issued_on))
     assert registers
     for register, entries in registers.items():
         entries.sort()

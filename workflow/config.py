@@ -65,6 +65,15 @@ class DefaultConfig:
     #: largest member list imported at once (file size, and rows not blank)
     ROSTER_MAX_BYTES = 10 * 1024 * 1024
     ROSTER_MAX_ROWS = 20_000
+    #: kinds of training class besides the built-in ones (awareness, new members, party work):
+    #: key → {"label": …, "certificate_title": …, "certificate_code": …}
+    TRAINING_EXTRA_KINDS: dict[str, dict[str, str]] = {}
+    #: most trainees on one class's roster (a page shows the whole roster), and the largest
+    #: roster spreadsheet imported at once
+    TRAINING_CLASS_MAX_TRAINEES = 500
+    TRAINING_ROSTER_MAX_BYTES = 2 * 1024 * 1024
+    #: certificates rendered per step of a class's print job (its progress moves by these)
+    TRAINING_CERTIFICATES_PER_STEP = 10
 
     #: refusals (forbidden, or not found outside the user's scope) recorded one by one per user
     #: in an hour; past it one more row says the rest of the hour is not recorded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -162,6 +163,9 @@ def action_label(spec: ProcedureSpec | None, action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
+#: payload keys that name another record by its id, and how to name it (a module that writes
+#: such keys registers them: ``workflow.training`` its classes)
+REFERENCE_NAMES: dict[str, Callable[[int], str]] = {}
 #: payload keys that name an organization by its id
 ORGANIZATION_KEYS = frozenset({"cell", "destination_org", "destination_cell", "origin_org"})
 
@@ -172,6 +176,8 @@ def payload_value(value: Any, key: str = "", procedure: str | None = None) -> st
     if key in ("member", "helper") and isinstance(value, int):
         person = db.session.get(Person, value)
         return person.full_name if person else f"#{value}"
+    if key in REFERENCE_NAMES and isinstance(value, int) and not isinstance(value, bool):
+        return REFERENCE_NAMES[key](value)
     if key in ORGANIZATION_KEYS and isinstance(value, int):
         org = db.session.get(Organization, value)
         return org.name if org else f"#{value}"

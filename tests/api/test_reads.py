@@ -187,14 +187,19 @@ def test_case_page_shows_state_label_version_actions_and_reasons(api, world, cas
     )
     enroll = next(a for a in body["actions"] if a["trigger"] == "enroll_awareness_class")
     assert enroll["allowed"] and enroll["reasons"] == []
-    assert [f["name"] for f in enroll["fields"]] == ["event_date", "class_name"]
-    assert enroll["fields"][1] == {
+    # the class is chosen from the list of classes (none open here), or one held elsewhere is
+    # named; neither field is required on its own (the step's guard asks for one of them)
+    assert [f["name"] for f in enroll["fields"]] == ["event_date", "training_class", "class_name"]
+    assert enroll["fields"][1]["type"] == "ref"
+    assert enroll["fields"][1]["choices"] == []
+    assert enroll["fields"][2] == {
         "name": "class_name",
-        "label": "Tên lớp, khóa học",
+        "label": "Hoặc: lớp do cơ quan khác tổ chức (tên lớp, khóa học, nếu có)",
         "type": "line",
-        "required": True,
+        "required": False,
         "choices": [],
-        "help": "",
+        "help": "Chỉ ghi khi người vào Đảng học lớp của trung tâm chính trị hoặc cơ quan khác, "
+        "không có trong danh sách lớp.",
         "max_length": 200,
     }
     # verification cannot be concluded while a request is unanswered: the reason says so,

@@ -41,7 +41,7 @@ def test_a_candidate_goes_from_the_source_list_to_admitted(live, page, shots, us
     assert u.state() == "Trong danh sách nguồn"
 
     u.act(
-        "Ghi nhận đi học lớp nhận thức về Đảng",
+        "Cử đi học lớp bồi dưỡng nhận thức về Đảng",
         {"#class_name": "Lớp bồi dưỡng khóa 9/2025"},
         date="10/09/2025",
     )

@@ -46,7 +46,7 @@ def test_the_audit_page_names_people_accounts_cases_and_steps(world, login):
     assert not KEY.findall(text), KEY.findall(text)[:10]
     person = db.session.get(Case, case_id).person.full_name
     assert f"Hồ sơ #{case_id} – {person}" in text
-    assert "Trong danh sách nguồn" in text or "Ghi nhận đi học lớp nhận thức về Đảng" in text
+    assert "Trong danh sách nguồn" in text or "Cử đi học lớp bồi dưỡng nhận thức về Đảng" in text
     keys = _visible_text(page(login("auditor").get("/admin/audit?keys=1")))
     assert "hold_ceremony" in keys or "receive_decision" in keys
 

@@ -174,7 +174,7 @@ def test_action_form_carries_version_and_moves_case_when_posted(world, login):
     assert last == date(2025, 9, 8)
     shown = page(client.get(f"/cases/{case_id}"))
     assert (
-        "Đã ghi: Ghi nhận đi học lớp nhận thức về Đảng. "
+        "Đã ghi: Cử đi học lớp bồi dưỡng nhận thức về Đảng. "
         "Trạng thái hồ sơ: Đang học lớp nhận thức về Đảng." in shown
     )
     assert "Lớp nhận thức khóa 3/2025" in shown

@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from workflow.demo import training
 from workflow.demo.context import Demo
 from workflow.procedures import PROCEDURES
 
@@ -26,7 +27,8 @@ def in_date_order(walks: Iterable[Iterator[date]]) -> None:
 
 
 def run(d: Demo) -> None:
-    """Every procedure's scenario: its walks are all made before any is taken, so each
-    scenario chooses its people from the world as it was before the system."""
+    """Every procedure's scenario, and the training classes': their walks are all made before
+    any is taken, so each scenario chooses its people from the world as it was before the
+    system."""
     walks = [walk for p in PROCEDURES.values() if p.demo is not None for walk in p.demo(d)]
-    in_date_order(walks)
+    in_date_order([*walks, *training.scenario(d)])

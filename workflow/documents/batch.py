@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from multiprocessing import get_context
 
@@ -196,10 +197,10 @@ def run_job(job_id: int) -> None:
     if not _claim(job_id, token):
         return
     job = db.session.get(PrintJob, job_id)
-    issuer, meeting_on = job.issuer, job.meeting_on
+    runner = RUNNERS[job.kind]
     try:
         with _heartbeat(job_id, token):
-            _run(job_id, token, issuer, meeting_on)
+            runner(job, Progress(job_id, token))
     except LeaseLost:
         log.warning("print job %s was taken over by another worker", job_id)
     except Exception as exc:
@@ -211,6 +212,38 @@ def run_job(job_id: int) -> None:
             )
         except LeaseLost:
             pass
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a job's runner reports through: its progress, and at the end its files (stored in
+    the same transaction that marks the job done). Raises ``LeaseLost`` when another worker
+    took the job over."""
+
+    job_id: int
+    token: str
+
+    def __call__(self, outputs: dict[str, bytes] | None = None, **fields) -> None:
+        _progress(self.job_id, self.token, outputs, **fields)
+
+    def finished(self, outputs: dict[str, bytes], *, done: int, pdf: str, zipped: str | None):
+        self(
+            outputs,
+            status="done",
+            done=done,
+            pdf_path=pdf,
+            zip_path=zipped,
+            finished_at=_finished(),
+        )
+
+
+def _run_meeting(job: PrintJob, progress: Progress) -> None:
+    _run(job.id, progress.token, job.issuer, job.meeting_on)
+
+
+#: what a print job of each kind runs: (the job, its progress reporter). A module that prints
+#: batches of its own registers its kind here (``workflow.training`` its class certificates)
+RUNNERS: dict[str, Callable[[PrintJob, Progress], None]] = {"meeting": _run_meeting}
 
 
 def _run(job_id: int, token: str, issuer: str, meeting_on: date) -> None:
@@ -251,9 +284,10 @@ def _run(job_id: int, token: str, issuer: str, meeting_on: date) -> None:
     )
 
 
-def active_job(issuer: str, meeting_on: date) -> PrintJob | None:
+def active_job(issuer: str, meeting_on: date, kind: str = "meeting") -> PrintJob | None:
     return db.session.scalars(
         select(PrintJob).where(
+            PrintJob.kind == kind,
             PrintJob.issuer == issuer,
             PrintJob.meeting_on == meeting_on,
             PrintJob.status.in_(("pending", "running")),
@@ -262,20 +296,30 @@ def active_job(issuer: str, meeting_on: date) -> PrintJob | None:
 
 
 @transactional
-def create_job(user_id: int, issuer: str, meeting_on: date) -> int:
-    """Queue the printing of one meeting's decisions, or give the job already printing them
-    (one at a time per meeting); returns the job's id. The worker is asked for it only once
-    this transaction commits."""
-    existing = active_job(issuer, meeting_on)
+def create_job(
+    user_id: int,
+    issuer: str,
+    meeting_on: date,
+    *,
+    kind: str = "meeting",
+    subject_id: int | None = None,
+) -> int:
+    """Queue the printing of one meeting's decisions (or, with ``kind``, another batch a
+    module registered in ``RUNNERS``, keyed by ``issuer`` and ``meeting_on`` as that module
+    chooses), or give the job already printing them (one at a time per key); returns the
+    job's id. The worker is asked for it only once this transaction commits."""
+    existing = active_job(issuer, meeting_on, kind)
     if existing is not None:
         return existing.id
-    job = PrintJob(user_id=user_id, issuer=issuer, meeting_on=meeting_on)
+    job = PrintJob(
+        user_id=user_id, issuer=issuer, meeting_on=meeting_on, kind=kind, subject_id=subject_id
+    )
     try:
         with db.session.begin_nested():
             db.session.add(job)
     except IntegrityError:
         # another request created it in the meantime (PostgreSQL waited for its commit)
-        existing = active_job(issuer, meeting_on)
+        existing = active_job(issuer, meeting_on, kind)
         if existing is None:
             raise
         return existing.id

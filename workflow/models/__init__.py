@@ -28,6 +28,7 @@ from workflow.models.people import (
 from workflow.models.queue import QUEUE_TABLES
 from workflow.models.reports import IssuedReport, ReportSnapshot, Target
 from workflow.models.tokens import ApiToken
+from workflow.models.training import RosterUpload, TrainingClass, TrainingEnrollment
 from workflow.models.transfers import Transfer
 from workflow.models.users import Grant, LoginThrottle, User
 
@@ -59,9 +60,12 @@ __all__ = [
     "PrintJob",
     "RegisterCounter",
     "ReportSnapshot",
+    "RosterUpload",
     "Sponsor",
     "StoredFile",
     "Target",
+    "TrainingClass",
+    "TrainingEnrollment",
     "Transfer",
     "User",
     "VerificationRequest",

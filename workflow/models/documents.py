@@ -170,3 +170,7 @@ class PrintJob(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column()
     #: how many times a worker took it (a take-over after a worker died counts)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: what it prints (``workflow.documents.batch.RUNNERS``): a meeting's decisions, or what
+    #: another module registered (a class's certificates, the record named by ``subject_id``)
+    kind: Mapped[str] = mapped_column(String(20), default="meeting", server_default="meeting")
+    subject_id: Mapped[int | None] = mapped_column(Integer)

@@ -130,6 +130,9 @@ class Certificate(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     issuer: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the class that issued it, numbered in its issuer's register; None: recorded from a
+    #: case (a certificate of a class held elsewhere, or entered before classes were kept)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_class.id"), index=True)
 
 
 class HelperAssignment(Base):

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from states import admission as spec
 from states.facts import AdmissionFacts, CertificateFacts, SponsorFacts, VerificationFacts
 from states.spec import Role
+from states.training import AWARENESS
+from workflow.clock import today
 from workflow.documents.kinds import DocumentKind
 from workflow.documents.snapshots import chain_of
 from workflow.extensions import db
@@ -22,6 +24,8 @@ from workflow.models import (
     Organization,
     Person,
     Sponsor,
+    TrainingClass,
+    TrainingEnrollment,
 )
 from workflow.models import VerificationRequest as Request
 from workflow.permissions import Actor
@@ -36,6 +40,7 @@ from workflow.procedures.common import (
     person_facts,
 )
 from workflow.store.errors import InvalidInput
+from workflow.training import operations as training
 
 # --- facts ----------------------------------------------------------------------------------
 
@@ -111,6 +116,33 @@ def facts(case: Case, actor: Actor | None, today: date) -> AdmissionFacts:
 
 
 # --- effects --------------------------------------------------------------------------------
+
+
+def send_to_class(ctx: EffectContext) -> None:
+    """The person goes on the chosen class's roster, proposed by their cell (the department
+    takes them); a person already on it stays as they are. A class held elsewhere
+    (``class_name``) is only noted in the step's record."""
+    class_id = ctx.data.get("training_class")
+    if not class_id:
+        return
+    cls = db.session.get(TrainingClass, class_id, with_for_update=True)
+    if cls is None or cls.kind != AWARENESS:
+        raise InvalidInput({"training_class": "Chọn một lớp bồi dưỡng nhận thức về Đảng."})
+    if ctx.event_date > cls.ends_on:
+        raise InvalidInput(
+            {"training_class": f"Lớp này đã bế giảng ngày {cls.ends_on:%d/%m/%Y}: chọn lớp khác."}
+        )
+    on_roster = db.session.scalars(
+        select(TrainingEnrollment.id).where(
+            TrainingEnrollment.class_id == cls.id,
+            TrainingEnrollment.person_id == ctx.case.person_id,
+            TrainingEnrollment.status != "withdrawn",
+        )
+    ).first()
+    if on_roster is None:
+        training.enroll(
+            cls, ctx.case.person, actor=ctx.actor, position="candidate", field="training_class"
+        )
 
 
 def submit_application(ctx: EffectContext) -> None:
@@ -252,6 +284,23 @@ def pending_requests(subject: Subject) -> list[tuple[str, str]]:
     ]
 
 
+#: how far back a class may have ended and still be offered (a step recorded late)
+CLASS_CHOICE_DAYS = 120
+
+
+def awareness_classes(_subject: Subject) -> list[tuple[str, str]]:
+    """The awareness classes a candidate may be sent to: those not ended long ago, the
+    latest first (a few dozen at most)."""
+    since = today() - timedelta(days=CLASS_CHOICE_DAYS)
+    rows = db.session.scalars(
+        select(TrainingClass)
+        .where(TrainingClass.kind == AWARENESS, TrainingClass.ends_on >= since)
+        .order_by(TrainingClass.ends_on.desc(), TrainingClass.id.desc())
+        .limit(50)
+    )
+    return [(str(c.id), f"{c.title} ({c.starts_on:%d/%m/%Y} – {c.ends_on:%d/%m/%Y})") for c in rows]
+
+
 def may_open(person: Person | None, actor: Actor) -> bool:
     """A cell secretary puts a new person on their cell's source list."""
     return person is None and actor.has_role(Role.CELL_SECRETARY)
@@ -268,6 +317,16 @@ def papers(case: Case) -> dict[str, list[tuple[date, str]]]:
 def page(case: Case) -> dict[str, Any]:
     return {
         "certificate": awareness_certificate(case.person_id),
+        "classes": db.session.scalars(
+            select(TrainingEnrollment)
+            .join(TrainingClass, TrainingClass.id == TrainingEnrollment.class_id)
+            .where(
+                TrainingEnrollment.person_id == case.person_id,
+                TrainingClass.kind == AWARENESS,
+            )
+            .order_by(TrainingClass.ends_on.desc())
+            .limit(5)
+        ).all(),
         "decision": latest_decision(case.id, "admission"),
     }
 
@@ -344,6 +403,8 @@ HAPPY = {
     "enroll_awareness_class": lambda _case, day, _ctx: {
         "class_name": f"Lớp bồi dưỡng nhận thức về Đảng khóa {day.month}/{day.year}"
     },
+    # a certificate the class issued is on the person's record: nothing to type
+    "take_class_certificate": lambda _case, _day, _ctx: {},
     "record_certificate": lambda _case, _day, ctx: {
         "certificate_number": f"{ctx.number(100, 999)}-CN/ĐUK",
         "issuer": "Ban Thường vụ Đảng ủy Khối",
@@ -388,10 +449,11 @@ PROCEDURE = Procedure(
         "receive_decision": receive_decision,
         "approve_late_ceremony": approve_late_ceremony,
         "hold_ceremony": hold_ceremony,
+        "send_to_class": send_to_class,
         "assign_source_helper": assign_source_helper,
         "open_probation": open_probation,
     },
-    sources={"pending_requests": pending_requests},
+    sources={"pending_requests": pending_requests, "awareness_classes": awareness_classes},
     documents={DECISION.key: DECISION},
     opening=Opening(
         "new_person",

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from states import admission as spec
+from states.spec import Role
 from workflow.extensions import db
 from workflow.membership import count_for
 from workflow.models import Case, Organization
 from workflow.procedures.base import DemoContext
+from workflow.training import demo as training_demo
 
 #: the target state of each demo candidate (60 in all, every state of the procedure)
 TARGETS = (
@@ -35,7 +37,7 @@ TARGETS = (
 #: the main path as far as the cell's resolution (the upper levels depend on the tree)
 PATH = [
     "enroll_awareness_class",
-    "record_certificate",
+    "take_class_certificate",
     "submit_application",
     "record_sponsors",
     "record_document",
@@ -49,7 +51,8 @@ PATH = [
 #: the days a step usually comes after the one before it (10 if not named)
 GAPS = {
     "enroll_awareness_class": 25,
-    "record_certificate": 12,
+    # the class runs on the 10th–14th of the month after at most five weeks (training.demo)
+    "take_class_certificate": 40,
     "submit_application": 30,
     "record_sponsors": 3,
     "record_document": 5,
@@ -69,7 +72,7 @@ GAPS = {
 #: the state reached after each step on the main path
 REACHED = {
     "enroll_awareness_class": "in_awareness_class",
-    "record_certificate": "certified",
+    "take_class_certificate": "certified",
     "submit_application": "preparing_dossier",
     "start_verification": "under_verification",
     "conclude_verification": "awaiting_cell_meeting",
@@ -176,11 +179,21 @@ def _candidate_walk(
     data["occupation"] = f"Chuyên viên, {cell.name.removeprefix('Chi bộ ')}"
     yield start
     case_id = d.open_new(spec.KEY, cell.id, data, start)
+    department = d.actor_for(Role.DEPARTMENT_STAFF, None)
     day = start
+    class_id = None
     for trigger, gap in zip(todo, gaps, strict=True):
         day += timedelta(days=gap)
         yield day
-        d.step(case_id, trigger, day, **_off_path(db.session.get(Case, case_id), trigger, day))
+        case = db.session.get(Case, case_id)
+        extra = _off_path(case, trigger, day)
+        if trigger == "enroll_awareness_class":
+            class_id = training_demo.awareness_class_for(day, department).id
+            extra["training_class"] = class_id
+        elif trigger == "take_class_certificate":
+            result = "excellent" if index % 4 == 0 else "good"
+            training_demo.certify(class_id, case.person_id, day, department, result)
+        d.step(case_id, trigger, day, **extra)
 
 
 def scenario(d: DemoContext) -> list[Iterator[date]]:

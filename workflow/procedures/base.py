@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from states.fields import Field
 from states.rules import RuleSet
-from states.spec import ProcedureSpec, TransitionSpec
+from states.spec import ProcedureSpec, Role, TransitionSpec
 from workflow.documents.kinds import DocumentKind
 from workflow.models import Case, Organization, Person
 from workflow.permissions import Actor, Scope
@@ -196,6 +196,11 @@ class DemoContext(Protocol):
     def step(self, case_id: int, trigger: str, day: date, **extra: Any) -> None:
         """Take a step on the happy path: its payload from the procedure's ``happy`` table,
         with ``extra`` over it."""
+        ...
+
+    def actor_for(self, role: Role, path: str | None) -> Actor:
+        """The demonstration user who holds ``role`` over ``path`` (for work done outside a
+        case, such as a training class)."""
         ...
 
 

@@ -17,7 +17,7 @@ from workflow.documents.kinds import DocumentKind
 from workflow.documents.snapshots import chain_of
 from workflow.extensions import db
 from workflow.membership import count_for
-from workflow.models import CardIssuance, Case, Decision, HelperAssignment, Person
+from workflow.models import CardIssuance, Case, Certificate, Decision, HelperAssignment, Person
 from workflow.permissions import Actor
 from workflow.procedures import probation_demo
 from workflow.procedures.base import EffectContext, HappyContext, Procedure
@@ -44,7 +44,14 @@ def facts(case: Case, actor: Actor | None, today: date) -> ProbationFacts:
         probation_end_needs_review=not case.probation_end_confirmed,
         proposal=case.proposal,
         failed_votes=sum(1 for body, passed in records.votes if body == "cell" and not passed),
-        documents=records.purposes,
+        # the new-member class certificate is the person's, whatever case or roster put them
+        # on the class that issued it
+        documents=records.purposes
+        | (
+            {"new_member_certificate"}
+            if any(c[0] == "new_member" for c in records.certificates)
+            else frozenset()
+        ),
         decision_extension_used=decision[1] if decision else 0,
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
@@ -211,6 +218,23 @@ REMOVAL = DocumentKind(
 )
 
 
+def papers(case: Case) -> dict[str, list[tuple[date, str]]]:
+    """The new-member class certificate a class issued is the person's (one typed into a
+    case is a paper of that case already)."""
+    certs = db.session.scalars(
+        select(Certificate)
+        .where(
+            Certificate.person_id == case.person_id,
+            Certificate.kind == "new_member",
+            Certificate.class_id.is_not(None),
+        )
+        .order_by(Certificate.issued_on)
+    ).all()
+    if not certs:
+        return {}
+    return {"new_member_certificate": [(c.issued_on, f"Số {c.number}, {c.issuer}") for c in certs]}
+
+
 # --- the happy path ---------------------------------------------------------------------------
 
 #: the papers of the dossier, in the order the cell records them
@@ -270,6 +294,7 @@ PROCEDURE = Procedure(
         "mark_removed": mark_removed,
     },
     documents={RECOGNITION.key: RECOGNITION, REMOVAL.key: REMOVAL},
+    papers=papers,
     page_template="cases/facts/probation.html",
     happy=HAPPY,
     demo=probation_demo.scenario,

@@ -39,7 +39,10 @@ def _walk(d: DemoContext, person_id: int) -> Iterator[date]:
     day = d.today - timedelta(days=130)
     yield day
     again = d.open(spec.KEY, person_id, day)
-    for trigger in PATH[: PATH.index("start_verification") + 1]:
+    # a former member attends the awareness class of the political centre where they live:
+    # the class is named and its certificate typed in (not one of the committee's classes)
+    path = ["record_certificate" if t == "take_class_certificate" else t for t in PATH]
+    for trigger in path[: path.index("start_verification") + 1]:
         day = min(day + timedelta(days=GAPS.get(trigger, 10) // 2), d.today)
         yield day
         d.step(again, trigger, day)

@@ -243,6 +243,16 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
             "quần chúng",
             "awareness_trainees",
         ),
+        with_target(
+            f"bồi dưỡng lý luận chính trị cho {vn_number(t.figure('new_member_trainees'))} "
+            "đảng viên mới",
+            "new_member_trainees",
+        ),
+        with_target(
+            "bồi dưỡng nghiệp vụ công tác xây dựng Đảng cho "
+            f"{vn_number(t.figure('party_work_trainees'))} đồng chí",
+            "party_work_trainees",
+        ),
         with_target(f"kết nạp {vn_number(t.figure('admissions'))} đảng viên mới", "admissions"),
         f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",

@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         roster,
         tokens,
+        training,
         transfers,
     )
 
@@ -39,10 +40,12 @@ def register_blueprints(app: Flask) -> None:
         transfers,
         reports,
         roster,
+        training,
         tokens,
         health,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)
+    training.init_app(app)
     api.init_app(app)

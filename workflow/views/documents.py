@@ -508,7 +508,9 @@ def _get_job(job_id: int) -> PrintJob:
     """A print job, for the user who asked for it and whoever else may print that meeting
     (who would be shown it on asking to print the meeting again)."""
     job = db.session.get(PrintJob, job_id)
-    if job is None or (job.user_id != current_user.id and not _may_print(job.issuer)):
+    if job is None or job.kind != "meeting":
+        raise NotFound()  # other batches are shown by the module that prints them
+    if job.user_id != current_user.id and not _may_print(job.issuer):
         raise NotFound()
     return job
 

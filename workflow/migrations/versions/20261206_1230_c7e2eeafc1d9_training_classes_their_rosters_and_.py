@@ -7,8 +7,8 @@ number, date and issuer and stay as they were, without a class: the procedures r
 before. A print job says what it prints (a meeting's decisions, or a class's certificates).
 
 Revision ID: c7e2eeafc1d9
-Revises: 7a3f9c2e5b18
-Create Date: 2026-12-06 11:28:28.863019
+Revises: 3c9e4b7a2d61
+Create Date: 2026-12-06 12:30:00
 
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c7e2eeafc1d9"
-down_revision = "7a3f9c2e5b18"
+down_revision = "3c9e4b7a2d61"
 branch_labels = None
 depends_on = None
 

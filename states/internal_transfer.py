@@ -63,7 +63,7 @@ SPEC = ProcedureSpec(
     open_label="Đề nghị chuyển sinh hoạt nội bộ",
     open_fields=OPEN_FIELDS,
     open_roles=CELL_UP,
-    open_effects=("register_transfer:internal",),
+    open_effects=("check_not_suspended", "register_transfer:internal"),
     open_event_label="Ngày chi bộ đề nghị",
     receiving=True,
 )

@@ -182,6 +182,10 @@ class ProcedureSpec:
     finals: frozenset[str]
     transitions: tuple[TransitionSpec, ...]
     deadlines: Mapping[str, DeadlineSpec] = field(default_factory=dict)
+    #: the states of its open case in which the member's party activity is suspended: they
+    #: are left out of their cell's vote totals, may not be named as a sponsor or helper, and
+    #: a procedure whose opening runs ``check_not_suspended`` (a transfer) refuses them
+    suspends_activity: frozenset[str] = frozenset()
     #: the module of ``workflow.procedures`` that runs it (its ``PROCEDURE``, or the one of its
     #: ``PROCEDURES`` with this key); by default the one named as the key
     module: str = ""

@@ -255,5 +255,6 @@ SPEC = ProcedureSpec(
     open_event_label="Ngày đề nghị",
     settings=SETTINGS,
     holds_standing="đang bị đình chỉ sinh hoạt đảng",
+    suspends_activity=frozenset({"suspended"}),
     considering=frozenset({"proposed", "suspended"}),
 )

@@ -109,7 +109,7 @@ SPEC = ProcedureSpec(
     open_label="Đề nghị chuyển sinh hoạt đảng tạm thời",
     open_fields=OPEN_FIELDS,
     open_roles=CELL_UP,
-    open_effects=("register_transfer:temporary",),
+    open_effects=("check_not_suspended", "register_transfer:temporary"),
     open_event_label="Ngày chi bộ đề nghị",
     receiving=True,
 )

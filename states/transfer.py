@@ -224,7 +224,7 @@ SPEC = ProcedureSpec(
     open_fields=OPEN_FIELDS,
     open_roles=CELL_UP,
     open_deadlines=("start",),
-    open_effects=("register_transfer:official",),
+    open_effects=("check_not_suspended", "register_transfer:official"),
     open_event_label="Ngày chi bộ đề nghị",
     receiving=True,
 )

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from states import REGISTRY
 from states.indicators import on_list
 from states.roster import LEAVINGS
 from workflow.extensions import db
-from workflow.models import AuditEntry, Organization, Person, Transfer
+from workflow.models import AuditEntry, Case, Organization, Person, Transfer
 
 AUDIT = AuditEntry.__table__
 
@@ -119,9 +119,46 @@ def members_on(
     )
 
 
+def suspended_on(day: date) -> dict[int, date]:
+    """person id → the day their party activity was suspended, for the members whose activity
+    a case suspends (``ProcedureSpec.suspends_activity``) since ``day`` or before."""
+    out: dict[int, date] = {}
+    for key, spec in REGISTRY.items():
+        if not spec.suspends_activity:
+            continue
+        states = sorted(spec.suspends_activity)
+        since = func.min(AuditEntry.event_date)
+        rows = db.session.execute(
+            select(Case.person_id, since)
+            .join(
+                AuditEntry,
+                (AuditEntry.subject_type == "case") & (AuditEntry.subject_id == Case.id),
+            )
+            .where(
+                Case.procedure == key,
+                Case.closed_at.is_(None),
+                Case._state.in_(states),
+                AuditEntry.to_state.in_(states),
+            )
+            .group_by(Case.person_id)
+            .having(since <= day)
+        )
+        for person_id, on in rows:
+            out[person_id] = min(on, out.get(person_id, on))
+    return out
+
+
+def acting_members_on(root_path: str, day: date) -> list[Person]:
+    """The official members under ``root_path`` on ``day`` who may take part: not those whose
+    party activity is suspended."""
+    suspended = suspended_on(day)
+    return [p for p in members_on(root_path, day) if p.id not in suspended]
+
+
 def cell_count_on(cell: Organization, day: date) -> int:
-    """Official members on the cell's own list on ``day`` (the total of its votes)."""
-    return len(members_on(cell.path, day))
+    """Official members on the cell's own list on ``day`` who take part in its votes (the
+    total of its votes): a member whose activity is suspended does not."""
+    return len(acting_members_on(cell.path, day))
 
 
 #: numbers a form field may declare with ``Field(count_of=…)``: how to count them for a case on
@@ -130,7 +167,7 @@ COUNTS = {
     "cell_official_members": (
         lambda case, day: cell_count_on(case.cell, day),
         "đảng viên chính thức trong danh sách của chi bộ (không tính người đang chuyển sinh "
-        "hoạt hoặc đã chuyển đi)",
+        "hoạt, đã chuyển đi hoặc đang bị đình chỉ sinh hoạt đảng)",
     ),
 }
 

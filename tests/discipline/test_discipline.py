@@ -377,3 +377,13 @@ def test_the_cell_may_conclude_without_discipline(world):
                reason="Không hình thức nào quá nửa số phiếu")  # fmt: skip
     assert state(case_id) == "not_disciplined"
     assert cell_vote()  # helpers stay importable for the other modules
+
+
+def test_the_member_page_shows_a_discipline_in_effect_and_when_it_ends(world, login):
+    member = world.members["C1"][2]
+    case_id = _cell_reprimand(world, member)
+    world.fire(case_id, "announce", "sec1", date(2025, 9, 12), where="Hội nghị chi bộ")
+    body = login("dept").get(f"/people/{member}").get_data(as_text=True)
+    assert f'href="/cases/{case_id}"' in body
+    assert "đang bị xem xét hoặc thi hành kỷ luật" in body
+    assert "Hiệu lực của quyết định kỷ luật (12 tháng): 12/09/2026" in body

@@ -33,7 +33,7 @@ from workflow.auth import confirm_password
 from workflow.clock import today as clock_today
 from workflow.engine.machine import build_machine
 from workflow.extensions import db
-from workflow.membership import check_counts, places_on
+from workflow.membership import check_counts, places_on, suspended_on
 from workflow.models import Case, Organization, Person, utcnow
 from workflow.permissions import Actor
 from workflow.procedures import PROCEDURES, effect
@@ -136,6 +136,13 @@ def _check_members(
             errors[key] = (
                 "Chọn một đảng viên chính thức đang sinh hoạt trong cùng đảng bộ, chi bộ cơ sở "
                 f"vào ngày {vn_date(on)}."
+            )
+    suspended = suspended_on(on)
+    for key, pid in refs:
+        if key not in errors and pid in suspended:
+            errors[key] = (
+                f"Đảng viên này đang bị đình chỉ sinh hoạt đảng (từ ngày "
+                f"{vn_date(suspended[pid])}): chọn người khác."
             )
     if errors:
         raise InvalidInput(errors)

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import String, cast, literal, null, select, union_all
 
 from states import REGISTRY
+from states.dates import vn_date
 from states.facts import OrgFacts, PersonFacts
 from states.guards import denominator
 from states.indicators import MEMBER_STATUSES, on_list
@@ -19,7 +20,7 @@ from workflow.clock import today
 from workflow.documents import service
 from workflow.documents.kinds import IssueOptions
 from workflow.extensions import db
-from workflow.membership import members_on, places_on
+from workflow.membership import acting_members_on, places_on, suspended_on
 from workflow.models import (
     AuditEntry,
     Case,
@@ -345,6 +346,20 @@ def check_on_list(ctx: EffectContext) -> None:
         )
 
 
+def check_not_suspended(ctx: EffectContext) -> None:
+    """Opening a case the member must be free to take part in (a transfer): refused while
+    their party activity is suspended."""
+    since = suspended_on(ctx.event_date).get(ctx.case.person_id)
+    if since is not None:
+        person = ctx.case.person
+        raise InvalidInput(
+            {
+                "event_date": f"Đồng chí {person.full_name} đang bị đình chỉ sinh hoạt đảng (từ "
+                f"ngày {vn_date(since)}): chưa giải quyết được “{ctx.spec.label}”."
+            }
+        )
+
+
 def require_on_list(ctx: EffectContext) -> Person:
     """The case's person is a member on a list on the event's date (of the status the step's
     argument names, if any); their row stays locked until the change commits."""
@@ -510,6 +525,7 @@ EFFECTS = {
     "pause": pause,
     "resume": resume,
     "check_on_list": check_on_list,
+    "check_not_suspended": check_not_suspended,
     "end_membership": end_membership,
     "restore_membership": restore_membership,
 }
@@ -520,14 +536,14 @@ EFFECTS = {
 
 def official_members(subject: Subject) -> list[tuple[str, str]]:
     """Official members on the lists of the grassroots organization of the case (or of the
-    person), today: sponsors, helpers."""
+    person), today, whose activity is not suspended: sponsors, helpers."""
     cell = subject.organization
     if cell is None:
         return []
     person_id = subject.case.person_id if subject.case is not None else None
     return [
         (str(p.id), f"{p.full_name} – {p.cell.name}")
-        for p in members_on(f"/{grassroots_root_id(cell)}/", today())
+        for p in acting_members_on(f"/{grassroots_root_id(cell)}/", today())
         if p.id != person_id
     ]
 

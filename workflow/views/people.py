@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -22,6 +24,7 @@ from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, update_person, validate_person
 from workflow.paging import seek_page
 from workflow.permissions import ROSTER_KEEPERS
+from workflow.procedures.common import standing_of
 from workflow.queries import PEOPLE_LIST_KEYS, get_person, person_query, visible_orgs
 from workflow.store.errors import InvalidInput, StaleRecord
 from workflow.web import current_actor, requires
@@ -110,7 +113,25 @@ def detail(person_id: int):
         can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
         movements=transfer_ops.history(person),
         departure=departure(person),
+        standing=_standing(person),
     )
+
+
+def _standing(person) -> list[tuple[Any, list[tuple[str, Any]]]]:
+    """The member's open cases that put their standing in question (a discipline considered
+    or in effect, a suspension), each with its open clocks (label, due date): when a
+    discipline's effect ends, when a suspension runs out."""
+    out = []
+    for standing in standing_of(person.id):
+        case = db.session.get(Case, standing.case_id)
+        spec = REGISTRY[case.procedure]
+        clocks = [
+            (spec.deadlines[d.kind].label, d.due_on)
+            for d in case.deadlines
+            if d.status == "open" and d.kind in spec.deadlines
+        ]
+        out.append((standing, clocks))
+    return out
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

@@ -831,5 +831,6 @@ SPEC = ProcedureSpec(
     ends_membership="Đảng viên bị khai trừ khỏi Đảng",
     excludes_endings=False,
     holds_standing="đang bị xem xét hoặc thi hành kỷ luật",
+    confidential=True,
     considering=frozenset({*CONSIDERING, "deferred"}),
 )

@@ -186,6 +186,9 @@ class ProcedureSpec:
     #: are left out of their cell's vote totals, may not be named as a sponsor or helper, and
     #: a procedure whose opening runs ``check_not_suspended`` (a transfer) refuses them
     suspends_activity: frozenset[str] = frozenset()
+    #: its files are confidential (discipline): every reading of a case page or its trail is
+    #: recorded in the access log, as reading verification results is
+    confidential: bool = False
     #: the module of ``workflow.procedures`` that runs it (its ``PROCEDURE``, or the one of its
     #: ``PROCEDURES`` with this key); by default the one named as the key
     module: str = ""

@@ -255,6 +255,7 @@ SPEC = ProcedureSpec(
     open_event_label="Ngày đề nghị",
     settings=SETTINGS,
     holds_standing="đang bị đình chỉ sinh hoạt đảng",
+    confidential=True,
     suspends_activity=frozenset({"suspended"}),
     considering=frozenset({"proposed", "suspended"}),
 )

@@ -387,3 +387,30 @@ def test_the_member_page_shows_a_discipline_in_effect_and_when_it_ends(world, lo
     assert f'href="/cases/{case_id}"' in body
     assert "đang bị xem xét hoặc thi hành kỷ luật" in body
     assert "Hiệu lực của quyết định kỷ luật (12 tháng): 12/09/2026" in body
+
+
+def test_every_reading_of_a_discipline_file_is_recorded(world, login):
+    from sqlalchemy import func
+
+    from workflow.models import AccessLogEntry
+
+    case_id = _cell_reprimand(world, world.members["C1"][2])
+
+    def reads(user: str) -> int:
+        db.session.rollback()
+        return db.session.scalar(
+            select(func.count())
+            .select_from(AccessLogEntry)
+            .where(
+                AccessLogEntry.subject_id == case_id,
+                AccessLogEntry.part == "case_file",
+                AccessLogEntry.user_id == world.users[user],
+            )
+        )
+
+    assert login("inspector").get(f"/cases/{case_id}").status_code == 200
+    assert login("gs1").get(f"/cases/{case_id}").status_code == 200
+    assert (reads("inspector"), reads("gs1")) == (1, 1)
+    # outside the member's organizations: not found, and nothing read
+    assert login("gs2").get(f"/cases/{case_id}").status_code == 404
+    assert reads("gs2") == 0

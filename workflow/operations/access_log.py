@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from states import get_spec
 from workflow import throttle
 from workflow.extensions import db
 from workflow.models import AccessLogEntry, User, utcnow
@@ -23,6 +24,7 @@ PART_LABELS = {
     "verification": "Kết quả thẩm tra lý lịch",
     "attachment": "Bản quét giấy tờ hồ sơ",
     "member_list": "Danh sách đảng viên xuất ra Excel (có số CCCD)",
+    "case_file": "Hồ sơ mật (kỷ luật, đình chỉ sinh hoạt đảng)",
 }
 
 
@@ -46,11 +48,17 @@ def record(
 
 
 def read_case_file(case_id: int, actor: Actor):
-    """The case as ``queries.get_case`` gives it; when it carries verification results (the
-    case page and the case's trail show them), the read is recorded first."""
+    """The case as ``queries.get_case`` gives it; when its file is confidential, or it carries
+    verification results (the case page and the case's trail show them), the read is recorded
+    first."""
     case = get_case(case_id, actor)
-    if any(r.answered_on for r in case.verification_requests):
-        record(actor, "case", case_id, "verification")
+    part = None
+    if get_spec(case.procedure).confidential:
+        part = "case_file"
+    elif any(r.answered_on for r in case.verification_requests):
+        part = "verification"
+    if part:
+        record(actor, "case", case_id, part)
         case = get_case(case_id, actor)
     return case
 

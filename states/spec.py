@@ -22,6 +22,9 @@ class Role(StrEnum):
     GRASSROOTS_STAFF = "grassroots_staff"
     CELL_SECRETARY = "cell_secretary"
     AUDITOR = "auditor"
+    #: the body that runs classes where the committee has one apart from its department (a
+    #: political training centre): it manages classes, rosters and certificates, not dossiers
+    TRAINING = "training"
 
 
 ROLE_LABELS: Mapping[Role, str] = {
@@ -32,6 +35,7 @@ ROLE_LABELS: Mapping[Role, str] = {
     Role.GRASSROOTS_STAFF: "Cán bộ đảng ủy cơ sở",
     Role.CELL_SECRETARY: "Bí thư chi bộ",
     Role.AUDITOR: "Kiểm toán (chỉ xem)",
+    Role.TRAINING: "Cơ sở bồi dưỡng (quản lý lớp học)",
 }
 
 

@@ -275,3 +275,23 @@ def test_the_list_filters_and_pages(world, login):
     organizer = page(client.get(f"/classes/?organizer={world.orgs['G2']}"))
     assert "1 lớp" in organizer and "Lớp số 6<" in organizer
     assert "0 lớp" in page(client.get("/classes/?year=2024"))
+
+
+def test_the_body_that_runs_classes_manages_them_and_reads_no_case_file(world, login):
+    from workflow.models import Case, Grant
+    from workflow.store.uow import unit_of_work
+
+    with unit_of_work():  # the auditor's account becomes the training centre's
+        for grant in db.session.scalars(
+            select(Grant).where(Grant.user_id == world.users["auditor"])
+        ):
+            grant.role = "training"
+    cls = new_class(world)
+    client = login("auditor")
+    for url in ("/classes/", "/classes/new", f"/classes/{cls.id}", f"/classes/{cls.id}/results"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/").status_code == 200
+    assert client.get("/cases/").status_code == 403
+    case_id = world.new_candidate("C1")
+    assert db.session.get(Case, case_id) is not None
+    assert client.get(f"/cases/{case_id}").status_code in (403, 404)

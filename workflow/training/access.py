@@ -1,6 +1,8 @@
 """Who may see and change classes. Deny by default.
 
-* The department's staff (over the whole committee) manage every class.
+* The department's staff, or the body that runs classes where one is configured (the
+  ``training`` role), over the whole committee, manage every class; the training role sees no
+  case file.
 * Whoever may open case files (cell secretaries, grassroots committees' staff, the department,
   signers, the inspection commission) sees the list of classes and a class's page, with the
   trainees of the organizations their grants cover.
@@ -17,8 +19,8 @@ from workflow.models import Person
 from workflow.permissions import CASE_VIEW_ROLES, Actor
 from workflow.store.errors import PermissionDenied
 
-MANAGERS = frozenset({Role.DEPARTMENT_STAFF})
-VIEWERS = CASE_VIEW_ROLES
+MANAGERS = frozenset({Role.DEPARTMENT_STAFF, Role.TRAINING})
+VIEWERS = CASE_VIEW_ROLES | {Role.TRAINING}
 PROPOSERS = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_STAFF})
 
 

@@ -320,7 +320,15 @@ def vn_percent(part: int | Decimal, whole: int | Decimal) -> str | None:
     return None if text is None else text + "%"
 
 
+def first_upper(text: str | None) -> str:
+    """The text with its first letter in capitals and the rest as written (Jinja's
+    ``capitalize`` lowers the rest: "Đảng" would print as "đảng")."""
+    text = text or ""
+    return text[:1].upper() + text[1:]
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(first_upper)
     app.add_template_filter(filesize)
     app.add_template_filter(vn_number)
     app.add_template_filter(vn_decimal)

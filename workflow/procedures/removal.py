@@ -51,6 +51,7 @@ def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
         .where(DossierItem.case_id == case.id, DossierItem.purpose == "self_review_request")
     )
     complaint = records.clocks.get("complaint")
+    decision = latest_decision(case.id, spec.KEY)
     return LeavingFacts(
         today=today,
         state=case.state,
@@ -62,6 +63,7 @@ def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
         proposer_id=case.proposer_id,
         actor_id=actor.user_id if actor else None,
         ground=case.proposal,
+        decided_on=decision.decided_on if decision else None,
     )
 
 

@@ -36,7 +36,9 @@ KEY = re.compile(r"\b[a-z]+_[a-z_]+\b|\buser \d+\b")
 
 def _sign_in(u, username: str, viewport: dict) -> None:
     """Sign in afresh as ``username`` on a screen of the given size (the phone's menu folds
-    the sign-out button away: the old session's cookies are dropped instead)."""
+    the sign-out button away: the old session's cookies are dropped instead, once the page
+    is left, so that no request still on its way brings the session back)."""
+    u.page.goto("about:blank")
     u.page.context.clear_cookies()
     u.page.set_viewport_size(viewport)
     u.page.goto(f"{u.base}/login")
@@ -224,11 +226,16 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     page.fill("#password", PASSWORD)
     u.submit()
     assert u.state() == "Đã có quyết định cho ra khỏi Đảng"
-    u.act(
-        "Cấp giấy xác nhận tuổi đảng (theo đề nghị)",
-        {"#request": "Đơn đề nghị ngày 04/05/2026", "#password": PASSWORD},
-        date="06/05/2026",
-    )
+    page.get_by_role("link", name="Cấp giấy xác nhận tuổi đảng (theo đề nghị)").click()
+    page.fill("#event_date", "20/04/2026")  # before the decision it cites: refused, said why
+    page.fill("#request", "Đơn đề nghị ngày 04/05/2026")
+    page.fill("#password", PASSWORD)
+    u.submit()
+    expect(page.locator(".errors").first).to_contain_text("chọn ngày từ 29/04/2026 trở đi")
+    page.fill("#event_date", "06/05/2026")
+    page.fill("#password", PASSWORD)
+    u.submit()
+    expect(page.locator(".flash-success")).to_have_count(1)
     u.shot("leaving-07-left-with-confirmation")
     links = page.get_by_role("link", name="Tải PDF")
     expect(links).to_have_count(2)

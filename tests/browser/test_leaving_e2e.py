@@ -298,6 +298,10 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     flows = page.locator("main").inner_text()
     for label in ("Xóa tên đảng viên chính thức\t1", "Cho ra khỏi Đảng\t1"):
         assert label in flows, label
+    assert (
+        "2 đảng viên ra khỏi danh sách (xóa tên đảng viên chính thức 1, cho ra khỏi Đảng 1)"
+        in flows
+    )
     total = page.locator("#members tr.total").inner_text().split("\t")
     assert total[1:10] == ["45", "0", "45", "0", "2", "43", "0", "43", "0"], total
     u.shot("leaving-09-report")

@@ -13,6 +13,7 @@ from states.dates import vn_date
 from states.indicators import (
     FLOWS,
     INDICATORS,
+    REMOVAL_FLOWS,
     SECTIONS,
     TARGET_KINDS,
     UNTRACKED,
@@ -246,6 +247,13 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
         f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
     ]
+    if t.flows["rejoined"]:
+        parts.insert(2, f"kết nạp lại {vn_number(t.flows['rejoined'])} đảng viên")
+    off = [(f, t.flows[f.key]) for f in FLOWS if f.key in REMOVAL_FLOWS.values()]
+    gone = sum(n for _, n in off)
+    if gone:  # who left the lists other than by a transfer, and how
+        how = ", ".join(f"{f.label[:1].lower()}{f.label[1:]} {vn_number(n)}" for f, n in off if n)
+        parts.append(f"{vn_number(gone)} đảng viên ra khỏi danh sách ({how})")
     ending = (
         f"Đến ngày {vn_date(until)} có {vn_number(t.end_total)} đảng viên "
         f"({vn_number(t.end['official'])} chính thức, {vn_number(t.end['probationary'])} dự bị)"

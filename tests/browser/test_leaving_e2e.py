@@ -295,6 +295,9 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     assert "Xóa tên trong danh sách đảng viên" in _cells(by_name[removed_name])
     assert "Cho ra khỏi Đảng" in _cells(by_name[leaver_name])
     page.goto(f"{base}/reports/?from=2026-04-01&to=2026-06-30")
+    # the period reads dd/mm/yyyy whatever the browser's language
+    expect(page.get_by_label("Từ ngày")).to_have_value("01/04/2026")
+    expect(page.get_by_label("Đến ngày")).to_have_value("30/06/2026")
     flows = page.locator("main").inner_text()
     for label in ("Xóa tên đảng viên chính thức\t1", "Cho ra khỏi Đảng\t1"):
         assert label in flows, label

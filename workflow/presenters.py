@@ -18,6 +18,7 @@ from states.facts import EDUCATION_LEVELS
 from states.fields import Field
 from states.numbers import percent_of, share, vn_decimal, vn_number
 from states.spec import ProcedureSpec
+from states.text import first_lower, first_upper
 from workflow.extensions import db
 from workflow.models import (
     AuditEntry,
@@ -273,7 +274,7 @@ def _subject_names(ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
             .where(Case.id.in_(ids["case"]))
         ):
             label = REGISTRY[procedure].label if procedure in REGISTRY else procedure
-            out[("case", case_id)] = f"{name} ({label.lower()})"
+            out[("case", case_id)] = f"{name} ({first_lower(label)})"
     if ids.get("decision"):
         for decision in db.session.scalars(
             select(Decision).where(Decision.id.in_(ids["decision"]))
@@ -318,13 +319,6 @@ def vn_percent(part: int | Decimal, whole: int | Decimal) -> str | None:
         part, whole, decimals=config["PERCENT_DECIMALS"], truncate=config["PERCENT_TRUNCATE"]
     )
     return None if text is None else text + "%"
-
-
-def first_upper(text: str | None) -> str:
-    """The text with its first letter in capitals and the rest as written (Jinja's
-    ``capitalize`` lowers the rest: "Đảng" would print as "đảng")."""
-    text = text or ""
-    return text[:1].upper() + text[1:]
 
 
 def init_app(app: Flask) -> None:

@@ -20,6 +20,7 @@ from states.indicators import (
     UNTRACKED_FLOWS,
 )
 from states.numbers import vn_decimal, vn_number
+from states.text import first_lower
 from workflow.clock import LOCAL_TZ, today
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization
@@ -252,7 +253,7 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
     off = [(f, t.flows[f.key]) for f in FLOWS if f.key in REMOVAL_FLOWS.values()]
     gone = sum(n for _, n in off)
     if gone:  # who left the lists other than by a transfer, and how
-        how = ", ".join(f"{f.label[:1].lower()}{f.label[1:]} {vn_number(n)}" for f, n in off if n)
+        how = ", ".join(f"{first_lower(f.label)} {vn_number(n)}" for f, n in off if n)
         parts.append(f"{vn_number(gone)} đảng viên ra khỏi danh sách ({how})")
     ending = (
         f"Đến ngày {vn_date(until)} có {vn_number(t.end_total)} đảng viên "

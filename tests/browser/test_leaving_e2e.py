@@ -244,6 +244,9 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     assert "Về việc cho đảng viên ra khỏi Đảng" in text  # the Party keeps its capital
     assert "Số 2-QĐ/ĐUK" in text and f"Cho đồng chí {leaver_name}" in text
     _signature_keeps_its_article(decision, "Lê Văn Thường")
+    page.get_by_role("link", name="Số 1-XN/ĐUK").click()  # the document's own page, in words
+    _fits(page)
+    u.open_case(leaving)
     confirmation, _ = _pdf(
         page, base, links.nth(1).get_attribute("href"), shots / "party-age-confirmation.pdf"
     )
@@ -287,6 +290,9 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     assert removed_name in gone and leaver_name in gone
 
     _sign_in(u, "dept", LAPTOP)
+    page.goto(f"{base}/admin/audit")  # the trail names the cases in words, the Party capital
+    expect(page.locator("main")).to_contain_text("(cho ra khỏi Đảng (đảng viên xin ra khỏi Đảng))")
+    _fits(page)
     export = page.request.get(f"{base}/people/export.xlsx?org={cell}")
     assert export.status == 200
     rows = _sheet_rows(export.body())

@@ -145,11 +145,12 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        "Cấp giấy xác nhận tuổi đảng (theo đề nghị)", "Ngày ký giấy xác nhận",
        fields=CONFIRMATION, reauth=True,
        guards=(g.was_official,
-               g.document_not_held("party_age_confirmation", "Đã cấp giấy xác nhận tuổi đảng.")),
+               g.document_not_held("party_age_confirmation", "Đã cấp giấy xác nhận tuổi đảng."),
+               g.not_before_decision),
        effects=("issue_decision:party_age_confirmation@upper",), kind="record"),
     _t("close", "left", "closed", COMMITTEES, Level.GRASSROOTS,
        "Kết thúc hồ sơ (thu hồi thẻ, chuyển hồ sơ đảng viên)", "Ngày kết thúc", fields=CLOSING,
-       effects=("record_card",)),
+       guards=(g.not_before_decision,), effects=("record_card",)),
 )
 # fmt: on
 

@@ -37,6 +37,8 @@ class LeavingFacts:
     standing: tuple[str, ...] = ()
     #: of those, the ones whose violation is still being considered (no decision yet)
     considering: tuple[str, ...] = ()
+    #: the day the case's decision was signed (removal, leaving), None before
+    decided_on: date | None = None
 
 
 def _facts(ctx: GuardContext) -> LeavingFacts:
@@ -218,3 +220,17 @@ def was_official(ctx: GuardContext) -> Verdict:
             "Đảng viên chưa được công nhận chính thức: không có tuổi đảng để xác nhận.",
         )
     return Verdict.passed()
+
+
+def not_before_decision(ctx: GuardContext) -> Verdict:
+    """What follows the decision (the card collected, the party-age confirmation, the closing)
+    is not dated before the decision was signed."""
+    decided_on = _facts(ctx).decided_on
+    if decided_on is None or ctx.event_date is None or ctx.event_date >= decided_on:
+        return Verdict.passed()
+    return Verdict.failed(
+        "leaving.before_decision",
+        f"Ngày {vn_date(ctx.event_date)} trước ngày ký quyết định ({vn_date(decided_on)}): "
+        f"chọn ngày từ {vn_date(decided_on)} trở đi.",
+        "event_date",
+    )

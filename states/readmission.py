@@ -114,8 +114,8 @@ def readmission_allowed(ctx: GuardContext) -> Verdict:
             "readmission.abandoned",
             "Người bị xóa tên vì bỏ sinh hoạt đảng không được xem xét kết nạp lại.",
         )
-    if p is None:
-        return Verdict.needs_input()
+    if p is None:  # the case page: the earliest day shown before the meeting is planned
+        return _too_soon(f, ctx) or Verdict.needs_input()
     if f.left_by == "leaving" and not p.get("hardship"):
         return Verdict.failed(
             "readmission.left_voluntarily",
@@ -129,13 +129,9 @@ def readmission_allowed(ctx: GuardContext) -> Verdict:
             "Trường hợp này không được xem xét kết nạp lại (QĐ 24-QĐ/TW mục 3.5).",
             "excluded_case",
         )
-    gap = ctx.rules["readmission.gap_months"]
-    if full_months_between(f.left_on, ctx.event_date) < gap:
-        return Verdict.failed(
-            "readmission.too_soon",
-            f"Chưa đủ {gap} tháng kể từ ngày ra khỏi Đảng ({vn_date(f.left_on)}): sớm nhất "
-            f"ngày {vn_date(add_months(f.left_on, gap))}.",
-        )
+    too_soon = _too_soon(f, ctx)
+    if too_soon is not None:
+        return too_soon
     expunged = p.get("expunged_on")
     after = ctx.rules["readmission.expunged_gap_months"]
     if expunged is not None and full_months_between(expunged, ctx.event_date) < after:
@@ -145,6 +141,18 @@ def readmission_allowed(ctx: GuardContext) -> Verdict:
             "expunged_on",
         )
     return Verdict.passed()
+
+
+def _too_soon(f: ReadmissionFacts, ctx: GuardContext) -> Verdict | None:
+    """Fewer months since leaving than the rule asks for, as of the event's date."""
+    gap = ctx.rules["readmission.gap_months"]
+    if f.left_on is None or full_months_between(f.left_on, ctx.event_date) >= gap:
+        return None
+    return Verdict.failed(
+        "readmission.too_soon",
+        f"Chưa đủ {gap} tháng kể từ ngày ra khỏi Đảng ({vn_date(f.left_on)}): sớm nhất "
+        f"ngày {vn_date(add_months(f.left_on, gap))}.",
+    )
 
 
 #: the provincial standing committee's written consent, asked for and given before the

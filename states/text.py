@@ -121,6 +121,19 @@ def capitalize_name(name: str) -> str:
     return nfc("".join(out))
 
 
+def first_upper(text: str | None) -> str:
+    """The text with its first letter in capitals and the rest as written (``str.capitalize``
+    and Jinja's ``capitalize`` lower the rest: "Đảng" would read "đảng")."""
+    text = text or ""
+    return text[:1].upper() + text[1:]
+
+
+def first_lower(text: str | None) -> str:
+    """A label set inside a sentence: its first letter lowered, the rest as written."""
+    text = text or ""
+    return text[:1].lower() + text[1:]
+
+
 def has_diacritics(text: str) -> bool:
     """Whether any letter carries a mark (a tone or a vowel mark) or is đ."""
     return any(unicodedata.combining(ch) or ch in "đĐ" for ch in unicodedata.normalize("NFD", text))

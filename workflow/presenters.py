@@ -19,6 +19,7 @@ from states.facts import EDUCATION_LEVELS
 from states.fields import Field
 from states.numbers import percent_of, share, vn_decimal, vn_number
 from states.spec import ProcedureSpec
+from states.text import first_lower, first_upper
 from workflow.extensions import db
 from workflow.models import (
     AuditEntry,
@@ -279,7 +280,7 @@ def _subject_names(ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
             .where(Case.id.in_(ids["case"]))
         ):
             label = REGISTRY[procedure].label if procedure in REGISTRY else procedure
-            out[("case", case_id)] = f"{name} ({label.lower()})"
+            out[("case", case_id)] = f"{name} ({first_lower(label)})"
     if ids.get("decision"):
         for decision in db.session.scalars(
             select(Decision).where(Decision.id.in_(ids["decision"]))
@@ -327,6 +328,7 @@ def vn_percent(part: int | Decimal, whole: int | Decimal) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(first_upper)
     app.add_template_filter(filesize)
     app.add_template_filter(vn_number)
     app.add_template_filter(vn_decimal)

@@ -92,6 +92,11 @@ def test_the_party_age_confirmation_counts_to_the_day_the_member_left(world):
             )
         )
     case_id, left_on = _left(world, member)
+    # a confirmation dated before the decision it cites is refused, with the earliest day
+    with pytest.raises(GuardFailed) as exc:
+        world.fire(case_id, "issue_party_age_confirmation", "signer", date(2025, 9, 20),
+                   request="Đơn đề nghị ngày 19/09/2025")  # fmt: skip
+    assert "chọn ngày từ 26/09/2025 trở đi" in str(exc.value)
     world.fire(case_id, "issue_party_age_confirmation", "signer", date(2025, 10, 2),
                request="Đơn đề nghị ngày 30/09/2025")  # fmt: skip
     with pytest.raises(GuardFailed):

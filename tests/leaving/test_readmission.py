@@ -63,12 +63,19 @@ def test_a_person_removed_long_enough_ago_is_readmitted_and_serves_probation_aga
     world.fire(case_id, "record_provincial_consent", "dept", date(2025, 10, 15),
                provincial_consent="Công văn số 120-CV/TU ngày 15/10/2025")  # fmt: skip
     assert state(case_id) == "provincial_consented"
+    # the draft the signer reviews cites the consent, as the issued decision does
+    draft = db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id, Decision.status == "draft")
+    ).one()
+    consent = "Căn cứ văn bản đồng ý của Ban Thường vụ Tỉnh ủy (Công văn số 120-CV/TU"
+    assert json.loads(draft.snapshot)["consent"].startswith(consent)
     world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20))
     decision = db.session.scalars(
         select(Decision).where(Decision.case_id == case_id, Decision.kind == "readmission")
     ).one()
     doc = json.loads(decision.snapshot)
     assert doc["admit_verb"] == "Kết nạp lại" and doc["subject"] == "về việc kết nạp lại đảng viên"
+    assert doc["consent"].startswith(consent) and consent in decision.html
     world.advance(case_id, "admitted", step_days=5)
     db.session.rollback()
     person = db.session.get(Person, member)

@@ -174,6 +174,9 @@ def test_the_card_the_complaint_and_the_closing(world):
     with pytest.raises(GuardFailed) as exc:
         world.fire(case_id, "close", "gs1", date(2025, 10, 1), dossier="Ban Tổ chức")
     assert "thu hồi thẻ" in _messages(exc) and "chưa hết" in _messages(exc)
+    with pytest.raises(GuardFailed) as exc:  # not before the decision was signed
+        world.fire(case_id, "record_card_collected", "sec1", date(2025, 9, 20))
+    assert "trước ngày ký quyết định (25/09/2025)" in _messages(exc)
     world.fire(case_id, "record_card_collected", "sec1", date(2025, 9, 29),
                card_number=db.session.get(Person, member).card_number)  # fmt: skip
     with pytest.raises(GuardFailed):

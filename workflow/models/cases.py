@@ -149,6 +149,20 @@ class Vote(Base):
     invalid: Mapped[int] = mapped_column(Integer, default=0)
     passed: Mapped[bool] = mapped_column(Boolean)
 
+    @property
+    def body_label(self) -> str:
+        return VOTE_BODIES.get(self.body, self.body)
+
+
+#: the bodies whose votes a case records, as the pages name them
+VOTE_BODIES = {
+    "cell": "Chi bộ",
+    "subcommittee": "Đảng ủy bộ phận",
+    "grassroots": "Đảng ủy cơ sở",
+    "standing": "Ban Thường vụ",
+    "inspection": "Ủy ban Kiểm tra",
+}
+
 
 class DossierItem(Base):
     """One paper of the dossier, identified by the purpose and the form code printed on it."""

@@ -30,7 +30,14 @@ from workflow.procedures.removal import card_number, discard_drafts, dossier_kee
 
 
 def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
-    return plain_facts(case, actor, today, official_on=case.person.official_on)
+    decision = latest_decision(case.id, spec.KEY)
+    return plain_facts(
+        case,
+        actor,
+        today,
+        official_on=case.person.official_on,
+        decided_on=decision.decided_on if decision else None,
+    )
 
 
 # --- effects --------------------------------------------------------------------------------

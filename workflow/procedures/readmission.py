@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from states import readmission as spec
+from workflow.documents import service
 from workflow.documents.kinds import DocumentKind
 from workflow.documents.snapshots import chain_of
 from workflow.extensions import db
@@ -91,7 +92,19 @@ def check_left(ctx: EffectContext) -> None:
 
 
 def record_consent(ctx: EffectContext) -> None:
+    """The consent enters the dossier, and the decision's draft (when the department drafted
+    it already) cites it, so that what the signer reviews is what is issued."""
     add_document(ctx, "provincial_consent", ctx.data["provincial_consent"])
+    existing = service.find_draft(ctx.case.id, spec.KEY)
+    if existing is not None:
+        upper = service.issuer_for(ctx.case, "upper")[0] == existing.issuer
+        service.draft(ctx.case, DECISION, actor=ctx.actor, level="upper" if upper else "grassroots")
+
+
+def _consent_basis(case: Case) -> str:
+    """The basis line citing the provincial standing committee's written consent."""
+    item = next((d for d in reversed(case.documents) if d.purpose == "provincial_consent"), None)
+    return f"Căn cứ văn bản đồng ý của Ban Thường vụ Tỉnh ủy ({item.note});" if item else ""
 
 
 # --- the decision ---------------------------------------------------------------------------
@@ -103,6 +116,7 @@ def decision_draft(case: Case, issuer: str) -> dict[str, Any]:
         "subject": "về việc kết nạp lại đảng viên",
         "form_code": "9-KNĐ",
         "admit_verb": "Kết nạp lại",
+        "consent": _consent_basis(case),
     }
 
 

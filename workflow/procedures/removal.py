@@ -67,6 +67,7 @@ def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
         .where(DossierItem.case_id == case.id, DossierItem.purpose == "self_review_request")
     )
     complaint = records.clocks.get("complaint")
+    decision = latest_decision(case.id, spec.KEY)
     return LeavingFacts(
         today=today,
         state=case.state,
@@ -79,6 +80,7 @@ def facts(case: Case, actor: Actor | None, today: date) -> LeavingFacts:
         actor_id=actor.user_id if actor else None,
         ground=case.proposal,
         **standing_facts(case),
+        decided_on=decision.decided_on if decision else None,
     )
 
 

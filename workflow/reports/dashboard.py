@@ -7,6 +7,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from states import REGISTRY, get_spec
+from states.text import first_lower
 from workflow.extensions import db
 from workflow.models import Case, Organization
 from workflow.presenters import vn_percent
@@ -18,7 +19,7 @@ from workflow.reports.document import ReportDocument
 def pipelines(org: Organization | None) -> list[tuple[str, Markup]]:
     """(title, chart) of each procedure charted by step (the spec says so)."""
     return [
-        (f"Hồ sơ {spec.label.lower()} đang mở, theo bước", pipeline(org, spec.key))
+        (f"Hồ sơ {first_lower(spec.label)} đang mở, theo bước", pipeline(org, spec.key))
         for spec in REGISTRY.values()
         if spec.pipeline
     ]
@@ -42,7 +43,7 @@ def pipeline(org: Organization | None, procedure: str) -> Markup:
         for state, label in spec.states.items()
         if counts.get(state) and state not in spec.finals
     ]
-    return charts.horizontal_bars(f"Hồ sơ {spec.label.lower()} đang mở theo bước", bars)
+    return charts.horizontal_bars(f"Hồ sơ {first_lower(spec.label)} đang mở theo bước", bars)
 
 
 def target_progress(doc: ReportDocument, kind: str = "admissions") -> Markup:

@@ -14,12 +14,14 @@ from states.indicators import (
     DISCIPLINE_FORMS,
     FLOWS,
     INDICATORS,
+    REMOVAL_FLOWS,
     SECTIONS,
     TARGET_KINDS,
     UNTRACKED,
     UNTRACKED_FLOWS,
 )
 from states.numbers import vn_decimal, vn_number
+from states.text import first_lower
 from workflow.clock import LOCAL_TZ, today
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization
@@ -257,7 +259,15 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
         f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
     ]
-    parts += _discipline_and_leaving(t)
+    if t.flows["rejoined"]:  # after the admissions
+        admitted = next(i for i, p in enumerate(parts) if p.startswith("kết nạp "))
+        parts.insert(admitted + 1, f"kết nạp lại {vn_number(t.flows['rejoined'])} đảng viên")
+    parts += _discipline(t)
+    off = [(f, t.flows[f.key]) for f in FLOWS if f.key in REMOVAL_FLOWS.values()]
+    gone = sum(n for _, n in off)
+    if gone:  # who left the lists other than by a transfer, and how
+        how = ", ".join(f"{first_lower(f.label)} {vn_number(n)}" for f, n in off if n)
+        parts.append(f"{vn_number(gone)} đảng viên ra khỏi danh sách ({how})")
     ending = (
         f"Đến ngày {vn_date(until)} có {vn_number(t.end_total)} đảng viên "
         f"({vn_number(t.end['official'])} chính thức, {vn_number(t.end['probationary'])} dự bị)"
@@ -265,10 +275,10 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
     return "Trong kỳ, " + "; ".join(parts) + ". " + ending + "."
 
 
-def _discipline_and_leaving(t) -> list[str]:
-    """The clauses a report writes of discipline and of members leaving the lists, e.g. "thi
-    hành kỷ luật 7 đảng viên (khiển trách 3, khai trừ 4); đình chỉ sinh hoạt đảng 1 đảng viên"
-    — only the figures that are not 0 (the table gives every one)."""
+def _discipline(t) -> list[str]:
+    """The clauses a report writes of discipline, e.g. "thi hành kỷ luật 7 đảng viên (khiển
+    trách 3, khai trừ 4); đình chỉ sinh hoạt đảng 1 đảng viên" — only the figures that are not
+    0 (the table gives every one)."""
     parts = []
     forms = [(label, t.figure(f"discipline_{form}")) for form, _code, label in DISCIPLINE_FORMS]
     forms = [(label, n) for label, n in forms if n]
@@ -279,9 +289,6 @@ def _discipline_and_leaving(t) -> list[str]:
     for key, text in (
         ("suspensions", "đình chỉ sinh hoạt đảng {} đảng viên"),
         ("reinstatements", "cho trở lại sinh hoạt đảng {} đảng viên"),
-        ("removals", "xóa tên {} đảng viên"),
-        ("left_party", "cho ra khỏi Đảng {} trường hợp"),
-        ("deaths", "{} đảng viên từ trần"),
     ):
         if t.figure(key):
             parts.append(text.format(vn_number(t.figure(key))))

@@ -7,11 +7,15 @@ from sqlalchemy import func, select
 
 from forms.base import apply_errors, options
 from forms.orgs import OrganizationForm
+from states.fields import parse_date
 from states.spec import Role
 from workflow import procedures
+from workflow.clock import today
 from workflow.extensions import db
+from workflow.membership import members_on, places_on
 from workflow.models import Case, Organization, Person
 from workflow.models.orgs import ORG_KINDS, in_tree_order
+from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.orgs import create_org, update_org
 from workflow.queries import visible_orgs
@@ -19,6 +23,9 @@ from workflow.store.errors import InvalidInput, NotFound
 from workflow.web import current_actor, requires
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+#: who a list "as of a day" names: the members (candidates have no place on it)
+LISTED = ("official", "probationary")
 
 VIEWERS = (
     Role.CELL_SECRETARY,
@@ -77,11 +84,29 @@ def _get(org_id: int) -> Organization:
 @requires(*VIEWERS)
 def detail(org_id: int):
     org = _get(org_id)
-    members = db.session.scalars(
-        select(Person)
-        .where(Person.cell_id == org.id, Person.presence == "active")
-        .order_by(Person.sort_key, Person.id)
-    ).all()
+    on, on_error, status_on = None, "", {}
+    if request.args.get("on") and not org.children:
+        try:
+            on = parse_date(request.args["on"])
+        except ValueError as exc:
+            on_error = str(exc)
+        else:
+            if on > today():
+                on, on_error = None, "Ngày không được sau ngày hôm nay."
+    if on is not None:  # the list as the records stood on that day
+        members = members_on(org.path, on, statuses=LISTED)
+        places = places_on([p.id for p in members], on)
+        status_on = {pid: MEMBER_STATUSES[place["member_status"]] for pid, place in places.items()}
+    else:  # today's list: the candidates and the members, not those who left the lists
+        members = db.session.scalars(
+            select(Person)
+            .where(
+                Person.cell_id == org.id,
+                Person.presence == "active",
+                Person.member_status != "removed",
+            )
+            .order_by(Person.sort_key, Person.id)
+        ).all()
     open_cases = db.session.scalar(
         select(func.count(Case.id))
         .join(Organization, Organization.id == Case.cell_id)
@@ -91,6 +116,10 @@ def detail(org_id: int):
         "orgs/detail.html",
         org=org,
         members=members,
+        on=on,
+        on_error=on_error,
+        status_on=status_on,
+        on_text=request.args.get("on", ""),
         hosted=transfer_ops.hosted_at(org),
         open_cases=open_cases,
         can_edit=current_actor().has_role(*EDITORS),

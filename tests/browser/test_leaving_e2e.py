@@ -244,7 +244,8 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     assert "Về việc cho đảng viên ra khỏi Đảng" in text  # the Party keeps its capital
     assert "Số 2-QĐ/ĐUK" in text and f"Cho đồng chí {leaver_name}" in text
     _signature_keeps_its_article(decision, "Lê Văn Thường")
-    page.get_by_role("link", name="Số 1-XN/ĐUK").click()  # the document's own page, in words
+    with page.expect_navigation():  # the document's own page, in words
+        page.get_by_role("link", name="Số 1-XN/ĐUK").click()
     _fits(page)
     u.open_case(leaving)
     confirmation, _ = _pdf(

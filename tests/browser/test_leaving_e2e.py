@@ -237,6 +237,9 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     u.submit()
     expect(page.locator(".flash-success")).to_have_count(1)
     u.shot("leaving-07-left-with-confirmation")
+    facts = page.locator("dl.facts").first.inner_text()
+    assert "Hoàn cảnh gia đình đặc biệt khó khăn" in facts  # the application's reasons
+    assert "Số 2-QĐ/ĐUK ngày 29/04/2026" in facts and "Số 1-XN/ĐUK ngày 06/05/2026" in facts
     links = page.get_by_role("link", name="Tải PDF")
     expect(links).to_have_count(2)
     decision, _ = _pdf(page, base, links.nth(0).get_attribute("href"), shots / "leaving.pdf")

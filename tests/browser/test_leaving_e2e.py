@@ -360,6 +360,7 @@ def test_a_death_is_reported_and_its_dossier_handed_up_within_its_clock(live, pa
     _sign_in(u, "sec1", PHONE)
     page.goto(f"{base}/people/{member}")
     page.get_by_role("link", name="Ghi nhận đảng viên từ trần").click()
+    expect(page.locator("main")).to_contain_text("lên cấp trên trong 30 ngày làm việc kể từ")
     page.fill("#event_date", "20/05/2026")
     page.fill("#notice", "Giấy báo tử số 123/GBT ngày 21/05/2026, UBND phường Tiên Cát")
     _fits(page)

@@ -72,8 +72,8 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         fields=(Field("reference", "Số phiếu báo", "line", required=False, max_length=60), NOTE),
         effects=("record_document:notice_slip",),
         opens=("dossier",),
-        help="Trong 30 ngày làm việc kể từ ngày lập phiếu báo, bàn giao phiếu báo cùng hồ sơ "
-        "đảng viên cho cấp ủy cấp trên trực tiếp.",
+        help="Trong {rule:death.dossier_working_days} ngày làm việc kể từ ngày lập phiếu báo, "
+        "bàn giao phiếu báo cùng hồ sơ đảng viên cho cấp ủy cấp trên trực tiếp.",
     ),
     _t(
         "hand_over_dossier",

@@ -189,8 +189,8 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
        fields=(Field("why", "Căn cứ", "choice", choices=WHY), NOTE),
        guards=(g.may_proceed_without_review(REQUESTS),),
        effects=("record_document:no_self_review",), kind="side",
-       help="Sau ba lần yêu cầu mà đảng viên không viết, không dự họp; hoặc đảng viên cố tình "
-            "không viết: chi bộ vẫn xem xét, biểu quyết."),
+       help="Sau {rule:removal.self_review_requests} lần yêu cầu mà đảng viên không viết, "
+            "không dự họp; hoặc đảng viên cố tình không viết: chi bộ vẫn xem xét, biểu quyết."),
     _t("record_cell_resolution", "awaiting_cell_meeting", "cell_resolved", CELL, Level.CELL,
        "Ghi nghị quyết chi bộ đề nghị xóa tên", "Ngày họp chi bộ",
        fields=(VIOLATION, *CELL_VOTE),

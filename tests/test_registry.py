@@ -148,3 +148,20 @@ def test_every_step_of_the_main_path_has_a_happy_payload(key):
 @pytest.mark.parametrize("key", KEYS)
 def test_every_procedure_has_a_demonstration_scenario(key):
     assert callable(PROCEDURES[key].demo)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_rule_a_help_text_names_is_a_number_in_force(key):
+    """``{rule:key}`` in a step's help or an opening's hint reads a number of the rules."""
+    import re
+    from datetime import date
+
+    from states.rules import rules_on
+
+    procedure: Procedure = PROCEDURES[key]
+    texts = [t.help or "" for t in procedure.spec.transitions]
+    texts.append((procedure.opening.hint or "") if procedure.opening else "")
+    rules = rules_on(date(2026, 6, 15))
+    for text in texts:
+        for name in re.findall(r"\{rule:([^}]*)\}", text):
+            assert isinstance(rules[name], int), (key, name)

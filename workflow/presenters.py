@@ -18,8 +18,10 @@ from states.dates import vn_date
 from states.facts import EDUCATION_LEVELS
 from states.fields import Field
 from states.numbers import percent_of, share, vn_decimal, vn_number
+from states.rules import rules_on
 from states.spec import ProcedureSpec
 from states.text import first_lower, first_upper
+from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import (
     AuditEntry,
@@ -327,7 +329,22 @@ def vn_percent(part: int | Decimal, whole: int | Decimal) -> str | None:
     return None if text is None else text + "%"
 
 
+#: a rule's number named in a help text or hint: ``{rule:death.dossier_working_days}``
+_RULE_REF = re.compile(r"\{rule:([a-z_]+(?:\.[a-z_]+)+)\}")
+
+
+def with_rules(text: str | None) -> str:
+    """A help text with each ``{rule:key}`` replaced by the number in force today, so that what
+    a form says follows the rules when they change."""
+    text = text or ""
+    if "{rule:" not in text:
+        return text
+    rules = rules_on(today())
+    return _RULE_REF.sub(lambda m: vn_number(rules[m.group(1)]), text)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(with_rules)
     app.add_template_filter(first_upper)
     app.add_template_filter(filesize)
     app.add_template_filter(vn_number)

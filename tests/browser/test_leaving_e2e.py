@@ -237,6 +237,9 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     u.submit()
     expect(page.locator(".flash-success")).to_have_count(1)
     u.shot("leaving-07-left-with-confirmation")
+    facts = page.locator("dl.facts").first.inner_text()
+    assert "Hoàn cảnh gia đình đặc biệt khó khăn" in facts  # the application's reasons
+    assert "Số 2-QĐ/ĐUK ngày 29/04/2026" in facts and "Số 1-XN/ĐUK ngày 06/05/2026" in facts
     links = page.get_by_role("link", name="Tải PDF")
     expect(links).to_have_count(2)
     decision, _ = _pdf(page, base, links.nth(0).get_attribute("href"), shots / "leaving.pdf")
@@ -244,7 +247,8 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     assert "Về việc cho đảng viên ra khỏi Đảng" in text  # the Party keeps its capital
     assert "Số 2-QĐ/ĐUK" in text and f"Cho đồng chí {leaver_name}" in text
     _signature_keeps_its_article(decision, "Lê Văn Thường")
-    page.get_by_role("link", name="Số 1-XN/ĐUK").click()  # the document's own page, in words
+    with page.expect_navigation():  # the document's own page, in words
+        page.get_by_role("link", name="Số 1-XN/ĐUK").click()
     _fits(page)
     u.open_case(leaving)
     confirmation, _ = _pdf(
@@ -356,6 +360,7 @@ def test_a_death_is_reported_and_its_dossier_handed_up_within_its_clock(live, pa
     _sign_in(u, "sec1", PHONE)
     page.goto(f"{base}/people/{member}")
     page.get_by_role("link", name="Ghi nhận đảng viên từ trần").click()
+    expect(page.locator("main")).to_contain_text("lên cấp trên trong 30 ngày làm việc kể từ")
     page.fill("#event_date", "20/05/2026")
     page.fill("#notice", "Giấy báo tử số 123/GBT ngày 21/05/2026, UBND phường Tiên Cát")
     _fits(page)

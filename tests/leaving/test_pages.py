@@ -108,3 +108,27 @@ def test_the_signer_reviews_the_draft_and_the_timeline_says_why_other_cases_clos
     assert "Kết thúc: đảng viên không còn trong danh sách đảng viên" in other
     assert "Đảng viên đã bị xóa tên trong danh sách đảng viên" in other
     assert "closed_membership_ended" not in other
+
+
+def test_a_cells_page_gives_its_list_as_of_a_day_and_counts_only_those_on_it(world, login):
+    member = world.members["C1"][2]
+    name = db.session.get(Person, member).full_name
+    case_id = open_removal(world, member)
+    world.fire(case_id, "record_self_review", "sec1", date(2025, 9, 5))
+    world.fire(case_id, "record_cell_resolution", "sec1", date(2025, 9, 10),
+               violation="none", **cell_vote())  # fmt: skip
+    world.fire(case_id, "record_grassroots_resolution", "gs1", date(2025, 9, 15), **cell_vote())
+    world.fire(case_id, "appraise_by_department", "dept", date(2025, 9, 18), opinion="Đủ.")
+    world.fire(case_id, "approve_removal", "signer", date(2025, 9, 25))
+    client = login("sec1")
+    cell = world.orgs["C1"]
+    body = page(client.get(f"/orgs/{cell}"))
+    assert "Danh sách (8)" in body and name not in body
+    body = page(client.get(f"/orgs/{cell}?on=24/09/2025"))
+    assert "Đảng viên trong danh sách ngày 24/09/2025 (9)" in body and name in body
+    body = page(client.get(f"/orgs/{cell}?on=25/09/2025"))
+    assert "Đảng viên trong danh sách ngày 25/09/2025 (8)" in body and name not in body
+    body = page(client.get(f"/orgs/{cell}?on=31/02/2025"))
+    assert "Ngày không tồn tại trong lịch." in body and "Danh sách (8)" in body
+    body = page(client.get(f"/orgs/{cell}?on=01/01/2030"))
+    assert "Ngày không được sau ngày hôm nay." in body

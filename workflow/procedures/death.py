@@ -57,8 +57,8 @@ PROCEDURE = Procedure(
         "Đã ghi nhận đảng viên từ trần; các hồ sơ khác của đảng viên đã kết thúc.",
         "Ghi nhận",
         hint="Đảng viên ra khỏi danh sách từ ngày từ trần. Gia đình giữ thẻ đảng viên và Huy "
-        "hiệu Đảng. Cấp ủy cơ sở lập phiếu báo và bàn giao hồ sơ lên cấp trên trong 30 ngày làm "
-        "việc kể từ ngày lập phiếu báo.",
+        "hiệu Đảng. Cấp ủy cơ sở lập phiếu báo và bàn giao hồ sơ lên cấp trên trong "
+        "{rule:death.dossier_working_days} ngày làm việc kể từ ngày lập phiếu báo.",
     ),
     happy=HAPPY,
     demo=death_demo.scenario,

@@ -185,6 +185,13 @@ HAPPY = {
 }
 
 
+def page(case: Case) -> dict[str, Any]:
+    return {
+        "decision": latest_decision(case.id, LEAVING.key),
+        "confirmation": latest_decision(case.id, PARTY_AGE.key),
+    }
+
+
 PROCEDURE = Procedure(
     spec=spec.SPEC,
     facts=facts,
@@ -204,6 +211,8 @@ PROCEDURE = Procedure(
         hint="Chỉ xét cho ra khỏi Đảng đối với đảng viên không vi phạm tư cách đảng viên, không "
         "đang bị xem xét hay thi hành kỷ luật.",
     ),
+    page=page,
+    page_template="cases/facts/leaving.html",
     happy=HAPPY,
     demo=leaving_demo.scenario,
 )

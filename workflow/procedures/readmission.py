@@ -200,9 +200,9 @@ PROCEDURE = Procedure(
         may_readmit,
         "Đã đưa vào danh sách nguồn để xem xét kết nạp lại.",
         submit="Đưa vào danh sách nguồn",
-        hint="Kết nạp lại chỉ một lần, sau ít nhất 36 tháng kể từ khi ra khỏi Đảng, với sự "
-        "đồng ý bằng văn bản của Ban Thường vụ Tỉnh ủy; đảng viên được kết nạp lại phải qua "
-        "thời kỳ dự bị.",
+        hint="Kết nạp lại chỉ một lần, sau ít nhất {rule:readmission.gap_months} tháng kể từ khi "
+        "ra khỏi Đảng, với sự đồng ý bằng văn bản của Ban Thường vụ Tỉnh ủy; đảng viên được kết "
+        "nạp lại phải qua thời kỳ dự bị.",
     ),
     papers=admission.PROCEDURE.papers,
     page=page,

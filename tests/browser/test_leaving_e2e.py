@@ -201,7 +201,6 @@ def test_a_removal_and_a_leaving_through_to_their_decisions_and_the_lists_agree(
     u.act(
         "Ghi nghị quyết chi bộ đề nghị cho ra khỏi Đảng",
         cell_fields(9, 8),
-        {"#standing": "clear"},
         date="12/03/2026",
     )
     _fits(page)
@@ -515,7 +514,7 @@ def _left_the_party(world, member: int, on: date) -> None:
     from tests.leaving.helpers import open_for
 
     case_id = open_for(world, "leaving", member, "sec1", date(2026, 3, 5), reasons="Gia đình.")
-    world.fire(case_id, "record_cell_resolution", "sec1", date(2026, 3, 12), standing="clear",
+    world.fire(case_id, "record_cell_resolution", "sec1", date(2026, 3, 12),
                **cell_vote(9))  # fmt: skip
     world.fire(case_id, "record_grassroots_resolution", "gs1", date(2026, 3, 19), **cell_vote(9))
     world.fire(case_id, "appraise_by_department", "dept", date(2026, 3, 26), opinion="Đồng ý.")

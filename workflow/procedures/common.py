@@ -249,12 +249,14 @@ def record_vote(ctx: EffectContext) -> None:
 
 
 def record_standing_vote(ctx: EffectContext) -> None:
-    """The standing committee's meeting that decided: its members, those present, the vote."""
+    """The meeting that decided — the standing committee's, or the body the argument names
+    (the inspection commission, a grassroots committee): its members, those present, the
+    vote."""
     data = ctx.data
     total = data["members_total"]
     ctx.case.votes.append(
         Vote(
-            body="standing",
+            body=ctx.arg or "standing",
             meeting_on=ctx.event_date,
             official_total=total,
             present=data["members_present"],

@@ -39,6 +39,7 @@ from workflow.procedures.common import (
     latest_decision,
     org_facts,
     person_facts,
+    record_standing_vote,
     require_on_list,
 )
 from workflow.procedures.removal import card_number, dossier_keeper
@@ -219,25 +220,9 @@ def record_ballot(ctx: EffectContext) -> None:
     add_document(ctx, f"{body}_resolution", note)
 
 
-def record_commission_vote(ctx: EffectContext) -> None:
-    """The inspection commission's or the standing committee's meeting: members, those
-    present, the ballot."""
-    data = ctx.data
-    total = data["members_total"]
-    ctx.case.votes.append(
-        Vote(
-            body=ctx.arg or "inspection",
-            meeting_on=ctx.event_date,
-            official_total=total,
-            present=data["members_present"],
-            excluded=[],
-            denominator=total,
-            yes=data["yes"],
-            no=data["no"],
-            invalid=data["members_present"] - data["yes"] - data["no"],
-            passed=majority_carries(data["yes"], total, ctx.rules["vote.standing_majority"]),
-        )
-    )
+#: the inspection commission's, the standing committee's or a grassroots committee's meeting
+#: (the argument names the body): members, those present, the ballot
+record_commission_vote = record_standing_vote
 
 
 def record_announcement(ctx: EffectContext) -> None:

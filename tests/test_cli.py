@@ -7,8 +7,10 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from tests.conftest import APP_ROLE, BACKEND, make_app, owner_engine, owner_url
+from workflow.dbroles import CAN_CREATE
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Decision, Grant, RegisterCounter, User
 from workflow.procedures import PROCEDURES
@@ -229,3 +231,25 @@ def _assert_registers_gapless_in_date_order() -> None:
         )
     )
     assert {(i, t, s): v for i, t, s, v in counters} == {r: len(e) for r, e in registers.items()}
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="roles are PostgreSQL's")
+def test_the_grants_refuse_to_finish_while_the_role_may_create_tables(tmp_path, pg_database):
+    """Up to PostgreSQL 14 every role may create tables in ``public`` through PUBLIC; the grants
+    say so, and how to take it back, instead of leaving it."""
+    owner_app = make_app(tmp_path, owner_url(pg_database))
+    with owner_app.app_context():
+        assert invoke(owner_app, "grant-app-role", APP_ROLE).exit_code == 0
+        with owner_engine().begin() as conn:
+            assert not conn.scalar(text(CAN_CREATE), {"role": APP_ROLE})
+            conn.execute(text("GRANT CREATE ON SCHEMA public TO PUBLIC"))
+        try:
+            refused = invoke(owner_app, "grant-app-role", APP_ROLE)
+            assert refused.exit_code != 0
+            assert "quyền tạo bảng" in refused.output
+            assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in refused.output
+        finally:
+            with owner_engine().begin() as conn:
+                conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+        assert invoke(owner_app, "grant-app-role", APP_ROLE).exit_code == 0
+        db.engine.dispose()

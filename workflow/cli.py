@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from states import get_spec
 from workflow import backup
-from workflow.dbroles import grant_statements
+from workflow.dbroles import CAN_CREATE, SCHEMA_FIX, grant_statements
 from workflow.demo import load_demo
 from workflow.engine import fire
 from workflow.extensions import db
@@ -263,6 +263,15 @@ def grant_app_role(role: str) -> None:
     with db.engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))
+        may_create = conn.scalar(text(CAN_CREATE), {"role": role})
+        owner = conn.scalar(text("SELECT current_user"))
+    if may_create:
+        fix = SCHEMA_FIX.format(owner=owner)
+        raise click.ClickException(
+            f"Vai trò {role} vẫn có quyền tạo bảng trong lược đồ public (PostgreSQL 14 trở về "
+            f"trước cho mọi vai trò quyền này). Quản trị máy chủ cơ sở dữ liệu chạy một lần: "
+            f'psql -d {db.engine.url.database} -c "{fix}", rồi chạy lại lệnh này.'
+        )
     click.echo(f"Đã cấp quyền cho vai trò {role}.")
 
 

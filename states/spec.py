@@ -141,6 +141,10 @@ class TransitionSpec:
     opens: tuple[str, ...] = ()
     closes: tuple[str, ...] = ()
     cancels: tuple[str, ...] = ()
+    #: clocks stopped while the case waits on a body outside the committee (a provincial
+    #: consent): the days until a step ``resumes`` them are added to their due date
+    holds: tuple[str, ...] = ()
+    resumes: tuple[str, ...] = ()
     #: "main" for the forward path, "side" for returns, pauses and exits, "record" for self-loops
     kind: str = "main"
     #: a short explanation shown on the form

@@ -68,7 +68,7 @@ def test_every_clock_the_spec_names_is_declared(key):
     spec = REGISTRY[key]
     named = set(spec.open_deadlines)
     for t in spec.transitions:
-        named |= {*t.opens, *t.closes, *t.cancels}
+        named |= {*t.opens, *t.closes, *t.cancels, *t.holds, *t.resumes}
         if isinstance(t.awaited, str):
             named.add(t.awaited)
         assert not t.auto or isinstance(t.awaited, str), t.trigger

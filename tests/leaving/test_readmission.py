@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.leaving.helpers import cell_vote, open_for, open_removal, state
+from workflow import queries
 from workflow.clock import clock
 from workflow.extensions import db
 from workflow.models import Case, Decision, MembershipGap, Person
@@ -94,6 +95,37 @@ def test_a_person_removed_long_enough_ago_is_readmitted_and_serves_probation_aga
     assert rep.total.flows["rejoined"] == 1 and rep.total.flows["joined"] == 0
     assert rep.total.figure("admissions") == 0  # a re-admission is its own figure
     assert rep.balanced
+
+
+def test_the_decision_clock_stands_stopped_while_the_provincial_consent_is_awaited(world, login):
+    member = world.members["C1"][2]
+    removed(world, member)
+    case_id = to_cell_meeting(world, member)
+    _meeting(world, case_id, date(2025, 9, 15))
+    world.advance(case_id, "department_appraised", step_days=5)
+
+    def clock_of():
+        db.session.expire_all()
+        return next(d for d in db.session.get(Case, case_id).deadlines if d.kind == "decision")
+
+    due = clock_of().due_on
+    world.fire(case_id, "request_provincial_consent", "dept", date(2025, 10, 6),
+               reference="Số 45-CV/ĐUK ngày 06/10/2025")  # fmt: skip
+    held = clock_of()
+    assert (held.status, held.held_on, held.due_on) == ("held", date(2025, 10, 6), due)
+    # a stopped clock is nobody's overdue work, however long the wait
+    assert case_id not in queries.open_deadlines([case_id])
+    page = login("dept").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "đang dừng tính thời hạn" in page and "06/10/2025" in page
+    world.fire(case_id, "record_provincial_consent", "dept", date(2025, 10, 15),
+               provincial_consent="Công văn số 120-CV/TU ngày 15/10/2025")  # fmt: skip
+    running = clock_of()
+    # Mon 6 to Wed 15 October 2025: seven working days stood stopped and move the due date
+    assert (running.status, running.held_days) == ("open", 7)
+    assert (running.due_on - due).days == 9  # seven working days, one weekend
+    assert "Dừng tính thời hạn từ 06/10/2025 đến 15/10/2025" in running.note
+    world.fire(case_id, "approve_admission", "signer", date(2025, 10, 20))
+    assert clock_of().status == "met"
 
 
 def test_thirty_six_months_after_leaving(world):

@@ -274,7 +274,7 @@ def fire(
         if to_state in spec.finals:
             case.closed_at = utcnow()
             for d in case.deadlines:
-                if d.status == "open":
+                if d.status in deadlines.PENDING:
                     d.status, d.closed_on = "cancelled", event_date
         entry = audit.append(
             actor=actor,
@@ -340,6 +340,10 @@ def _apply_deadlines(
         deadlines.close_deadline(case, kind, event_date, "met")
     for kind in t.cancels:
         deadlines.close_deadline(case, kind, event_date, "cancelled")
+    for kind in t.holds:
+        deadlines.hold_deadline(case, kind, event_date)
+    for kind in t.resumes:
+        deadlines.resume_deadline(case, kind, event_date)
     for kind in t.opens:
         dl_spec = spec.deadlines[kind]
         deadlines.close_deadline(case, kind, event_date, "cancelled")

@@ -211,9 +211,13 @@ class Deadline(Base):
     base_days: Mapped[int] = mapped_column(Integer)
     extended_days: Mapped[int] = mapped_column(Integer, default=0)
     due_on: Mapped[date] = mapped_column(Date, index=True)
-    #: open | met | cancelled
+    #: open | held (stopped while the case waits on an outside body) | met | cancelled
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    #: the day a held clock stopped
+    held_on: Mapped[date | None] = mapped_column(Date)
+    #: the days, in its unit, it stood stopped (added to its due date)
+    held_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: when a scan first found it overdue
     overdue_since: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")

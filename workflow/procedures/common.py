@@ -477,7 +477,7 @@ def close_other_cases(ctx: EffectContext, reason: str) -> list[Case]:
     for other in others:
         other.closed_at = utcnow()
         for d in other.deadlines:
-            if d.status == "open":
+            if d.status in deadlines.PENDING:
                 deadlines.close_deadline(other, d.kind, ctx.event_date, "cancelled")
         audit_other_case(ctx, other, MEMBERSHIP_ENDED, {"reason": reason, "by_case": ctx.case.id})
     ctx.data["closed_cases"] = [o.id for o in others]

@@ -152,7 +152,11 @@ def detail(case_id: int):
     spec = plugin.spec
     calendar = load_calendar()
     day = today()
-    deadlines = [(d, calendar.left(d, day) if d.status == "open" else None) for d in case.deadlines]
+    # a held clock: what was left of it on the day it stopped
+    deadlines = [
+        (d, calendar.left(d, {"open": day, "held": d.held_on}.get(d.status, day)))
+        for d in case.deadlines
+    ]
     scans = attachment_ops.listed(case)
     return render_template(
         "cases/detail.html",

@@ -15,7 +15,9 @@ Counting choices, stated once:
 
 * Trainees of a class count **certificates issued**, by the certificate's date (the class's end
   date or a later one the department chose), for the organization the person belonged to on
-  that date; a certificate typed into a case (a class held elsewhere) counts the same way.
+  that date; a certificate typed into a case (a class held elsewhere) counts the same way. The
+  classes counted with them are those that issued at least one of these certificates (for an
+  organization's row: to one of its people), each once.
 
 * Admissions against the target count **signed decisions** by their date, as committee reports
   do; the member enters the list (flow ``joined``) on the ceremony day.
@@ -58,6 +60,9 @@ class Indicator:
     #: (form field, value): count only the steps whose form gave that value (a discipline
     #: decision counts under the figure of its form)
     where: tuple[str, str] | None = None
+    #: the actions whose rows' subjects the figure also counts, once each: the classes whose
+    #: certificates it counts ("tổ chức 03 lớp … cho 120 quần chúng")
+    subjects_of: tuple[str, ...] = ()
     #: False: no procedure records it yet (shown as 0)
     built: bool = True
 
@@ -142,7 +147,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("awareness_trainees", "Quần chúng học lớp bồi dưỡng nhận thức về Đảng "
               "(được cấp giấy chứng nhận)", "development",
               events=(("admission", "record_certificate", None),
-                      (None, "class.certified:awareness", None)), target="awareness_trainees"),
+                      (None, "class.certified:awareness", None)), target="awareness_trainees",
+              subjects_of=("class.certified:awareness",)),
     Indicator("verifications", "Hồ sơ thẩm tra lý lịch đã kết luận tiêu chuẩn chính trị",
               "development", events=(("admission", "conclude_verification", None),)),
     Indicator("admissions", "Kết nạp đảng viên mới (theo ngày ký quyết định)", "development",
@@ -151,11 +157,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("new_member_trainees", "Đảng viên mới học lớp bồi dưỡng lý luận chính trị",
               "probation",
               events=(("probation", "record_new_member_certificate", None),
-                      (None, "class.certified:new_member", None)), target="new_member_trainees"),
+                      (None, "class.certified:new_member", None)), target="new_member_trainees",
+              subjects_of=("class.certified:new_member",)),
     Indicator("party_work_trainees", "Bí thư, phó bí thư, cấp ủy viên được bồi dưỡng nghiệp vụ "
               "công tác xây dựng Đảng (được cấp giấy chứng nhận)", "training",
               events=((None, "class.certified:party_work", None),),
-              target="party_work_trainees"),
+              target="party_work_trainees", subjects_of=("class.certified:party_work",)),
     Indicator("recognitions", "Đảng viên dự bị được công nhận chính thức", "probation",
               flows=("recognized",)),
     Indicator("probation_removals", "Xóa tên đảng viên dự bị", "probation",

@@ -60,6 +60,24 @@ def test_trainees_count_by_certificate_date_and_kind_against_the_targets(world):
         _row(q4, "GC4").figure("party_work_trainees"),
     ) == (2, 1)
     assert q4.total.figure("new_member_trainees") == 0
+    # the classes behind the figures: those that issued one of the period's certificates
+    assert (q3.total.records("awareness_trainees"), q4.total.records("awareness_trainees")) == (
+        1,
+        1,
+    )
+    assert (
+        _row(q3, "G1").records("awareness_trainees"),
+        q4.total.records("party_work_trainees"),
+    ) == (1, 1)
+    both = period.compute(date(2025, 7, 1), date(2025, 12, 31), None)
+    assert (both.total.records("awareness_trainees"), both.total.figure("awareness_trainees")) == (
+        2,
+        5,
+    )
+    assert (
+        "tổ chức 02 lớp bồi dưỡng nhận thức về Đảng cho 5 quần chúng"
+        in document.build(both, committee_name="Đảng ủy Khối").summary
+    )
 
     doc = document.build(q4, committee_name="Đảng ủy Khối")
     lines = {t.kind: t for t in doc.targets}
@@ -70,8 +88,8 @@ def test_trainees_count_by_certificate_date_and_kind_against_the_targets(world):
     ) == (3, 4, "75,00%")
     assert lines["awareness_trainees"].period_percent == "12,50%"
     assert (
-        "bồi dưỡng nghiệp vụ công tác xây dựng Đảng cho 3 đồng chí, đạt 75,00% chỉ tiêu năm 2025"
-        in doc.summary
+        "tổ chức 01 lớp bồi dưỡng nghiệp vụ công tác xây dựng Đảng cho 3 đồng chí, đạt 75,00% "
+        "chỉ tiêu năm 2025" in doc.summary
     )
 
 

@@ -237,24 +237,20 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
             text += f" (từ đầu năm: {vn_number(line.ytd_value)}, đạt {line.ytd_percent} chỉ tiêu)"
         return text
 
+    def trained(kind: str, what: str, whom: str) -> str:
+        """ "tổ chức 03 lớp bồi dưỡng … cho 120 quần chúng" (the classes that issued the
+        certificates counted; none when they were all typed into cases)."""
+        text = f"bồi dưỡng {what} cho {vn_number(t.figure(kind))} {whom}"
+        if t.records(kind):
+            text = f"tổ chức {t.records(kind):02d} lớp {text}"
+        return with_target(text, kind)
+
     arrived = t.flows["transfer_in_internal"] + t.flows["transfer_in_external"]
     departed = t.flows["transfer_out_internal"] + t.flows["transfer_out_external"]
     parts = [
-        with_target(
-            f"bồi dưỡng nhận thức về Đảng cho {vn_number(t.figure('awareness_trainees'))} "
-            "quần chúng",
-            "awareness_trainees",
-        ),
-        with_target(
-            f"bồi dưỡng lý luận chính trị cho {vn_number(t.figure('new_member_trainees'))} "
-            "đảng viên mới",
-            "new_member_trainees",
-        ),
-        with_target(
-            "bồi dưỡng nghiệp vụ công tác xây dựng Đảng cho "
-            f"{vn_number(t.figure('party_work_trainees'))} đồng chí",
-            "party_work_trainees",
-        ),
+        trained("awareness_trainees", "nhận thức về Đảng", "quần chúng"),
+        trained("new_member_trainees", "lý luận chính trị", "đảng viên mới"),
+        trained("party_work_trainees", "nghiệp vụ công tác xây dựng Đảng", "đồng chí"),
         with_target(f"kết nạp {vn_number(t.figure('admissions'))} đảng viên mới", "admissions"),
         f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",

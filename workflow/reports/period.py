@@ -55,6 +55,8 @@ class Tally:
     flows_by_status: Counter = field(default_factory=Counter)  # (flow, status) -> count
     events: Counter = field(default_factory=Counter)  # indicator key -> count
     monthly: Counter = field(default_factory=Counter)  # (figure or flow key, "YYYY-MM") -> count
+    #: figure key -> the records its events came from (``Indicator.subjects_of``: classes)
+    subjects: dict = field(default_factory=lambda: defaultdict(set))
 
     def count(self, flow: str, status: str, month: str) -> None:
         self.flows[flow] += 1
@@ -69,6 +71,8 @@ class Tally:
         self.flows.update(other.flows)
         self.flows_by_status.update(other.flows_by_status)
         self.events.update(other.events)
+        for key, ids in other.subjects.items():
+            self.subjects[key] |= ids
 
     @property
     def start_total(self) -> int:
@@ -101,6 +105,10 @@ class Tally:
         return self.start_total + self.total_in - self.total_out == self.end_total and all(
             self.expected_end(s) == self.end[s] for s in STATUSES
         )
+
+    def records(self, key: str) -> int:
+        """How many records (classes) the figure's events came from."""
+        return len(self.subjects.get(key, ()))
 
     def figure(self, key: str) -> int:
         indicator = _INDICATORS[key]
@@ -203,6 +211,7 @@ def _rows(start: date, end: date, as_of_seq: int) -> Iterator[tuple]:
         AUDIT.c.org_id,
         AUDIT.c.member_status,
         AUDIT.c.presence,
+        AUDIT.c.subject_id,
     )
     order = (AUDIT.c.person_id, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
     placed = (
@@ -286,16 +295,18 @@ def _order_key(row) -> tuple:
     return (row[0], row[2] is not None, row[2] or date.min, row[1])
 
 
-Matcher = tuple[str, str | None, str | None, tuple[str, str] | None]
+Matcher = tuple[str, str | None, str | None, tuple[str, str] | None, bool]
 
 
 def _matchers() -> dict[tuple[str | None, str], tuple[Matcher, ...]]:
     """(procedure, action) → [(indicator, state reached or None, org field or None, (form
-    field, value) or None)]."""
+    field, value) or None, whether the row's subject is counted too)]."""
     out: dict[tuple[str | None, str], list[Matcher]] = defaultdict(list)
     for i in INDICATORS:
         for procedure, action, state in i.events:
-            out[(procedure, action)].append((i.key, state, i.org_from, i.where))
+            out[(procedure, action)].append(
+                (i.key, state, i.org_from, i.where, action in i.subjects_of)
+            )
     return {key: tuple(value) for key, value in out.items()}
 
 
@@ -383,6 +394,7 @@ class _Walker:
             row_org,
             row_status,
             row_presence,
+            subject_id,
             payload,
         ) = row
         result = self.result
@@ -413,7 +425,7 @@ class _Walker:
             if procedure is not None:
                 wanted = (*wanted, *self.matchers.get((None, action), ()))
             data = None
-            for key, wanted_state, org_field, where in wanted:
+            for key, wanted_state, org_field, where, by_subject in wanted:
                 if wanted_state is not None and to_state != wanted_state:
                     continue
                 if org_field or where:
@@ -427,6 +439,8 @@ class _Walker:
                     continue
                 cells[org_id].events[key] += 1
                 cells[org_id].monthly[(key, month)] += 1
+                if by_subject:
+                    cells[org_id].subjects[key].add(subject_id)
                 counted_for.append(org_id)
         if counted_for:
             late = entered_at >= self.period_over

@@ -5,15 +5,19 @@ page scrolls sideways and every list is a card list whose cells carry their colu
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from tests.browser.driver import expect
 from tests.browser.test_narrow_screens import CARD_PROBLEMS, KEPT_TABLES, PHONE, _sign_out
 from tests.builders import person_data
+from tests.training.helpers import candidate
+from workflow.clock import clock
 from workflow.extensions import db
-from workflow.models import Certificate, PrintJob, TrainingClass
+from workflow.models import Case, Certificate, PrintJob, TrainingClass
 from workflow.operations import people as people_ops
 from workflow.store.uow import unit_of_work
 
@@ -95,3 +99,122 @@ def test_a_class_from_opening_to_printed_certificates_on_a_phone(live, page, use
         assert db.session.query(TrainingClass).count() == 1
         assert sorted(c.number for c in db.session.query(Certificate)) == ["1/CN-NTVĐ", "2/CN-NTVĐ"]
         assert db.session.query(PrintJob).one().status == "done"
+
+
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def _as(page, user, username: str, viewport: dict) -> None:
+    """Sign in afresh as ``username`` on a screen of that size (the old session's cookies
+    dropped, whatever the screen folds away)."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    page.set_viewport_size(viewport)
+    user.login(username)
+
+
+def test_two_organizations_send_trainees_and_the_certificate_admits_a_candidate(live, page, user):
+    """The department runs an awareness class at a laptop; two cell secretaries send their
+    candidates from their phones (one from the candidate's case, one from the class's page),
+    the department adds a person on no source list by citizen ID, records a failure, issues
+    and prints the certificates; the candidate who passed moves on in her case on the class's
+    certificate, the one who failed is told why he cannot; the quarter's report counts the class."""
+    app, world, base = live
+    with app.app_context():
+        lan_case = world.new_candidate("C1", name="Phùng Thị Lan", opened=date(2025, 9, 1))
+        minh_case = world.new_candidate("C2", name="Khúc Văn Minh", opened=date(2025, 9, 1))
+        outsider = candidate(world, "C3", "Ông Thị Nguyệt")
+        outsider_cid = outsider.citizen_id
+        minh_id = db.session.get(Case, minh_case).person_id
+        clock().set_today(date(2025, 9, 5))  # the class is still to come
+
+    _as(page, user, "dept", LAPTOP)
+    page.goto(f"{base}/classes/new")
+    page.select_option("#kind", "awareness")
+    page.fill("#title", "Lớp bồi dưỡng nhận thức về Đảng khóa II năm 2025")
+    page.fill("#starts_on", "08/09/2025")
+    page.fill("#ends_on", "12/09/2025")
+    page.fill("#place", "Hội trường Đảng ủy Khối")
+    page.fill("#opening_decision", "131-QĐ/ĐUK")
+    user.submit("Mở lớp")
+    class_url = page.url
+    class_id = int(class_url.rstrip("/").rsplit("/", 1)[1])
+
+    # the first cell sends its candidate from her case, choosing the class from the list
+    _as(page, user, "sec1", PHONE)
+    user.open_case(lan_case)
+    user.act(
+        "Cử đi học lớp bồi dưỡng nhận thức về Đảng",
+        selects={"#training_class": str(class_id)},
+        date="05/09/2025",
+    )
+    _fits(page, user, "trial-sent-from-case")
+    # the second cell proposes its candidate on the class's page
+    _as(page, user, "sec2", PHONE)
+    page.goto(class_url)
+    page.select_option("#person", str(minh_id))
+    user.submit("Đề nghị")
+    expect(page.locator(".flash-success")).to_contain_text("Khúc Văn Minh")
+    roster = page.locator("table.roster tbody tr")
+    expect(roster).to_have_count(1)  # a secretary sees their own people only
+    _fits(page, user, "trial-second-cell")
+
+    _as(page, user, "dept", LAPTOP)
+    page.goto(class_url)
+    for _ in range(2):
+        with page.expect_navigation():
+            page.get_by_role("button", name="Nhận vào lớp").first.click()
+        expect(page.locator(".flash-success")).to_contain_text("vào danh sách lớp")
+    page.fill("#citizen_id", outsider_cid)
+    user.submit("Đưa vào lớp")
+    expect(page.locator(".flash-success")).to_contain_text("Ông Thị Nguyệt")
+    expect(page.locator("main")).to_contain_text("3 trong danh sách")
+    with app.app_context():
+        clock().set_today(date(2025, 9, 15))  # the class is over
+    page.goto(f"{class_url}/results")
+    for row in page.locator("table tbody tr").all():
+        failed = "Khúc Văn Minh" in row.inner_text()
+        row.locator("select[name^='attendance-']").select_option("partial" if failed else "full")
+        row.locator("select[name^='result-']").select_option("failed" if failed else "good")
+    user.submit("Lưu")
+    expect(page.locator(".flash-success")).to_contain_text("Đã ghi kết quả của 3 học viên.")
+    page.fill("#issued_on", "12/09/2025")
+    user.submit("Cấp giấy chứng nhận")
+    expect(page.locator(".flash-success")).to_contain_text("Đã cấp 2 giấy chứng nhận")
+    user.submit("In giấy chứng nhận của lớp (một tệp PDF)")
+    expect(page.locator("main")).to_contain_text("Đã xong 2 giấy chứng nhận.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải tệp PDF").click()
+    printed = user.shots / "trial-certificates.pdf"
+    printed.write_bytes(download.value.path().read_bytes())
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(printed), str(printed.with_suffix(""))],
+                   check=True)  # fmt: skip
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(str(printed)).pages]
+    assert len(pages) == 2
+    assert any("PHÙNG THỊ LAN" in t.upper() for t in pages)
+    assert any("ÔNG THỊ NGUYỆT" in t.upper() for t in pages)
+    assert not any("KHÚC VĂN MINH" in t.upper() for t in pages)
+
+    # the candidate who passed moves on in her case on the class's certificate
+    _as(page, user, "sec1", PHONE)
+    user.open_case(lan_case)
+    user.act("Ghi nhận giấy chứng nhận của lớp đã học", date="15/09/2025")
+    expect(page.locator(".case-head .badge")).to_contain_text("giấy chứng nhận")
+    # the one who failed is told why he cannot
+    _as(page, user, "sec2", PHONE)
+    user.open_case(minh_case)
+    user.shot("phone-classes-trial-failed")
+    expect(page.locator("main")).to_contain_text("Không đạt")
+    _fits(page, user, "trial-refused")
+
+    # the quarter's report counts the class and its two trainees
+    _as(page, user, "dept", LAPTOP)
+    page.goto(f"{base}/reports/?from=2025-07-01&to=2025-09-30")
+    expect(page.locator("main")).to_contain_text(
+        "tổ chức 01 lớp bồi dưỡng nhận thức về Đảng cho 2 quần chúng"
+    )
+    user.shot("trial-report")
+    with app.app_context():
+        db.session.expire_all()
+        assert db.session.get(Case, lan_case).state == "certified"
+        assert db.session.get(Case, minh_case).state == "source_list"

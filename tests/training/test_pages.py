@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.training.helpers import candidate, new_class
+from tests.training.helpers import audit_actions, candidate, new_class
 from tests.web.helpers import field_block, hidden_value, page
 from workflow.extensions import db
 from workflow.models import Certificate, Person, PrintJob, TrainingClass, TrainingEnrollment
@@ -295,3 +295,45 @@ def test_the_body_that_runs_classes_manages_them_and_reads_no_case_file(world, l
     case_id = world.new_candidate("C1")
     assert db.session.get(Case, case_id) is not None
     assert client.get(f"/cases/{case_id}").status_code in (403, 404)
+
+
+def test_one_certificate_is_printed_again_and_the_person_page_lists_the_classes(world, login):
+    """A lost copy: the department prints that certificate alone (recorded in the trail); the
+    person's page lists each class with its result and certificate, a failed one too."""
+    passed = candidate(world, "C1", "Lã Thị Quế")
+    failed = candidate(world, "C1", "Lã Văn Sơn")
+    cls = new_class(world)
+    for p in (passed, failed):
+        operations.add_trainee(cls.id, {"person": p.id}, actor=world.actor("dept"))
+    rows = {
+        r.id: {"attendance": "full", "result": "good" if r.person_id == passed.id else "failed"}
+        for r in cls.enrollments
+    }
+    operations.record_results(cls.id, rows, cls.version, actor=world.actor("dept"))
+    db.session.expire_all()
+    (cert,) = operations.issue_certificates(
+        cls.id, {"issued_on": "19/09/2025"}, cls.version, actor=world.actor("dept")
+    )
+    cert_id, number, class_id = cert.id, cert.number, cls.id
+    db.session.commit()
+
+    client = login("dept")
+    detail = client.get(f"/classes/{class_id}").get_data(as_text=True)
+    url = f"/classes/{class_id}/certificates/{cert_id}.pdf"
+    assert url in detail
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert len(pages) == 1
+    text = " ".join(pages[0].extract_text().split())
+    assert "Lã Thị Quế" in text and number.split("/")[0] in text
+    assert client.get(f"/classes/{class_id}/certificates/{cert_id + 99}.pdf").status_code == 404
+    fresh()
+    assert "class.certificate_reprinted" in audit_actions(class_id)
+
+    person_page = client.get(f"/people/{passed.id}").get_data(as_text=True)
+    assert "Lớp bồi dưỡng" in person_page and f"/classes/{class_id}" in person_page
+    assert f"giấy chứng nhận số {number}" in person_page
+    assert "không đạt" in client.get(f"/people/{failed.id}").get_data(as_text=True)
+    # the cell secretary reads the page but does not print certificates
+    assert login("sec1").get(url).status_code == 403

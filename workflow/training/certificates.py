@@ -41,15 +41,19 @@ def _heading(cls: TrainingClass) -> dict[str, str]:
     return {"superior": upper_party_name(), "committee": cls.organizer.name}
 
 
-def snapshots(cls: TrainingClass) -> list[dict[str, Any]]:
-    """Each issued certificate of the class as plain values, in number order."""
+def snapshots(cls: TrainingClass, certificate_id: int | None = None) -> list[dict[str, Any]]:
+    """Each issued certificate of the class (or the one named) as plain values, in number
+    order."""
     kind = kinds()[cls.kind]
-    rows = db.session.execute(
+    stmt = (
         select(TrainingEnrollment, Certificate)
         .join(Certificate, Certificate.id == TrainingEnrollment.certificate_id)
         .where(TrainingEnrollment.class_id == cls.id)
         .order_by(Certificate.issued_on, Certificate.id)
-    ).all()
+    )
+    if certificate_id is not None:
+        stmt = stmt.where(Certificate.id == certificate_id)
+    rows = db.session.execute(stmt).all()
     heading = _heading(cls)
     out = []
     for row, cert in rows:
@@ -88,6 +92,13 @@ def snapshots(cls: TrainingClass) -> list[dict[str, Any]]:
 
 def render_html(certificates: list[dict[str, Any]]) -> str:
     return current_app.jinja_env.get_template(TEMPLATE).render(certificates=certificates)
+
+
+def single_pdf(cls: TrainingClass, certificate_id: int) -> bytes | None:
+    """One certificate printed again (a lost or spoilt copy), as the class's batch prints it;
+    None when the class issued no such certificate."""
+    items = snapshots(cls, certificate_id)
+    return html_to_pdf(render_html(items)) if items else None
 
 
 def _run(job: PrintJob, progress: batch.Progress) -> None:

@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "class.trainee_withdrawn": "Rút học viên khỏi danh sách lớp",
     "class.result": "Ghi kết quả học tập của học viên",
     "class.roster_imported": "Nhập danh sách lớp từ tệp Excel",
+    "class.certificate_reprinted": "In lại một giấy chứng nhận của lớp",
 }
 PAYLOAD_LABELS = {
     "class_title": "Lớp",

@@ -541,6 +541,33 @@ def issue_certificates(
     return out
 
 
+@transactional
+def record_reprint(cls: TrainingClass, certificate_id: int, *, actor: Actor) -> None:
+    """A certificate of the class printed again: who and when, in the trail."""
+    access.require_manager(actor)
+    cert = db.session.get(Certificate, certificate_id)
+    audit.append(
+        actor=actor,
+        subject_type="training_class",
+        subject_id=cls.id,
+        action="class.certificate_reprinted",
+        payload={"class_title": cls.title, "certificate_number": cert.number},
+        person_id=cert.person_id,
+    )
+
+
+def history(person_id: int) -> list[TrainingEnrollment]:
+    """The classes a person was put on (or proposed for), latest first."""
+    return list(
+        db.session.scalars(
+            select(TrainingEnrollment)
+            .join(TrainingClass, TrainingClass.id == TrainingEnrollment.class_id)
+            .where(TrainingEnrollment.person_id == person_id)
+            .order_by(TrainingClass.ends_on.desc(), TrainingClass.id.desc())
+        )
+    )
+
+
 def person_certificates(person_id: int, kind: str) -> list[Certificate]:
     return list(
         db.session.scalars(

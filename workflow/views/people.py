@@ -10,6 +10,7 @@ from sqlalchemy import select
 from forms.base import apply_errors
 from forms.people import PersonForm
 from states import REGISTRY
+from states import training as class_rules
 from states.dates import format_months, party_age_months, vn_date
 from states.spec import Role
 from states.text import clean_line
@@ -27,6 +28,8 @@ from workflow.permissions import ROSTER_KEEPERS
 from workflow.procedures.common import standing_of
 from workflow.queries import PEOPLE_LIST_KEYS, get_person, person_query, visible_orgs
 from workflow.store.errors import InvalidInput, StaleRecord
+from workflow.training import kinds as training_kinds
+from workflow.training import operations as training_ops
 from workflow.web import current_actor, requires
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -106,6 +109,12 @@ def detail(person_id: int):
         cases=cases,
         specs=REGISTRY,
         certificates=certificates,
+        classes=training_ops.history(person.id),
+        class_kinds=training_kinds(),
+        class_labels={
+            "status": class_rules.ENROLLMENT_STATUSES,
+            "result": class_rules.RESULT_LABELS,
+        },
         helpers=helpers,
         can_edit=can_edit,
         gaps=gaps,

@@ -536,6 +536,24 @@ def print_certificates(class_id: int):
     return redirect(url_for("training.job", class_id=class_id, job_id=job_id))
 
 
+@bp.route("/<int:class_id>/certificates/<int:certificate_id>.pdf")
+@requires(*MANAGERS)
+def certificate_pdf(class_id: int, certificate_id: int):
+    """One certificate printed again (its copy was lost or spoilt): recorded in the trail."""
+    _require_manager()
+    cls = _class(class_id)
+    data = certificates.single_pdf(cls, certificate_id)
+    if data is None:
+        abort(404)
+    operations.record_reprint(cls, certificate_id, actor=current_actor())
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="giay-chung-nhan-{certificate_id}.pdf"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _job(class_id: int, job_id: int) -> PrintJob:
     job = db.session.get(PrintJob, job_id)
     if job is None or job.kind != certificates.KIND or job.subject_id != class_id:

@@ -69,10 +69,22 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         Level.GRASSROOTS,
         "Lập phiếu báo đảng viên đã từ trần",
         "Ngày lập phiếu báo",
-        fields=(Field("reference", "Số phiếu báo", "line", required=False, max_length=60), NOTE),
-        effects=("record_document:notice_slip",),
+        fields=(
+            Field("cause", "Nguyên nhân từ trần (nếu có)", "line", required=False, max_length=200),
+            Field("burial_place", "Nơi an táng (nếu có)", "line", required=False, max_length=200),
+            Field(
+                "signed_by",
+                "Lãnh đạo ký phiếu báo (để trống: người lập phiếu ký)",
+                "ref",
+                required=False,
+                source="slip_signers",
+            ),
+            NOTE,
+        ),
+        effects=("issue_decision:notice_slip@grassroots",),
         opens=("dossier",),
-        help="Trong {rule:death.dossier_working_days} ngày làm việc kể từ ngày lập phiếu báo, "
+        help="Phiếu báo được đánh số theo sổ của đảng ủy cơ sở và in theo thể thức văn bản của "
+        "Đảng. Trong {rule:death.dossier_working_days} ngày làm việc kể từ ngày lập phiếu báo, "
         "bàn giao phiếu báo cùng hồ sơ đảng viên cho cấp ủy cấp trên trực tiếp.",
     ),
     _t(

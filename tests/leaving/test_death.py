@@ -15,7 +15,7 @@ from tests.probation.test_pages import admitted, nth_working_day_after
 from tests.web.helpers import counts, page
 from workflow.extensions import db
 from workflow.membership import members_on
-from workflow.models import AuditEntry, Case, Person
+from workflow.models import AuditEntry, Case, Decision, Person
 from workflow.reports import period
 from workflow.store.errors import InvalidInput
 
@@ -63,7 +63,17 @@ def test_the_notice_slip_starts_thirty_working_days_to_hand_the_dossier_up(world
     member = world.members["C1"][5]
     name = db.session.get(Person, member).full_name
     case_id = report_death(world, member)
-    world.fire(case_id, "write_notice_slip", "gs1", date(2025, 10, 8), reference="7/PB")
+    world.fire(case_id, "write_notice_slip", "gs1", date(2025, 10, 8),
+               cause="Tai nạn giao thông", burial_place="Nghĩa trang thị xã Phú Thọ")  # fmt: skip
+    # the slip is numbered in the grassroots committee's register and printed
+    slip = db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id, Decision.kind == "notice_slip")
+    ).one()
+    assert slip.status == "issued" and slip.issuer != "upper" and "-PB/" in slip.reference
+    text = " ".join(slip.html.split())
+    assert "PHIẾU BÁO ĐẢNG VIÊN ĐÃ TỪ TRẦN" in text and name in text
+    assert "Đã từ trần ngày 03/10/2025; nguyên nhân: Tai nạn giao thông" in text
+    assert "Nơi an táng: Nghĩa trang thị xã Phú Thọ" in text
     clock = next(d for d in db.session.get(Case, case_id).deadlines if d.kind == "dossier")
     assert clock.status == "open"
     assert clock.due_on == nth_working_day_after(date(2025, 10, 8), 30)
@@ -77,6 +87,8 @@ def test_the_notice_slip_starts_thirty_working_days_to_hand_the_dossier_up(world
     assert state(case_id) == "closed"
     purposes = [d.purpose for d in db.session.get(Case, case_id).documents]
     assert purposes == ["death_notice", "notice_slip", "dossier_handover", "dossier_received"]
+    paper = next(d for d in db.session.get(Case, case_id).documents if d.purpose == "notice_slip")
+    assert paper.note == slip.reference
 
 
 def test_the_period_report_counts_the_death_in_its_period(world):

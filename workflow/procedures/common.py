@@ -16,6 +16,7 @@ from states.facts import OrgFacts, PersonFacts
 from states.guards import denominator
 from states.indicators import MEMBER_STATUSES, on_list
 from states.rules import majority_carries, vote_passes
+from states.spec import Role
 from workflow.clock import today
 from workflow.documents import service
 from workflow.documents.kinds import IssueOptions
@@ -28,9 +29,11 @@ from workflow.models import (
     Deadline,
     Decision,
     DossierItem,
+    Grant,
     HelperAssignment,
     Organization,
     Person,
+    User,
     VerificationRequest,
     Vote,
     utcnow,
@@ -303,6 +306,47 @@ def issue_decision(ctx: EffectContext) -> None:
         add_document(ctx, kind.paper, decision.reference)
     if kind.issued:
         kind.issued(ctx, decision)
+
+
+@dataclass(frozen=True)
+class Leader:
+    """Someone who signs papers for a body, with the title printed above their name."""
+
+    user_id: int
+    name: str
+    title: str
+
+
+def leaders(root_id: int | None) -> list[Leader]:
+    """Who signs papers for a grassroots committee (``root_id``: its staff with a title, or its
+    secretary's signing grant), or for the upper committee's department (None: grants with a
+    title such as "TRƯỞNG BAN" over the whole committee)."""
+    stmt = select(User.id, User.full_name, Grant.title).join(Grant, Grant.user_id == User.id)
+    if root_id is not None:
+        roles = (Role.GRASSROOTS_STAFF.value, Role.SIGNER.value)
+        stmt = stmt.where(Grant.role.in_(roles), Grant.org_id == root_id)
+    else:
+        stmt = stmt.where(Grant.role == Role.DEPARTMENT_STAFF.value, Grant.org_id.is_(None))
+    rows = db.session.execute(
+        stmt.where(User.active.is_(True), Grant.title != "").order_by(Grant.title, User.full_name)
+    ).all()
+    return [Leader(uid, name, title) for uid, name, title in rows]
+
+
+def chosen_leader(ctx: EffectContext, root_id: int | None, paper: str) -> Leader | None:
+    """The leader the form's ``signed_by`` chose among ``leaders(root_id)`` to sign the
+    ``paper``; None: the user taking the step signs."""
+    chosen = ctx.data.get("signed_by")
+    if not chosen:
+        return None
+    signer = next((s for s in leaders(root_id) if s.user_id == chosen), None)
+    if signer is None:
+        raise InvalidInput({"signed_by": f"Chọn một lãnh đạo có chức danh ký {paper}."})
+    return signer
+
+
+def leader_options(root_id: int | None) -> list[tuple[str, str]]:
+    return [(str(s.user_id), f"{s.title.capitalize()} {s.name}") for s in leaders(root_id)]
 
 
 def latest_decision(case_id: int, kind: str) -> Decision | None:

@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
+
 from states import death as spec
 from states.dates import vn_date
 from states.leaving_guards import LeavingFacts
+from workflow.documents.kinds import DocumentKind, IssueOptions
+from workflow.documents.snapshots import issuer_of, person_data
 from workflow.models import Case, Person
 from workflow.permissions import Actor
 from workflow.procedures import death_demo
-from workflow.procedures.base import EffectContext, Opening, Procedure
-from workflow.procedures.common import add_document
+from workflow.procedures.base import EffectContext, Opening, Procedure, Subject
+from workflow.procedures.common import add_document, chosen_leader, leader_options
 from workflow.procedures.removal import plain_facts
 
 
@@ -27,6 +31,69 @@ def record_notice(ctx: EffectContext) -> None:
     add_document(ctx, "death_notice", note)
 
 
+def _root(case: Case) -> int:
+    """The grassroots organization whose committee writes the slip."""
+    return case.cell.ancestor_ids()[0]
+
+
+def slip_draft(case: Case, issuer: str) -> dict[str, Any]:
+    """The notice slip: who died and when, on what notice, and what the record held of them
+    (the grassroots committee sends it up with the member's dossier)."""
+    person = case.person
+    who = issuer_of(case, issuer)
+    notice = next((d.note for d in case.documents if d.purpose == "death_notice"), "")
+    upper = current_app.config["UPPER_COMMITTEE_NAME"]
+    return {
+        **{k: v for k, v in who.items() if k != "abbr"},
+        "place": current_app.config["PLACE_NAME"],
+        "subject": "",
+        "subtitle": "",
+        "form_code": "",
+        "person": person_data(person),
+        "sex": "Nam" if person.sex == "male" else "Nữ",
+        "status": "đảng viên chính thức" if person.official_on else "đảng viên dự bị",
+        "joined_on": vn_date(person.joined_on),
+        "official_on": vn_date(person.official_on) if person.official_on else "",
+        "card_number": person.card_number or "",
+        "cell_name": case.cell.name,
+        "died_on": vn_date(case.opened_on),
+        "notice": notice.splitlines()[0] if notice else "",
+        "cause": "",
+        "burial_place": "",
+        "recipients": [f"Ban Tổ chức {upper}", "Lưu hồ sơ đảng viên"],
+    }
+
+
+def slip_prepare(ctx: EffectContext) -> IssueOptions:
+    """The cause and the burial place from the form; the leader chosen signs it."""
+    leader = chosen_leader(ctx, _root(ctx.case), "phiếu báo")
+    return IssueOptions(
+        extra={
+            "cause": ctx.data.get("cause") or "",
+            "burial_place": ctx.data.get("burial_place") or "",
+        },
+        signer=(leader.user_id, leader.name, leader.title) if leader is not None else None,
+    )
+
+
+SLIP = DocumentKind(
+    "notice_slip",
+    "pdf/death_notice_slip.html",
+    "PB",
+    "PHIẾU BÁO ĐẢNG VIÊN ĐÃ TỪ TRẦN",
+    "",
+    "",
+    "Phiếu báo đảng viên đã từ trần",
+    draft=slip_draft,
+    paper="notice_slip",
+    prepare=slip_prepare,
+)
+
+
+def slip_signers(subject: Subject) -> list[tuple[str, str]]:
+    return leader_options(_root(subject.case))
+
+
 def may_report(person: Person | None, actor: Actor) -> bool:
     return (
         person is not None
@@ -36,8 +103,8 @@ def may_report(person: Person | None, actor: Actor) -> bool:
     )
 
 
-def _slip(case: Case, day: date, _ctx) -> dict[str, Any]:
-    return {"reference": f"{case.id}/PB ngày {vn_date(day)}"}
+def _slip(_case: Case, _day: date, _ctx) -> dict[str, Any]:
+    return {"cause": "Bệnh hiểm nghèo"}
 
 
 HAPPY = {
@@ -50,6 +117,8 @@ PROCEDURE = Procedure(
     spec=spec.SPEC,
     facts=facts,
     effects={"record_notice": record_notice},
+    documents={SLIP.key: SLIP},
+    sources={"slip_signers": slip_signers},
     opening=Opening(
         "person",
         "Ghi nhận đảng viên từ trần",

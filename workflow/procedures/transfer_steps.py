@@ -3,19 +3,16 @@ and the cases that move with the member (§2(c)); the transfer procedures share 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from states import REGISTRY
 from states.dates import add_months, vn_date
-from states.spec import Role
 from workflow.documents.snapshots import issuer_of
 from workflow.extensions import db
-from workflow.models import Case, Decision, Grant, Organization, Transfer, User, utcnow
+from workflow.models import Case, Decision, Organization, Transfer, utcnow
 from workflow.models.orgs import CELL_KINDS, by_name
 from workflow.procedures.base import EffectContext
-from workflow.procedures.common import audit_other_case
+from workflow.procedures.common import Leader, audit_other_case, chosen_leader, leaders
 from workflow.store import deadlines
 from workflow.store.errors import InvalidInput
 from workflow.workcalendar import load_calendar
@@ -199,40 +196,19 @@ def present_by(rules, letter_on):
     return load_calendar().add_working_days(letter_on, rules["transfer.presentation_working_days"])
 
 
-@dataclass(frozen=True)
-class LetterSigner:
-    user_id: int
-    name: str
-    title: str
+def letter_root(case: Case) -> int | None:
+    """Whose leaders sign the case's introduction letters: the department's, or for a move
+    between cells the grassroots committee's own."""
+    return case.cell.ancestor_ids()[0] if case.transfer.direction == "internal" else None
 
 
-def letter_signers(case: Case) -> list[LetterSigner]:
-    """The leaders who sign the case's introduction letters: the department's (grants with a
-    title such as "TRƯỞNG BAN" over the whole committee), or for a move between cells the
-    grassroots committee's own (its staff with a title, or its secretary's signing grant)."""
-    stmt = select(User.id, User.full_name, Grant.title).join(Grant, Grant.user_id == User.id)
-    if case.transfer.direction == "internal":
-        root = case.cell.ancestor_ids()[0]
-        roles = (Role.GRASSROOTS_STAFF.value, Role.SIGNER.value)
-        stmt = stmt.where(Grant.role.in_(roles), Grant.org_id == root)
-    else:
-        stmt = stmt.where(Grant.role == Role.DEPARTMENT_STAFF.value, Grant.org_id.is_(None))
-    rows = db.session.execute(
-        stmt.where(User.active.is_(True), Grant.title != "").order_by(Grant.title, User.full_name)
-    ).all()
-    return [LetterSigner(uid, name, title) for uid, name, title in rows]
+def letter_signers(case: Case) -> list[Leader]:
+    return leaders(letter_root(case))
 
 
-def letter_signer(ctx) -> LetterSigner | None:
-    """The leader chosen on the form, who must be one of ``letter_signers``; None: the issuing
-    user signs."""
-    chosen = ctx.data.get("signed_by")
-    if not chosen:
-        return None
-    signer = next((s for s in letter_signers(ctx.case) if s.user_id == chosen), None)
-    if signer is None:
-        raise InvalidInput({"signed_by": "Chọn một lãnh đạo có chức danh ký giấy giới thiệu."})
-    return signer
+def letter_signer(ctx) -> Leader | None:
+    """The leader chosen on the form; None: the issuing user signs."""
+    return chosen_leader(ctx, letter_root(ctx.case), "giấy giới thiệu")
 
 
 def letter_extra(ctx, lost: Decision | None) -> dict:

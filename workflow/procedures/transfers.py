@@ -28,7 +28,7 @@ from workflow.permissions import Actor, receiving_org
 from workflow.procedures import transfer_steps as steps
 from workflow.procedures import transfers_demo
 from workflow.procedures.base import EffectContext, HappyContext, Opening, Procedure, Subject
-from workflow.procedures.common import latest_decision, org_facts, person_facts
+from workflow.procedures.common import latest_decision, leader_options, org_facts, person_facts
 from workflow.store.errors import InvalidInput
 
 
@@ -156,10 +156,7 @@ def receiving_cells(subject: Subject) -> list[tuple[str, str]]:
 
 
 def letter_signers(subject: Subject) -> list[tuple[str, str]]:
-    return [
-        (str(s.user_id), f"{s.title.capitalize()} {s.name}")
-        for s in steps.letter_signers(subject.case)
-    ]
+    return leader_options(steps.letter_root(subject.case))
 
 
 def sibling_cells(subject: Subject) -> list[tuple[str, str]]:

@@ -491,7 +491,13 @@ not_expulsion = _form_guard("not_expulsion", False)
 
 
 def within_complaint_period(ctx: GuardContext) -> Verdict:
+    """A complaint received within the month; one received in time may be recorded later,
+    so the case page (no form yet) only says until when."""
     due = _f(ctx).complaint_due
+    if due is not None and ctx.event_date > due and ctx.payload is None:
+        return Verdict.needs_input(
+            f"Chỉ ghi đơn khiếu nại nhận được trong thời hạn (đến ngày {vn_date(due)})."
+        )
     if due is not None and ctx.event_date > due:
         return Verdict.failed(
             "discipline.complaint_late",

@@ -79,9 +79,10 @@ class Verdict:
         return cls(ok=False, code=code, message=message, hidden=True)
 
     @classmethod
-    def needs_input(cls) -> Verdict:
-        """The guard depends on values the form has not supplied yet."""
-        return cls(ok=True, pending=True)
+    def needs_input(cls, note: str = "") -> Verdict:
+        """The guard depends on values the form has not supplied yet (the ``note`` the page
+        shows under the action says which)."""
+        return cls(ok=True, pending=True, message=note)
 
 
 @dataclass(frozen=True)

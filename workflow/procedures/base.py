@@ -229,6 +229,9 @@ class Procedure:
     #: what the case page shows of a case: (case) → the template's values, and the template
     page: Callable[[Case], dict[str, Any]] | None = None
     page_template: str | None = None
+    #: what the member's page says of an open case of it that holds their standing
+    #: (``ProcedureSpec.holds_standing``) besides its state: the form decided, the decision
+    standing: Callable[[Case], str] | None = None
 
     @property
     def key(self) -> str:

@@ -517,6 +517,25 @@ HAPPY = {
 }
 
 
+def standing(case: Case) -> str:
+    """ "Khiển trách, Quyết định số 1-QĐ/CB ngày 10/04/2026, công bố ngày 14/04/2026": the
+    form in force (after a complaint's ruling, the ruling's) and the decision behind it."""
+    record = db.session.get(DisciplineRecord, case.id)
+    if record is None or not record.form:
+        return ""
+    parts = [FORM_LABELS[record.form]]
+    decision = max(
+        (d for d in (latest_decision(case.id, k) for k in (DISCIPLINE.key, RULING.key)) if d),
+        key=lambda d: d.id,
+        default=None,
+    )
+    if decision is not None:
+        parts.append(f"Quyết định {decision.cited} ngày {vn_date(decision.decided_on)}")
+    if record.announced_on:
+        parts.append(f"công bố ngày {vn_date(record.announced_on)}")
+    return ", ".join(parts)
+
+
 PROCEDURE = Procedure(
     spec=spec.SPEC,
     facts=facts,
@@ -543,6 +562,7 @@ PROCEDURE = Procedure(
     ),
     page=page,
     page_template="cases/facts/discipline.html",
+    standing=standing,
     happy=HAPPY,
     demo=discipline_demo.scenario,
 )

@@ -209,6 +209,14 @@ HAPPY = {
 }
 
 
+def standing(case: Case) -> str:
+    """ "Quyết định số 3-QĐ/UBKT ngày 05/05/2026": the decision that suspended the member."""
+    decision = latest_decision(case.id, SUSPENSION.key)
+    if decision is None:
+        return ""
+    return f"Quyết định {decision.cited} ngày {vn_date(decision.decided_on)}"
+
+
 PROCEDURE = Procedure(
     spec=spec.SPEC,
     facts=facts,
@@ -230,6 +238,7 @@ PROCEDURE = Procedure(
         "xét, hoặc bị truy tố, tạm giam; thời hạn 90 ngày, gia hạn tổng cộng không quá 180 ngày.",
     ),
     page=page,
+    standing=standing,
     page_template="cases/facts/suspension.html",
     happy=HAPPY,
     demo=suspension_demo.scenario,

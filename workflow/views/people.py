@@ -14,6 +14,7 @@ from states import training as class_rules
 from states.dates import format_months, party_age_months, vn_date
 from states.spec import Role
 from states.text import clean_line
+from workflow import procedures
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
@@ -126,10 +127,11 @@ def detail(person_id: int):
     )
 
 
-def _standing(person) -> list[tuple[Any, list[tuple[str, Any]]]]:
+def _standing(person) -> list[tuple[Any, str, list[tuple[str, Any]]]]:
     """The member's open cases that put their standing in question (a discipline considered
-    or in effect, a suspension), each with its open clocks (label, due date): when a
-    discipline's effect ends, when a suspension runs out."""
+    or in effect, a suspension), each with what its procedure says of it (the form decided,
+    the decision) and its open clocks (label, due date): when a discipline's effect ends,
+    when a suspension runs out."""
     out = []
     for standing in standing_of(person.id):
         case = db.session.get(Case, standing.case_id)
@@ -139,7 +141,8 @@ def _standing(person) -> list[tuple[Any, list[tuple[str, Any]]]]:
             for d in case.deadlines
             if d.status == "open" and d.kind in spec.deadlines
         ]
-        out.append((standing, clocks))
+        describe = procedures.get(case.procedure).standing
+        out.append((standing, describe(case) if describe else "", clocks))
     return out
 
 

@@ -371,7 +371,13 @@ def test_a_death_is_reported_and_its_dossier_handed_up_within_its_clock(live, pa
 
     _sign_in(u, "gs1", LAPTOP)
     u.open_case(case_id)
-    u.act("Lập phiếu báo đảng viên đã từ trần", {"#reference": "05-PB/ĐU"}, date="25/05/2026")
+    u.act("Lập phiếu báo đảng viên đã từ trần", {"#cause": "Bệnh hiểm nghèo"}, date="25/05/2026")
+    # the slip is numbered in the grassroots committee's register and printed
+    href = page.get_by_role("link", name="Tải PDF").first.get_attribute("href")
+    pages, _ = _pdf(page, base, href, shots / "death-notice-slip.pdf")
+    slip = " ".join(pages)
+    for words in ("PHIẾU BÁO ĐẢNG VIÊN ĐÃ TỪ TRẦN", "Số 1-PB/", name, "Đã từ trần ngày 20/05/2026"):
+        assert words in slip, words
     deadline = page.locator("section.deadlines").inner_text()
     assert "hạn 06/07/2026 (30 ngày làm việc kể từ 25/05/2026)" in deadline
     # the clock on the deadlines page and on "Việc của tôi"

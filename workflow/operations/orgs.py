@@ -79,6 +79,10 @@ def _set_paths(org: Organization) -> None:
         _set_paths(child)
 
 
+#: recompute an organization's path and its subtree's (after its parent changed)
+set_paths = _set_paths
+
+
 @transactional
 def create_org(raw: Mapping[str, Any], *, actor: Actor) -> Organization:
     data = _validate(raw, None)

@@ -127,7 +127,7 @@ def party_name_of(committee: str) -> str:
 
 def upper_on(day: date) -> Identity:
     """The upper committee's identity on ``day``."""
-    versions = _upper_rows()
+    versions = upper_rows()
     if not versions:
         return configured_upper()
     v, _active = _pick(versions, day)
@@ -146,7 +146,7 @@ def upper_on(day: date) -> Identity:
     )
 
 
-def _upper_rows() -> list[OrgVersion]:
+def upper_rows() -> list[OrgVersion]:
     rows = list(db.session.scalars(select(OrgVersion).where(OrgVersion.org_id.is_(None))))
     rows.sort(key=_order)
     return rows

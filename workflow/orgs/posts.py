@@ -1,0 +1,42 @@
+"""Who holds which post of a committee on a day, and who signs for the upper committee's
+standing committee then."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from workflow.extensions import db
+from workflow.models import CommitteePost
+from workflow.models.orgs import POST_TITLES
+
+
+def held_on(org_id: int | None, day: date) -> list[CommitteePost]:
+    """The posts of a committee (None: the upper committee) held on ``day``, secretary first."""
+    where = CommitteePost.org_id.is_(None) if org_id is None else CommitteePost.org_id == org_id
+    rows = db.session.scalars(
+        select(CommitteePost).where(
+            where,
+            CommitteePost.valid_from <= day,
+            or_(CommitteePost.valid_to.is_(None), CommitteePost.valid_to > day),
+        )
+    ).all()
+    order = [*POST_TITLES, "standing_member", "committee_member"]
+    return sorted(
+        rows,
+        key=lambda p: (order.index(p.post) if p.post in order else len(order), p.holder_name),
+    )
+
+
+def signers_on(day: date | None) -> list[tuple[str, int | None, str, str]]:
+    """(form key, user id or None, name, title) of those who sign for the upper committee's
+    standing committee on ``day``: its secretary and deputy secretaries as the posts record
+    them, else the leaders holding a signing grant over the whole committee."""
+    from workflow.reports.issue import signers
+
+    if day is not None:
+        held = [p for p in held_on(None, day) if p.post in POST_TITLES]
+        if held:
+            return [(f"post:{p.id}", None, p.holder_name, POST_TITLES[p.post]) for p in held]
+    return [(f"user:{s.user_id}", s.user_id, s.name, s.title) for s in signers()]

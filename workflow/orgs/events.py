@@ -34,6 +34,7 @@ from states.text import clean_line
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
+from workflow.membership import MEMBER_MOVED
 from workflow.models import (
     AuditEntry,
     Case,
@@ -315,7 +316,7 @@ def _move_people(
             actor=actor,
             subject_type="org_event",
             subject_id=event.id,
-            action="organization.member_moved",
+            action=MEMBER_MOVED,
             procedure=REORGANIZATION,
             event_date=day,
             person=person,

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from tests.builders import World
-from workflow.orgs import events
+from workflow.reorganization import events
 
 
 def signer(world: World) -> str:

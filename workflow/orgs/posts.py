@@ -27,16 +27,3 @@ def held_on(org_id: int | None, day: date) -> list[CommitteePost]:
         rows,
         key=lambda p: (order.index(p.post) if p.post in order else len(order), p.holder_name),
     )
-
-
-def signers_on(day: date | None) -> list[tuple[str, int | None, str, str]]:
-    """(form key, user id or None, name, title) of those who sign for the upper committee's
-    standing committee on ``day``: its secretary and deputy secretaries as the posts record
-    them, else the leaders holding a signing grant over the whole committee."""
-    from workflow.reports.issue import signers
-
-    if day is not None:
-        held = [p for p in held_on(None, day) if p.post in POST_TITLES]
-        if held:
-            return [(f"post:{p.id}", None, p.holder_name, POST_TITLES[p.post]) for p in held]
-    return [(f"user:{s.user_id}", s.user_id, s.name, s.title) for s in signers()]

@@ -25,10 +25,11 @@ from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Decision, Organization, OrgEvent, Person
 from workflow.models.orgs import ORG_KINDS, in_tree_order
-from workflow.orgs import events as event_ops
-from workflow.orgs import history, posts
+from workflow.orgs import history
 from workflow.paging import seek_page
 from workflow.queries import visible_orgs
+from workflow.reorganization import events as event_ops
+from workflow.reorganization.decisions import signers_on
 from workflow.store.errors import InvalidInput, NotFound
 from workflow.views.orgs import EDITORS, VIEW_ROLES, VIEWERS
 from workflow.web import current_actor, requires
@@ -247,7 +248,7 @@ def _choices(kind: str, day: date | None) -> dict:
         "orgs": orgs,
         "committees": [o for o in orgs if not o.is_cell],
         "members": members,
-        "signers": posts.signers_on(day or today()),
+        "signers": signers_on(day or today()),
     }
 
 

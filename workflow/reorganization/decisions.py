@@ -18,8 +18,10 @@ from workflow.documents.kinds import DocumentKind
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Decision
+from workflow.models.orgs import POST_TITLES
 from workflow.orgs import posts
 from workflow.permissions import Actor
+from workflow.reports.issue import signers
 from workflow.store.audit import canonical_json
 from workflow.store.errors import InvalidInput
 from workflow.store.uow import current_uow
@@ -35,10 +37,21 @@ ORG_DECISION = DocumentKind(
 )
 
 
+def signers_on(day: date | None) -> list[tuple[str, int | None, str, str]]:
+    """(form key, user id or None, name, title) of those who sign for the upper committee's
+    standing committee on ``day``: its secretary and deputy secretaries as the posts record
+    them, else the leaders holding a signing grant over the whole committee."""
+    if day is not None:
+        held = [p for p in posts.held_on(None, day) if p.post in POST_TITLES]
+        if held:
+            return [(f"post:{p.id}", None, p.holder_name, POST_TITLES[p.post]) for p in held]
+    return [(f"user:{s.user_id}", s.user_id, s.name, s.title) for s in signers()]
+
+
 def signer_from(raw, errors: dict, day: date | None) -> tuple[int | None, str, str] | None:
     """The leader the form chose among those who sign for the standing committee that day."""
     chosen = str(raw.get("signer") or "")
-    options = {key: (uid, name, title) for key, uid, name, title in posts.signers_on(day)}
+    options = {key: (uid, name, title) for key, uid, name, title in signers_on(day)}
     if chosen not in options:
         errors["signer"] = "Chọn lãnh đạo ký quyết định (thay mặt Ban Thường vụ)."
         return None

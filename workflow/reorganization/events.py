@@ -48,6 +48,7 @@ from workflow.models.orgs import ALLOWED_PARENTS, CELL_KINDS, ORG_KINDS
 from workflow.operations import orgs as org_ops
 from workflow.orgs import history
 from workflow.permissions import Actor
+from workflow.reorganization import decisions
 from workflow.store import audit
 from workflow.store.audit import canonical_json
 from workflow.store.errors import InvalidInput
@@ -758,8 +759,6 @@ HANDLERS["split"] = _split
 def record(kind: str, raw: Mapping[str, Any], *, actor: Actor) -> OrgEvent:
     """Record an event of ``kind`` from the form ``raw``, with its numbered decision (signed by
     the leader the form names); all or nothing."""
-    from workflow.orgs import decisions
-
     if kind not in HANDLERS:
         raise InvalidInput({"kind": "Loại sự kiện không hợp lệ."})
     errors = _Errors()

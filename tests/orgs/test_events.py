@@ -238,3 +238,10 @@ def test_changes_out_of_date_order_are_refused(world):
     with pytest.raises(InvalidInput) as exc:
         record(world, "rename", date(2025, 5, 1), org_id=world.orgs["G1"], name="Tên khác")
     assert "theo thứ tự ngày" in exc.value.errors["effective_on"]
+
+
+def test_every_event_kind_has_an_audit_label():
+    from workflow.presenters import ACTION_LABELS
+    from workflow.reorganization.events import EVENT_KINDS
+
+    assert all(ACTION_LABELS.get(f"organization.{kind}") for kind in EVENT_KINDS)

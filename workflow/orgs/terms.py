@@ -14,7 +14,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from workflow.extensions import db
-from workflow.models import CommitteeTerm
+from workflow.models import CommitteeTerm, Organization
+from workflow.orgs import history
 
 
 def body_of(issuer: str) -> tuple[bool, int | None]:
@@ -66,6 +67,15 @@ def term_start(issuer: str, on: date) -> date:
 def working_rules(issuer: str, on: date) -> str:
     """The working-rules line a decision of ``issuer`` dated ``on`` cites."""
     _start, term = term_on(issuer, on)
-    if term is not None and term.working_rules:
+    if term is None:
+        return current_app.config["WORKING_RULES_BASIS"]
+    if term.working_rules:
         return term.working_rules
-    return current_app.config["WORKING_RULES_BASIS"]
+    # a recorded term without its line: the committee's own rules, named as it was that day
+    if term.org_id is None:
+        party = history.upper_on(on).party_name
+    else:
+        org = db.session.get(Organization, term.org_id)
+        party = history.identity_on(org, on).name  # "Đảng bộ Sở Y tế", or a cell's name
+    label = f" {term.label}" if term.label else ""
+    return f"Căn cứ Quy chế làm việc của Ban Chấp hành {party}{label};"

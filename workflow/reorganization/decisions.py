@@ -116,6 +116,16 @@ def _articles(kind: str, f: dict[str, Any], upper: str) -> tuple[str, list[str]]
             f"Chuyển giao {f['org']} cùng {f['members']} đồng chí đảng viên về trực thuộc "
             f"{f['receiver']}."
         ]
+    if kind == "approve_election":
+        term = f", {f['term']}" if f["term"] else ""
+        lines = [f"Chuẩn y kết quả bầu cử cấp ủy {f['org']}{term}, gồm các đồng chí:"]
+        lines += [f"- {name}: {post}." for post, name in f["holders"]]
+        return f"về việc chuẩn y kết quả bầu cử cấp ủy {f['org']}{term}", lines
+    if kind == "relieve_post":
+        reason = f" ({f['reason']})" if f["reason"] else ""
+        return f"về việc cho thôi giữ chức {f['post'].lower()} {f['org']}", [
+            f"Cho đồng chí {f['name']} thôi giữ chức {f['post'].lower()} {f['org']}{reason}."
+        ]
     raise ValueError(kind)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -38,13 +38,14 @@ from workflow.membership import MEMBER_MOVED
 from workflow.models import (
     AuditEntry,
     Case,
+    CommitteePost,
     CommitteeTerm,
     Organization,
     OrgEvent,
     OrgVersion,
     Person,
 )
-from workflow.models.orgs import ALLOWED_PARENTS, CELL_KINDS, ORG_KINDS
+from workflow.models.orgs import ALLOWED_PARENTS, CELL_KINDS, ORG_KINDS, POSTS
 from workflow.operations import orgs as org_ops
 from workflow.orgs import history
 from workflow.permissions import Actor
@@ -65,10 +66,14 @@ EVENT_KINDS: dict[str, str] = {
     "move": "Chuyển tổ chức đảng trực thuộc tổ chức khác",
     "hand_over": "Chuyển giao tổ chức đảng cho đảng ủy cấp trên khác",
     "succeed_upper": "Đảng ủy cấp trên đổi tên hoặc được thay thế",
+    "record_term": "Nhiệm kỳ mới của cấp ủy (đại hội)",
+    "approve_election": "Chuẩn y kết quả bầu cử cấp ủy",
+    "relieve_post": "Cho thôi giữ chức vụ trong cấp ủy",
+    "upper_posts": "Chức vụ của Đảng ủy cấp trên (do cấp trên chuẩn y)",
 }
 #: the events decided by the upper committee itself (numbered in its register); the others
-#: are decided by a superior body and cited as text
-NUMBERED = frozenset(EVENT_KINDS) - {"succeed_upper"}
+#: are decided by a superior body or a congress and cited as text
+NUMBERED = frozenset(EVENT_KINDS) - {"succeed_upper", "record_term", "upper_posts"}
 #: the level a kind is upgraded to, and back
 UPGRADES = {"cell": "sub_committee", "grassroots_cell": "grassroots_committee"}
 DOWNGRADES = {v: k for k, v in UPGRADES.items()}
@@ -83,6 +88,9 @@ class Outcome:
     event: OrgEvent
     #: the event's facts for the decision's text
     facts: dict[str, Any]
+    #: posts the decision gives, and posts it ends
+    posts: list[CommitteePost] = field(default_factory=list)
+    ended: list[CommitteePost] = field(default_factory=list)
 
 
 # --- reading the form -----------------------------------------------------------------------
@@ -733,7 +741,153 @@ def _succeed_upper(raw, day, actor, errors) -> Outcome:
     return Outcome(event, {"before": before.name, "after": name, "reference": reference})
 
 
+# --- committees: terms and posts --------------------------------------------------------
+
+
+def _committee(raw, errors: _Errors, day: date | None) -> tuple[Organization | None, str]:
+    """The committee the form names (blank: the upper committee) and its name that day."""
+    if raw.get("org_id") in (None, "", "0", "upper"):
+        return None, history.upper_on(day or today()).name
+    org = _org(raw, "org_id", errors, day, "cấp ủy")
+    if org is None:
+        return None, ""
+    name = history.identity_on(org, day).name if day else org.name
+    return org, name
+
+
+def _holders(raw, errors: _Errors) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for post in POSTS:
+        names = [clean_line(n) for n in str(raw.get(post) or "").splitlines() if clean_line(n)]
+        if any(len(n) > 100 for n in names):
+            errors[post] = "Mỗi họ tên tối đa 100 ký tự."
+        if post in ("secretary", "inspection_chair") and len(names) > 1:
+            errors[post] = f"Chỉ một {POSTS[post].lower()}."
+        out += [(post, n) for n in names]
+    if not any(post == "secretary" for post, _ in out):
+        errors["secretary"] = "Chưa nhập bí thư."
+    return out
+
+
+def _install_posts(org: Organization | None, day: date, holders, outcome: Outcome) -> None:
+    """The committee elected: its posts from ``day`` on, the previous ones ended that day."""
+    where = CommitteePost.org_id.is_(None) if org is None else CommitteePost.org_id == org.id
+    current = db.session.scalars(
+        select(CommitteePost).where(where, CommitteePost.valid_to.is_(None))
+    )
+    for post in current:
+        if post.valid_from >= day:
+            raise InvalidInput(
+                {
+                    "effective_on": f"Đã ghi chức vụ từ ngày {vn_date(post.valid_from)}: ghi "
+                    "theo thứ tự ngày."
+                }
+            )
+        post.valid_to = day
+        outcome.ended.append(post)
+    for post, name in holders:
+        row = CommitteePost(
+            org_id=org.id if org else None, post=post, holder_name=name, valid_from=day
+        )
+        db.session.add(row)
+        outcome.posts.append(row)
+    db.session.flush()
+
+
+def _approve_election(raw, day, actor, errors) -> Outcome:
+    org, name = _committee(raw, errors, day)
+    if org is None and "org_id" not in errors:
+        errors["org_id"] = "Chọn tổ chức cơ sở đảng (Đảng ủy cấp trên do cấp trên chuẩn y)."
+    holders = _holders(raw, errors)
+    term = clean_line(str(raw.get("term_label") or ""))[:60]
+    errors.check()
+    event = _new_event("approve_election", day, actor, org)
+    outcome = Outcome(
+        event,
+        {
+            "org": name,
+            "term": term,
+            "holders": [[POSTS[p], n] for p, n in holders],
+        },
+    )
+    _install_posts(org, day, holders, outcome)
+    return outcome
+
+
+def _upper_posts(raw, day, actor, errors) -> Outcome:
+    holders = _holders(raw, errors)
+    reference = clean_line(str(raw.get("external_reference") or ""))[:200]
+    if not reference:
+        errors["external_reference"] = "Ghi quyết định chuẩn y của cấp trên (số, ngày)."
+    errors.check()
+    event = _new_event("upper_posts", day, actor, None)
+    event.external_reference = reference
+    outcome = Outcome(
+        event,
+        {"org": history.upper_on(day).name, "holders": [[POSTS[p], n] for p, n in holders]},
+    )
+    _install_posts(None, day, holders, outcome)
+    return outcome
+
+
+def _relieve_post(raw, day, actor, errors) -> Outcome:
+    post = db.session.get(CommitteePost, parse_id(raw.get("post_id") or "") or 0)
+    if post is None or post.org_id is None:
+        errors["post_id"] = "Chọn chức vụ (của cấp ủy cơ sở) cho thôi giữ."
+    elif not (post.valid_from <= day and (post.valid_to is None or day < post.valid_to)):
+        errors["post_id"] = (
+            f"Đồng chí {post.holder_name} không giữ chức vụ này vào ngày {vn_date(day)}."
+        )
+    reason = clean_line(str(raw.get("reason") or ""))[:200]
+    errors.check()
+    org = db.session.get(Organization, post.org_id)
+    event = _new_event("relieve_post", day, actor, org)
+    post.valid_to = day
+    outcome = Outcome(
+        event,
+        {
+            "org": history.identity_on(org, day).name,
+            "name": post.holder_name,
+            "post": post.post_label,
+            "reason": reason,
+        },
+    )
+    outcome.ended.append(post)
+    return outcome
+
+
+def _record_term(raw, day, actor, errors) -> Outcome:
+    org, name = _committee(raw, errors, day)
+    label = clean_line(str(raw.get("term_label") or ""))
+    if not label:
+        errors["term_label"] = "Ghi nhiệm kỳ (ví dụ: nhiệm kỳ 2025 – 2030)."
+    elif len(label) > 60:
+        errors["term_label"] = "Tối đa 60 ký tự."
+    working = clean_line(str(raw.get("working_rules") or ""))
+    if len(working) > 300:
+        errors["working_rules"] = "Tối đa 300 ký tự."
+    reference = clean_line(str(raw.get("external_reference") or ""))[:200]
+    errors.check()
+    where = CommitteeTerm.org_id.is_(None) if org is None else CommitteeTerm.org_id == org.id
+    clash = db.session.scalar(select(CommitteeTerm.id).where(where, CommitteeTerm.starts_on == day))
+    if clash:
+        raise InvalidInput({"effective_on": f"Đã ghi nhiệm kỳ bắt đầu ngày {vn_date(day)}."})
+    event = _new_event("record_term", day, actor, org)
+    event.external_reference = reference
+    db.session.add(
+        CommitteeTerm(
+            org_id=org.id if org else None, starts_on=day, label=label, working_rules=working
+        )
+    )
+    db.session.flush()
+    return Outcome(event, {"org": name, "term": label})
+
+
 HANDLERS = {
+    "record_term": _record_term,
+    "approve_election": _approve_election,
+    "relieve_post": _relieve_post,
+    "upper_posts": _upper_posts,
     "establish": _establish,
     "rename": _rename,
     "upgrade": _upgrade,
@@ -770,6 +924,10 @@ def record(kind: str, raw: Mapping[str, Any], *, actor: Actor) -> OrgEvent:
     if kind in NUMBERED:
         decision = decisions.issue(outcome, actor=actor, signer=signer)
         event.decision_id = decision.id
+        for post in outcome.posts:
+            post.decision_id = decision.id
+        for post in outcome.ended:
+            post.ended_by_id = decision.id
         outcome.facts["reference"] = decision.reference
     event.payload = canonical_json(outcome.facts)
     db.session.flush()

@@ -18,14 +18,17 @@ from flask import (
 from sqlalchemy import select
 
 from states.fields import parse_date
+from states.text import text_sort_key
 from workflow.clock import today
 from workflow.documents import render
 from workflow.documents.service import download_name, pdf_bytes
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import Decision, Organization, OrgEvent, Person
-from workflow.models.orgs import ORG_KINDS, in_tree_order
+from workflow.models import CommitteePost, Decision, Organization, OrgEvent, Person
+from workflow.models.orgs import ORG_KINDS, POSTS, in_tree_order
 from workflow.orgs import history
+from workflow.orgs.posts import held_on
+from workflow.orgs.terms import terms_of
 from workflow.paging import seek_page
 from workflow.queries import visible_orgs
 from workflow.reorganization import events as event_ops
@@ -55,6 +58,10 @@ FIELDS = {
         "term_label",
         "working_rules",
     ),
+    "record_term": ("committee", "term_label", "working_rules", "external_reference"),
+    "approve_election": ("org_id", "term_label", "holders"),
+    "relieve_post": ("post_id", "reason"),
+    "upper_posts": ("holders", "external_reference"),
 }
 #: fields holding several values
 MULTI = ("members", "children", "sources")
@@ -160,7 +167,7 @@ def changes_between(start: date, end: date) -> dict:
                 what.append(f"Chuyển trực thuộc: {old} → {new}")
         if what:
             rows.append({"name": a.name if a.active else b.name, "what": what, "id": org_id})
-    rows.sort(key=lambda r: r["name"])
+    rows.sort(key=lambda r: text_sort_key(r["name"]))
     events = db.session.scalars(
         select(OrgEvent)
         .where(OrgEvent.effective_on > start, OrgEvent.effective_on <= end)
@@ -244,10 +251,21 @@ def _choices(kind: str, day: date | None) -> dict:
             .order_by(Person.sort_key, Person.id)
             .limit(500)
         ).all()
+    held = []
+    if kind == "relieve_post":
+        held = db.session.scalars(
+            select(CommitteePost)
+            .where(CommitteePost.org_id.is_not(None), CommitteePost.valid_to.is_(None))
+            .order_by(CommitteePost.org_id, CommitteePost.post, CommitteePost.id)
+            .limit(500)
+        ).all()
+    names = {o.id: o.name for o in orgs}
     return {
         "orgs": orgs,
         "committees": [o for o in orgs if not o.is_cell],
         "members": members,
+        "held": [(p, names.get(p.org_id, "")) for p in held],
+        "posts": POSTS,
         "signers": signers_on(day or today()),
     }
 
@@ -339,3 +357,27 @@ def decision_pdf(event_id: int):
     response = Response(pdf_bytes(decision), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{download_name(decision)}"'
     return response
+
+
+@bp.route("/committee")
+@requires(*VIEWERS)
+def committee():
+    """A committee's terms and who held its posts on a day (blank: the upper committee)."""
+    day, error = _day("on", today())
+    org_id = parse_id(request.args.get("org") or "")
+    org = None
+    if org_id:
+        org = db.session.get(Organization, org_id)
+        if org is None or org.id not in _visible_ids():
+            raise NotFound()
+    name = history.identity_on(org, day).name if org else history.upper_on(day).name
+    return render_template(
+        "orgs/committee.html",
+        org=org,
+        name=name,
+        day=day,
+        error=error,
+        held=held_on(org.id if org else None, day),
+        terms=terms_of(org.id if org else None),
+        can_edit=current_actor().has_role(*EDITORS),
+    )

@@ -245,3 +245,19 @@ def test_every_event_kind_has_an_audit_label():
     from workflow.reorganization.events import EVENT_KINDS
 
     assert all(ACTION_LABELS.get(f"organization.{kind}") for kind in EVENT_KINDS)
+
+
+def test_an_edit_corrects_the_current_dated_identity(world):
+    from workflow.operations.orgs import update_org
+
+    record(world, "rename", date(2025, 6, 1), org_id=world.orgs["G1"], name="Đảng bộ Sở Tài chinh")
+    g1 = world.org("G1")
+    update_org(
+        g1.id,
+        {"code": g1.code, "name": "Đảng bộ Sở Tài chính tỉnh", "kind": g1.kind},
+        actor=world.actor("dept"),
+    )
+    assert (
+        history.identity_on(world.org("G1"), date(2026, 1, 1)).name == "Đảng bộ Sở Tài chính tỉnh"
+    )
+    assert history.identity_on(world.org("G1"), date(2025, 5, 1)).name == "Đảng bộ Sở Tài chính"

@@ -261,3 +261,63 @@ def test_an_edit_corrects_the_current_dated_identity(world):
         history.identity_on(world.org("G1"), date(2026, 1, 1)).name == "Đảng bộ Sở Tài chính tỉnh"
     )
     assert history.identity_on(world.org("G1"), date(2025, 5, 1)).name == "Đảng bộ Sở Tài chính"
+
+
+def test_split_move_downgrade_dissolve_and_hand_over(world):
+    c1 = world.org("C1")
+    part = world.members["C1"][:4]
+    split = record(
+        world,
+        "split",
+        date(2025, 5, 1),
+        org_id=c1.id,
+        code="C1P",
+        name="Chi bộ Phòng Ngân sách 2",
+        members=part,
+    )
+    new_cell = db.session.get(Organization, split.target_id)
+    assert new_cell.parent_id == world.orgs["G1"] and new_cell.kind == "cell"
+    assert {p.cell_id for p in db.session.scalars(select(Person).where(Person.id.in_(part)))} == {
+        new_cell.id
+    }
+    # moved under another grassroots committee, then that committee made a cell again
+    record(world, "move", date(2025, 6, 1), org_id=new_cell.id, parent_id=world.orgs["G2"])
+    assert history.identity_on(new_cell, date(2025, 5, 31)).parent_id == world.orgs["G1"]
+    assert db.session.get(Organization, new_cell.id).parent_id == world.orgs["G2"]
+    record(
+        world,
+        "downgrade",
+        date(2025, 7, 1),
+        org_id=world.orgs["G2"],
+        name="Chi bộ Công ty Điện lực",
+    )
+    g2 = world.org("G2")
+    assert g2.kind == "grassroots_cell"
+    assert {p.cell_id for p in db.session.scalars(select(Person).where(Person.cell_id == g2.id))}
+    assert not world.org("C2").active and not db.session.get(Organization, new_cell.id).active
+    # a cell with members is not dissolved; an empty one is
+    with pytest.raises(InvalidInput) as exc:
+        record(world, "dissolve", date(2025, 8, 1), org_id=world.orgs["C1B"])
+    assert "còn đảng viên" in exc.value.errors["org_id"]
+    # handed over to another upper committee: its members leave this committee's lists
+    before = period.compute(date(2025, 7, 1), date(2025, 9, 30))
+    record(
+        world,
+        "hand_over",
+        date(2025, 10, 1),
+        org_id=g2.id,
+        receiver="Đảng ủy phường Thanh Miếu",
+    )
+    q4 = period.compute(date(2025, 10, 1), date(2025, 12, 31))
+    assert q4.total.flows["reorganized_out"] == 13 and q4.total.flows["transfer_out_external"] == 0
+    assert q4.total.end_total == before.total.end_total - 13 and q4.balanced
+    assert not world.org("G2").active
+    assert members_on(world.org("G2").path, date(2025, 10, 2)) == []
+
+
+def test_hand_over_with_open_cases_is_refused(world):
+    world.new_candidate("GC4", opened=date(2025, 9, 1))
+    with pytest.raises(InvalidInput) as exc:
+        record(world, "hand_over", date(2025, 10, 1), org_id=world.orgs["GC4"], receiver="X")
+    assert "còn 1 hồ sơ đang giải quyết" in exc.value.errors["org_id"]
+    assert world.org("GC4").active

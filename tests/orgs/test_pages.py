@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.orgs.helpers import record, signer
 from workflow.extensions import db
-from workflow.models import Organization, OrgEvent
+from workflow.models import Decision, Organization, OrgEvent
 
 
 def _merge_g2_into_g1(world):
@@ -55,6 +55,10 @@ def test_event_recorded_from_the_form_with_its_decision(world, login):
     pdf = client.get(f"/orgs/events/{event.id}/decision.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get("/orgs/events").status_code == 200
+    # the QR code's page verifies it like any other decision
+    token = db.session.get(Decision, event.decision_id).verify_token
+    verify = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert "Số 1-QĐ/ĐUK" in verify
 
 
 def test_bad_input_is_refused_in_vietnamese_and_nothing_is_written(world, login):

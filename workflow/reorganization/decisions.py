@@ -14,7 +14,7 @@ from flask import current_app
 from states.dates import vn_date
 from states.rules import rules_on
 from workflow.documents import service, snapshots
-from workflow.documents.kinds import DocumentKind
+from workflow.documents.kinds import ORG_DECISION
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Decision
@@ -25,16 +25,6 @@ from workflow.reports.issue import signers
 from workflow.store.audit import canonical_json
 from workflow.store.errors import InvalidInput
 from workflow.store.uow import current_uow
-
-ORG_DECISION = DocumentKind(
-    "org_event",
-    "pdf/org_event.html",
-    "QĐ",
-    "QUYẾT ĐỊNH",
-    "về tổ chức đảng",
-    "",
-    "Quyết định về tổ chức đảng",
-)
 
 
 def signers_on(day: date | None) -> list[tuple[str, int | None, str, str]]:

@@ -107,3 +107,21 @@ def test_committee_page(world, login):
     assert "nhiệm kỳ 2025 – 2030" in text and "Chuẩn y kết quả bầu cử" in text
     assert client.get("/orgs/committee").status_code == 200
     assert login("sec2").get(f"/orgs/committee?org={world.orgs['G1']}").status_code == 404
+
+
+def test_a_case_decision_names_the_post_its_signer_held_that_day(world):
+    # the leader's signing grant says deputy; the posts say secretary from 1 January 2025
+    record(
+        world,
+        "upper_posts",
+        date(2025, 1, 1),
+        secretary="Lê Văn Thường",
+        external_reference="Quyết định số 120-QĐ/TU ngày 20/12/2024",
+    )
+    case_id = world.new_candidate("C1")
+    world.advance(case_id, "admission_decided")
+    decision = db.session.scalars(
+        select(Decision).where(Decision.case_id == case_id, Decision.status == "issued")
+    ).first()
+    assert decision.signer_name == "Lê Văn Thường" and decision.signer_title == "BÍ THƯ"
+    assert "BÍ THƯ" in decision.html and "PHÓ BÍ THƯ" not in decision.html

@@ -119,3 +119,24 @@ def test_only_the_department_records_events(world, login):
     client = login("sec1")
     text = client.get("/orgs/tree").get_data(as_text=True)
     assert "Chi bộ Phòng Ngân sách" in text and "Đảng bộ Bệnh viện tỉnh" not in text
+
+
+def test_an_organization_page_as_of_a_day(world, login):
+    record(
+        world,
+        "upgrade",
+        date(2025, 8, 1),
+        org_id=world.orgs["GC4"],
+        name="Đảng bộ Sở Tư pháp",
+        cell_name="Chi bộ Văn phòng Sở Tư pháp",
+        cell_code="GC4V",
+    )
+    client = login("dept")
+    then = client.get(f"/orgs/{world.orgs['GC4']}?on=31/07/2025").get_data(as_text=True)
+    assert "Chi bộ Sở Tư pháp" in then and "Chi bộ cơ sở" in then
+    assert "Đảng viên trong danh sách ngày 31/07/2025 (9)" in then
+    now = client.get(f"/orgs/{world.orgs['GC4']}?on=02/08/2025").get_data(as_text=True)
+    assert "Chi bộ Văn phòng Sở Tư pháp" in now and "Đảng bộ cơ sở" in now
+    cell = db.session.scalars(select(Organization).where(Organization.code == "GC4V")).one()
+    before = client.get(f"/orgs/{cell.id}?on=31/07/2025").get_data(as_text=True)
+    assert "Tổ chức không hoạt động vào ngày này" in before

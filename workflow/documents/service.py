@@ -28,7 +28,8 @@ from workflow.extensions import db
 from workflow.jobqueue import enqueue_on_commit
 from workflow.models import AuditHead, Case, Decision, Organization
 from workflow.orgs.history import upper_on
-from workflow.orgs.terms import working_rules
+from workflow.orgs.posts import title_held
+from workflow.orgs.terms import body_of, working_rules
 from workflow.permissions import Actor, Scope
 from workflow.store import audit, files
 from workflow.store.audit import canonical_json
@@ -173,6 +174,13 @@ def issue(
         decision.signer_id = actor.user_id
         decision.signer_name = actor.name
         decision.signer_title = (scope.title if scope else "") or kind.signer_title
+        committee, org_id = body_of(decision.issuer)
+        held = (
+            title_held(org_id, decided_on, actor.name)
+            if committee and decision.issuer != INSPECTION
+            else None
+        )
+        decision.signer_title = held or decision.signer_title  # the post held that day
     decision.rule_set = rules.key
     head = db.session.get(AuditHead, 1)
     version = render.template_version(kind)

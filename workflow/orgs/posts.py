@@ -27,3 +27,12 @@ def held_on(org_id: int | None, day: date) -> list[CommitteePost]:
         rows,
         key=lambda p: (order.index(p.post) if p.post in order else len(order), p.holder_name),
     )
+
+
+def title_held(org_id: int | None, day: date, name: str) -> str | None:
+    """The title a signature block prints for ``name`` on ``day`` when the committee's posts
+    are recorded and they held its secretary's or a deputy's post then (None otherwise)."""
+    for post in held_on(org_id, day):
+        if post.post in POST_TITLES and post.holder_name == name:
+            return POST_TITLES[post.post]
+    return None

@@ -120,7 +120,12 @@ def _day(raw: Mapping[str, Any], errors: _Errors) -> date | None:
 
 def _org(raw: Mapping[str, Any], key: str, errors: _Errors, day: date | None, label: str):
     org_id = parse_id(raw.get(key) or "")
-    org = db.session.get(Organization, org_id) if org_id else None
+    # locked until the event commits: two events on one organization wait for each other
+    org = (
+        db.session.get(Organization, org_id, with_for_update=True, populate_existing=True)
+        if org_id
+        else None
+    )
     if org is None:
         errors[key] = f"Chọn {label}."
         return None
@@ -136,7 +141,9 @@ def _orgs(raw: Mapping[str, Any], key: str) -> list[Organization]:
         values = values.replace(",", " ").split()
     out: list[Organization] = []
     for value in values:
-        org = db.session.get(Organization, parse_id(value) or 0)
+        org = db.session.get(
+            Organization, parse_id(value) or 0, with_for_update=True, populate_existing=True
+        )
         if org is not None and org not in out:
             out.append(org)
     return out

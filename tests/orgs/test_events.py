@@ -321,3 +321,22 @@ def test_hand_over_with_open_cases_is_refused(world):
         record(world, "hand_over", date(2025, 10, 1), org_id=world.orgs["GC4"], receiver="X")
     assert "còn 1 hồ sơ đang giải quyết" in exc.value.errors["org_id"]
     assert world.org("GC4").active
+
+
+def test_certificates_name_the_upper_committee_as_it_was_when_the_class_ended(world):
+    from workflow.models import TrainingClass
+    from workflow.training.certificates import _heading
+
+    record(
+        world,
+        "succeed_upper",
+        date(2025, 3, 1),
+        name="Đảng ủy các cơ quan Đảng tỉnh",
+        abbreviation="ĐUCQ",
+        external_reference="Quyết định số 1533-QĐ/TU ngày 10/02/2025",
+    )
+    old = _heading(TrainingClass(ends_on=date(2025, 2, 20), organizer=None))
+    new = _heading(TrainingClass(ends_on=date(2025, 3, 20), organizer=None))
+    assert old["committee"].startswith("Đảng ủy Khối")
+    assert new["committee"] == "Đảng ủy các cơ quan Đảng tỉnh"
+    assert new["superior"] == "Đảng bộ tỉnh Phú Thọ"

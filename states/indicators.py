@@ -90,6 +90,8 @@ FLOWS: tuple[Flow, ...] = (
     Flow("transfer_out_internal", "Chuyển đi tổ chức trong Đảng bộ", -1),
     Flow("transfer_out_external", "Chuyển đi ngoài Đảng bộ", -1),
     Flow("other_out", "Giảm khác", -1),
+    Flow("reorganized_in", "Đến cùng tổ chức đảng (sắp xếp, hợp nhất, chuyển giao tổ chức)", +1),
+    Flow("reorganized_out", "Đi cùng tổ chức đảng (sắp xếp, hợp nhất, chuyển giao tổ chức)", -1),
     Flow("recognized", "Công nhận đảng viên chính thức", 0),
 )
 # fmt: on
@@ -109,6 +111,12 @@ REMOVAL_FLOWS = {
 ENTRY_FLOWS = {"readmission": "rejoined"}
 #: a member arriving from another list, by procedure
 ARRIVAL_FLOWS = {"transfer_in": "transfer_in_external"}
+#: the procedure name of the membership rows that move members with their organization (an
+#: organization merged, upgraded, split or handed over: ``workflow.orgs.events``): no
+#: transfer of party activity, a reorganization
+REORGANIZATION = "reorganization"
+#: the flows of a member moved with their organization: (leaving one list, entering one)
+REORGANIZATION_FLOWS = ("reorganized_out", "reorganized_in")
 
 SECTIONS = {
     "development": "Phát triển đảng viên",
@@ -175,6 +183,12 @@ INDICATORS: tuple[Indicator, ...] = (
               "transfers", flows=("transfer_out_internal",)),
     Indicator("transfers_out_external", "Chuyển đi chính thức, ra ngoài Đảng bộ", "transfers",
               flows=("transfer_out_external",)),
+    Indicator("reorganized_in", "Đảng viên đến cùng tổ chức đảng (sắp xếp, hợp nhất, chuyển "
+              "giao tổ chức; không phải chuyển sinh hoạt)", "transfers",
+              flows=("reorganized_in",)),
+    Indicator("reorganized_out", "Đảng viên đi cùng tổ chức đảng (sắp xếp, hợp nhất, chuyển "
+              "giao tổ chức; không phải chuyển sinh hoạt)", "transfers",
+              flows=("reorganized_out",)),
     Indicator("temporary_out", "Giới thiệu sinh hoạt tạm thời đi", "transfers",
               events=(("temporary_transfer", "issue_letter", None),)),
     Indicator("temporary_in", "Tiếp nhận sinh hoạt tạm thời", "transfers",
@@ -245,6 +259,8 @@ def classify(before: dict, after: dict, procedure: str | None) -> list[tuple[str
     was_on, is_on = on_list(before), on_list(after)
     if not was_on and not is_on:
         return []
+    if procedure == REORGANIZATION:
+        return _reorganized(before, after, was_on, is_on)
     if was_on and is_on:
         out: list[tuple[str, int, str]] = []
         if before["org_id"] != after["org_id"]:
@@ -277,6 +293,24 @@ def classify(before: dict, after: dict, procedure: str | None) -> list[tuple[str
     if presence == "left":
         return [("transfer_out_external", before["org_id"], status)]
     return [("other_out", before["org_id"], status)]
+
+
+def _reorganized(before: dict, after: dict, was_on: bool, is_on: bool) -> list:
+    """A member moved with their organization: out of the one list and into the other (or
+    out only, their organization handed to another upper committee), never a transfer."""
+    out_flow, in_flow = REORGANIZATION_FLOWS
+    out: list[tuple[str, int, str]] = []
+    if was_on and (not is_on or before["org_id"] != after["org_id"]):
+        out.append((out_flow, before["org_id"], before["member_status"]))
+    if is_on and (not was_on or before["org_id"] != after["org_id"]):
+        out.append(
+            (in_flow, after["org_id"], before.get("member_status") or after["member_status"])
+        )
+    if was_on and is_on and before["member_status"] == "probationary" == after["member_status"]:
+        return out
+    if was_on and is_on and before["member_status"] == "probationary":
+        out.append(("recognized", after["org_id"], "official"))
+    return out
 
 
 def on_list(state: dict) -> bool:

@@ -151,6 +151,11 @@ PROBATION_FORMS: Mapping[str, tuple[str, str]] = {
 }
 
 _BASE_SETTINGS: dict[str, Setting] = {
+    "organization.min_official_members": Setting(
+        3,
+        "Tổ chức đảng được lập ở cơ quan, đơn vị có từ 3 đảng viên chính thức trở lên (Điều lệ "
+        "Đảng, Điều 21; QĐ 24-QĐ/TW); https://dvdn247.net/dieu-kien-thanh-lap-chi-bo/",
+    ),
     "admission.min_age_months": Setting(
         216, f"QĐ 24-QĐ/TW mục 1.1: đủ 18 tuổi, tính theo tháng, đến ngày chi bộ xét; {URL_AGE}"
     ),

@@ -23,6 +23,8 @@ from workflow.extensions import db
 from workflow.models import AuditEntry, Case, Organization, Person, Transfer
 
 AUDIT = AuditEntry.__table__
+#: the action of a member's row when they move with their organization (``workflow.orgs``)
+MEMBER_MOVED = "organization.member_moved"
 
 
 def places_on(person_ids: Iterable[int], day: date) -> dict[int, dict[str, object]]:
@@ -99,11 +101,16 @@ def members_on(
     root_path: str, day: date, *, statuses: tuple[str, ...] = ("official",)
 ) -> list[Person]:
     """The members of the organizations under ``root_path`` on ``day`` (official ones by
-    default), by name: those there now and those who have left it since (a transfer)."""
+    default), by name: those there now and those who have left it since (a transfer, or moved
+    with their organization)."""
     orgs = select(Organization.id).where(Organization.path.startswith(root_path, autoescape=True))
     present = select(Person.id).where(Person.cell_id.in_(orgs))
     moved = select(Transfer.person_id).where(Transfer.from_org_id.in_(orgs))
-    candidates = [pid for (pid,) in db.session.execute(present.union(moved))]
+    # those moved with their organization since (a merger, an upgrade …): few rows, by action
+    reorganized = select(AUDIT.c.person_id).where(
+        AUDIT.c.action == MEMBER_MOVED, AUDIT.c.event_date > day
+    )
+    candidates = [pid for (pid,) in db.session.execute(present.union(moved, reorganized))]
     org_ids = set(db.session.scalars(orgs))
     wanted = [
         pid

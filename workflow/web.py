@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_login import current_user, logout_user, user_logged_in
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -35,6 +36,7 @@ from workflow.documents.service import public_base_url
 from workflow.extensions import login_manager
 from workflow.jsonerrors import error_response, http_error
 from workflow.operations import access_log
+from workflow.orgs.history import configured_upper, upper_on
 from workflow.permissions import Actor
 from workflow.store.errors import NotFound
 from workflow.store.uow import in_unit_of_work
@@ -287,8 +289,37 @@ def init_app(app: Flask) -> None:
             "actor": current_actor() if current_user.is_authenticated else None,
             "ROLE_LABELS": ROLE_LABELS,
             "Role": Role,
-            "upper_name": app.config["UPPER_COMMITTEE_NAME"],
-            "upper_abbr": app.config["UPPER_COMMITTEE_ABBR"],
+            "upper_name": _Upper("name"),
+            "upper_abbr": _Upper("abbreviation"),
             "today": today(),
             "public_url_missing": public_base_url() is None,
         }
+
+
+class _Upper:
+    """The upper committee's name or abbreviation today (it may have been renamed or succeeded:
+    ``workflow.orgs.history``), read when a page prints it, once per request; the configured
+    one when the records cannot be read (an error page)."""
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __str__(self) -> str:
+        cache = request.environ.setdefault("workflow.cache", {}) if request else {}
+        upper = cache.get("upper")
+        if upper is None:
+            try:
+                upper = upper_on(today())
+            except Exception:
+                upper = configured_upper()
+            cache["upper"] = upper
+        return getattr(upper, self.attribute) or ""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)

@@ -57,3 +57,15 @@ ANNULMENT = DocumentKind(
     "",
     "Quyết định hủy bỏ",
 )
+
+#: the upper committee's decisions on its party organizations (``workflow.reorganization``):
+#: established, renamed, merged …, committees' elections approved, posts relieved
+ORG_DECISION = DocumentKind(
+    "org_event",
+    "pdf/org_event.html",
+    "QĐ",
+    "QUYẾT ĐỊNH",
+    "về tổ chức đảng",
+    "",
+    "Quyết định về tổ chức đảng",
+)

@@ -27,6 +27,9 @@ from workflow.documents.kinds import ANNULMENT, DocumentKind
 from workflow.extensions import db
 from workflow.jobqueue import enqueue_on_commit
 from workflow.models import AuditHead, Case, Decision, Organization
+from workflow.orgs.history import upper_on
+from workflow.orgs.posts import title_held
+from workflow.orgs.terms import body_of, working_rules
 from workflow.permissions import Actor, Scope
 from workflow.store import audit, files
 from workflow.store.audit import canonical_json
@@ -69,9 +72,10 @@ def issuer_for(case: Case, level: str) -> tuple[str, str]:
         return f"org:{root.id}", root.abbreviation or "ĐU"
     if level == "cell":
         return f"org:{case.cell.id}", case.cell.abbreviation or "CB"
+    upper = upper_on(clock().today())
     if level == INSPECTION:
-        return INSPECTION, "UBKT" + current_app.config["UPPER_COMMITTEE_ABBR"]
-    return "upper", current_app.config["UPPER_COMMITTEE_ABBR"]
+        return INSPECTION, "UBKT" + (upper.abbreviation or "")
+    return "upper", upper.abbreviation or ""
 
 
 def level_of(issuer: str) -> str:
@@ -157,6 +161,11 @@ def issue(
         decision or find_draft(case.id, kind.key) or draft(case, kind, actor=actor, level=level)
     )
     verify_url = _verify_url(decision.verify_token)
+    # the issuer as it was on the signing day: its name and abbreviation of that day
+    who = snapshots.issuer_of(case, decision.issuer, decided_on)
+    drafted = snapshots.as_issued_on(json.loads(decision.snapshot), who, decision.issuer_abbr)
+    if who["abbr"] != snapshots.issuer_of(case, decision.issuer)["abbr"]:
+        decision.issuer_abbr = who["abbr"]  # renamed since: the register prints that day's
     number, term = next_number(decision.issuer, decision.doc_type, decided_on)
     decision.number, decision.term_start, decision.decided_on = number, term, decided_on
     if signer is not None:
@@ -165,13 +174,21 @@ def issue(
         decision.signer_id = actor.user_id
         decision.signer_name = actor.name
         decision.signer_title = (scope.title if scope else "") or kind.signer_title
+        committee, org_id = body_of(decision.issuer)
+        held = (
+            title_held(org_id, decided_on, actor.name)
+            if committee and decision.issuer != INSPECTION
+            else None
+        )
+        decision.signer_title = held or decision.signer_title  # the post held that day
     decision.rule_set = rules.key
     head = db.session.get(AuditHead, 1)
     version = render.template_version(kind)
     doc = snapshots.finish(
-        json.loads(decision.snapshot),
+        drafted,
         reference=decision.reference,
         decided_on=decided_on,
+        working_rules=working_rules(decision.issuer, decided_on),
         legal_bases=rules.legal_bases,
         signer_name=decision.signer_name,
         signer_title=decision.signer_title,
@@ -220,6 +237,7 @@ def preview_snapshot(
         chain="",
         template_version=render.template_version(kind),
         extra=rule_values(kind, rules),
+        working_rules=working_rules(decision.issuer, clock().today()),
     )
 
 

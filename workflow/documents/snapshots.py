@@ -7,6 +7,7 @@ is what is issued.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -14,9 +15,11 @@ from flask import current_app
 
 from states.dates import vn_date
 from states.facts import EDUCATION_LEVELS
+from workflow.clock import today
 from workflow.documents.render import long_date
 from workflow.extensions import db
 from workflow.models import Case, Organization, Person, Vote
+from workflow.orgs.history import identity_on, upper_on
 
 EDUCATION = dict(EDUCATION_LEVELS)
 
@@ -30,44 +33,45 @@ def committee_name(organization: str) -> str:
     return organization
 
 
-def upper_party_name() -> str:
+def upper_party_name(on: date | None = None) -> str:
     """The party organization the upper committee leads ("Đảng bộ Khối …" for "Đảng ủy Khối
-    …"): the superior body its grassroots committees' documents name on their first line."""
-    config = current_app.config
-    upper = config["UPPER_COMMITTEE_NAME"]
-    return config.get("UPPER_PARTY_NAME") or "Đảng bộ " + upper.removeprefix("Đảng ủy ")
+    …") on ``on`` (today by default): the superior body its grassroots committees' documents
+    name on their first line."""
+    return upper_on(on or today()).party_name
 
 
-def issuer_of(case: Case, issuer: str) -> dict[str, str]:
-    config = current_app.config
+def issuer_of(case: Case | None, issuer: str, on: date | None = None) -> dict[str, str]:
+    """Who issues: names as they were on ``on`` (the document's date; today by default)."""
+    day = on or today()
+    upper = upper_on(day)
     if issuer == "upper":
-        upper = config["UPPER_COMMITTEE_NAME"]
         return {
-            "superior_name": config["SUPERIOR_BODY"],
-            "issuer_name": upper,
-            "decider": f"Ban Thường vụ {upper}",
+            "superior_name": upper.superior_name,
+            "issuer_name": upper.name,
+            "decider": f"Ban Thường vụ {upper.name}",
             "on_behalf": "T/M BAN THƯỜNG VỤ",
-            "department": f"Ban Tổ chức {upper}",
-            "abbr": config["UPPER_COMMITTEE_ABBR"],
+            "department": f"Ban Tổ chức {upper.name}",
+            "abbr": upper.abbreviation or "",
         }
     if issuer == "inspection":
-        upper = config["UPPER_COMMITTEE_NAME"]
-        name = f"Ủy ban Kiểm tra {upper}"
+        name = f"Ủy ban Kiểm tra {upper.name}"
         return {
             # HD 36-HD/VPTW: the party organization whose committee the commission serves
-            "superior_name": upper_party_name(),
+            "superior_name": upper.party_name,
             "issuer_name": name,
             "decider": name,
             "on_behalf": "T/M ỦY BAN KIỂM TRA",
             "department": name,
-            "abbr": "UBKT" + config["UPPER_COMMITTEE_ABBR"],
+            "abbr": "UBKT" + (upper.abbreviation or ""),
         }
-    root = db.session.get(Organization, int(issuer.removeprefix("org:")))
+    root = identity_on(db.session.get(Organization, int(issuer.removeprefix("org:"))), day)
     if root.kind == "cell":
         # a cell inside a party organization: that organization is its superior body
-        parent = root.parent
+        parent = db.session.get(Organization, root.parent_id) if root.parent_id else None
         return {
-            "superior_name": parent.name if parent is not None else upper_party_name(),
+            "superior_name": identity_on(parent, day).name
+            if parent is not None
+            else upper.party_name,
             "issuer_name": root.name,
             "decider": root.name,
             "on_behalf": "T/M CHI BỘ",
@@ -78,13 +82,46 @@ def issuer_of(case: Case, issuer: str) -> dict[str, str]:
     return {
         # HD 36-HD/VPTW: the superior party organization above the issuing committee, as the
         # upper committee's own documents print the provincial party organization
-        "superior_name": upper_party_name(),
+        "superior_name": upper.party_name,
         "issuer_name": name,
         "decider": name,
         "on_behalf": "T/M ĐẢNG ỦY",
         "department": name,
         "abbr": root.abbreviation or "ĐU",
     }
+
+
+#: the snapshot keys that name the issuer (what ``as_issued_on`` brings to the signing date)
+ISSUER_KEYS = ("superior_name", "issuer_name", "decider", "on_behalf", "department")
+
+
+def as_issued_on(draft: dict[str, Any], who: dict[str, str], old_abbr: str) -> dict[str, Any]:
+    """A draft's snapshot with the issuer named as it was on the signing day (a draft made
+    before a committee was renamed or succeeded, or signed with an earlier date): the issuer's
+    fields replaced, and its former names (``old_abbr``: the abbreviation it was drafted
+    with) wherever the text repeats them."""
+    swaps: list[tuple[str, str]] = []
+    for key in ("department", "decider", "issuer_name", "superior_name"):
+        old, new = draft.get(key), who.get(key)
+        if isinstance(old, str) and old and new is not None and old != new:
+            swaps.append((old, new))
+    if old_abbr and old_abbr != who.get("abbr"):
+        swaps.append((old_abbr, who.get("abbr", "")))
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, str):
+            for old, new in swaps:
+                value = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, value)
+            return value
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        return value
+
+    out = {k: swap(v) for k, v in draft.items()} if swaps else dict(draft)
+    out.update({k: who[k] for k in ISSUER_KEYS if k in who})
+    return out
 
 
 def person_data(p: Person) -> dict[str, str]:
@@ -150,15 +187,17 @@ def finish(
     chain: str,
     template_version: str,
     extra: dict[str, Any] | None = None,
+    working_rules: str | None = None,
 ) -> dict[str, Any]:
-    """Add what the signing decides to a draft snapshot."""
+    """Add what the signing decides to a draft snapshot (``working_rules``: the issuing
+    committee's line for its term, else the configured one)."""
     return {
         **draft,
         **(extra or {}),
         "reference": reference,
         "decided_on_iso": decided_on.isoformat() if decided_on else "",
         "long_date": long_date(decided_on),
-        "legal_bases": [*legal_bases, current_app.config["WORKING_RULES_BASIS"]],
+        "legal_bases": [*legal_bases, working_rules or current_app.config["WORKING_RULES_BASIS"]],
         "signer_name": signer_name,
         "signer_title": signer_title,
         "verify_url": verify_url,

@@ -17,7 +17,7 @@ from workflow.models.documents import Decision, PrintJob, RegisterCounter
 from workflow.models.files import StoredFile
 from workflow.models.imports import ImportBatch
 from workflow.models.jobs import JobRun
-from workflow.models.orgs import Organization
+from workflow.models.orgs import CommitteePost, CommitteeTerm, Organization, OrgEvent, OrgVersion
 from workflow.models.people import (
     CardIssuance,
     Certificate,
@@ -44,6 +44,8 @@ __all__ = [
     "CardIssuance",
     "Case",
     "Certificate",
+    "CommitteePost",
+    "CommitteeTerm",
     "Deadline",
     "Decision",
     "DisciplineRecord",
@@ -55,6 +57,8 @@ __all__ = [
     "JobRun",
     "LoginThrottle",
     "MembershipGap",
+    "OrgEvent",
+    "OrgVersion",
     "Organization",
     "Person",
     "PrintJob",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from states.text import text_sort_key
@@ -104,3 +104,122 @@ def in_tree_order(orgs: Iterable[Organization]) -> list[Organization]:
     """Each organization after its parent, the children of one parent by name (as
     ``by_name``)."""
     return sorted(orgs, key=lambda o: [(text_sort_key(a.name), a.id) for a in o.lineage()])
+
+
+#: what an organization's identity on a day consists of (a version row's own columns)
+IDENTITY_FIELDS = ("name", "abbreviation", "kind", "parent_id")
+
+
+class OrgVersion(Base):
+    """An organization's identity over an interval of days: ``valid_from`` included (None:
+    since before the records), ``valid_to`` excluded (None: still so). ``org_id`` None is the
+    upper committee itself (its name, abbreviation and superior body), whose first identity
+    is the configuration's until an event records another one. An organization without
+    version rows is as its own row says, on every day."""
+
+    __tablename__ = "org_version"
+    __table_args__ = (
+        Index("ix_org_version_org", "org_id", "valid_from"),
+        Index("ix_org_version_parent", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    abbreviation: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str | None] = mapped_column(String(30))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    #: the upper committee's superior body ("Đảng bộ tỉnh Phú Thọ")
+    superior_name: Mapped[str | None] = mapped_column(String(200))
+    #: the party organization the upper committee leads, printed above its grassroots
+    #: committees' names (None: read from its name)
+    party_name: Mapped[str | None] = mapped_column(String(200))
+    #: the event that opened this version (None: recorded when the organization was entered)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("org_event.id"))
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+
+class OrgEvent(Base):
+    """A dated change of the tree decided by a numbered decision: an organization established,
+    renamed, upgraded or downgraded, merged, split, dissolved, moved, handed over, or the upper
+    committee succeeded by another body."""
+
+    __tablename__ = "org_event"
+    __table_args__ = (
+        Index("ix_org_event_date", "effective_on", "id"),
+        Index("ix_org_event_org", "org_id", "effective_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[date] = mapped_column(Date)
+    #: the organization the event is about (None: the upper committee)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    #: the organization receiving (merge, move's new parent, split's new part)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    #: canonical JSON: the sources of a merge, names before and after, members moved …
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    #: the upper committee's numbered decision (None: a superior body's, cited as text)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    #: a decision of another body, as cited: "Quyết định số 1533-QĐ/TU ngày 10/02/2025"
+    external_reference: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CommitteeTerm(Base):
+    """A committee's congress term: its registers restart at the term's start, and its
+    decisions cite the working rules adopted for the term. ``org_id`` None: the upper
+    committee. A committee without terms numbers by the configured term starts."""
+
+    __tablename__ = "committee_term"
+    __table_args__ = (Index("ix_committee_term_org", "org_id", "starts_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    #: "nhiệm kỳ 2025 – 2030"
+    label: Mapped[str] = mapped_column(String(60), default="")
+    #: the "Căn cứ Quy chế làm việc …" line its decisions cite ("" : the configured one)
+    working_rules: Mapped[str] = mapped_column(String(300), default="")
+
+
+POSTS: dict[str, str] = {
+    "secretary": "Bí thư",
+    "deputy_secretary": "Phó Bí thư",
+    "standing_member": "Ủy viên Ban Thường vụ",
+    "committee_member": "Cấp ủy viên",
+    "inspection_chair": "Chủ nhiệm Ủy ban Kiểm tra",
+    "inspection_member": "Ủy viên Ủy ban Kiểm tra",
+}
+#: the title a signature block prints for a post held by the signer
+POST_TITLES = {"secretary": "BÍ THƯ", "deputy_secretary": "PHÓ BÍ THƯ"}
+
+
+class CommitteePost(Base):
+    """Who holds a post of a committee over an interval (``valid_to`` excluded), from the
+    decision approving the election (chuẩn y) or appointing, to the one relieving them."""
+
+    __tablename__ = "committee_post"
+    __table_args__ = (Index("ix_committee_post_org", "org_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    post: Mapped[str] = mapped_column(String(30))
+    holder_name: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    #: the decision approving or appointing, and the one relieving
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+
+    @property
+    def post_label(self) -> str:
+        return POSTS.get(self.post, self.post)

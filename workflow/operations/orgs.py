@@ -11,7 +11,7 @@ from sqlalchemy import select
 from states.text import clean_line
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import Organization
+from workflow.models import Organization, OrgVersion
 from workflow.models.orgs import ALLOWED_PARENTS, ORG_KINDS
 from workflow.permissions import Actor
 from workflow.store import audit
@@ -79,6 +79,10 @@ def _set_paths(org: Organization) -> None:
         _set_paths(child)
 
 
+#: recompute an organization's path and its subtree's (after its parent changed)
+set_paths = _set_paths
+
+
 @transactional
 def create_org(raw: Mapping[str, Any], *, actor: Actor) -> Organization:
     data = _validate(raw, None)
@@ -112,6 +116,7 @@ def update_org(
     moved = data["parent"] is not org.parent
     for key, value in data.items():
         setattr(org, key, value)
+    _correct_current_version(org, data)
     if moved:
         db.session.flush()
         _set_paths(org)
@@ -123,6 +128,21 @@ def update_org(
         action="organization.update",
         payload=_public(data),
     )
+
+
+def _correct_current_version(org: Organization, data: Mapping[str, Any]) -> None:
+    """An edit corrects the organization as it is now: its current dated identity too (a
+    change from a date on is an event of the tree, recorded with its decision)."""
+    current = db.session.scalars(
+        select(OrgVersion)
+        .where(OrgVersion.org_id == org.id, OrgVersion.valid_to.is_(None))
+        .order_by(OrgVersion.valid_from.desc().nulls_last(), OrgVersion.id.desc())
+        .limit(1)
+    ).first()
+    if current is not None:
+        current.name, current.abbreviation = data["name"], data["abbreviation"]
+        current.kind = data["kind"]
+        current.parent_id = data["parent"].id if data["parent"] else None
 
 
 def _public(data: Mapping[str, Any]) -> dict[str, Any]:

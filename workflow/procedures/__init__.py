@@ -10,7 +10,7 @@ from importlib import import_module
 
 from states import REGISTRY
 from states.spec import ProcedureSpec
-from workflow.documents.kinds import ANNULMENT, DocumentKind
+from workflow.documents.kinds import ANNULMENT, ORG_DECISION, DocumentKind
 from workflow.models.orgs import CELL_KINDS
 from workflow.procedures import common
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
@@ -28,9 +28,11 @@ def _runs(spec: ProcedureSpec) -> Procedure:
 
 PROCEDURES: dict[str, Procedure] = {key: _runs(spec) for key, spec in REGISTRY.items()}
 
-#: every kind of document, by key: the procedures' own, and the annulment of any of them
+#: every kind of document, by key: the procedures' own, the annulment of any of them, and the
+#: upper committee's decisions on its organizations
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     ANNULMENT.key: ANNULMENT,
+    ORG_DECISION.key: ORG_DECISION,
     **{k: kind for p in PROCEDURES.values() for k, kind in p.documents.items()},
 }
 

@@ -53,7 +53,7 @@ def target_progress(doc: ReportDocument, kind: str = "admissions") -> Markup:
     for row in doc.ytd.rows:
         resolved = doc.year_targets.resolve(kind, row.org.id)
         value, target = row.tally.figure(kind), resolved.value if resolved else None
-        bars.append(charts.Bar(row.org.name, value, target, vn_percent(value, target or 0) or ""))
+        bars.append(charts.Bar(row.name, value, target, vn_percent(value, target or 0) or ""))
     label = "Kết nạp đảng viên" if kind == "admissions" else "Bồi dưỡng nhận thức về Đảng"
     return charts.horizontal_bars(
         f"{label} từ đầu năm {doc.year_targets.year} so với chỉ tiêu", bars

@@ -143,7 +143,7 @@ def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocu
         sections.append((title, items))
     members = [
         {
-            "name": row.org.name if row.org else "",
+            "name": row.name,
             "code": row.org.code if row.org else "",
             **row.tally.as_dict(),
         }

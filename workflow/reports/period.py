@@ -28,6 +28,7 @@ from states.indicators import (
     INDICATORS,
     MEMBER_STATUSES,
     OUT_FLOWS,
+    REORGANIZATION,
     classify,
     event_actions,
     on_list,
@@ -37,6 +38,7 @@ from states.text import text_sort_key
 from workflow.clock import LOCAL_TZ
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization
+from workflow.orgs import history
 
 AUDIT = AuditEntry.__table__
 STATUSES = ("official", "probationary")
@@ -131,6 +133,12 @@ _INDICATORS = {i.key: i for i in INDICATORS}
 class Row:
     org: Organization | None
     tally: Tally
+    #: the organization's name at the period's end ("": its name today)
+    name_then: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.name_then or (self.org.name if self.org else "")
 
 
 # --- the organization tree at a date ------------------------------------------------------
@@ -165,6 +173,12 @@ def parents_at(day: date, orgs: dict[int, Organization], as_of_seq: int) -> dict
         if entered_at < until or org_id not in first_seen:
             parents[org_id] = data["parent_id"]
         first_seen.add(org_id)
+    # organizations whose history is kept by date (merged, moved, handed over …): as they
+    # stood on the day, by their dated identities
+    for org_id, identity in history.identities_on(
+        day, [orgs[i] for i in history.dated(orgs)]
+    ).items():
+        parents[org_id] = identity.parent_id
     return parents
 
 
@@ -413,7 +427,12 @@ class _Walker:
         if (org, self.status, self.presence) != before:
             previous = dict(zip(PLACE_KEYS, before, strict=True))
             after = dict(zip(PLACE_KEYS, (org, self.status, self.presence), strict=True))
-            if on_list(previous) and on_list(after) and previous["org_id"] != org:
+            if (
+                on_list(previous)
+                and on_list(after)
+                and previous["org_id"] != org
+                and procedure != REORGANIZATION
+            ):
                 late = entered_at >= self.period_over
                 result.moves.append(Move(previous["org_id"], org, before[1], month, seq, late))
                 previous["org_id"] = org
@@ -493,7 +512,7 @@ class PeriodReport:
             "members": self.total.as_dict(),
             "organizations": {
                 (r.org.code if r.org else "*"): {
-                    "name": r.org.name if r.org else "",
+                    "name": r.name,
                     **r.tally.as_dict(),
                     "indicators": {i.key: r.tally.figure(i.key) for i in INDICATORS},
                 }
@@ -567,10 +586,22 @@ def _assemble(
                 total.count(flow, move.status, move.month)
             counted.append((move.seq, move.late))
     children = [o for o in orgs.values() if parents.get(o.id) == (org.id if org else None)]
-    children.sort(key=lambda o: text_sort_key(o.name))
-    rows = [Row(o, by_row.get(o.id, Tally())) for o in children]
+    # names as at the period's end; organizations that did not exist during the period
+    # (established after it, or merged, dissolved or handed over before it) and counted
+    # nothing have no row
+    dated = history.dated(orgs)
+    at_end = history.identities_on(end, [orgs[i] for i in dated])
+    at_start = history.identities_on(start, [orgs[i] for i in dated])
+    children = [
+        o
+        for o in children
+        if o.id not in dated or at_end[o.id].active or at_start[o.id].active or o.id in by_row
+    ]
+    names = {i: ident.name for i, ident in at_end.items()}
+    children.sort(key=lambda o: text_sort_key(names.get(o.id, o.name)))
+    rows = [Row(o, by_row.get(o.id, Tally()), names.get(o.id, "")) for o in children]
     if org is not None and org.id in by_row:
-        rows.insert(0, Row(org, by_row[org.id]))
+        rows.insert(0, Row(org, by_row[org.id], names.get(org.id, "")))
     late = len({seq for seq, is_late in counted if is_late})
     return PeriodReport(
         start, end, org, as_of, total, rows, late, frozenset(seq for seq, _ in counted), parents

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from states.dates import vn_date
 from workflow.extensions import db
 from workflow.models import Decision, RegisterCounter
+from workflow.orgs.terms import term_start as committee_term_start
 from workflow.store.errors import InvalidInput
 
 
-def term_start(on: date) -> date:
-    """The start of the committee term in which ``on`` falls (terms are configuration)."""
-    starts = sorted(date.fromisoformat(s) for s in current_app.config["TERM_STARTS"])
-    current = starts[0]
-    for start in starts:
-        if start <= on:
-            current = start
-    return current
+def term_start(on: date, issuer: str = "upper") -> date:
+    """The start of the issuing committee's term in which ``on`` falls (its recorded terms,
+    else the configured ones: ``workflow.orgs.terms``)."""
+    return committee_term_start(issuer, on)
 
 
 def next_number(
@@ -36,7 +32,7 @@ def next_number(
     """Take the next number of the register dated ``on``; returns (number, term start).
 
     Raises InvalidInput on ``field`` when the register already holds a later date."""
-    term = term_start(on)
+    term = term_start(on, issuer)
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(

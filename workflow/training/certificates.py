@@ -23,6 +23,7 @@ from workflow.documents.render import html_to_pdf, long_date
 from workflow.documents.snapshots import upper_party_name
 from workflow.extensions import db
 from workflow.models import Certificate, PrintJob, TrainingClass, TrainingEnrollment
+from workflow.orgs.history import identity_on, upper_on
 from workflow.training import kinds
 
 KIND = "class_certificates"
@@ -35,10 +36,14 @@ def job_key(cls: TrainingClass) -> tuple[str, date]:
 
 
 def _heading(cls: TrainingClass) -> dict[str, str]:
-    config = current_app.config
+    """The bodies named at the top, as they were when the class ended."""
     if cls.organizer is None:
-        return {"superior": config["SUPERIOR_BODY"], "committee": config["UPPER_COMMITTEE_NAME"]}
-    return {"superior": upper_party_name(), "committee": cls.organizer.name}
+        upper = upper_on(cls.ends_on)
+        return {"superior": upper.superior_name, "committee": upper.name}
+    return {
+        "superior": upper_party_name(cls.ends_on),
+        "committee": identity_on(cls.organizer, cls.ends_on).name,
+    }
 
 
 def snapshots(cls: TrainingClass, certificate_id: int | None = None) -> list[dict[str, Any]]:

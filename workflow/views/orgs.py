@@ -9,15 +9,17 @@ from forms.base import apply_errors, options
 from forms.orgs import OrganizationForm
 from states.fields import parse_date
 from states.spec import Role
+from states.text import text_sort_key
 from workflow import procedures
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.membership import members_on, places_on
 from workflow.models import Case, Organization, Person
-from workflow.models.orgs import ORG_KINDS, in_tree_order
+from workflow.models.orgs import CELL_KINDS, ORG_KINDS, in_tree_order
 from workflow.models.people import MEMBER_STATUSES
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.orgs import create_org, update_org
+from workflow.orgs import history
 from workflow.queries import visible_orgs
 from workflow.store.errors import InvalidInput, NotFound
 from workflow.web import current_actor, requires
@@ -85,7 +87,8 @@ def _get(org_id: int) -> Organization:
 def detail(org_id: int):
     org = _get(org_id)
     on, on_error, status_on = None, "", {}
-    if request.args.get("on") and not org.children:
+    then, children_then = None, []
+    if request.args.get("on"):
         try:
             on = parse_date(request.args["on"])
         except ValueError as exc:
@@ -93,10 +96,19 @@ def detail(org_id: int):
         else:
             if on > today():
                 on, on_error = None, "Ngày không được sau ngày hôm nay."
-    if on is not None:  # the list as the records stood on that day
+    if on is not None:  # the organization as it was that day
+        then = history.identity_on(org, on)
+        children_then = sorted(
+            (i for i in history.identities_on(on).values() if i.parent_id == org.id and i.active),
+            key=lambda i: text_sort_key(i.name),
+        )
+    if on is not None and (then.kind in CELL_KINDS or not org.children):
+        # the list as the records stood on that day
         members = members_on(org.path, on, statuses=LISTED)
         places = places_on([p.id for p in members], on)
         status_on = {pid: MEMBER_STATUSES[place["member_status"]] for pid, place in places.items()}
+    elif on is not None:
+        members = []
     else:  # today's list: the candidates and the members, not those who left the lists
         members = db.session.scalars(
             select(Person)
@@ -120,6 +132,15 @@ def detail(org_id: int):
         on_error=on_error,
         status_on=status_on,
         on_text=request.args.get("on", ""),
+        then=then,
+        children_then=children_then,
+        parent_then=(
+            history.identity_on(db.session.get(Organization, then.parent_id), on).name
+            if then is not None and then.parent_id
+            else history.upper_on(on).name
+            if on is not None
+            else ""
+        ),
         hosted=transfer_ops.hosted_at(org),
         open_cases=open_cases,
         can_edit=current_actor().has_role(*EDITORS),

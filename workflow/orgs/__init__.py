@@ -1,0 +1,2 @@
+"""Organizations through time: identity by date, the events that change the tree,
+committee terms and posts."""

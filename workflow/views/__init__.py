@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         orgs,
         people,
+        ratings,
         reports,
         roster,
         tokens,
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         roster,
         training,
+        ratings,
         tokens,
         health,
     )
@@ -48,4 +50,5 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)
     training.init_app(app)
+    ratings.init_app(app)
     api.init_app(app)

@@ -7,14 +7,18 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField
 
-from forms.base import DATE_PLACEHOLDER
+from forms.base import DATE_PLACEHOLDER, options
 from states.ratings import PERIOD_KINDS
 
 DATE = {"placeholder": DATE_PLACEHOLDER, "class": "date", "inputmode": "numeric"}
 
 
 class PeriodForm(FlaskForm):
-    kind = SelectField("Kỳ đánh giá", choices=list(PERIOD_KINDS.items()), validate_choice=False)
+    kind = SelectField(
+        "Kỳ đánh giá",
+        choices=options(PERIOD_KINDS.items(), blank=None),
+        validate_choice=False,
+    )
     year = StringField(
         "Năm",
         render_kw={"inputmode": "numeric", "maxlength": 4},
@@ -22,7 +26,7 @@ class PeriodForm(FlaskForm):
     )
     number = SelectField(
         "Quý (kỳ theo quý)",
-        choices=[("", "—"), ("1", "Quý 1"), ("2", "Quý 2"), ("3", "Quý 3"), ("4", "Quý 4")],
+        choices=options((str(n), f"Quý {n}") for n in range(1, 5)),
         validate_choice=False,
     )
 

@@ -741,7 +741,7 @@ def history(person_id: int) -> list[tuple[RatingPeriod, MemberRating]]:
             .where(MemberRating.person_id == person_id)
             .order_by(RatingPeriod.ends_on.desc(), RatingPeriod.id.desc())
             .limit(40)
-        ).tuples()
+        ).all()
     )
 
 

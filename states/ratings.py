@@ -220,6 +220,8 @@ class Rules:
     quota_base: str
     discipline_cap: str
     title: str
+    #: the regulation, as a decision's "Căn cứ …" line names it
+    basis: str
 
     @classmethod
     def for_day(cls, day: date) -> Rules:
@@ -237,6 +239,11 @@ class Rules:
             quota_base=value("rating.excellent_quota_base"),
             discipline_cap=value("rating.discipline_cap"),
             title="QĐ 366-QĐ/TW (thang điểm 100)" if scored else "QĐ 124-QĐ/TW (bốn mức)",
+            basis=(
+                "Quy định số 366-QĐ/TW ngày 30/08/2025 của Bộ Chính trị"
+                if scored
+                else "Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị"
+            ),
         )
 
     def band(self, score: int) -> str:

@@ -87,7 +87,7 @@ def test_discipline_in_the_year_caps_the_level(world):
 def test_the_score_bands_and_conditions_of_qd_366(world):
     period = open_period(world, 2025)
     c1 = world.members["C1"]
-    rows = rows_for(period, {pid: "good" for pid in c1})
+    rows = rows_for(period, dict.fromkeys(c1, "good"))
     rows[c1[0]].update(proposed_level="excellent", proposed_score="85")
     rows[c1[1]].update(proposed_score="")
     rows[c1[2]].update(proposed_level="excellent", proposed_score="95", proposed_conditions="")

@@ -336,7 +336,8 @@ def decision_html(found: ModelCellRound) -> str:
         superior=config["SUPERIOR_BODY"],
         committee=config["UPPER_COMMITTEE_NAME"],
         place=config["PLACE_NAME"],
-        reference=found.decision_reference,
+        reference=f"Số {found.decision_reference}",
+        rules_title=rules.Rules.for_day(date(found.year - 1, 12, 31)).basis,
         long_date=long_date(found.decided_on),
         decided=vn_date(found.decided_on) if found.decided_on else "",
     )

@@ -58,8 +58,22 @@ URL_COMMEND = (
 )
 URL_TSVM = "https://baodongthap.vn/chinh-tri/20-59-co-so-dang-dat-trong-sach-vung-manh-tieu-bieu-29592.aspx"
 
-OLD = date(2018, 3, 26)  # QĐ 132-QĐ/TW (then QĐ 124-QĐ/TW 4/10/2023: the same numbers)
+OLD = date(2018, 3, 8)  # QĐ 132-QĐ/TW (then QĐ 124-QĐ/TW 4/10/2023: the same numbers)
 NEW = date(2025, 8, 30)  # QĐ 366-QĐ/TW
+#: the regulation in force from each date, newest first: (since, short title, "Căn cứ" name)
+REGULATIONS: tuple[tuple[date, str, str], ...] = (
+    (
+        NEW,
+        "QĐ 366-QĐ/TW (thang điểm 100)",
+        "Quy định số 366-QĐ/TW ngày 30/08/2025 của Bộ Chính trị",
+    ),
+    (
+        date(2023, 10, 4),
+        "QĐ 124-QĐ/TW (bốn mức)",
+        "Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị",
+    ),
+    (OLD, "QĐ 132-QĐ/TW (bốn mức)", "Quy định số 132-QĐ/TW ngày 08/03/2018 của Bộ Chính trị"),
+)
 
 SETTINGS: Mapping[str, tuple[tuple[date, Setting], ...]] = {
     "rating.period_kinds": (
@@ -229,6 +243,7 @@ class Rules:
             return setting_on(key, day).value
 
         scored = bool(value("rating.scored"))
+        title, basis = next((t, b) for since, t, b in REGULATIONS if since <= day or since == OLD)
         return cls(
             on=day,
             kinds=tuple(value("rating.period_kinds")),
@@ -238,12 +253,8 @@ class Rules:
             quota=tuple(value("rating.excellent_quota")),
             quota_base=value("rating.excellent_quota_base"),
             discipline_cap=value("rating.discipline_cap"),
-            title="QĐ 366-QĐ/TW (thang điểm 100)" if scored else "QĐ 124-QĐ/TW (bốn mức)",
-            basis=(
-                "Quy định số 366-QĐ/TW ngày 30/08/2025 của Bộ Chính trị"
-                if scored
-                else "Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị"
-            ),
+            title=title,
+            basis=basis,
         )
 
     def band(self, score: int) -> str:

@@ -283,7 +283,9 @@ def check_cell_rows(
                     name if prefix != "self_" else f"{name} (tự xếp loại)",
                     entry.level,
                     entry.score,
-                    entry.conditions_met,
+                    # a self-rating is the member's own claim: the conditions of "excellent"
+                    # beyond the score, and the discipline cap, are the cell's to check
+                    entry.conditions_met or prefix == "self_",
                     in_force,
                     disciplined=person_id in disciplined and prefix != "self_",
                 )

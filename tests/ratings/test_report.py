@@ -41,8 +41,10 @@ def test_the_figures_by_level_and_kind_of_organization(world):
     assert fig.members.counts == {"excellent": 1, "good": 16, "completed": 1}
     assert fig.members.rated == 18 and fig.members.waiting == 9
     assert fig.grassroots.counts == {"good": 3, "completed": 1}
-    cells = fig.orgs[1]
-    assert cells.counts == {"excellent": 1, "good": 1}
+    by_kind = {g.key: g for g in fig.orgs}
+    assert by_kind["cell"].counts == {"excellent": 1, "good": 1}  # the cells' own levels
+    assert by_kind["grassroots_committee"].counts == {"good": 2, "completed": 1}
+    assert by_kind["grassroots_cell"].counts == {"good": 1}
     assert fig.sentence() == (
         "Có 75% TCCS Đảng và 94,4% đảng viên hoàn thành tốt nhiệm vụ (trong đó, có 0% TCCS "
         "Đảng và 5,5% đảng viên hoàn thành xuất sắc nhiệm vụ)."
@@ -69,6 +71,10 @@ def test_the_report_page_the_printed_list_and_the_workbook(world, login):
     assert values[1][0].startswith("Có 75% TCCS Đảng")
     members = next(r for r in values if r[0] == "Đảng viên")
     assert members[1:6] == [18, 1, 16, 1, 0]
+    assert [r[0] for r in values[4:9]] == [
+        "Tổ chức cơ sở đảng", "– Đảng bộ cơ sở", "– Chi bộ cơ sở",
+        "Chi bộ trực thuộc đảng ủy cơ sở", "Đảng viên",
+    ]  # fmt: skip
     # the auditor reads it too; a cell secretary does not
     assert login("auditor").get(f"/ratings/{period.id}/report").status_code == 200
 

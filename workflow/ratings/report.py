@@ -12,11 +12,14 @@ from openpyxl.styles import Font
 from sqlalchemy import ColumnElement, func, select, true
 
 from states.numbers import percent_of, vn_number
-from states.ratings import EXCELLENT, GOOD, LEVELS, ORG_GROUPS
+from states.ratings import EXCELLENT, GOOD, GRASSROOTS_KINDS, LEVELS, ORG_GROUPS
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import MemberRating, Organization, OrgRating, RatingPeriod
 from workflow.spreadsheet import workbook_bytes
+
+#: the grassroots organizations by kind, under their total
+KIND_ROWS = {"grassroots_committee": "Đảng bộ cơ sở", "grassroots_cell": "Chi bộ cơ sở"}
 
 
 def percent(part: int, whole: int) -> str:
@@ -103,25 +106,30 @@ def figures(period: RatingPeriod, scope: ColumnElement[bool] | None = None) -> F
         else:
             members.counts[level] = count
     groups = {key: Group(key, label) for key, label in ORG_GROUPS.items()}
-    group_of = func.coalesce(Organization.parent_id, 0) == 0
-    for is_top, level, exemplary, count in db.session.execute(
-        select(group_of, OrgRating.level, OrgRating.exemplary, func.count())
+    kinds = {kind: Group(kind, f"– {label}") for kind, label in KIND_ROWS.items()}
+    for kind, level, exemplary, count in db.session.execute(
+        select(Organization.kind, OrgRating.level, OrgRating.exemplary, func.count())
         .join(Organization, Organization.id == OrgRating.org_id)
         .where(OrgRating.period_id == period.id, Organization.kind != "sub_committee", where)
-        .group_by(group_of, OrgRating.level, OrgRating.exemplary)
+        .group_by(Organization.kind, OrgRating.level, OrgRating.exemplary)
     ):
-        group = groups["grassroots" if is_top else "cell"]
-        if level is None:
-            group.waiting += count
-            continue
-        group.counts[level] = group.counts.get(level, 0) + count
-        if exemplary:
-            group.exemplary += count
-    return Figures(period, members, list(groups.values()))
+        targets = [groups["grassroots" if kind in GRASSROOTS_KINDS else "cell"]]
+        if kind in kinds:
+            targets.append(kinds[kind])
+        for group in targets:
+            if level is None:
+                group.waiting += count
+                continue
+            group.counts[level] = group.counts.get(level, 0) + count
+            if exemplary:
+                group.exemplary += count
+    return Figures(period, members, [groups["grassroots"], *kinds.values(), groups["cell"]])
 
 
 def all_groups(fig: Figures) -> list[Group]:
-    return [fig.grassroots, fig.members, *fig.orgs[1:]]
+    """The rows of the table: the grassroots organizations (and by kind), the cells inside
+    grassroots committees, the members."""
+    return [*fig.orgs, fig.members]
 
 
 def workbook(fig: Figures) -> bytes:

@@ -52,6 +52,21 @@ SHEET_STATUSES = {
 # --- periods --------------------------------------------------------------------------------
 
 
+def _record(
+    period: RatingPeriod, actor: Actor, action: str, *, payload: dict[str, Any], **extra: Any
+) -> None:
+    """One audit row about the period, dated with its last day (what was rated)."""
+    audit.append(
+        actor=actor,
+        subject_type="rating_period",
+        subject_id=period.id,
+        action=action,
+        event_date=period.ends_on,
+        payload=payload,
+        **extra,
+    )
+
+
 def _payload_period(period: RatingPeriod) -> dict[str, Any]:
     return {"period": period.title, "rules": rules_for(period).title}
 
@@ -103,12 +118,10 @@ def create_period(raw: Mapping[str, Any], *, actor: Actor) -> RatingPeriod:
     )
     db.session.add(period)
     db.session.flush()
-    audit.append(
-        actor=actor,
-        subject_type="rating_period",
-        subject_id=period.id,
-        action="rating.period_open",
-        event_date=ends_on,
+    _record(
+        period,
+        actor,
+        "rating.period_open",
         payload=_payload_period(period),
     )
     return period
@@ -135,11 +148,10 @@ def close_period(period_id: int, expected_version: Any, *, actor: Actor) -> Rati
     _open(period)
     period.status = "closed"
     db.session.flush()
-    audit.append(
-        actor=actor,
-        subject_type="rating_period",
-        subject_id=period.id,
-        action="rating.period_closed",
+    _record(
+        period,
+        actor,
+        "rating.period_closed",
         payload=_payload_period(period),
     )
     return period
@@ -403,12 +415,10 @@ def save_cell_sheet(
         row.updated_at = utcnow()
         changed += 1
         db.session.flush()
-        audit.append(
-            actor=actor,
-            subject_type="rating_period",
-            subject_id=period.id,
-            action="rating.member_proposed",
-            event_date=period.ends_on,
+        _record(
+            period,
+            actor,
+            "rating.member_proposed",
             payload={
                 "period": period.title,
                 "cell": cell.name,
@@ -425,12 +435,10 @@ def save_cell_sheet(
     row_sheet.updated_at = utcnow()  # a new version: a grid opened before is stale
     db.session.flush()
     if submit:
-        audit.append(
-            actor=actor,
-            subject_type="rating_period",
-            subject_id=period.id,
-            action="rating.sheet_proposed",
-            event_date=period.ends_on,
+        _record(
+            period,
+            actor,
+            "rating.sheet_proposed",
             payload={"period": period.title, "cell": cell.name},
         )
     return changed
@@ -518,12 +526,10 @@ def approve_cell_sheet(
         row.level, row.score, row.conditions_met = entry.level, entry.score, entry.conditions_met
         row.updated_at = utcnow()
         db.session.flush()
-        audit.append(
-            actor=actor,
-            subject_type="rating_period",
-            subject_id=period.id,
-            action="rating.member_approved",
-            event_date=period.ends_on,
+        _record(
+            period,
+            actor,
+            "rating.member_approved",
             payload={
                 "period": period.title,
                 "cell": cell.name,
@@ -538,12 +544,10 @@ def approve_cell_sheet(
     row_sheet.updated_by = actor.user_id
     row_sheet.updated_at = utcnow()
     db.session.flush()
-    audit.append(
-        actor=actor,
-        subject_type="rating_period",
-        subject_id=period.id,
-        action="rating.sheet_approved",
-        event_date=period.ends_on,
+    _record(
+        period,
+        actor,
+        "rating.sheet_approved",
         payload={
             "period": period.title,
             "cell": cell.name,
@@ -575,12 +579,10 @@ def return_cell_sheet(
     for row in ratings_of(period, cell).values():
         row.level, row.score = None, None
     db.session.flush()
-    audit.append(
-        actor=actor,
-        subject_type="rating_period",
-        subject_id=period.id,
-        action="rating.sheet_returned",
-        event_date=period.ends_on,
+    _record(
+        period,
+        actor,
+        "rating.sheet_returned",
         payload={"period": period.title, "cell": cell.name},
         comment=reason,
     )
@@ -616,12 +618,10 @@ def self_review(
     row.note = clean_line(str(raw.get("note") or ""))[:300]
     row.updated_by, row.updated_at = actor.user_id, utcnow()
     db.session.flush()
-    audit.append(
-        actor=actor,
-        subject_type="rating_period",
-        subject_id=period.id,
-        action="rating.org_self_review",
-        event_date=period.ends_on,
+    _record(
+        period,
+        actor,
+        "rating.org_self_review",
         payload={"period": period.title, "org": org.name, "self_rating": _level_words(entry)},
     )
     return row
@@ -712,12 +712,10 @@ def rate_grassroots(
         row.updated_by, row.updated_at = actor.user_id, utcnow()
         changed += 1
         db.session.flush()
-        audit.append(
-            actor=actor,
-            subject_type="rating_period",
-            subject_id=period.id,
-            action="rating.org_rated",
-            event_date=period.ends_on,
+        _record(
+            period,
+            actor,
+            "rating.org_rated",
             payload={
                 "period": period.title,
                 "org": orgs[org_id].name,

@@ -52,7 +52,8 @@ def propose(
     username: str | None = None,
     submit: bool = True,
 ) -> int:
-    members = world.members[cell]
+    db.session.expire_all()
+    members = [p.id for p in operations.cell_members(world.org(cell))]  # on the list now
     levels = levels or {}
     full = {pid: levels.get(pid, "good") for pid in members}
     username = username or {"C1": "sec1", "C1B": "sec1b", "C2": "sec2", "C3": "sec3"}.get(

@@ -171,3 +171,30 @@ def test_a_closed_period_takes_no_change(world):
     with pytest.raises(InvalidInput) as exc:
         propose(world, period, "C1")
     assert "đã khóa" in messages(exc)
+
+
+def _move(world, person_id: int, cell: str) -> None:
+    from workflow.store.uow import unit_of_work
+
+    with unit_of_work():
+        db.session.get(operations.Person, person_id).cell_id = world.orgs[cell]
+
+
+def test_a_member_who_moved_is_rated_once(world):
+    period = open_period(world, 2024)
+    moved, stays = world.members["C1"][0], world.members["C1"][1]
+    propose(world, period, "C1")  # sent up by C1 with everyone on it
+    _move(world, moved, "C1B")
+    with pytest.raises(InvalidInput) as exc:
+        propose(world, period, "C1B", submit=False)
+    name = db.session.get(operations.Person, moved).full_name
+    assert f"{name}: đã được Chi bộ Phòng Ngân sách đề xuất xếp loại trong kỳ này." in messages(exc)
+    # a draft of the old cell moves with the member
+    other = open_period(world, 2023)
+    _move(world, moved, "C1")
+    propose(world, other, "C1", submit=False)
+    _move(world, moved, "C1B")
+    propose(world, other, "C1B", {moved: "completed"}, submit=False)
+    rows = {r.person_id: r for r in member_ratings(other)}
+    assert rows[moved].cell_id == world.orgs["C1B"] and rows[moved].proposed_level == "completed"
+    assert rows[stays].cell_id == world.orgs["C1"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from states import ratings as rules
@@ -214,8 +215,12 @@ def _sheet_for_change(period: RatingPeriod, org: Organization, expected: Any) ->
             raise StaleRecord(STALE)
         row = OrgRating(period_id=period.id, org_id=org.id, sheet_status="draft", note="")
         row.org = org
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # another form may create it at the same moment
+                db.session.add(row)
+                db.session.flush()
+        except IntegrityError:
+            raise StaleRecord(STALE) from None
         return row
     db.session.refresh(row)
     if str(expected or "") != str(row.version):
@@ -306,6 +311,7 @@ def check_cell_rows(
         if len(note) > 300:
             errors.append(f"{name}: ghi chú tối đa 300 ký tự.")
         notes[person_id] = note[:300]
+    errors += elsewhere(period, cell, {pid: members[pid] for pid in parsed if pid not in earlier})
     key = "proposed_" if stage == "propose" else ""
     levels = [e[key].level for e in parsed.values()]
     verb = "đã đề xuất" if stage == "propose" else "đề nghị duyệt"
@@ -328,6 +334,16 @@ def _member_row(
 ) -> MemberRating:
     row = existing.get(person_id)
     if row is None:
+        # rated in another cell of the committee earlier in the period, not yet proposed there
+        # (``elsewhere`` refused the others): the rating moves with the member
+        row = db.session.scalars(
+            select(MemberRating).where(
+                MemberRating.period_id == period.id, MemberRating.person_id == person_id
+            )
+        ).first()
+    if row is not None:
+        row.cell_id, row.grassroots_id = cell.id, access.root_of(cell).id
+    else:
         row = MemberRating(
             period_id=period.id,
             person_id=person_id,
@@ -336,8 +352,38 @@ def _member_row(
             note="",
         )
         db.session.add(row)
-        existing[person_id] = row
+    existing[person_id] = row
     return row
+
+
+def elsewhere(period: RatingPeriod, cell: Organization, people: dict[int, Person]) -> list[str]:
+    """Members of ``people`` whose rating of the period another cell has already sent or had
+    approved (a member who moved during the period is rated once)."""
+    if not people:
+        return []
+    out = []
+    for rating, other in db.session.execute(
+        select(MemberRating, OrgRating)
+        .join(
+            OrgRating,
+            and_(
+                OrgRating.period_id == MemberRating.period_id,
+                OrgRating.org_id == MemberRating.cell_id,
+            ),
+        )
+        .where(
+            MemberRating.period_id == period.id,
+            MemberRating.person_id.in_(list(people)),
+            MemberRating.cell_id != cell.id,
+            OrgRating.sheet_status != "draft",
+        )
+    ):
+        out.append(
+            f"{people[rating.person_id].full_name}: đã được {other.org.name} "
+            f"{'xếp loại' if other.sheet_status == 'approved' else 'đề xuất xếp loại'} "
+            "trong kỳ này."
+        )
+    return out
 
 
 @transactional

@@ -93,3 +93,14 @@ def test_commendations_read_the_record(world, login):
     body = page(login("dept").get("/ratings/commendations?year=2024"))
     assert "hoàn thành xuất sắc nhiệm vụ 5 năm liền (2020–2024)" in body
     assert "1 đảng viên" in body
+
+
+def test_commendations_within_the_readers_scope(world, login):
+    member = world.members["C1"][0]
+    for year in (2023, 2024):
+        period = open_period(world, year)
+        propose(world, period, "C1", {member: "excellent"})
+        approve(world, period, "C1", "good")
+    assert operations.years_excellent(2024, 2)[1] == 1
+    own = world.actor("gs2").visible_filter(Organization.path)
+    assert operations.years_excellent(2024, 2, scope=own) == ([], 0)

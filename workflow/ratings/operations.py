@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -791,9 +791,12 @@ def history(person_id: int) -> list[tuple[RatingPeriod, MemberRating]]:
     )
 
 
-def years_excellent(year: int, years: int, *, offset: int = 0, limit: int = 50):
+def years_excellent(
+    year: int, years: int, *, scope=None, offset: int = 0, limit: int = 50
+) -> tuple[list[Person], int]:
     """Members rated excellent in each of the ``years`` yearly periods ending with ``year``
-    (the approved level): (person, cell name) in name order, a page of them, and the total."""
+    (the approved level), in name order: a page of them, and how many in all; ``scope``: a
+    condition on the path of their cell now (None: the whole committee)."""
     counted = (
         select(MemberRating.person_id)
         .join(RatingPeriod, RatingPeriod.id == MemberRating.period_id)
@@ -806,13 +809,15 @@ def years_excellent(year: int, years: int, *, offset: int = 0, limit: int = 50):
         .having(func.count(func.distinct(RatingPeriod.year)) == years)
         .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
-    people = db.session.scalars(
+    listed = (
         select(Person)
         .join(counted, counted.c.person_id == Person.id)
-        .order_by(Person.sort_key, Person.id)
-        .offset(offset)
-        .limit(limit)
+        .join(Organization, Organization.id == Person.cell_id)
+        .where(scope if scope is not None else true())
+    )
+    total = db.session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+    people = db.session.scalars(
+        listed.order_by(Person.sort_key, Person.id).offset(offset).limit(limit)
     ).all()
     return list(people), total
 

@@ -656,11 +656,13 @@ def commendations():
     year = parse_id(request.args.get("year", "")) or today().year - 1
     years = rules.setting_on("rating.commend_years", today()).value
     page = max(1, parse_id(request.args.get("page", "")) or 1)
-    people, total = operations.years_excellent(
-        year, years, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
-    )
     actor = current_actor()
-    people = [p for p in people if actor.scope_for(access.VIEWERS, p.cell.path)]
+    scope = None
+    if not actor.sees_all(access.VIEWERS):
+        scope = actor.visible_filter(Organization.path, access.VIEWERS)
+    people, total = operations.years_excellent(
+        year, years, scope=scope, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
     period = operations.year_period(year)
     orgs = operations.exemplary_orgs(period) if period else []
     return render_template(

@@ -90,9 +90,16 @@ def test_commendations_read_the_record(world, login):
     people, total = operations.years_excellent(2024, 5)
     assert [p.id for p in people] == [member] and total == 1
     assert operations.years_excellent(2025, 5)[1] == 0  # 2025 not rated: the run is broken
-    body = page(login("dept").get("/ratings/commendations?year=2024"))
+    client = login("dept")
+    body = page(client.get("/ratings/commendations?year=2024"))
     assert "hoàn thành xuất sắc nhiệm vụ 5 năm liền (2020–2024)" in body
     assert "1 đảng viên" in body
+    name = people[0].full_name
+    pdf = client.get("/ratings/commendations.pdf?year=2024")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "DANH SÁCH" in text and name in text and "5 năm liền (2020–2024)" in text
+    wb = load_workbook(io.BytesIO(client.get("/ratings/commendations.xlsx?year=2024").data))
+    assert [c.value for c in wb["Đảng viên"][3]][1] == name
 
 
 def test_commendations_within_the_readers_scope(world, login):

@@ -40,6 +40,7 @@ from workflow.models import ModelCellRound, Organization, RatingPeriod
 from workflow.models.orgs import CELL_KINDS
 from workflow.paging import seek_page
 from workflow.ratings import access, labels, model_cells, operations, report, rules_for, sheets
+from workflow.ratings import commendations as commendations_mod
 from workflow.store.errors import InvalidInput, NotFound, PermissionDenied, StaleRecord
 from workflow.web import current_actor, requires
 
@@ -597,14 +598,17 @@ def grassroots(period_id: int):
 # --- the report -----------------------------------------------------------------------------
 
 
-def _figures(period: RatingPeriod) -> report.Figures:
+def _reader_scope():
+    """The organizations the reader's grants cover, as a condition on their path (None: the
+    whole committee)."""
     actor = current_actor()
-    scope = (
-        None
-        if actor.sees_all(access.VIEWERS)
-        else actor.visible_filter(Organization.path, access.VIEWERS)
-    )
-    return report.figures(period, scope)
+    if actor.sees_all(access.VIEWERS):
+        return None
+    return actor.visible_filter(Organization.path, access.VIEWERS)
+
+
+def _figures(period: RatingPeriod) -> report.Figures:
+    return report.figures(period, _reader_scope())
 
 
 def _download(data: bytes, name: str):
@@ -653,13 +657,11 @@ def report_pdf(period_id: int):
 @bp.route("/commendations")
 @requires(*VIEWERS)
 def commendations():
-    year = parse_id(request.args.get("year", "")) or today().year - 1
-    years = rules.setting_on("rating.commend_years", today()).value
+    year = _year_asked()
+    years = commendations_mod.years_in_a_row(year)
     page = max(1, parse_id(request.args.get("page", "")) or 1)
     actor = current_actor()
-    scope = None
-    if not actor.sees_all(access.VIEWERS):
-        scope = actor.visible_filter(Organization.path, access.VIEWERS)
+    scope = _reader_scope()
     people, total = operations.years_excellent(
         year, years, scope=scope, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
     )
@@ -675,6 +677,30 @@ def commendations():
         per_page=PER_PAGE,
         orgs=[o for o in orgs if access.may_view_org(actor, o)],
     )
+
+
+def _year_asked() -> int:
+    year = parse_id(request.args.get("year", "")) or today().year - 1
+    return year if 2000 <= year <= today().year else today().year - 1
+
+
+@bp.route("/commendations.xlsx")
+@requires(*VIEWERS)
+def commendations_xlsx():
+    found = commendations_mod.lists(_year_asked(), _reader_scope())
+    return _download(commendations_mod.workbook(found), f"khen-thuong-{found.year}.xlsx")
+
+
+@bp.route("/commendations.pdf")
+@requires(*VIEWERS)
+def commendations_pdf():
+    from workflow.documents.render import html_to_pdf
+
+    found = commendations_mod.lists(_year_asked(), _reader_scope())
+    response = Response(html_to_pdf(commendations_mod.to_html(found)), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="khen-thuong-{found.year}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- model cells ----------------------------------------------------------------------------

@@ -177,3 +177,16 @@ def test_pages_render(world, login):
     assert created.status_code == 302
     refused = client.post("/ratings/", data={"kind": "quarter", "year": "2024", "number": "1"})
     assert refused.status_code == 422 and "chỉ đánh giá theo năm" in page(refused)
+
+
+def test_the_home_page_says_what_is_waiting(world, login):
+    period = open_period(world, 2024)
+    body = page(login("sec1").get("/"))
+    assert "Chi bộ Phòng Ngân sách: xếp loại đảng viên năm 2024 chưa gửi" in body
+    assert f"/ratings/{period.id}/cells/{world.orgs['C1']}" in body
+    propose(world, period, "C1")
+    fresh()
+    assert "chưa gửi" not in page(login("sec1").get("/"))
+    assert "1 chi bộ chờ duyệt xếp loại năm 2024" in page(login("gs1").get("/"))
+    assert "1 chi bộ chờ duyệt" not in page(login("gs2").get("/"))
+    assert "Xếp loại tổ chức cơ sở đảng năm 2024" in page(login("dept").get("/"))

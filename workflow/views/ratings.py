@@ -19,7 +19,7 @@ from flask import (
     send_file,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forms.base import apply_errors
 from forms.ratings import (
@@ -36,7 +36,7 @@ from workflow import presenters
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import ModelCellRound, Organization, RatingPeriod
+from workflow.models import ModelCellRound, Organization, OrgRating, RatingPeriod
 from workflow.models.orgs import CELL_KINDS
 from workflow.paging import seek_page
 from workflow.ratings import access, labels, model_cells, operations, report, rules_for, sheets
@@ -57,6 +57,64 @@ def init_app(app: Flask) -> None:
     presenters.SUBJECT_LABELS["model_cell_round"] = "Đợt chi bộ kiểu mẫu"
     presenters.PAYLOAD_LABELS.update(labels.PAYLOAD_LABELS)
     app.add_template_global(rating_history)
+    app.add_template_global(rating_tasks)
+
+
+def rating_tasks() -> list[tuple[str, str]]:
+    """What the signed-in user has to do in the open rating periods (the home page's card):
+    their cells' grids not sent yet, the cells waiting for their approval, the grassroots
+    organizations left to rate; (text, address) each, a few at most."""
+    actor = current_actor()
+    if not access.may_view(actor):
+        return []
+    periods = db.session.scalars(
+        select(RatingPeriod)
+        .where(RatingPeriod.status == "open")
+        .order_by(RatingPeriod.ends_on.desc())
+        .limit(3)
+    ).all()
+    out: list[tuple[str, str]] = []
+    for period in periods:
+        for scope in actor.scopes:
+            if scope.role not in access.CELL_ENTRY or scope.org_id is None:
+                continue
+            org = db.session.get(Organization, scope.org_id)
+            if org is None or not org.is_cell:
+                continue
+            row = operations.sheet(period, org)
+            if row is None or row.sheet_status == "draft":
+                out.append(
+                    (
+                        f"{org.name}: xếp loại đảng viên {period.title.lower()} chưa gửi",
+                        url_for("ratings.cell", period_id=period.id, cell_id=org.id),
+                    )
+                )
+        if actor.has_role(*access.APPROVERS):
+            waiting = db.session.scalar(
+                select(func.count())
+                .select_from(OrgRating)
+                .join(Organization, Organization.id == OrgRating.org_id)
+                .where(
+                    OrgRating.period_id == period.id,
+                    OrgRating.sheet_status == "proposed",
+                    actor.visible_filter(Organization.path, access.APPROVERS),
+                )
+            )
+            if waiting:
+                out.append(
+                    (
+                        f"{vn_number(waiting)} chi bộ chờ duyệt xếp loại {period.title.lower()}",
+                        url_for("ratings.period", period_id=period.id),
+                    )
+                )
+        if access.may_rate_upper(actor):
+            out.append(
+                (
+                    f"Xếp loại tổ chức cơ sở đảng {period.title.lower()}",
+                    url_for("ratings.grassroots", period_id=period.id),
+                )
+            )
+    return out[:10]
 
 
 def rating_history(person_id: int) -> list[dict]:

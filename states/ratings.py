@@ -150,6 +150,18 @@ SETTINGS: Mapping[str, tuple[tuple[date, Setting], ...]] = {
             ),
         ),
     ),
+    "rating.excellent_quota_cell": (
+        (
+            OLD,
+            Setting(
+                True,
+                f"HD 21-HD/BTCTW 2019: tỷ lệ tính trong từng tổ chức cơ sở đảng; {URL_132}",
+                uncertain=True,
+                note="Có: mỗi chi bộ đề xuất trong cùng tỷ lệ (đảng ủy cơ sở duyệt trong tỷ lệ "
+                "của cả đảng bộ); Không: chỉ đảng ủy cơ sở xét tỷ lệ khi duyệt.",
+            ),
+        ),
+    ),
     "rating.discipline_cap": (
         (
             OLD,
@@ -232,6 +244,8 @@ class Rules:
     conditions: tuple[str, ...]
     quota: tuple[int, int]
     quota_base: str
+    #: the cell's proposal is held to the share too (else only the grassroots approval is)
+    quota_in_cell: bool
     discipline_cap: str
     title: str
     #: the regulation, as a decision's "Căn cứ …" line names it
@@ -252,6 +266,7 @@ class Rules:
             conditions=tuple(value("rating.excellent_conditions")),
             quota=tuple(value("rating.excellent_quota")),
             quota_base=value("rating.excellent_quota_base"),
+            quota_in_cell=bool(value("rating.excellent_quota_cell")),
             discipline_cap=value("rating.discipline_cap"),
             title=title,
             basis=basis,

@@ -198,3 +198,26 @@ def test_a_member_who_moved_is_rated_once(world):
     rows = {r.person_id: r for r in member_ratings(other)}
     assert rows[moved].cell_id == world.orgs["C1B"] and rows[moved].proposed_level == "completed"
     assert rows[stays].cell_id == world.orgs["C1"]
+
+
+def test_the_share_held_by_the_grassroots_committee_alone(world, monkeypatch):
+    """With the setting off, a cell may propose more, and the grassroots committee's approval
+    holds the share over its whole organization."""
+    from states import rules as rule_settings
+    from states.ratings import OLD
+    from states.rules import Setting
+
+    monkeypatch.setitem(
+        rule_settings._DECLARED,
+        "rating.excellent_quota_cell",
+        ((OLD, Setting(False, "thử: chỉ đảng ủy cơ sở xét tỷ lệ")),),
+    )
+    period = open_period(world, 2024)
+    c1 = world.members["C1"]
+    propose(world, period, "C1", {c1[0]: "excellent", c1[1]: "excellent"})
+    with pytest.raises(InvalidInput) as exc:
+        approve(world, period, "C1")
+    assert messages(exc) == (
+        "Đảng bộ Sở Tài chính có 9 đảng viên xếp loại từ hoàn thành tốt nhiệm vụ trở lên: tối "
+        "đa 1 đảng viên hoàn thành xuất sắc (20%); đề nghị duyệt 2."
+    )

@@ -315,7 +315,9 @@ def check_cell_rows(
     key = "proposed_" if stage == "propose" else ""
     levels = [e[key].level for e in parsed.values()]
     verb = "đã đề xuất" if stage == "propose" else "đề nghị duyệt"
-    if problem := rules.quota_error("Chi bộ", "đảng viên", levels, in_force, verb=verb):
+    if in_force.quota_in_cell and (
+        problem := rules.quota_error("Chi bộ", "đảng viên", levels, in_force, verb=verb)
+    ):
         errors.append(problem)
     if errors:
         raise InvalidInput({f"row-{i}": e for i, e in enumerate(errors)})
@@ -496,6 +498,11 @@ def _quota_in_grassroots(
     """The grassroots organization's excellent share with this cell's levels as they would
     be approved and its other cells' as approved."""
     root = access.root_of(cell)
+    in_force = rules_for(period)
+    if root.id == cell.id and in_force.quota_in_cell:
+        return None  # a grassroots cell: its own check was the whole organization's
+    # one approval at a time in a grassroots organization: the share counts the others'
+    db.session.get(Organization, root.id, with_for_update=True)
     others = db.session.scalars(
         select(MemberRating.level).where(
             MemberRating.period_id == period.id,
@@ -504,14 +511,8 @@ def _quota_in_grassroots(
             MemberRating.level.is_not(None),
         )
     ).all()
-    if root.id == cell.id:
-        return None
     return rules.quota_error(
-        root.name,
-        "đảng viên",
-        list(others) + list(levels.values()),
-        rules_for(period),
-        verb="đề nghị duyệt",
+        root.name, "đảng viên", list(others) + list(levels.values()), in_force, verb="đề nghị duyệt"
     )
 
 

@@ -221,3 +221,15 @@ def test_the_share_held_by_the_grassroots_committee_alone(world, monkeypatch):
         "Đảng bộ Sở Tài chính có 9 đảng viên xếp loại từ hoàn thành tốt nhiệm vụ trở lên: tối "
         "đa 1 đảng viên hoàn thành xuất sắc (20%); đề nghị duyệt 2."
     )
+
+
+def test_rows_left_out_of_a_save_still_count_towards_the_share(world):
+    period = open_period(world, 2024)
+    c1 = world.members["C1"]
+    propose(world, period, "C1", {c1[0]: "excellent"}, submit=False)
+    with pytest.raises(InvalidInput) as exc:  # a file with one row only
+        operations.save_cell_sheet(
+            period.id, world.orgs["C1"], rows_for(period, {c1[1]: "excellent"}),
+            version_of(period, world.orgs["C1"]), actor=world.actor("sec1"),
+        )  # fmt: skip
+    assert "tối đa 1 đảng viên hoàn thành xuất sắc (20%); đã đề xuất 2." in messages(exc)

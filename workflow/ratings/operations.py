@@ -314,6 +314,12 @@ def check_cell_rows(
     errors += elsewhere(period, cell, {pid: members[pid] for pid in parsed if pid not in earlier})
     key = "proposed_" if stage == "propose" else ""
     levels = [e[key].level for e in parsed.values()]
+    # the rows a file leaves out keep what they had, and count with the others
+    levels += [
+        r.proposed_level if stage == "propose" else r.level
+        for pid, r in earlier.items()
+        if pid not in parsed
+    ]
     verb = "đã đề xuất" if stage == "propose" else "đề nghị duyệt"
     if in_force.quota_in_cell and (
         problem := rules.quota_error("Chi bộ", "đảng viên", levels, in_force, verb=verb)

@@ -173,6 +173,11 @@ def test_pages_render(world, login):
         "/ratings/model-cells",
     ):
         assert client.get(url).status_code == 200, url
+    body = page(client.get(f"/ratings/{period.id}"))
+    assert "5 chi bộ: 0 đã được duyệt, 1 chờ duyệt, 0 đang nhập." in body
+    body = page(client.get(f"/ratings/{period.id}?org={world.orgs['G2']}"))
+    assert "1 chi bộ: 0 đã được duyệt, 0 chờ duyệt" in body and "Chi bộ Phòng Kỹ thuật" in body
+    assert "Chi bộ Phòng Ngân sách" not in body
     created = client.post("/ratings/", data={"kind": "year", "year": "2025", "number": ""})
     assert created.status_code == 302
     refused = client.post("/ratings/", data={"kind": "quarter", "year": "2024", "number": "1"})

@@ -216,10 +216,23 @@ def index():
 def period(period_id: int):
     period = _period(period_id)
     actor = current_actor()
-    stmt = select(Organization).where(
+    roots = [o for o in operations.grassroots_orgs() if access.may_view_org(actor, o)]
+    chosen = next((o for o in roots if o.id == parse_id(request.args.get("org", ""))), None)
+    where = [
         Organization.kind.in_(CELL_KINDS),
         Organization.active.is_(True),
         actor.visible_filter(Organization.path, access.VIEWERS),
+    ]
+    if chosen is not None:
+        where.append(Organization.path.startswith(chosen.path, autoescape=True))
+    stmt = select(Organization).where(*where)
+    progress = dict(
+        db.session.execute(
+            select(OrgRating.sheet_status, func.count())
+            .join(Organization, Organization.id == OrgRating.org_id)
+            .where(OrgRating.period_id == period.id, *where)
+            .group_by(OrgRating.sheet_status)
+        ).all()
     )
     listing = seek_page(
         stmt,
@@ -258,6 +271,9 @@ def period(period_id: int):
         can_manage=access.may_manage(actor),
         own_orgs=own_orgs,
         close_form=VersionForm(expected_version=str(period.version)),
+        roots=roots,
+        chosen=chosen,
+        progress=progress,
     )
 
 

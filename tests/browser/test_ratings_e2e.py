@@ -32,7 +32,8 @@ def test_the_cell_grid_on_a_phone(live, page, user):
     user.login("sec1")
     page.goto(f"{base}/ratings/{period_id}")
     _fits(page)
-    page.get_by_role("link", name="Nhập", exact=True).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nhập", exact=True).first.click()
     _fits(page)
     for pid in members:
         page.select_option(f"[name=self_level-{pid}]", "good")

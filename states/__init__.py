@@ -14,6 +14,7 @@ from states import (
     internal_transfer,
     leaving,
     probation,
+    ratings,
     readmission,
     removal,
     rules,
@@ -46,6 +47,8 @@ REGISTRY: dict[str, ProcedureSpec] = {
 
 for _spec in REGISTRY.values():
     rules.declare(_spec.key, _spec.settings)
+#: the quality rating is not a procedure of one person, but its numbers are rule settings too
+rules.declare("rating", ratings.SETTINGS)
 
 
 def get_spec(key: str) -> ProcedureSpec:

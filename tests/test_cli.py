@@ -182,6 +182,32 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
     assert cells == 41 and 390 <= members <= 410
     opened = set(db.session.scalars(select(Case.procedure).distinct()))
     assert opened == set(PROCEDURES)  # every procedure's scenario ran
+    # two years of ratings: members approved by their grassroots committees, every grassroots
+    # organization rated by the upper committee, under the rules of each year
+    from workflow.clock import today
+    from workflow.models import MemberRating, OrgRating, RatingPeriod
+
+    periods = db.session.scalars(select(RatingPeriod).order_by(RatingPeriod.year)).all()
+    assert [p.year for p in periods] == [today().year - 2, today().year - 1]
+    for period in periods:
+        approved = db.session.scalar(
+            select(func.count())
+            .select_from(MemberRating)
+            .where(MemberRating.period_id == period.id, MemberRating.level.is_not(None))
+        )
+        assert approved >= 350
+        rated = db.session.scalars(
+            select(OrgRating.org_id)
+            .join(Organization, Organization.id == OrgRating.org_id)
+            .where(
+                OrgRating.period_id == period.id,
+                OrgRating.level.is_not(None),
+                Organization.parent_id.is_(None),
+            )
+        ).all()
+        assert len(rated) == db.session.scalar(
+            select(func.count()).select_from(Organization).where(Organization.parent_id.is_(None))
+        )
     _assert_registers_gapless_in_date_order()
     assert invoke(app, "audit-verify").exit_code == 0
     assert invoke(app, "demo").exit_code != 0
@@ -218,6 +244,16 @@ def _assert_registers_gapless_in_date_order() -> None:
         register = register_type(kinds()[cert.kind])
         key = (register_issuer(cls), register, term_start(cert.issued_on))
         registers.setdefault(key, []).append((int(cert.number.split("/")[0]), cert.issued_on))
+    # a model-cell list is a decision of the standing committee, in its register of decisions
+    from workflow.models import ModelCellRound
+
+    approved = db.session.scalars(
+        select(ModelCellRound).where(ModelCellRound.decision_number.is_not(None))
+    ).all()
+    assert approved
+    for found in approved:
+        key = ("upper", "QĐ", term_start(found.decided_on))
+        registers.setdefault(key, []).append((found.decision_number, found.decided_on))
     assert registers
     for register, entries in registers.items():
         entries.sort()

@@ -159,6 +159,9 @@ class DefaultConfig:
     #: True: the digits past PERCENT_DECIMALS are cut off, as the department's reports do
     #: (325 of 800 is 40,625%: "40,62%"); False: rounded half up ("40,63%")
     PERCENT_TRUNCATE = True
+    #: the rating figures are written with one decimal and no trailing zero, as year-end
+    #: reports write them ("91,4%", "98%")
+    RATING_PERCENT_DECIMALS = 1
 
     PAGE_SIZE = 25
     #: a fixed "today" (ISO date) for demonstrations and tests; None uses the real date

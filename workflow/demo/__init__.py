@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 from workflow.clock import today
-from workflow.demo import runner, world
+from workflow.demo import ratings, runner, world
 from workflow.demo.context import Demo
 from workflow.extensions import db
 from workflow.models import Organization
@@ -41,6 +41,7 @@ def load_demo(
     d.roots = {code: db.session.get(Organization, o.id) for code, o in d.roots.items()}
     if people:
         runner.run(d)
+        ratings.build(d)
     world.set_targets(d)
     return d.accounts
 

@@ -26,6 +26,13 @@ from workflow.models.people import (
     Person,
 )
 from workflow.models.queue import QUEUE_TABLES
+from workflow.models.ratings import (
+    MemberRating,
+    ModelCellEntry,
+    ModelCellRound,
+    OrgRating,
+    RatingPeriod,
+)
 from workflow.models.reports import IssuedReport, ReportSnapshot, Target
 from workflow.models.tokens import ApiToken
 from workflow.models.training import RosterUpload, TrainingClass, TrainingEnrollment
@@ -56,12 +63,17 @@ __all__ = [
     "IssuedReport",
     "JobRun",
     "LoginThrottle",
+    "MemberRating",
     "MembershipGap",
+    "ModelCellEntry",
+    "ModelCellRound",
     "OrgEvent",
+    "OrgRating",
     "OrgVersion",
     "Organization",
     "Person",
     "PrintJob",
+    "RatingPeriod",
     "RegisterCounter",
     "ReportSnapshot",
     "RosterUpload",

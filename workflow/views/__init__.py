@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         org_history,
         orgs,
         people,
+        ratings,
         reports,
         roster,
         tokens,
@@ -43,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         roster,
         training,
+        ratings,
         tokens,
         health,
     )
@@ -50,4 +52,5 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)
     training.init_app(app)
+    ratings.init_app(app)
     api.init_app(app)

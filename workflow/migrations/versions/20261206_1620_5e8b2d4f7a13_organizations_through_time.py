@@ -7,7 +7,7 @@ and read as their own row says on every day, so nothing is copied here. Events o
 congress terms (numbering restarts) and posts held by date.
 
 Revision ID: 5e8b2d4f7a13
-Revises: 5e8a1c3d7b92
+Revises: a9d4e2c7b815
 Create Date: 2026-12-06 15:45:12.893064
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e8b2d4f7a13"
-down_revision = "5e8a1c3d7b92"
+down_revision = "a9d4e2c7b815"
 branch_labels = None
 depends_on = None
 

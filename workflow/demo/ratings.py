@@ -89,7 +89,7 @@ def _rate_cell(d: Demo, period: RatingPeriod, cell: Organization) -> None:
 
 def _rate_grassroots(d: Demo, period: RatingPeriod) -> None:
     scored = rules_for(period).scored
-    orgs = operations.grassroots_orgs()
+    orgs = operations.grassroots_orgs(period.ends_on)
     for org in orgs:
         staff = _actor(d, (Role.GRASSROOTS_STAFF,), org.path)
         if staff is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, select, true
@@ -32,6 +33,7 @@ from workflow.models import (
     utcnow,
 )
 from workflow.models.orgs import by_name
+from workflow.orgs.history import identities_on
 from workflow.permissions import Actor
 from workflow.ratings import access, rules_for
 from workflow.store import audit
@@ -680,15 +682,21 @@ def self_review(
     return row
 
 
-def grassroots_orgs() -> list[Organization]:
-    """The grassroots organizations the upper committee rates, in name order."""
-    return by_name(
-        db.session.scalars(
-            select(Organization).where(
-                Organization.parent_id.is_(None), Organization.active.is_(True)
+def grassroots_orgs(on: date | None = None) -> list[Organization]:
+    """The grassroots organizations the upper committee rates, in name order: those of today,
+    or with ``on`` (a period's last day) those that stood at the top of the tree that day
+    (established since, merged or handed over since, as the organizations' history says)."""
+    if on is None:
+        return by_name(
+            db.session.scalars(
+                select(Organization).where(
+                    Organization.parent_id.is_(None), Organization.active.is_(True)
+                )
             )
         )
-    )
+    orgs = list(db.session.scalars(select(Organization)))
+    that_day = identities_on(on, orgs)
+    return by_name(o for o in orgs if that_day[o.id].active and that_day[o.id].parent_id is None)
 
 
 @transactional
@@ -710,7 +718,7 @@ def rate_grassroots(
         raise StaleRecord(STALE)
     _open(period)
     in_force = rules_for(period)
-    orgs = {o.id: o for o in grassroots_orgs()}
+    orgs = {o.id: o for o in grassroots_orgs(period.ends_on)}
     existing = {
         r.org_id: r
         for r in db.session.scalars(

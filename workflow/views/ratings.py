@@ -216,7 +216,7 @@ def index():
 def period(period_id: int):
     period = _period(period_id)
     actor = current_actor()
-    roots = [o for o in operations.grassroots_orgs() if access.may_view_org(actor, o)]
+    roots = [o for o in operations.grassroots_orgs(period.ends_on) if access.may_view_org(actor, o)]
     chosen = next((o for o in roots if o.id == parse_id(request.args.get("org", ""))), None)
     where = [
         Organization.kind.in_(CELL_KINDS),
@@ -254,7 +254,7 @@ def period(period_id: int):
     }
     own_orgs = [
         o
-        for o in operations.grassroots_orgs()
+        for o in operations.grassroots_orgs(period.ends_on)
         if access.may_self_review(actor, o) and not access.may_rate_upper(actor)
     ][:PER_PAGE]
     return render_template(
@@ -602,7 +602,7 @@ def self_review(period_id: int, org_id: int):
 def grassroots(period_id: int):
     period = _period(period_id)
     actor = current_actor()
-    orgs = [o for o in operations.grassroots_orgs() if access.may_view_org(actor, o)]
+    orgs = [o for o in operations.grassroots_orgs(period.ends_on) if access.may_view_org(actor, o)]
     rows = {
         r.org_id: r
         for r in db.session.scalars(

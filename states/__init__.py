@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from states import (
     admission,
+    badges,
+    cards,
     death,
     discipline,
     exemption,
@@ -46,6 +48,9 @@ REGISTRY: dict[str, ProcedureSpec] = {
 
 for _spec in REGISTRY.values():
     rules.declare(_spec.key, _spec.settings)
+#: rule settings of the records that are not procedures of one case
+rules.declare("badge", badges.SETTINGS)
+rules.declare("card", cards.SETTINGS)
 
 
 def get_spec(key: str) -> ProcedureSpec:

@@ -34,7 +34,9 @@ URL_OCCASIONS = (
     "https://thuvienphapluat.vn/hoi-dap-phap-luat/55C5A-hd-vec-trao-tang-su-dung-quan-ly-huy-"
     "hieu-dang-duoc-quy-dinh-ra-sao.html"
 )
-URL_SALARY = "https://thuvienphapluat.vn/van-ban/Lao-dong-Tien-luong/Nghi-dinh-73-2024-ND-CP-583213.aspx"
+URL_SALARY = (
+    "https://thuvienphapluat.vn/van-ban/Lao-dong-Tien-luong/Nghi-dinh-73-2024-ND-CP-583213.aspx"
+)
 
 #: key → (day, month, what the day celebrates)
 OCCASIONS: Mapping[str, tuple[int, int, str]] = {
@@ -50,7 +52,8 @@ SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
             SINCE,
             Setting(
                 (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90),
-                f"HD 01-HD/TW 2021 mục 18 (Huy hiệu 30, 40, 45, 50 … 90 năm tuổi Đảng); {URL_YEARS}",
+                "HD 01-HD/TW 2021 mục 18 (Huy hiệu 30, 40, 45, 50 … 90 năm tuổi Đảng); "
+                + URL_YEARS,
             ),
         ),
     ),
@@ -88,7 +91,9 @@ SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
         (
             SINCE,
             Setting(
-                12, f"QĐ 24-QĐ/TW: truy tặng sớm không quá 12 tháng đối với đảng viên từ trần; {URL_EARLY}"
+                12,
+                "QĐ 24-QĐ/TW: truy tặng sớm không quá 12 tháng đối với đảng viên từ trần; "
+                + URL_EARLY,
             ),
         ),
     ),
@@ -164,9 +169,7 @@ def previous_round_day(on: date, occasions: Mapping[str, tuple[int, int, str]]) 
 def next_round(on: date, occasions: Mapping[str, tuple[int, int, str]]) -> tuple[str, date]:
     """The next anniversary (key, day) from ``on`` (that day included)."""
     days = [
-        (date(y, m, d), key)
-        for y in (on.year, on.year + 1)
-        for key, (d, m, _) in occasions.items()
+        (date(y, m, d), key) for y in (on.year, on.year + 1) for key, (d, m, _) in occasions.items()
     ]
     day, key = min(x for x in days if x[0] >= on)
     return key, day

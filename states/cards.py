@@ -35,7 +35,10 @@ SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
         ),
     ),
     "card.photos": (
-        (SINCE, Setting(2, f"HD 12-HD/BTCTW 2022 Phần II 2.2: 2 ảnh chân dung 2×3 cm; {URL_CARDS}")),
+        (
+            SINCE,
+            Setting(2, f"HD 12-HD/BTCTW 2022 Phần II 2.2: 2 ảnh chân dung 2×3 cm; {URL_CARDS}"),
+        ),
     ),
 }
 

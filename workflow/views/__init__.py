@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         attachments,
         auth,
+        badges,
         cards,
         cases,
         deadlines,
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         documents,
         deadlines,
         cards,
+        badges,
         transfers,
         reports,
         roster,
@@ -48,4 +50,5 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.verify_bp)
     training.init_app(app)
+    badges.init_app(app)
     api.init_app(app)

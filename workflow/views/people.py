@@ -10,9 +10,10 @@ from sqlalchemy import select
 from forms.base import apply_errors
 from forms.people import PersonForm
 from states import REGISTRY
-from states.dates import format_months, party_age_months, vn_date
+from states.dates import vn_date
 from states.spec import Role
 from states.text import clean_line
+from workflow.badges.record import party_age_of
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
@@ -94,12 +95,8 @@ def detail(person_id: int):
         .order_by(MembershipGap.start_on)
     ).all()
     party_age = None
-    if person.member_status == "official" and person.admission_decision_on:
-        party_age = format_months(
-            party_age_months(
-                person.admission_decision_on, today(), [(g.start_on, g.end_on) for g in gaps]
-            )
-        )
+    if person.member_status in ("official", "removed"):
+        party_age = party_age_of(person, today())
     return render_template(
         "people/detail.html",
         person=person,

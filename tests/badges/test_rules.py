@@ -28,7 +28,9 @@ def test_party_age_counts_from_the_decision_less_the_gaps_each_once():
 
 
 def test_without_a_decision_the_card_date_counts_and_an_ongoing_gap_stops_the_age():
-    age = compute(None, date(1995, 1, 1), [Gap(date(2020, 1, 1), None, "Xóa tên")], date(2026, 1, 1))
+    age = compute(
+        None, date(1995, 1, 1), [Gap(date(2020, 1, 1), None, "Xóa tên")], date(2026, 1, 1)
+    )
     assert age.start_basis == "ngày vào Đảng ghi trên thẻ"
     assert age.months == 25 * 12
     assert reached_on(date(1995, 1, 1), [Gap(date(2020, 1, 1), None, "x")], 360) == date.max
@@ -40,18 +42,19 @@ def test_a_gap_moves_the_day_a_threshold_is_reached():
     assert reached_on(start, [Gap(date(2001, 1, 1), date(2001, 5, 1), "x")], 360) == date(
         2026, 5, 10
     )
-    assert merge([Gap(date(2001, 1, 1), date(2001, 2, 1), "a"), Gap(date(2001, 2, 1), None, "b")])[
-        0
-    ].end is None
+    assert (
+        merge([Gap(date(2001, 1, 1), date(2001, 2, 1), "a"), Gap(date(2001, 2, 1), None, "b")])[
+            0
+        ].end
+        is None
+    )
 
 
 def test_the_29_february_start_is_flagged_for_a_person_to_confirm():
     age = compute(date(1996, 2, 29), None, [], date(2026, 3, 1))
     assert age.needs_review and age.months == 360
     assert reached_on(date(1996, 2, 29), [], 360) == date(2026, 2, 28)
-    proposal = badges.propose(
-        badges.Record(1, date(1996, 2, 29)), ROUND, SINCE, RULES
-    )
+    proposal = badges.propose(badges.Record(1, date(1996, 2, 29)), ROUND, SINCE, RULES)
     assert proposal.years == 30 and proposal.needs_review
 
 
@@ -70,7 +73,9 @@ def test_the_round_proposes_the_threshold_reached_since_the_previous_round():
 
 
 def test_a_reprimand_holds_the_member_back_six_months_a_warning_nine():
-    reprimanded = badges.Record(1, date(1996, 3, 1), disciplines=(("reprimand", date(2026, 1, 10)),))
+    reprimanded = badges.Record(
+        1, date(1996, 3, 1), disciplines=(("reprimand", date(2026, 1, 10)),)
+    )
     p = badges.propose(reprimanded, ROUND, SINCE, RULES)
     assert p.held_until == date(2026, 7, 10) and "khiển trách" in p.hold_reason
     warned = badges.Record(1, date(1996, 3, 1), disciplines=(("warning", date(2025, 8, 1)),))

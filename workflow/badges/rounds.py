@@ -67,11 +67,19 @@ def candidates(on: date, since: date, rules: Any) -> list[int]:
     with a recorded period out (their age moves later), those held back before, and the
     members who died since the previous round."""
     start = func.coalesce(Person.admission_decision_on, Person.joined_on)
-    windows = []
+    early = rules["badge.posthumous_early_months"]
+    living, dead = [], []
     for years in rules["badge.thresholds"]:
-        low = add_months(since, -12 * years - rules["badge.posthumous_early_months"])
-        windows.append(start.between(low, add_months(on, -12 * years)))
-    base = select(Person.id).where(Person.member_status.in_(("official", "removed")), or_(*windows))
+        low = add_months(since, -12 * years)
+        living.append(start.between(low, add_months(on, -12 * years)))
+        # a death since the previous round: awarded up to the allowance before the day
+        dead.append(start.between(add_months(low, -early), add_months(on, early - 12 * years)))
+    base = select(Person.id).where(
+        or_(
+            (Person.member_status == "official") & or_(*living),
+            (Person.member_status == "removed") & or_(*dead),
+        )
+    )
     oldest = add_months(on, -12 * min(rules["badge.thresholds"]))
     gapped = (
         select(MembershipGap.person_id)
@@ -134,7 +142,7 @@ def _records(ids: list[int], on: date) -> tuple[dict[int, rules_of.Record], dict
             gaps=tuple(merge(gaps.get(pid, []))),
             died_on=deaths.get(pid),
             awarded=frozenset(awarded.get(pid, ())),
-            deferred=frozenset(deferred.get(pid, ()) - awarded.get(pid, set())),
+            deferred=frozenset(deferred.get(pid, set()) - awarded.get(pid, set())),
             disciplines=tuple(disciplines.get(pid, ())),
             suspended_since=suspended.get(pid),
             awaiting_declaration=pid in awaiting,

@@ -57,7 +57,8 @@ def init_app(app: Flask) -> None:
 
 @bp.app_template_filter("months_label")
 def months_label(months: int) -> str:
-    return format_months(months)
+    """ "3 tháng", "30 năm", "30 năm 2 tháng"."""
+    return f"{months} tháng" if 0 < months < 12 else format_months(months)
 
 
 def _round(round_id: int) -> BadgeRound:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from states import badges as rules_of
 from states.dates import format_months, vn_date
 from states.rules import rules_on
+from states.text import first_lower
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import BadgeAward, BadgeRound, Organization
@@ -42,6 +43,8 @@ COLUMNS = (
 class Listing:
     title: str
     subtitle: str
+    #: who signs: "T/M BAN THƯỜNG VỤ" (the compiled and re-issue lists), or the organization
+    on_behalf: str
     form_code: str
     keeper: str
     rows: list[list[str]]
@@ -103,9 +106,14 @@ def build(rnd: BadgeRound, org: Organization | None, *, reissue: bool = False) -
     else:
         title = "DANH SÁCH ĐẢNG VIÊN ĐỀ NGHỊ TẶNG, TRUY TẶNG HUY HIỆU ĐẢNG"
         code = ""
+    if org is None:
+        on_behalf = "T/M BAN THƯỜNG VỤ"
+    else:
+        on_behalf = "T/M CHI BỘ" if org.kind == "grassroots_cell" else "T/M ĐẢNG ỦY"
     return Listing(
+        on_behalf=on_behalf,
         title=title,
-        subtitle=f"Đợt {rnd.occasion}/{rnd.year} ({occasion.lower()})",
+        subtitle=f"Đợt {rnd.occasion}/{rnd.year} ({first_lower(occasion)})",
         form_code=code,
         keeper=org.name if org else current_app.config["UPPER_COMMITTEE_NAME"],
         rows=rows,

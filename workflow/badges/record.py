@@ -22,22 +22,22 @@ from datetime import date
 
 from sqlalchemy import select
 
+from states.indicators import ENTRY_FLOWS, FLOWS, REMOVAL_FLOWS
 from states.party_age import Gap, PartyAge, compute
-from states.roster import LEAVINGS
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, MembershipGap, Person, Transfer
 
 AUDIT = AuditEntry.__table__
+FLOW_LABELS = {flow.key: flow.label for flow in FLOWS}
 VERIFIED = "person.party_age_verified"
-#: how each procedure that takes a member off the lists names it
-LEFT_BY = {
-    **{leaving.procedure: leaving.label for leaving in LEAVINGS if leaving.procedure},
-    "discipline": "Khai trừ khỏi Đảng",
-}
-#: procedures whose ``removed`` ends the party age rather than interrupting it
-ENDING = ("death",)
-#: procedures that record their own period out when they bring a member back
-OWN_GAP = ("readmission",)
+#: how each procedure that takes a member off the lists names it (the report's flow labels)
+LEFT_BY = {procedure: FLOW_LABELS[flow] for procedure, flow in REMOVAL_FLOWS.items()}
+#: procedures whose ``removed`` ends the party age (a death) rather than interrupting it
+ENDING = tuple(procedure for procedure, flow in REMOVAL_FLOWS.items() if flow == "died")
+#: procedures that bring a member back from outside and record their own period out
+#: (``MembershipGap``, from leaving to the decision), and whose members file a party-age
+#: declaration the cell verifies
+OWN_GAP = tuple(ENTRY_FLOWS)
 
 
 def _chunks(ids: Iterable[int], size: int = 500):
@@ -116,9 +116,7 @@ def awaiting_declaration(person_ids: Iterable[int]) -> set[int]:
     for chunk in _chunks(person_ids):
         readmitted = set(
             db.session.scalars(
-                select(Case.person_id).where(
-                    Case.person_id.in_(chunk), Case.procedure == "readmission"
-                )
+                select(Case.person_id).where(Case.person_id.in_(chunk), Case.procedure.in_(OWN_GAP))
             )
         )
         if not readmitted:

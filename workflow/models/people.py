@@ -170,6 +170,8 @@ class CardIssuance(Base):
     decision, the database entry, the printing and the hand-over."""
 
     __tablename__ = "card_issuance"
+    #: the card lists, by step, oldest proposal first
+    __table_args__ = (Index("ix_card_issuance_status_proposed", "status", "proposed_on", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -51,4 +51,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents.verify_bp)
     training.init_app(app)
     badges.init_app(app)
+    cards.init_app(app)
     api.init_app(app)

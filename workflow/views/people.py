@@ -10,6 +10,7 @@ from sqlalchemy import select
 from forms.base import apply_errors
 from forms.people import PersonForm
 from states import REGISTRY
+from states import cards as card_rules
 from states.dates import vn_date
 from states.spec import Role
 from states.text import clean_line
@@ -20,6 +21,7 @@ from workflow.ids import parse_id
 from workflow.membership import departure
 from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
+from workflow.operations import cards as card_ops
 from workflow.operations import people as person_ops
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, update_person, validate_person
@@ -107,6 +109,11 @@ def detail(person_id: int):
         can_edit=can_edit,
         gaps=gaps,
         party_age=party_age,
+        cards=card_ops.cards_of(person.id),
+        card_statuses=card_rules.STATUSES,
+        card_kinds=card_rules.KINDS,
+        can_report_loss=person.member_status == "official"
+        and actor.scope_for(card_ops.CELL, person.cell.path) is not None,
         can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
         movements=transfer_ops.history(person),
         departure=departure(person),

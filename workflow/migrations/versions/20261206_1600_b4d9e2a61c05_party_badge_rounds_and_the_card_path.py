@@ -133,10 +133,14 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_card_issuance_card_number"), ["card_number"], unique=False
         )
+        batch_op.create_index(
+            "ix_card_issuance_status_proposed", ["status", "proposed_on", "id"], unique=False
+        )
 
 
 def downgrade():
     with op.batch_alter_table("card_issuance", schema=None) as batch_op:
+        batch_op.drop_index("ix_card_issuance_status_proposed")
         batch_op.drop_index(batch_op.f("ix_card_issuance_card_number"))
         batch_op.alter_column(
             "status",

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from states.dates import add_months, needs_leap_day_review
-from states.party_age import Gap, reached_on
+from states.dates import add_months, needs_leap_day_review, party_age_months
+from states.party_age import Gap, merge, reached_on
 from states.rules import Setting
 
 SINCE = date(2022, 1, 18)
@@ -225,35 +225,56 @@ def hold(record: Record, on: date, waits: Mapping[str, int]) -> tuple[date | Non
     return worst
 
 
+def _months_on(record: Record, day: date) -> int:
+    if day < record.start:
+        return 0
+    gaps = merge(record.gaps) if len(record.gaps) > 1 else record.gaps
+    pairs = [(g.start, g.until(day)) for g in gaps if g.start < day]
+    return party_age_months(record.start, day, pairs)
+
+
 def propose(record: Record, on: date, since: date, rules: Any) -> Proposal | None:
     """The badge the round of day ``on`` proposes for the member (None: none), the previous
-    round having been held on ``since``."""
+    round having been held on ``since``.
+
+    Party age never decreases, so a threshold is reached by a day exactly when the months
+    counted on that day reach it: the months on ``since`` and on ``on`` (or, for a member who
+    died, on the last day of the posthumous allowance) tell which threshold, and only its day
+    is looked for."""
     thresholds = sorted(rules["badge.thresholds"], reverse=True)
     top_awarded = max(record.awarded, default=0)
-    for years in thresholds:
-        if years <= top_awarded:
+    before = _months_on(record, since)
+    if record.died_on is not None:
+        allowance = rules["badge.posthumous_early_months"]
+        if not since < record.died_on <= on and not record.deferred:
+            return None
+        limit = _months_on(record, add_months(record.died_on, allowance))
+        years = next((y for y in thresholds if y * 12 <= limit), None)
+        in_round = since < record.died_on <= on or years in record.deferred
+        if years is None or years <= top_awarded or not in_round:
             return None
         reached = reached_on(record.start, record.gaps, years * 12)
         review = needs_leap_day_review(record.start)
-        if record.died_on is not None:
-            allowance = rules["badge.posthumous_early_months"]
-            in_round = since < record.died_on <= on or years in record.deferred
-            if in_round and reached <= add_months(record.died_on, allowance):
-                return Proposal(record.person_id, years, "posthumous", reached, needs_review=review)
-            continue
-        if reached <= on and (reached > since or years in record.deferred):
-            held = hold(record, on, rules["badge.discipline_wait_months"])
-            return Proposal(
-                record.person_id,
-                years,
-                "regular",
-                reached,
-                held_until=held[0] if held else None,
-                hold_reason=held[1] if held else "",
-                needs_review=review,
-                awaiting_declaration=record.awaiting_declaration,
-            )
-    return None
+        return Proposal(record.person_id, years, "posthumous", reached, needs_review=review)
+    now = _months_on(record, on)
+    years = next(
+        (y for y in thresholds if y * 12 <= now and (y * 12 > before or y in record.deferred)),
+        None,
+    )
+    if years is None or years <= top_awarded:
+        return None
+    reached = reached_on(record.start, record.gaps, years * 12)
+    held = hold(record, on, rules["badge.discipline_wait_months"])
+    return Proposal(
+        record.person_id,
+        years,
+        "regular",
+        reached,
+        held_until=held[0] if held else None,
+        hold_reason=held[1] if held else "",
+        needs_review=needs_leap_day_review(record.start),
+        awaiting_declaration=record.awaiting_declaration,
+    )
 
 
 def check_early(record: Record, years: int, on: date, rules: Any) -> str | None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.sql.expression import SelectBase
 
 from states.indicators import ENTRY_FLOWS, FLOWS, REMOVAL_FLOWS
 from states.party_age import Gap, PartyAge, compute
@@ -40,16 +41,21 @@ ENDING = tuple(procedure for procedure, flow in REMOVAL_FLOWS.items() if flow ==
 OWN_GAP = tuple(ENTRY_FLOWS)
 
 
-def _chunks(ids: Iterable[int], size: int = 500):
+def chunks(ids: Iterable[int] | SelectBase, size: int = 500):
+    """The ids in bounded lists, or a selection of them whole (read by the database as a
+    subquery: a round's candidates are thousands)."""
+    if isinstance(ids, SelectBase):
+        yield ids
+        return
     ids = sorted(set(ids))
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
 
-def gaps_of(person_ids: Iterable[int]) -> dict[int, list[Gap]]:
+def gaps_of(person_ids: Iterable[int] | SelectBase) -> dict[int, list[Gap]]:
     """person id → the periods out of party activity the record shows (unmerged)."""
     out: dict[int, list[Gap]] = {}
-    for chunk in _chunks(person_ids):
+    for chunk in chunks(person_ids):
         for g in db.session.scalars(
             select(MembershipGap).where(MembershipGap.person_id.in_(chunk))
         ):
@@ -94,9 +100,9 @@ def gaps_of(person_ids: Iterable[int]) -> dict[int, list[Gap]]:
     return out
 
 
-def died_on(person_ids: Iterable[int]) -> dict[int, date]:
+def died_on(person_ids: Iterable[int] | SelectBase) -> dict[int, date]:
     out: dict[int, date] = {}
-    for chunk in _chunks(person_ids):
+    for chunk in chunks(person_ids):
         rows = db.session.execute(
             select(AUDIT.c.person_id, AUDIT.c.event_date).where(
                 AUDIT.c.person_id.in_(chunk),
@@ -110,10 +116,10 @@ def died_on(person_ids: Iterable[int]) -> dict[int, date]:
     return out
 
 
-def awaiting_declaration(person_ids: Iterable[int]) -> set[int]:
+def awaiting_declaration(person_ids: Iterable[int] | SelectBase) -> set[int]:
     """The re-admitted members whose party-age declaration the cell has not verified."""
     out: set[int] = set()
-    for chunk in _chunks(person_ids):
+    for chunk in chunks(person_ids):
         readmitted = set(
             db.session.scalars(
                 select(Case.person_id).where(Case.person_id.in_(chunk), Case.procedure.in_(OWN_GAP))

@@ -26,7 +26,7 @@ from states.party_age import compute, merge, reached_on
 from states.rules import rules_on
 from states.text import clean_line
 from workflow.badges import access
-from workflow.badges.record import awaiting_declaration, died_on, gaps_of
+from workflow.badges.record import awaiting_declaration, chunks, died_on, gaps_of
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.membership import places_on, suspended_on
@@ -61,7 +61,7 @@ def _start(person: Any) -> date | None:
     return person.admission_decision_on or person.joined_on
 
 
-def candidates(on: date, since: date, rules: Any) -> list[int]:
+def candidates(on: date, since: date, rules: Any) -> Any:
     """The people a round of day ``on`` may propose, selected by index from the admission
     dates: whoever reaches a threshold between ``since`` and ``on`` without gaps, anyone
     with a recorded period out (their age moves later), those held back before, and the
@@ -92,16 +92,21 @@ def candidates(on: date, since: date, rules: Any) -> list[int]:
         .where(Transfer.arrived_on > Transfer.present_by, start <= oldest)
     )
     held = select(BadgeAward.person_id).where(BadgeAward.status == "held")
-    ids: set[int] = set()
-    for stmt in (base, gapped, late, held):
-        ids.update(db.session.scalars(stmt))
-    return sorted(ids)
+    return base.union(gapped, late, held)
 
 
-def _records(ids: list[int], on: date) -> tuple[dict[int, rules_of.Record], dict[int, Person]]:
-    people: dict[int, Person] = {}
-    for start in range(0, len(ids), 500):
-        for p in db.session.scalars(select(Person).where(Person.id.in_(ids[start : start + 500]))):
+def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record], dict[int, Any]]:
+    people: dict[int, Any] = {}
+    columns = (
+        Person.id,
+        Person.admission_decision_on,
+        Person.joined_on,
+        Person.member_status,
+        Person.cell_id,
+        Person.presence,
+    )
+    for chunk in chunks(ids):
+        for p in db.session.execute(select(*columns).where(Person.id.in_(chunk))):
             people[p.id] = p
     gaps = gaps_of(ids)
     deaths = died_on(ids)
@@ -110,8 +115,7 @@ def _records(ids: list[int], on: date) -> tuple[dict[int, rules_of.Record], dict
     awarded: dict[int, set[int]] = {}
     deferred: dict[int, set[int]] = {}
     disciplines: dict[int, list[tuple[str, date]]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         for pid, years, status in db.session.execute(
             select(BadgeAward.person_id, BadgeAward.years, BadgeAward.status).where(
                 BadgeAward.person_id.in_(chunk), BadgeAward.kind != "reissue"

@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "card.hand_over": "Trao thẻ đảng viên",
     "card.collected": "Thu hồi thẻ đảng viên",
     "person.gap_added": "Ghi thời gian không tính tuổi đảng",
+    "person.party_age_verified": "Chi bộ xác minh tờ khai tuổi đảng",
     "document.correction_drafted": "Soạn quyết định sửa đổi",
     "document.issued": "Ký ban hành",
     "attachment.added": "Đính kèm bản quét",

@@ -46,7 +46,6 @@ ACTION_LABELS = {
     "badge.decided": "Ghi quyết định tặng Huy hiệu Đảng của Ban Thường vụ Tỉnh ủy",
     "badge.awarded": "Trao Huy hiệu Đảng",
     "badge.reissued": "Trao lại Huy hiệu Đảng (cấp lại)",
-    "person.party_age_verified": "Chi bộ xác minh tờ khai tuổi đảng",
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.badges.helpers import veteran
 from tests.browser.driver import expect
-from tests.browser.test_narrow_screens import CARD_PROBLEMS, KEPT_TABLES, PHONE
+from tests.browser.test_narrow_screens import CARD_PROBLEMS, KEPT_TABLES, PHONE, _sign_out
 from workflow.clock import clock
 from workflow.extensions import db
 from workflow.models import AuditEntry, BadgeAward
@@ -46,6 +46,7 @@ def test_a_19_5_round_from_proposal_to_ceremony_on_a_phone(live, page, user):
         award = db.session.scalars(select(BadgeAward).where(BadgeAward.person_id == member)).one()
         award_id = award.id
 
+    _sign_out(page)
     user.login("sec1")
     page.goto(round_url)
     card = page.locator(f"#award-{award_id}")
@@ -57,12 +58,14 @@ def test_a_19_5_round_from_proposal_to_ceremony_on_a_phone(live, page, user):
     expect(page.locator(".flash-success")).to_contain_text("Đã ghi ý kiến chi bộ.")
     expect(page.locator(f"#award-{award_id}")).to_contain_text("Chi bộ đã xét")
 
+    _sign_out(page)
     user.login("gs1")
     page.goto(round_url)
     page.locator("input[name=sent_on]").fill("24/05/2026")
     user.submit("Gửi danh sách")
     expect(page.locator(".flash-success")).to_contain_text("Đã gửi danh sách.")
 
+    _sign_out(page)
     user.login("dept")
     page.goto(round_url)
     page.locator("input[name=compiled_on]").fill("24/05/2026")
@@ -72,6 +75,7 @@ def test_a_19_5_round_from_proposal_to_ceremony_on_a_phone(live, page, user):
     user.submit("Ghi quyết định của Ban Thường vụ Tỉnh ủy")
     expect(page.locator(".lead")).to_contain_text("Quyết định số 1520-QĐ/TU ngày 25/05/2026")
 
+    _sign_out(page)
     user.login("gs1")
     page.goto(round_url)
     card = page.locator(f"#award-{award_id}")

@@ -41,9 +41,10 @@ ENDING = tuple(procedure for procedure, flow in REMOVAL_FLOWS.items() if flow ==
 OWN_GAP = tuple(ENTRY_FLOWS)
 
 
-def chunks(ids: Iterable[int] | SelectBase, size: int = 500):
-    """The ids in bounded lists, or a selection of them whole (read by the database as a
-    subquery: a round's candidates are thousands)."""
+def chunks(ids: Iterable[int] | SelectBase, size: int = 5000):
+    """The ids in lists of a bounded length (a round's candidates are thousands: a few
+    queries, each under the databases' limits on parameters), or a selection of them whole
+    (read by the database as a subquery)."""
     if isinstance(ids, SelectBase):
         yield ids
         return

@@ -61,7 +61,7 @@ def _start(person: Any) -> date | None:
     return person.admission_decision_on or person.joined_on
 
 
-def candidates(on: date, since: date, rules: Any) -> Any:
+def candidates(on: date, since: date, rules: Any) -> list[int]:
     """The people a round of day ``on`` may propose, selected by index from the admission
     dates: whoever reaches a threshold between ``since`` and ``on`` without gaps, anyone
     with a recorded period out (their age moves later), those held back before, and the
@@ -92,7 +92,7 @@ def candidates(on: date, since: date, rules: Any) -> Any:
         .where(Transfer.arrived_on > Transfer.present_by, start <= oldest)
     )
     held = select(BadgeAward.person_id).where(BadgeAward.status == "held")
-    return base.union(gapped, late, held)
+    return sorted(db.session.scalars(base.union(gapped, late, held)))
 
 
 def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record], dict[int, Any]]:

@@ -6,8 +6,10 @@ after a death)."""
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.leaving.helpers import cell_vote, open_for, open_removal
@@ -29,7 +31,7 @@ def _actions(person_id: int) -> list[str]:
     )
 
 
-def test_a_lost_card_replaced_from_the_self_review_to_the_cell_meeting(world, login):
+def test_a_lost_card_replaced_from_the_self_review_to_the_cell_meeting(world, login, tmp_path):
     clock().set_today(date(2025, 12, 20))
     member = world.members["C1"][3]
     old = db.session.get(Person, member)
@@ -93,6 +95,14 @@ def test_a_lost_card_replaced_from_the_self_review_to_the_cell_meeting(world, lo
     )
     page = login("sec1").get(f"/people/{member}").get_data(as_text=True)
     assert "Cấp lại thẻ bị mất" in page and "25999001" in page
+    # the department's compiled list (2A-TĐV) printed; a cell secretary has no compiled list
+    dept = login("dept")
+    pdf = dept.get("/cards/list.pdf?kind=lost&status=handed")
+    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
+    (tmp_path / "2a.pdf").write_bytes(pdf.data)
+    xlsx = load_workbook(BytesIO(dept.get("/cards/list.xlsx?kind=lost&status=handed").data))
+    assert "2A-TĐV" in xlsx.active["A2"].value and xlsx.active["B4"].value == old.full_name
+    assert login("sec1").get("/cards/list.pdf?kind=lost").status_code == 403
 
 
 def test_a_removed_member_has_the_card_collected_a_deceased_ones_family_keeps_it(world):

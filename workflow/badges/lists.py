@@ -1,6 +1,6 @@
-"""A badge round's printed lists: an organization's list, the department's compiled list for
-the provincial standing committee, and the re-issue list (4A-HHĐ), in the Party's document
-format on landscape pages, and the same rows as a workbook."""
+"""Printed lists of members in the Party's document format on landscape pages, and the same
+rows as a workbook: a badge round's lists (an organization's, the department's compiled list
+for the provincial standing committee, the re-issue list 4A-HHĐ) and the card lists."""
 
 from __future__ import annotations
 
@@ -23,24 +23,26 @@ from workflow.models import BadgeAward, BadgeRound, Organization
 from workflow.spreadsheet import workbook_bytes
 
 COLUMNS = (
-    ("TT", 5),
-    ("Họ và tên", 26),
-    ("Ngày sinh", 12),
-    ("Quê quán", 24),
-    ("Ngày quyết định kết nạp", 13),
-    ("Ngày vào Đảng", 12),
-    ("Ngày chính thức", 12),
-    ("Số thẻ đảng viên", 12),
+    ("TT", 6),
+    ("Họ và tên", 24),
+    ("Ngày sinh", 16),
+    ("Quê quán", 20),
+    ("Ngày quyết định kết nạp", 16),
+    ("Ngày vào Đảng", 16),
+    ("Ngày chính thức", 16),
+    ("Số thẻ đảng viên", 15),
     ("Tuổi đảng đến ngày xét", 14),
-    ("Loại Huy hiệu", 12),
-    ("Hình thức", 16),
-    ("Tổ chức đề nghị", 26),
-    ("Ghi chú", 30),
+    ("Loại Huy hiệu", 11),
+    ("Hình thức", 14),
+    ("Tổ chức đề nghị", 20),
+    ("Ghi chú", 22),
 )
 
 
 @dataclass(frozen=True)
 class Listing:
+    """A printed list of members: its title, the body that keeps it, its rows."""
+
     title: str
     subtitle: str
     #: who signs: "T/M BAN THƯỜNG VỤ" (the compiled and re-issue lists), or the organization
@@ -48,8 +50,10 @@ class Listing:
     form_code: str
     keeper: str
     rows: list[list[str]]
-    gift_total: int
-    gift_unknown: int
+    gift_total: int = 0
+    gift_unknown: int = 0
+    columns: tuple[str, ...] = tuple(c for c, _ in COLUMNS)
+    widths: tuple[int, ...] = tuple(w for _, w in COLUMNS)
 
 
 def _awards(rnd: BadgeRound, org: Organization | None, reissue: bool) -> list[BadgeAward]:
@@ -127,9 +131,10 @@ def to_html(listing: Listing, on: date | None = None) -> str:
 
     config = current_app.config
     org_level = listing.keeper != config["UPPER_COMMITTEE_NAME"]
-    return current_app.jinja_env.get_template("pdf/badge_list.html").render(
+    return current_app.jinja_env.get_template("pdf/member_list.html").render(
         listing=listing,
-        columns=[c for c, _ in COLUMNS],
+        columns=listing.columns,
+        percents=[round(w * 100 / sum(listing.widths), 1) for w in listing.widths],
         superior=config["UPPER_COMMITTEE_NAME"] if org_level else config["SUPERIOR_BODY"],
         committee=listing.keeper,
         place=config["PLACE_NAME"],
@@ -142,14 +147,16 @@ def to_xlsx(listing: Listing) -> bytes:
     sheet = book.active
     sheet.title = "Danh sách"
     sheet.append([listing.title])
-    sheet.append([listing.subtitle + f" — {listing.keeper}"])
-    sheet.append([c for c, _ in COLUMNS])
+    sheet.append(
+        [" — ".join(x for x in (listing.form_code, listing.subtitle, listing.keeper) if x)]
+    )
+    sheet.append(list(listing.columns))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in listing.rows:
         sheet.append(row)
-    for i, (_, width) in enumerate(COLUMNS):
+    for i, width in enumerate(listing.widths):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
     sheet.freeze_panes = "A4"
     return workbook_bytes(book)

@@ -265,39 +265,28 @@ def open_statuses() -> tuple[str, ...]:
     return tuple(s for s in rules_of.STATUSES if s not in ("handed", "collected"))
 
 
-#: the card list's columns (Mẫu 1-TĐV and the lists after it)
+#: the card list's columns (Mẫu 1-TĐV and the lists after it) and their widths
 LIST_COLUMNS = (
-    ("TT", 5), ("Họ và tên", 26), ("Ngày sinh", 12), ("Quê quán", 24), ("Ngày vào Đảng", 12),
-    ("Ngày chính thức", 12), ("Chi bộ", 26), ("Số thẻ cũ", 12), ("Lý do", 30), ("Ảnh", 6),
-    ("Số thẻ", 12), ("Tình trạng", 24),
+    ("TT", 6), ("Họ và tên", 24), ("Ngày sinh", 16), ("Quê quán", 20), ("Ngày vào Đảng", 16),
+    ("Ngày chính thức", 16), ("Chi bộ", 22), ("Số thẻ cũ", 15), ("Lý do", 26), ("Ảnh", 7),
+    ("Số thẻ", 15), ("Tình trạng", 20),
 )  # fmt: skip
+#: the list form of each kind, sent by the grassroots committee and compiled by the department
+LIST_FORMS = {
+    "new": ("1-TĐV", "1A-TĐV"),
+    "lost": ("2-TĐV", "2A-TĐV"),
+    "damaged": ("3-TĐV", "3A-TĐV"),
+}
 
 
-def to_xlsx(cards: list[CardIssuance], kind: str) -> bytes:
-    """The cards as a list workbook, titled with the list form of their kind."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from workflow.spreadsheet import workbook_bytes
-
-    forms = {"new": "1-TĐV", "lost": "2-TĐV", "damaged": "3-TĐV"}
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append([f"DANH SÁCH ĐẢNG VIÊN ĐỀ NGHỊ {rules_of.KINDS.get(kind, '').upper()} "
-                  f"(Mẫu {forms.get(kind, '1-TĐV')})"])  # fmt: skip
-    sheet.append([c for c, _ in LIST_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for n, c in enumerate(cards, 1):
-        p = c.person
-        sheet.append(
-            [
-                n, p.full_name, vn_date(p.birth_date), p.home_town, vn_date(p.joined_on),
-                vn_date(p.official_on), p.cell.name, c.old_card_number, c.reason, c.photos,
-                c.card_number or "", rules_of.STATUSES[c.status],
-            ]
-        )  # fmt: skip
-    for i, (_, width) in enumerate(LIST_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + i)].width = width
-    return workbook_bytes(book)
+def list_rows(cards: list[CardIssuance]) -> list[list[str]]:
+    """The rows of a card list, numbered."""
+    return [
+        [
+            str(n), c.person.full_name, vn_date(c.person.birth_date), c.person.home_town,
+            vn_date(c.person.joined_on), vn_date(c.person.official_on), c.person.cell.name,
+            c.old_card_number, c.reason, str(c.photos), c.card_number or "",
+            rules_of.STATUSES[c.status],
+        ]
+        for n, c in enumerate(cards, 1)
+    ]  # fmt: skip

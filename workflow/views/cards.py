@@ -9,6 +9,7 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -19,6 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from states import cards as rules_of
+from workflow.badges import lists
+from workflow.clock import today
+from workflow.documents.render import html_to_pdf
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import CardIssuance, Organization, Person
@@ -160,12 +164,36 @@ def loss(person_id: int):
     return redirect(url_for("cards.index", kind=request.form.get("kind")))
 
 
-@bp.route("/list.xlsx")
+@bp.route("/list.<fmt>")
 @requires(*CASE_VIEW_ROLES)
-def workbook():
-    """The card list of the filter (1-TĐV / 1A-TĐV, 2-, 3-TĐV …) as a workbook."""
-    stmt, _, kind, _ = _filtered()
+def printed(fmt: str):
+    """The card list of the filter as the grassroots committee's list (1-TĐV, 2-TĐV, 3-TĐV)
+    for one organization, or the department's compiled one (1A-, 2A-, 3A-TĐV)."""
+    stmt, _, kind, org_id = _filtered()
+    kind = kind or "new"
     cards = list(db.session.scalars(stmt.order_by(Person.sort_key, CardIssuance.id).limit(5000)))
-    response = Response(ops.to_xlsx(cards, kind or "new"), mimetype=XLSX)
-    response.headers["Content-Disposition"] = 'attachment; filename="danh-sach-the-dang-vien.xlsx"'
+    org = db.session.get(Organization, org_id) if org_id else None
+    if org is None and current_actor().scope_for(ops.DEPARTMENT, None) is None:
+        abort(403)  # the compiled list is the department's
+    form = ops.LIST_FORMS[kind][0 if org else 1]
+    what = {"new": "PHÁT THẺ", "lost": "CẤP LẠI THẺ", "damaged": "ĐỔI LẠI THẺ"}[kind]
+    listing = lists.Listing(
+        title=f"DANH SÁCH ĐẢNG VIÊN ĐỀ NGHỊ {what} ĐẢNG VIÊN",
+        subtitle=f"Ngày {today():%d/%m/%Y}",
+        form_code=f"Mẫu {form}",
+        keeper=org.name if org else current_app.config["UPPER_COMMITTEE_NAME"],
+        on_behalf="T/M ĐẢNG ỦY" if org else "T/M BAN THƯỜNG VỤ",
+        rows=ops.list_rows(cards),
+        columns=tuple(c for c, _ in ops.LIST_COLUMNS),
+        widths=tuple(w for _, w in ops.LIST_COLUMNS),
+    )
+    if fmt == "pdf":
+        body, mime = html_to_pdf(lists.to_html(listing)), "application/pdf"
+    elif fmt == "xlsx":
+        body, mime = lists.to_xlsx(listing), XLSX
+    else:
+        abort(404)
+    response = Response(body, mimetype=mime)
+    name = f"danh-sach-the-dang-vien-{form.lower()}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

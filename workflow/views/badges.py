@@ -25,7 +25,7 @@ from workflow.clock import today
 from workflow.documents.render import html_to_pdf
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.models import BadgeAward, BadgeRound, Organization
+from workflow.models import BadgeAward, BadgeRound, Organization, Person
 from workflow.paging import seek_page
 from workflow.store.errors import InvalidInput, NotFound, PermissionDenied, StaleRecord
 from workflow.web import current_actor, requires
@@ -33,6 +33,8 @@ from workflow.web import current_actor, requires
 bp = Blueprint("badges", __name__, url_prefix="/badges")
 VIEWERS = tuple(access.VIEWERS)
 PER_PAGE = 25
+#: members offered in the picker of an early or re-issue proposal (a cell's, a committee's)
+PICKER_LIMIT = 300
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ACTION_LABELS = {
@@ -160,6 +162,20 @@ def detail(round_id: int):
     for o in db.session.scalars(select(Organization).where(Organization.id.in_(missing or [0]))):
         by_id[o.id] = o
     gifts = {y: rules_of.gift(y, rules) for y in rules["badge.thresholds"]}
+    # a cell secretary or a grassroots committee picks one of their official members; the
+    # department (the whole committee) types the member's number from the member's page
+    pickable = []
+    if rnd.status == "open" and not actor.sees_all():
+        pickable = db.session.execute(
+            select(Person.id, Person.full_name, Person.birth_date)
+            .join(Organization, Organization.id == Person.cell_id)
+            .where(
+                actor.visible_filter(Organization.path, access.REVIEWERS),
+                Person.member_status == "official",
+            )
+            .order_by(Person.sort_key, Person.id)
+            .limit(PICKER_LIMIT)
+        ).all()
     return render_template(
         "badges/detail.html",
         rnd=rnd,
@@ -183,6 +199,7 @@ def detail(round_id: int):
         may_send=lambda o: access.may_send(actor, o),
         may_hand=lambda a: access.may_hand_over(actor, a.org),
         today=today(),
+        pickable=pickable,
     )
 
 

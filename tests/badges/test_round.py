@@ -103,6 +103,9 @@ def test_a_19_5_round_from_proposal_to_ceremony(world, members):
         world.orgs["G1"],
         world.orgs["G2"],
     }
+    # one organization's share (what its dashboard counts)
+    within = rounds.eligible(rnd.round_on, rnd.since_on, within=world.org("G2").path)
+    assert [e.proposal.person_id for e in within] == [members["due2"]]
     with pytest.raises(InvalidInput, match="đã được mở"):
         rounds.open_round({"occasion": "19/5", "year": "2026"}, actor=world.actor("dept"))
 

@@ -61,7 +61,7 @@ def _start(person: Any) -> date | None:
     return person.admission_decision_on or person.joined_on
 
 
-def candidates(on: date, since: date, rules: Any) -> list[int]:
+def candidates(on: date, since: date, rules: Any, within: str | None = None) -> list[int]:
     """The people a round of day ``on`` may propose, selected by index from the admission
     dates: whoever reaches a threshold between ``since`` and ``on`` without gaps, anyone
     with a recorded period out (their age moves later), those held back before, and the
@@ -92,7 +92,17 @@ def candidates(on: date, since: date, rules: Any) -> list[int]:
         .where(Transfer.arrived_on > Transfer.present_by, start <= oldest)
     )
     held = select(BadgeAward.person_id).where(BadgeAward.status == "held")
-    return sorted(db.session.scalars(base.union(gapped, late, held)))
+    everyone = base.union(gapped, late, held)
+    if within is not None:
+        # the members of those organizations, and those who have left them since
+        orgs = select(Organization.id).where(Organization.path.startswith(within, autoescape=True))
+        there = select(Person.id).where(Person.cell_id.in_(orgs))
+        left = select(Transfer.person_id).where(Transfer.from_org_id.in_(orgs))
+        ids = everyone.subquery()
+        return sorted(
+            db.session.scalars(select(ids.c.id).where(or_(ids.c.id.in_(there), ids.c.id.in_(left))))
+        )
+    return sorted(db.session.scalars(everyone))
 
 
 def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record], dict[int, Any]]:
@@ -166,7 +176,7 @@ def eligible(on: date, since: date, *, within: str | None = None) -> list[Eligib
     one who arrived since is proposed by the organization they came from). ``within``:
     only the organizations under that path."""
     rules = rules_on(on)
-    records, people = _records(candidates(on, since, rules), on)
+    records, people = _records(candidates(on, since, rules, within), on)
     proposals = [p for p in (rules_of.propose(r, on, since, rules) for r in records.values()) if p]
     moved = set(
         db.session.scalars(

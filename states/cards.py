@@ -17,6 +17,10 @@ from datetime import date
 from states.rules import Setting
 
 SINCE = date(2022, 1, 18)
+URL_EXCHANGE = (
+    "https://thanhnien.vn/doi-the-dang-vien-trong-toan-dang-hoan-thanh-truoc-29-"
+    "185250813171217493.htm"
+)
 URL_CARDS = (
     "https://lawnet.vn/en/laws/procedures-for-reissuing-a-lost-communist-party-member-card-"
     "can-losing-a-communist-party-member-card-165620.html"
@@ -34,6 +38,18 @@ SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
             ),
         ),
     ),
+    "card.generation_2025_from": (
+        (
+            SINCE,
+            Setting(
+                date(2025, 8, 8),
+                "Chỉ thị 51-CT/TW ngày 08/8/2025: đổi thẻ đảng viên theo mẫu mới, gắn với thẻ "
+                "đảng viên điện tử; " + URL_EXCHANGE,
+                uncertain=True,
+                note="Thẻ quyết định cấp từ ngày này là thẻ mẫu 2025.",
+            ),
+        ),
+    ),
     "card.photos": (
         (
             SINCE,
@@ -42,7 +58,19 @@ SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
     ),
 }
 
-KINDS = {"new": "Phát thẻ mới", "lost": "Cấp lại thẻ bị mất", "damaged": "Đổi lại thẻ bị hỏng"}
+KINDS = {
+    "new": "Phát thẻ mới",
+    "lost": "Cấp lại thẻ bị mất",
+    "damaged": "Đổi lại thẻ bị hỏng",
+    "exchange": "Đổi thẻ theo Chỉ thị 51-CT/TW",
+}
+#: a card's design: before the 2025 exchange, or the 2025 one (with an electronic card)
+GENERATIONS = {"old": "Thẻ mẫu cũ", "2025": "Thẻ mẫu 2025"}
+
+
+def generation_on(day: date, since: date) -> str:
+    """The design of a card decided on ``day`` (the 2025 design from ``since``)."""
+    return "2025" if day >= since else "old"
 
 
 @dataclass(frozen=True)
@@ -55,7 +83,7 @@ class Step:
     #: the date the step asks for
     date_label: str
     #: the card kinds that take it
-    kinds: tuple[str, ...] = ("new", "lost", "damaged")
+    kinds: tuple[str, ...] = ("new", "lost", "damaged", "exchange")
     #: the list or form the step sends or signs, by kind
     forms: tuple[tuple[str, str], ...] = ()
 
@@ -83,7 +111,7 @@ STEP_BY_KEY = {s.key: s for s in STEPS}
 STATUSES = {
     "self_review": "Đảng viên đã viết bản tự kiểm điểm",
     "cell_reviewed": "Chi bộ đã xem xét",
-    "proposed": "Đề nghị phát thẻ (cùng công nhận chính thức)",
+    "proposed": "Đề nghị phát thẻ (cùng công nhận chính thức, hoặc đổi thẻ)",
     "grassroots_listed": "Đảng ủy cơ sở đã gửi danh sách",
     "department_listed": "Ban Tổ chức đã tổng hợp, trình Ban Thường vụ",
     "issued": "Đã có quyết định, số thẻ",

@@ -78,6 +78,8 @@ ACTION_LABELS = {
     "card.receive": "Nhận thẻ đảng viên",
     "card.hand_over": "Trao thẻ đảng viên",
     "card.collected": "Thu hồi thẻ đảng viên",
+    "card.exchanged": "Quyết định đổi thẻ đảng viên (Chỉ thị 51-CT/TW)",
+    "card.exchange_started": "Bắt đầu đổi thẻ đảng viên theo Chỉ thị 51-CT/TW",
     "person.gap_added": "Ghi thời gian không tính tuổi đảng",
     "person.party_age_verified": "Chi bộ xác minh tờ khai tuổi đảng",
     "document.correction_drafted": "Soạn quyết định sửa đổi",

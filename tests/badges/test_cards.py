@@ -122,3 +122,35 @@ def test_a_removed_member_has_the_card_collected_a_deceased_ones_family_keeps_it
     assert row.event_date == date(2025, 9, 25)
     open_for(world, "death", died, "sec1", date(2025, 9, 20), notice="Giấy báo tử số 1/2025")
     assert "card.collected" not in _actions(died)
+
+
+def test_the_2025_exchange_proposes_every_member_once_and_the_new_card_is_electronic(world):
+    clock().set_today(date(2025, 9, 20))
+    with pytest.raises(PermissionDenied):
+        cards.start_exchange(world.orgs["G1"], {"on": "01/09/2025"}, actor=world.actor("gs1"))
+    count = cards.start_exchange(world.orgs["G1"], {"on": "01/09/2025"}, actor=world.actor("dept"))
+    assert count == 18  # the official members of C1 and C1B
+    assert (
+        cards.start_exchange(world.orgs["G1"], {"on": "02/09/2025"}, actor=world.actor("dept")) == 0
+    )
+    member = world.members["C1"][0]
+    card = db.session.scalars(
+        select(CardIssuance).where(
+            CardIssuance.person_id == member, CardIssuance.kind == "exchange"
+        )
+    ).one()
+    old = card.old_card_number
+    cards.advance(card.id, "decide", {"on": "10/09/2025", "card_number": old},
+                  actor=world.actor("dept"))  # fmt: skip
+    for step, day in (("enter", "11/09/2025"), ("print", "12/09/2025"), ("receive", "13/09/2025")):
+        cards.advance(card.id, step, {"on": day}, actor=world.actor("dept"))
+    cards.advance(card.id, "hand_over", {"on": "15/09/2025", "electronic": "yes"},
+                  actor=world.actor("sec1"))  # fmt: skip
+    db.session.expire_all()
+    card = db.session.get(CardIssuance, card.id)
+    assert (card.generation, card.electronic_on, card.card_number) == (
+        "2025",
+        date(2025, 9, 15),
+        old,
+    )
+    assert "card.exchanged" in _actions(member)

@@ -184,7 +184,7 @@ class CardIssuance(Base):
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
     card_number: Mapped[str | None] = mapped_column(String(20), index=True)
     issued_on: Mapped[date | None] = mapped_column(Date)
-    #: new | lost | damaged (``states.cards.KINDS``)
+    #: new | lost | damaged | exchange (``states.cards.KINDS``)
     kind: Mapped[str] = mapped_column(String(10), default="new")
     #: the member's self-review: why the card was lost or damaged
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -193,6 +193,10 @@ class CardIssuance(Base):
     photos: Mapped[int] = mapped_column(Integer, default=0)
     #: the standing committee's decision (its number; the date is ``issued_on``)
     decision_number: Mapped[str] = mapped_column(String(80), default="")
+    #: old | 2025: the card's design (``states.cards.GENERATIONS``), set with its number
+    generation: Mapped[str] = mapped_column(String(10), default="old")
+    #: the electronic card linked to the national database, activated at the hand-over
+    electronic_on: Mapped[date | None] = mapped_column(Date)
     #: the day of each step after the proposal (``states.cards.STEPS``)
     step_dates: Mapped[str] = mapped_column(Text, default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -48,7 +48,12 @@ STEP_ROLES = {
     "hand_over": CELL,
 }
 #: the audit action of each card kind's decision (what the period report counts)
-DECIDED = {"new": "card.issued", "lost": "card.reissued_lost", "damaged": "card.reissued_damaged"}
+DECIDED = {
+    "new": "card.issued",
+    "lost": "card.reissued_lost",
+    "damaged": "card.reissued_damaged",
+    "exchange": "card.exchanged",
+}
 
 
 def may_step(actor: Actor, card: CardIssuance, step: str) -> bool:
@@ -157,7 +162,7 @@ def advance(card_id: int, step_key: str, raw: Mapping[str, Any], *, actor: Actor
         if problem:
             errors["card_number"] = problem
         reference = clean_line(str(raw.get("decision_number") or ""))
-        if card.kind != "new" and not reference:
+        if card.kind in ("lost", "damaged") and not reference:
             errors["decision_number"] = "Ghi số quyết định (Mẫu 4-TĐV)."
         if len(reference) > 80:
             errors["decision_number"] = "Tối đa 80 ký tự."
@@ -165,11 +170,15 @@ def advance(card_id: int, step_key: str, raw: Mapping[str, Any], *, actor: Actor
         raise InvalidInput(errors)
     if step_key == "decide":
         card.card_number, card.issued_on, card.decision_number = number, on, reference
+        card.generation = rules_of.generation_on(on, rules_on(on)["card.generation_2025_from"])
         db.session.get(Person, card.person_id).card_number = number
-        payload.update(card_number=number, decision=reference)
+        payload.update(card_number=number, decision=reference, generation=card.generation)
         action = DECIDED[card.kind]
     else:
         action = f"card.{step_key}"
+        if step_key == "hand_over" and card.generation == "2025" and raw.get("electronic") == "yes":
+            card.electronic_on = on
+            payload["electronic"] = True
         form = rules_of.form_of(step, card.kind)
         if form:
             payload["form"] = form
@@ -219,6 +228,59 @@ def report_loss(person_id: int, raw: Mapping[str, Any], *, actor: Actor) -> Card
     db.session.add(card)
     _audit(card, "card.self_review", actor, on, reason=reason, old=card.old_card_number)
     return card
+
+
+@transactional
+def start_exchange(org_id: int, raw: Mapping[str, Any], *, actor: Actor) -> int:
+    """The 2025 exchange (Chỉ thị 51-CT/TW) for an organization: every official member on its
+    lists whose card is not of the 2025 design, and who has no card on its way, is proposed
+    for a new card (``raw``: on). Returns how many."""
+    from workflow.models import Organization
+
+    if actor.scope_for(DEPARTMENT, None) is None:
+        raise PermissionDenied()
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound()
+    errors: dict[str, str] = {}
+    on = _date(raw, "on", errors, None)
+    if errors:
+        raise InvalidInput(errors)
+    cells = select(Organization.id).where(Organization.path.startswith(org.path, autoescape=True))
+    busy = select(CardIssuance.person_id).where(
+        (CardIssuance.status.not_in(("handed", "collected"))) | (CardIssuance.generation == "2025")
+    )
+    people = list(
+        db.session.scalars(
+            select(Person).where(
+                Person.cell_id.in_(cells),
+                Person.member_status == "official",
+                Person.presence == "active",
+                Person.id.not_in(busy),
+            )
+        )
+    )
+    for person in people:
+        db.session.add(
+            CardIssuance(
+                person_id=person.id,
+                org_id=person.cell.ancestor_ids()[0],
+                proposed_on=on,
+                status="proposed",
+                kind="exchange",
+                old_card_number=person.card_number or "",
+            )
+        )
+    db.session.flush()
+    audit.append(
+        actor=actor,
+        subject_type="organization",
+        subject_id=org.id,
+        action="card.exchange_started",
+        event_date=on,
+        payload={"organization": org.name, "count": len(people)},
+    )
+    return len(people)
 
 
 def collect_on_leaving(ctx: Any) -> None:

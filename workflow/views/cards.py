@@ -95,8 +95,22 @@ def index():
         )
     }
     actor = current_actor()
+    department = actor.scope_for(ops.DEPARTMENT, None) is not None
+    roots = (
+        list(
+            db.session.scalars(
+                select(Organization)
+                .where(Organization.parent_id.is_(None), Organization.active.is_(True))
+                .order_by(Organization.name)
+            )
+        )
+        if department
+        else []
+    )
     return render_template(
         "cards.html",
+        roots=roots,
+        generations=rules_of.GENERATIONS,
         cards=listing.rows,
         listing=listing,
         orgs=orgs,
@@ -150,6 +164,23 @@ def step(card_id: int, step_key: str):
     return _done(f"Đã ghi: {label.lower() if step_key != 'decide' else 'số thẻ đảng viên'}.")
 
 
+@bp.route("/exchange", methods=["POST"])
+@requires(*CASE_VIEW_ROLES)
+def exchange():
+    """The 2025 exchange started for an organization (the department)."""
+    org_id = parse_id(request.form.get("org"))
+    try:
+        count = ops.start_exchange(org_id or 0, request.form.to_dict(), actor=current_actor())
+    except PermissionDenied:
+        abort(403)
+    except NotFound:
+        flash("Chọn tổ chức cơ sở đảng.", "error")
+        return redirect(url_for("cards.index"))
+    except InvalidInput as exc:
+        return _failed(exc)
+    return _done(f"Đã lập đề nghị đổi thẻ cho {count} đảng viên.")
+
+
 @bp.route("/loss/<int:person_id>", methods=["POST"])
 @requires(*CASE_VIEW_ROLES)
 def loss(person_id: int):
@@ -176,11 +207,16 @@ def printed(fmt: str):
     if org is None and current_actor().scope_for(ops.DEPARTMENT, None) is None:
         abort(403)  # the compiled list is the department's
     form = ops.LIST_FORMS[kind][0 if org else 1]
-    what = {"new": "PHÁT THẺ", "lost": "CẤP LẠI THẺ", "damaged": "ĐỔI LẠI THẺ"}[kind]
+    what = {
+        "new": "PHÁT THẺ",
+        "lost": "CẤP LẠI THẺ",
+        "damaged": "ĐỔI LẠI THẺ",
+        "exchange": "ĐỔI THẺ",
+    }[kind]
     listing = lists.Listing(
         title=f"DANH SÁCH ĐẢNG VIÊN ĐỀ NGHỊ {what} ĐẢNG VIÊN",
         subtitle=f"Ngày {today():%d/%m/%Y}",
-        form_code=f"Mẫu {form}",
+        form_code=f"Mẫu {form}" if form else "",
         keeper=org.name if org else current_app.config["UPPER_COMMITTEE_NAME"],
         on_behalf="T/M ĐẢNG ỦY" if org else "T/M BAN THƯỜNG VỤ",
         rows=ops.list_rows(cards),
@@ -194,6 +230,6 @@ def printed(fmt: str):
     else:
         abort(404)
     response = Response(body, mimetype=mime)
-    name = f"danh-sach-the-dang-vien-{form.lower()}.{fmt}"
+    name = f"danh-sach-the-dang-vien-{(form or kind).lower()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -124,6 +124,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("'1'"))
         )
+        batch_op.add_column(
+            sa.Column(
+                "generation", sa.String(length=10), nullable=False, server_default=sa.text("'old'")
+            )
+        )
+        batch_op.add_column(sa.Column("electronic_on", sa.Date(), nullable=True))
         batch_op.alter_column(
             "status",
             existing_type=sa.VARCHAR(length=10),
@@ -148,6 +154,8 @@ def downgrade():
             type_=sa.VARCHAR(length=10),
             existing_nullable=False,
         )
+        batch_op.drop_column("electronic_on")
+        batch_op.drop_column("generation")
         batch_op.drop_column("version")
         batch_op.drop_column("step_dates")
         batch_op.drop_column("decision_number")

@@ -66,17 +66,6 @@ SETTINGS: dict[str, tuple[tuple[date, Setting], ...]] = {
             ),
         ),
     ),
-    "badge.reference": (
-        (
-            SINCE,
-            Setting(
-                "round_day",
-                "Cách chốt ngày tính tuổi đảng của một đợt chưa tìm thấy văn bản",
-                uncertain=True,
-                note="Tính đến chính ngày kỷ niệm của đợt (round_day).",
-            ),
-        ),
-    ),
     "badge.early_ill_months": (
         (
             SINCE,

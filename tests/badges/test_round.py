@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.badges.helpers import veteran
 from tests.discipline.helpers import ballot, open_discipline
 from tests.leaving.helpers import open_for
+from tests.transfers.test_transfers import temporary
 from workflow.badges import rounds
 from workflow.badges.record import party_age_of
 from workflow.clock import clock
@@ -64,6 +65,15 @@ def members(world):
         world, "death", out["died"].id, "sec1", date(2026, 3, 1), notice="Giấy báo tử số 3/2026"
     )
     clock().set_today(TODAY)
+    # a stay at another organization: the home cell still considers the member
+    stay = temporary(
+        world,
+        out["due"].id,
+        end="2026-12-31",
+        period_start="2026-04-01",
+        issued_on=date(2026, 3, 30),
+    )
+    world.fire(stay, "confirm_arrival", "gs3", date(2026, 4, 6))
     return {k: v.id for k, v in out.items()}
 
 
@@ -98,6 +108,8 @@ def test_a_19_5_round_from_proposal_to_ceremony(world, members):
     assert awards[members["reprimanded"]].held_until == date(2026, 9, 12)
     assert "khiển trách" in awards[members["reprimanded"]].note
     assert awards[members["died"]].kind == "posthumous"
+    assert awards[members["due"]].cell_id == world.orgs["C1"]
+    assert "Đang sinh hoạt tạm thời tại Đảng bộ Bệnh viện tỉnh" in awards[members["due"]].note
     assert awards[members["gap"]].reached_on == date(2026, 3, 1)
     assert {awards[members["due"]].org_id, awards[members["due2"]].org_id} == {
         world.orgs["G1"],

@@ -87,6 +87,8 @@ def gaps_of(person_ids: Iterable[int] | SelectBase) -> dict[int, list[Gap]]:
                 Transfer.person_id.in_(chunk),
                 Transfer.present_by.is_not(None),
                 Transfer.arrived_on > Transfer.present_by,
+                # a temporary stay keeps the member on the home cell's list
+                Transfer.direction != "temporary",
             )
         )
         for person_id, present_by, arrived_on, _ in late:

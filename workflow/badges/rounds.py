@@ -61,11 +61,11 @@ def _start(person: Any) -> date | None:
     return person.admission_decision_on or person.joined_on
 
 
-def candidates(on: date, since: date, rules: Any, within: str | None = None) -> list[int]:
-    """The people a round of day ``on`` may propose, selected by index from the admission
-    dates: whoever reaches a threshold between ``since`` and ``on`` without gaps, anyone
-    with a recorded period out (their age moves later), those held back before, and the
-    members who died since the previous round."""
+def candidates(on: date, since: date, rules: Any, within: str | None = None) -> Any:
+    """The people a round of day ``on`` may propose (their ids, or the selection of them),
+    selected from the admission dates: whoever reaches a threshold between ``since`` and
+    ``on`` without gaps, anyone with a recorded period out (their age moves later), those
+    held back before, and the members who died since the previous round."""
     start = func.coalesce(Person.admission_decision_on, Person.joined_on)
     early = rules["badge.posthumous_early_months"]
     living, dead = [], []
@@ -99,10 +99,12 @@ def candidates(on: date, since: date, rules: Any, within: str | None = None) -> 
         there = select(Person.id).where(Person.cell_id.in_(orgs))
         left = select(Transfer.person_id).where(Transfer.from_org_id.in_(orgs))
         ids = everyone.subquery()
-        return sorted(
-            db.session.scalars(select(ids.c.id).where(or_(ids.c.id.in_(there), ids.c.id.in_(left))))
-        )
-    return sorted(db.session.scalars(everyone))
+        everyone = select(ids.c.id).where(or_(ids.c.id.in_(there), ids.c.id.in_(left)))
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite would evaluate the selection again in every query that reads it: read the
+        # ids once (PostgreSQL plans the subquery once per query, faster than a long list)
+        return sorted(db.session.scalars(everyone))
+    return everyone
 
 
 def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record], dict[int, Any]]:

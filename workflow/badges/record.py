@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.sql.expression import SelectBase
+from sqlalchemy import ARRAY, Integer, any_, bindparam, select
 
 from states.indicators import ENTRY_FLOWS, FLOWS, REMOVAL_FLOWS
 from states.party_age import Gap, PartyAge, compute
@@ -41,29 +40,36 @@ ENDING = tuple(procedure for procedure, flow in REMOVAL_FLOWS.items() if flow ==
 OWN_GAP = tuple(ENTRY_FLOWS)
 
 
-def chunks(ids: Iterable[int] | SelectBase, size: int = 5000):
-    """The ids in lists of a bounded length (a round's candidates are thousands: a few
-    queries, each under the databases' limits on parameters), or a selection of them whole
-    (read by the database as a subquery)."""
-    if isinstance(ids, SelectBase):
-        yield ids
-        return
+def chunks(ids: Iterable[int], size: int = 5000):
+    """The ids in lists of a bounded length: a round's candidates are thousands, read in a
+    few queries each under SQLite's limit on parameters; PostgreSQL takes them all as one
+    array (``among``)."""
     ids = sorted(set(ids))
+    if db.session.get_bind().dialect.name == "postgresql":
+        size = max(len(ids), 1)
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
 
-def gaps_of(person_ids: Iterable[int] | SelectBase) -> dict[int, list[Gap]]:
+def among(column, ids: list[int]):
+    """``column`` is one of ``ids``: one array parameter on PostgreSQL (``= ANY``), an IN
+    list elsewhere."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def gaps_of(person_ids: Iterable[int]) -> dict[int, list[Gap]]:
     """person id → the periods out of party activity the record shows (unmerged)."""
     out: dict[int, list[Gap]] = {}
     for chunk in chunks(person_ids):
         for g in db.session.scalars(
-            select(MembershipGap).where(MembershipGap.person_id.in_(chunk))
+            select(MembershipGap).where(among(MembershipGap.person_id, chunk))
         ):
             out.setdefault(g.person_id, []).append(Gap(g.start_on, g.end_on, g.reason))
         rows = db.session.execute(
             select(AUDIT.c.person_id, AUDIT.c.event_date, AUDIT.c.procedure, AUDIT.c.member_status)
-            .where(AUDIT.c.person_id.in_(chunk), AUDIT.c.member_status.is_not(None))
+            .where(among(AUDIT.c.person_id, chunk), AUDIT.c.member_status.is_not(None))
             .order_by(AUDIT.c.person_id, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
         )
         open_at: dict[int, tuple[date, str]] = {}
@@ -84,7 +90,7 @@ def gaps_of(person_ids: Iterable[int] | SelectBase) -> dict[int, list[Gap]]:
             select(
                 Transfer.person_id, Transfer.present_by, Transfer.arrived_on, Transfer.to_org_id
             ).where(
-                Transfer.person_id.in_(chunk),
+                among(Transfer.person_id, chunk),
                 Transfer.present_by.is_not(None),
                 Transfer.arrived_on > Transfer.present_by,
                 # a temporary stay keeps the member on the home cell's list
@@ -103,12 +109,12 @@ def gaps_of(person_ids: Iterable[int] | SelectBase) -> dict[int, list[Gap]]:
     return out
 
 
-def died_on(person_ids: Iterable[int] | SelectBase) -> dict[int, date]:
+def died_on(person_ids: Iterable[int]) -> dict[int, date]:
     out: dict[int, date] = {}
     for chunk in chunks(person_ids):
         rows = db.session.execute(
             select(AUDIT.c.person_id, AUDIT.c.event_date).where(
-                AUDIT.c.person_id.in_(chunk),
+                among(AUDIT.c.person_id, chunk),
                 AUDIT.c.member_status == "removed",
                 AUDIT.c.procedure.in_(ENDING),
             )
@@ -119,13 +125,15 @@ def died_on(person_ids: Iterable[int] | SelectBase) -> dict[int, date]:
     return out
 
 
-def awaiting_declaration(person_ids: Iterable[int] | SelectBase) -> set[int]:
+def awaiting_declaration(person_ids: Iterable[int]) -> set[int]:
     """The re-admitted members whose party-age declaration the cell has not verified."""
     out: set[int] = set()
     for chunk in chunks(person_ids):
         readmitted = set(
             db.session.scalars(
-                select(Case.person_id).where(Case.person_id.in_(chunk), Case.procedure.in_(OWN_GAP))
+                select(Case.person_id).where(
+                    among(Case.person_id, chunk), Case.procedure.in_(OWN_GAP)
+                )
             )
         )
         if not readmitted:

@@ -26,7 +26,7 @@ from states.party_age import compute, merge, reached_on
 from states.rules import rules_on
 from states.text import clean_line
 from workflow.badges import access
-from workflow.badges.record import awaiting_declaration, chunks, died_on, gaps_of
+from workflow.badges.record import among, awaiting_declaration, chunks, died_on, gaps_of
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.membership import places_on, suspended_on
@@ -61,8 +61,8 @@ def _start(person: Any) -> date | None:
     return person.admission_decision_on or person.joined_on
 
 
-def candidates(on: date, since: date, rules: Any, within: str | None = None) -> Any:
-    """The people a round of day ``on`` may propose (their ids, or the selection of them),
+def candidates(on: date, since: date, rules: Any, within: str | None = None) -> list[int]:
+    """The people a round of day ``on`` may propose,
     selected from the admission dates: whoever reaches a threshold between ``since`` and
     ``on`` without gaps, anyone with a recorded period out (their age moves later), those
     held back before, and the members who died since the previous round."""
@@ -100,14 +100,10 @@ def candidates(on: date, since: date, rules: Any, within: str | None = None) -> 
         left = select(Transfer.person_id).where(Transfer.from_org_id.in_(orgs))
         ids = everyone.subquery()
         everyone = select(ids.c.id).where(or_(ids.c.id.in_(there), ids.c.id.in_(left)))
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite would evaluate the selection again in every query that reads it: read the
-        # ids once (PostgreSQL plans the subquery once per query, faster than a long list)
-        return sorted(db.session.scalars(everyone))
-    return everyone
+    return sorted(db.session.scalars(everyone))
 
 
-def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record], dict[int, Any]]:
+def _records(ids: list[int], on: date) -> tuple[dict[int, rules_of.Record], dict[int, Any]]:
     people: dict[int, Any] = {}
     columns = (
         Person.id,
@@ -118,7 +114,7 @@ def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record]
         Person.presence,
     )
     for chunk in chunks(ids):
-        for p in db.session.execute(select(*columns).where(Person.id.in_(chunk))):
+        for p in db.session.execute(select(*columns).where(among(Person.id, chunk))):
             people[p.id] = p
     gaps = gaps_of(ids)
     deaths = died_on(ids)
@@ -130,7 +126,7 @@ def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record]
     for chunk in chunks(ids):
         for pid, years, status in db.session.execute(
             select(BadgeAward.person_id, BadgeAward.years, BadgeAward.status).where(
-                BadgeAward.person_id.in_(chunk), BadgeAward.kind != "reissue"
+                among(BadgeAward.person_id, chunk), BadgeAward.kind != "reissue"
             )
         ):
             if status in GIVEN:
@@ -141,7 +137,7 @@ def _records(ids: list[int] | Any, on: date) -> tuple[dict[int, rules_of.Record]
             select(
                 DisciplineRecord.person_id, DisciplineRecord.form, DisciplineRecord.announced_on
             ).where(
-                DisciplineRecord.person_id.in_(chunk), DisciplineRecord.announced_on.is_not(None)
+                among(DisciplineRecord.person_id, chunk), DisciplineRecord.announced_on.is_not(None)
             )
         ):
             disciplines.setdefault(pid, []).append((form, announced))
@@ -183,7 +179,7 @@ def eligible(on: date, since: date, *, within: str | None = None) -> list[Eligib
     moved = set(
         db.session.scalars(
             select(Transfer.person_id).where(
-                Transfer.person_id.in_([p.person_id for p in proposals] or [0])
+                among(Transfer.person_id, [p.person_id for p in proposals] or [0])
             )
         )
     )
@@ -230,7 +226,7 @@ def eligible(on: date, since: date, *, within: str | None = None) -> list[Eligib
 def _temporary_stays(ids: list[int], on: date) -> dict[int, str]:
     rows = db.session.scalars(
         select(Transfer).where(
-            Transfer.person_id.in_(ids or [0]),
+            among(Transfer.person_id, ids or [0]),
             Transfer.direction == "temporary",
             Transfer.arrived_on.is_not(None),
             Transfer.arrived_on <= on,
@@ -332,7 +328,7 @@ def open_round(raw: Mapping[str, Any], *, actor: Actor) -> BadgeRound:
     keys = dict(
         db.session.execute(
             select(Person.id, Person.sort_key).where(
-                Person.id.in_([e.proposal.person_id for e in found] or [0])
+                among(Person.id, [e.proposal.person_id for e in found] or [0])
             )
         ).all()
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from states import (
     admission,
+    badges,
+    cards,
     death,
     discipline,
     exemption,
@@ -47,8 +49,10 @@ REGISTRY: dict[str, ProcedureSpec] = {
 
 for _spec in REGISTRY.values():
     rules.declare(_spec.key, _spec.settings)
-#: the quality rating is not a procedure of one person, but its numbers are rule settings too
+#: rule settings of the records that are not procedures of one case
 rules.declare("rating", ratings.SETTINGS)
+rules.declare("badge", badges.SETTINGS)
+rules.declare("card", cards.SETTINGS)
 
 
 def get_spec(key: str) -> ProcedureSpec:

@@ -146,4 +146,5 @@ SPEC = ProcedureSpec(
     open_event_label="Ngày từ trần",
     settings=SETTINGS,
     ends_membership="Đảng viên từ trần",
+    returns_card=False,
 )

@@ -26,9 +26,14 @@ Counting choices, stated once:
   reaches the receiving one on the confirmation date; in between the member is in transit and on
   neither list (so the committee's own total dips meanwhile).
 
-Figures of procedures not built yet (badges, card re-issues) have no events and show 0; their
-keys are fixed so that they fill in when those procedures record steps under the names given
-here. A figure declared not built
+* Badges count the hand-overs at the ceremony (``badge.awarded``) by the ceremony's date, for
+  the organization the member belonged to on that date; re-issued badges are not counted.
+* Re-issued cards count the standing committee's decision (4-TĐV) by its date, lost and
+  damaged apart.
+
+Figures of procedures not built yet have no events and show 0; their keys are fixed so that
+they fill in when those procedures record steps under the names given here. A figure declared
+not built
 whose flows a registered procedure records (``REMOVAL_FLOWS``, ``ENTRY_FLOWS``,
 ``ARRIVAL_FLOWS``: a procedure that takes a member off the lists under its own name) counts as
 built: registering the procedure is what makes it tracked.
@@ -197,9 +202,12 @@ INDICATORS: tuple[Indicator, ...] = (
               events=(("temporary_transfer", "record_return", None),)),
     Indicator("cards_issued", "Thẻ đảng viên phát mới", "cards",
               events=((None, "card.issued", None),)),
-    Indicator("cards_reissued_lost", "Thẻ đảng viên cấp lại (mất)", "cards", built=False),
-    Indicator("cards_reissued_damaged", "Thẻ đảng viên đổi lại (hỏng)", "cards", built=False),
-    Indicator("badges", "Huy hiệu Đảng được trao tặng", "badges", built=False),
+    Indicator("cards_reissued_lost", "Thẻ đảng viên cấp lại (mất)", "cards",
+              events=((None, "card.reissued_lost", None),)),
+    Indicator("cards_reissued_damaged", "Thẻ đảng viên đổi lại (hỏng)", "cards",
+              events=((None, "card.reissued_damaged", None),)),
+    Indicator("badges", "Huy hiệu Đảng được trao tặng, truy tặng (theo ngày trao)", "badges",
+              events=((None, "badge.awarded", None),)),
     *(Indicator(f"discipline_{form}", f"Đảng viên bị kỷ luật {label} (theo ngày ký quyết "
                 "định)", "discipline", events=DISCIPLINE_DECISIONS, where=("form", code))
       for form, code, label in DISCIPLINE_FORMS),

@@ -226,6 +226,9 @@ class ProcedureSpec:
     #: a step that ends the member's membership (``end_membership``) closes the member's other
     #: open cases with this reason ("Đảng viên từ trần")
     ends_membership: str = ""
+    #: ending the membership, the cell collects the member's party card (False: the family
+    #: keeps it, as after a death)
+    returns_card: bool = True
     #: an open case of it keeps another case that ends the membership from opening (two
     #: removals at once); False for one that ends it on one outcome only (discipline, when it
     #: comes to expulsion), which a death or a removal may overtake

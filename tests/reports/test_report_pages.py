@@ -82,9 +82,9 @@ def test_the_report_command_writes_json_xlsx_and_pdf(app, world, admitted, tmp_p
     data = json.loads(result.output)
     assert data["organization"] == "G1"
     assert data["indicators"]["admissions"] == {"value": 1, "tracked": True}
-    # a figure no procedure records yet is marked, not a bare 0 (the page says "chưa theo dõi")
-    assert data["indicators"]["badges"] == {"value": 0, "tracked": False}
-    assert data["indicators"]["cards_reissued_lost"]["tracked"] is False
+    # badges and re-issued cards are recorded by their own records: tracked (0 in the period)
+    assert data["indicators"]["badges"] == {"value": 0, "tracked": True}
+    assert data["indicators"]["cards_reissued_lost"]["tracked"] is True
     assert "joined" not in data["untracked_flows"]
     # discipline, suspension and expulsion are recorded by their procedures: tracked
     assert data["indicators"]["discipline_warning"] == {"value": 0, "tracked": True}

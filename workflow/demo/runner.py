@@ -6,7 +6,7 @@ import heapq
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from workflow.demo import reorganization, training
+from workflow.demo import badges, reorganization, training
 from workflow.demo.context import Demo
 from workflow.procedures import PROCEDURES
 
@@ -31,4 +31,4 @@ def run(d: Demo) -> None:
     any is taken, so each scenario chooses its people from the world as it was before the
     system."""
     walks = [walk for p in PROCEDURES.values() if p.demo is not None for walk in p.demo(d)]
-    in_date_order([*walks, *training.scenario(d), *reorganization.scenario(d)])
+    in_date_order([*walks, *training.scenario(d), *reorganization.scenario(d), *badges.scenario(d)])

@@ -2,6 +2,7 @@
 
 from workflow.models.attachments import AccessLogEntry, Attachment
 from workflow.models.audit import AuditEntry, AuditHead
+from workflow.models.badges import BadgeAward, BadgeRound
 from workflow.models.base import Base, utcnow
 from workflow.models.calendar import CalendarOverride
 from workflow.models.cases import (
@@ -46,6 +47,8 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "AuditHead",
+    "BadgeAward",
+    "BadgeRound",
     "Base",
     "CalendarOverride",
     "CardIssuance",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Date, ForeignKey, Index, Integer, String, event
+from sqlalchemy import DDL, Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from states.text import (
@@ -165,9 +165,13 @@ class MembershipGap(Base):
 
 
 class CardIssuance(Base):
-    """A party card proposed with the recognition decision, then issued."""
+    """A party card on its way to a member (``states.cards``): a new card proposed with the
+    recognition decision, or a lost or damaged one to re-issue, up the lists to the
+    decision, the database entry, the printing and the hand-over."""
 
     __tablename__ = "card_issuance"
+    #: the card lists, by step, oldest proposal first
+    __table_args__ = (Index("ix_card_issuance_status_proposed", "status", "proposed_on", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -176,9 +180,27 @@ class CardIssuance(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     proposed_on: Mapped[date] = mapped_column(Date)
-    #: proposed | issued
-    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
-    card_number: Mapped[str | None] = mapped_column(String(20))
+    #: ``states.cards.STATUSES``
+    status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    card_number: Mapped[str | None] = mapped_column(String(20), index=True)
     issued_on: Mapped[date | None] = mapped_column(Date)
+    #: new | lost | damaged | exchange (``states.cards.KINDS``)
+    kind: Mapped[str] = mapped_column(String(10), default="new")
+    #: the member's self-review: why the card was lost or damaged
+    reason: Mapped[str] = mapped_column(Text, default="")
+    old_card_number: Mapped[str] = mapped_column(String(20), default="")
+    #: the portrait photos received (2 asked)
+    photos: Mapped[int] = mapped_column(Integer, default=0)
+    #: the standing committee's decision (its number; the date is ``issued_on``)
+    decision_number: Mapped[str] = mapped_column(String(80), default="")
+    #: old | 2025: the card's design (``states.cards.GENERATIONS``), set with its number
+    generation: Mapped[str] = mapped_column(String(10), default="old")
+    #: the electronic card linked to the national database, activated at the hand-over
+    electronic_on: Mapped[date | None] = mapped_column(Date)
+    #: the day of each step after the proposal (``states.cards.STEPS``)
+    step_dates: Mapped[str] = mapped_column(Text, default="{}")
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     person: Mapped[Person] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -4,6 +4,7 @@ drafted and signed, a clock extended, a pause), and the options and defaults of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -457,6 +458,13 @@ def end_membership(ctx: EffectContext) -> None:
     if ctx.data.get("decision_number"):
         reason += f" (Quyết định {ctx.data['decision_number']})"
     close_other_cases(ctx, reason)
+    for hook in ON_MEMBERSHIP_END:
+        hook(ctx)
+
+
+#: what else a step ending a membership does, each called with the step's context inside its
+#: transaction (the party card collected…): records of their own register here at start-up
+ON_MEMBERSHIP_END: list[Callable[[EffectContext], None]] = []
 
 
 def restore_membership(ctx: EffectContext) -> None:

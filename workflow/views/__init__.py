@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         attachments,
         auth,
+        badges,
         cards,
         cases,
         deadlines,
@@ -40,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         documents,
         deadlines,
         cards,
+        badges,
         transfers,
         reports,
         roster,
@@ -53,4 +55,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents.verify_bp)
     training.init_app(app)
     ratings.init_app(app)
+    badges.init_app(app)
+    cards.init_app(app)
     api.init_app(app)

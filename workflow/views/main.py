@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from states import REGISTRY
 from states.spec import Role
+from workflow.badges.rounds import next_round_summary
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
@@ -46,6 +47,7 @@ def dashboard():
         work=work,
         specs=REGISTRY,
         pipelines=_pipelines(actor),
+        next_badges=next_round_summary(actor),
     )
 
 

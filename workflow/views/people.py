@@ -10,17 +10,20 @@ from sqlalchemy import select
 from forms.base import apply_errors
 from forms.people import PersonForm
 from states import REGISTRY
+from states import cards as card_rules
 from states import training as class_rules
-from states.dates import format_months, party_age_months, vn_date
+from states.dates import vn_date
 from states.spec import Role
 from states.text import clean_line
 from workflow import procedures
+from workflow.badges.record import party_age_of
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.membership import departure
 from workflow.models import Case, Certificate, HelperAssignment, MembershipGap
 from workflow.models.people import MEMBER_STATUSES
+from workflow.operations import cards as card_ops
 from workflow.operations import people as person_ops
 from workflow.operations import transfers as transfer_ops
 from workflow.operations.people import name_warnings, update_person, validate_person
@@ -98,12 +101,8 @@ def detail(person_id: int):
         .order_by(MembershipGap.start_on)
     ).all()
     party_age = None
-    if person.member_status == "official" and person.admission_decision_on:
-        party_age = format_months(
-            party_age_months(
-                person.admission_decision_on, today(), [(g.start_on, g.end_on) for g in gaps]
-            )
-        )
+    if person.member_status in ("official", "removed"):
+        party_age = party_age_of(person, today())
     return render_template(
         "people/detail.html",
         person=person,
@@ -120,6 +119,11 @@ def detail(person_id: int):
         can_edit=can_edit,
         gaps=gaps,
         party_age=party_age,
+        cards=card_ops.cards_of(person.id),
+        card_statuses=card_rules.STATUSES,
+        card_kinds=card_rules.KINDS,
+        can_report_loss=person.member_status == "official"
+        and actor.scope_for(card_ops.CELL, person.cell.path) is not None,
         can_add_gap=actor.scope_for(frozenset({Role.DEPARTMENT_STAFF}), None) is not None,
         movements=transfer_ops.history(person),
         departure=departure(person),

@@ -7,7 +7,7 @@ model-cell round holds the cells registered, approved by a numbered decision and
 Nothing existing changes.
 
 Revision ID: a9d4e2c7b815
-Revises: 5e8a1c3d7b92
+Revises: b4d9e2a61c05
 Create Date: 2026-12-06 16:10:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a9d4e2c7b815"
-down_revision = "5e8a1c3d7b92"
+down_revision = "b4d9e2a61c05"
 branch_labels = None
 depends_on = None
 

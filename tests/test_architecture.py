@@ -118,6 +118,21 @@ def test_every_template_a_view_names_exists():
     assert names and missing == []
 
 
+def test_pages_carry_no_inline_styles():
+    """The pages' Content-Security-Policy (``style-src 'self'``) drops a style attribute or
+    element, so a page styles itself by classes of the stylesheet only (the printed documents,
+    rendered by WeasyPrint, keep theirs)."""
+    import re
+
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "pdf" not in path.relative_to(ROOT / "templates").parts
+        and re.search(r"\sstyle=|<style", path.read_text("utf-8"))
+    ]
+    assert offenders == []
+
+
 def test_top_level_layout():
     """What is in version control at the top level is the design's layout."""
     listed = subprocess.run(

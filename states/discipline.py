@@ -76,6 +76,14 @@ FORMS_OF_DISCIPLINE: tuple[tuple[str, str], ...] = (
     ("expulsion", "Khai trừ"),
 )
 FORM_LABELS = dict(FORMS_OF_DISCIPLINE)
+#: the forms of discipline of a party organization (Charter Art. 35; QĐ 69 Art. 7), decided by
+#: the committee above it; dissolution ends the organization
+ORG_FORMS: tuple[tuple[str, str], ...] = (
+    ("reprimand", "Khiển trách"),
+    ("warning", "Cảnh cáo"),
+    ("dissolution", "Giải tán"),
+)
+ORG_FORM_LABELS = dict(ORG_FORMS)
 SOURCES: tuple[tuple[str, str], ...] = (
     ("self_report", "Đảng viên tự giác báo cáo vi phạm"),
     ("inspection", "Kết luận kiểm tra, giám sát"),

@@ -13,7 +13,7 @@ from workflow.extensions import db
 from workflow.membership import members_on
 from workflow.models import AuditEntry, Case, Decision, Organization, Person
 from workflow.orgs import history
-from workflow.reports import period
+from workflow.reports import document, period
 from workflow.store.errors import InvalidInput
 
 MERGED_ON = date(2025, 7, 1)
@@ -340,3 +340,38 @@ def test_certificates_name_the_upper_committee_as_it_was_when_the_class_ended(wo
     assert old["committee"].startswith("Đảng ủy Khối")
     assert new["committee"] == "Đảng ủy các cơ quan Đảng tỉnh"
     assert new["superior"] == "Đảng bộ tỉnh Phú Thọ"
+
+
+def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision(world, login):
+    """Discipline of a party organization (khiển trách, cảnh cáo, giải tán) by the upper
+    committee: a numbered decision naming the form and the violation; dissolution ends the
+    organization once its members are placed; the quarter's report says how many."""
+    c1b = world.org("C1B")
+    with pytest.raises(InvalidInput) as exc:
+        record(world, "discipline", date(2025, 8, 4), org_id=c1b.id, org_form="", violation="")
+    assert set(exc.value.errors) == {"org_form", "violation"}
+    violation = "Buông lỏng quản lý đảng viên, không sinh hoạt định kỳ 3 tháng."
+    event = record(world, "discipline", date(2025, 8, 4), org_id=c1b.id, org_form="reprimand",
+                   violation=violation)  # fmt: skip
+    decision = db.session.get(Decision, event.decision_id)
+    assert decision.status == "issued" and decision.issuer == "upper"
+    doc = json.loads(decision.snapshot)
+    assert doc["subject"] == f"về việc thi hành kỷ luật {c1b.name}"
+    assert f"Thi hành kỷ luật {c1b.name} bằng hình thức KHIỂN TRÁCH." in doc["articles"]
+    assert history.identity_on(c1b, date(2025, 9, 1)).active  # a reprimand leaves it be
+    # dissolution only once its members are placed elsewhere
+    with pytest.raises(InvalidInput) as exc:
+        record(world, "discipline", date(2025, 9, 1), org_id=c1b.id, org_form="dissolution",
+               violation="Vi phạm nghiêm trọng, kéo dài.")  # fmt: skip
+    assert "còn đảng viên" in exc.value.errors["org_id"]
+    record(world, "merge", date(2025, 9, 2), target_id=world.orgs["C1"],
+           sources=[world.orgs["C1B"]])  # fmt: skip
+    report = period.compute(date(2025, 7, 1), date(2025, 9, 30))
+    assert period.org_disciplines(report) == {"Khiển trách": 1}
+    summary = document.build(report, committee_name="Đảng ủy Khối").summary
+    assert "thi hành kỷ luật 1 tổ chức đảng (khiển trách 1)" in summary
+    # the department's form offers it, and the page of events lists it
+    client = login("dept")
+    form = client.get("/orgs/events/new?kind=discipline").get_data(as_text=True)
+    assert "Hình thức kỷ luật" in form and "Giải tán" in form
+    assert "Thi hành kỷ luật tổ chức đảng" in client.get("/orgs/events").get_data(as_text=True)

@@ -95,6 +95,14 @@ def _articles(kind: str, f: dict[str, Any], upper: str) -> tuple[str, list[str]]
                 f"{', '.join(f['kept_as_cells'])} trở thành chi bộ trực thuộc {f['target']}."
             )
         return f"về việc hợp nhất tổ chức đảng thành {f['target']}", lines
+    if kind == "discipline":
+        lines = [
+            f"Thi hành kỷ luật {f['org']} bằng hình thức {f['form_label'].upper()}.",
+            f"Lý do: {f['violation'].rstrip('.')}.",
+        ]
+        if f["form"] == "dissolution":
+            lines.append(f"{f['org']} chấm dứt hoạt động kể từ ngày quyết định có hiệu lực.")
+        return f"về việc thi hành kỷ luật {f['org']}", lines
     if kind == "dissolve":
         return f"về việc giải thể {f['org']}", [f"Giải thể {f['org']}."]
     if kind == "move":

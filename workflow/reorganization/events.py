@@ -27,10 +27,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from states.dates import vn_date
+from states.discipline import ORG_FORM_LABELS
 from states.fields import parse_date
 from states.indicators import REORGANIZATION
 from states.rules import rules_on
-from states.text import clean_line
+from states.text import clean_line, clean_text
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
@@ -70,6 +71,7 @@ EVENT_KINDS: dict[str, str] = {
     "approve_election": "Chuẩn y kết quả bầu cử cấp ủy",
     "relieve_post": "Cho thôi giữ chức vụ trong cấp ủy",
     "upper_posts": "Chức vụ của Đảng ủy cấp trên (do cấp trên chuẩn y)",
+    "discipline": "Thi hành kỷ luật tổ chức đảng",
 }
 #: the events decided by the upper committee itself (numbered in its register); the others
 #: are decided by a superior body or a congress and cited as text
@@ -615,18 +617,48 @@ def _merge(raw, day, actor, errors) -> Outcome:
 def _dissolve(raw, day, actor, errors) -> Outcome:
     org = _org(raw, "org_id", errors, day, "tổ chức giải thể")
     if org is not None and "org_id" not in errors:
-        if _active_members(org):
-            errors["org_id"] = (
-                f"{org.name} còn đảng viên: hợp nhất vào tổ chức khác hoặc chuyển sinh hoạt "
-                "cho đảng viên trước khi giải thể."
-            )
-        elif _active_children(org, day):
-            errors["org_id"] = f"{org.name} còn tổ chức trực thuộc: sắp xếp lại trước."
+        _no_members_left(org, day, errors, "org_id", "giải thể")
     errors.check()
     name = history.identity_on(org, day).name
     event = _new_event("dissolve", day, actor, org)
     _end(org, day, event)
     return Outcome(event, {"org": name})
+
+
+def _no_members_left(org: Organization, day: date, errors: _Errors, key: str, what: str) -> None:
+    """An organization ends only once its members and its own organizations are placed."""
+    if _active_members(org):
+        errors[key] = (
+            f"{org.name} còn đảng viên: hợp nhất vào tổ chức khác hoặc chuyển sinh hoạt cho "
+            f"đảng viên trước khi {what}."
+        )
+    elif _active_children(org, day):
+        errors[key] = f"{org.name} còn tổ chức trực thuộc: sắp xếp lại trước."
+
+
+def _discipline(raw, day, actor, errors) -> Outcome:
+    """A party organization disciplined by the upper committee: reprimanded, warned, or
+    dissolved (its members placed elsewhere first, as for a dissolution)."""
+    org = _org(raw, "org_id", errors, day, "tổ chức bị kỷ luật")
+    form = str(raw.get("org_form") or "")
+    if form not in ORG_FORM_LABELS:
+        errors["org_form"] = "Chọn hình thức kỷ luật."
+    violation = clean_text(str(raw.get("violation") or ""))
+    if not violation:
+        errors["violation"] = "Ghi nội dung vi phạm, tính chất, mức độ, tác hại."
+    elif len(violation) > 2000:
+        errors["violation"] = "Nội dung vi phạm dài quá 2.000 ký tự."
+    if form == "dissolution" and org is not None and "org_id" not in errors:
+        _no_members_left(org, day, errors, "org_id", "giải tán")
+    errors.check()
+    name = history.identity_on(org, day).name
+    event = _new_event("discipline", day, actor, org)
+    if form == "dissolution":
+        _end(org, day, event)
+    return Outcome(
+        event,
+        {"org": name, "form": form, "form_label": ORG_FORM_LABELS[form], "violation": violation},
+    )
 
 
 def _move(raw, day, actor, errors) -> Outcome:
@@ -904,6 +936,7 @@ HANDLERS = {
     "move": _move,
     "hand_over": _hand_over,
     "succeed_upper": _succeed_upper,
+    "discipline": _discipline,
 }
 
 

@@ -259,6 +259,10 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
         admitted = next(i for i, p in enumerate(parts) if p.startswith("kết nạp "))
         parts.insert(admitted + 1, f"kết nạp lại {vn_number(t.flows['rejoined'])} đảng viên")
     parts += _discipline(t)
+    orgs = period_mod.org_disciplines(report)
+    if orgs:
+        detail = ", ".join(f"{form.lower()} {vn_number(n)}" for form, n in sorted(orgs.items()))
+        parts.append(f"thi hành kỷ luật {vn_number(sum(orgs.values()))} tổ chức đảng ({detail})")
     off = [(f, t.flows[f.key]) for f in FLOWS if f.key in REMOVAL_FLOWS.values()]
     gone = sum(n for _, n in off)
     if gone:  # who left the lists other than by a transfer, and how

@@ -196,6 +196,35 @@ def _chain(org_id: int, parents: dict[int, int | None]) -> list[int]:
 # --- following the members ----------------------------------------------------------------
 
 
+#: the audit action of a party organization disciplined by the upper committee
+ORG_DISCIPLINE = "organization.discipline"
+
+
+def org_disciplines(report: PeriodReport) -> Counter:
+    """Party organizations disciplined in the report's period (by the decision's date, as the
+    trail stood at the report's row), by form: those of its organization's subtree."""
+    rows = db.session.execute(
+        select(AUDIT.c.payload).where(
+            AUDIT.c.action == ORG_DISCIPLINE,
+            AUDIT.c.event_date >= report.start,
+            AUDIT.c.event_date <= report.end,
+            AUDIT.c.seq <= report.as_of_seq,
+        )
+    ).all()
+    facts = [json.loads(payload or "{}") for (payload,) in rows]
+    if report.org is not None:
+        paths = dict(
+            db.session.execute(
+                select(Organization.id, Organization.path).where(
+                    Organization.id.in_([f.get("org_id") for f in facts] or [0])
+                )
+            ).all()
+        )
+        within = report.org.path
+        facts = [f for f in facts if (paths.get(f.get("org_id")) or "").startswith(within)]
+    return Counter(f.get("form_label", "") for f in facts)
+
+
 def last_seq() -> int:
     return db.session.scalar(select(func.coalesce(func.max(AUDIT.c.seq), 0))) or 0
 

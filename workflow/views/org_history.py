@@ -17,6 +17,7 @@ from flask import (
 )
 from sqlalchemy import select
 
+from states.discipline import ORG_FORMS
 from states.fields import parse_date
 from states.text import text_sort_key
 from workflow.clock import today
@@ -62,6 +63,7 @@ FIELDS = {
     "approve_election": ("org_id", "term_label", "holders"),
     "relieve_post": ("post_id", "reason"),
     "upper_posts": ("holders", "external_reference"),
+    "discipline": ("org_id", "org_form", "violation"),
 }
 #: fields holding several values
 MULTI = ("members", "children", "sources")
@@ -298,6 +300,7 @@ def new_event():
             fields=FIELDS[kind],
             numbered=kind in event_ops.NUMBERED,
             org_kinds=ORG_KINDS,
+            org_forms=ORG_FORMS,
             values=request.form if request.method == "POST" else request.args,
             errors=errors,
             **_choices(kind, day),

@@ -124,7 +124,7 @@ def test_a_removed_member_has_the_card_collected_a_deceased_ones_family_keeps_it
     assert "card.collected" not in _actions(died)
 
 
-def test_the_2025_exchange_proposes_every_member_once_and_the_new_card_is_electronic(world):
+def test_the_2025_exchange_proposes_every_member_once_and_the_new_card_is_electronic(world, login):
     clock().set_today(date(2025, 9, 20))
     with pytest.raises(PermissionDenied):
         cards.start_exchange(world.orgs["G1"], {"on": "01/09/2025"}, actor=world.actor("gs1"))
@@ -154,3 +154,14 @@ def test_the_2025_exchange_proposes_every_member_once_and_the_new_card_is_electr
         old,
     )
     assert "card.exchanged" in _actions(member)
+    # the campaign's progress per grassroots organization, on the department's page
+    (progress,) = cards.exchange_progress([world.org("G1")])
+    assert (progress.members, progress.exchanged, progress.under_way, progress.electronic) == (
+        18,
+        1,
+        17,
+        1,
+    )
+    assert progress.share == "5,55%"
+    page = login("dept").get("/cards/").get_data(as_text=True)
+    assert "Tiến độ đổi thẻ theo Chỉ thị 51-CT/TW" in page and "5,55%" in page

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from states import cards as rules_of
 from states.dates import vn_date
@@ -28,6 +29,7 @@ from workflow.clock import today
 from workflow.extensions import db
 from workflow.models import CardIssuance, Person
 from workflow.permissions import Actor
+from workflow.presenters import vn_percent
 from workflow.store import audit
 from workflow.store.errors import InvalidInput, NotFound, PermissionDenied, StaleRecord
 from workflow.store.uow import transactional
@@ -281,6 +283,78 @@ def start_exchange(org_id: int, raw: Mapping[str, Any], *, actor: Actor) -> int:
         payload={"organization": org.name, "count": len(people)},
     )
     return len(people)
+
+
+@dataclass(frozen=True)
+class ExchangeProgress:
+    """How far the 2025 exchange has come in one grassroots organization."""
+
+    org: Any
+    #: official members on its lists today
+    members: int
+    #: of them, holding a card of the 2025 design (handed over)
+    exchanged: int
+    #: exchanges proposed and not yet handed over
+    under_way: int
+    #: electronic cards activated at the hand-over
+    electronic: int
+
+    @property
+    def share(self) -> str:
+        """ "62,5%" of the official members hold a 2025 card."""
+        return vn_percent(self.exchanged, self.members) or "—"
+
+
+def exchange_progress(roots: list) -> list[ExchangeProgress]:
+    """The exchange's progress in each of ``roots`` (grassroots organizations), in their
+    order: three grouped counts, whatever the number of members."""
+    from workflow.models import Organization
+
+    ids = [o.id for o in roots]
+    if not ids:
+        return []
+    counts: dict[tuple[int, str], int] = {}
+    for org_id, handed, electronic, n in db.session.execute(
+        select(
+            CardIssuance.org_id,
+            CardIssuance.status == "handed",
+            CardIssuance.electronic_on.is_not(None),
+            func.count(),
+        )
+        .where(CardIssuance.kind == "exchange", CardIssuance.org_id.in_(ids))
+        .group_by(
+            CardIssuance.org_id,
+            CardIssuance.status == "handed",
+            CardIssuance.electronic_on.is_not(None),
+        )
+    ):
+        key = "exchanged" if handed else "under_way"
+        counts[(org_id, key)] = counts.get((org_id, key), 0) + n
+        if electronic:
+            counts[(org_id, "electronic")] = counts.get((org_id, "electronic"), 0) + n
+    by_cell = dict(
+        db.session.execute(
+            select(Person.cell_id, func.count())
+            .where(Person.member_status == "official", Person.presence == "active")
+            .group_by(Person.cell_id)
+        ).all()
+    )
+    paths = dict(db.session.execute(select(Organization.id, Organization.path)).all())
+    members = {o.id: 0 for o in roots}
+    for cell_id, n in by_cell.items():
+        root = int(paths.get(cell_id, "/0/").strip("/").split("/")[0])
+        if root in members:
+            members[root] += n
+    return [
+        ExchangeProgress(
+            o,
+            members[o.id],
+            counts.get((o.id, "exchanged"), 0),
+            counts.get((o.id, "under_way"), 0),
+            counts.get((o.id, "electronic"), 0),
+        )
+        for o in roots
+    ]
 
 
 def collect_on_leaving(ctx: Any) -> None:

@@ -110,6 +110,7 @@ def index():
     return render_template(
         "cards.html",
         roots=roots,
+        progress=[p for p in ops.exchange_progress(roots) if p.exchanged or p.under_way],
         generations=rules_of.GENERATIONS,
         cards=listing.rows,
         listing=listing,

@@ -94,3 +94,27 @@ def test_round_pages_for_the_department_and_the_cell(world, login, tmp_path):
     sheet = load_workbook(BytesIO(xlsx.data)).active
     assert sheet["B4"].value == "Nguyễn Văn Đạt" and sheet["J4"].value == "30 năm"
     assert gs.get(f"/badges/{rnd.id}/list.pdf?org={world.orgs['G2']}").status_code == 404
+
+
+def test_the_department_adds_a_lost_badge_by_the_members_citizen_id(world, login):
+    """Across the committee there is no list to pick from: the department names the member by
+    citizen ID, never by an internal number."""
+    clock().set_today(date(2026, 5, 25))
+    holder = veteran(world, "Trịnh Văn Lộc", date(1980, 3, 15))
+    citizen_id = holder.citizen_id
+    dept = login("dept")
+    _post(dept, "/badges/open", "/badges/", occasion="19/5", year="2026")
+    db.session.rollback()
+    rnd = db.session.scalars(select(BadgeRound)).one()
+    page = dept.get(f"/badges/{rnd.id}").get_data(as_text=True)
+    assert 'name="citizen_id"' in page and "Mã đảng viên" not in page
+    _post(dept, f"/badges/{rnd.id}/reissue", f"/badges/{rnd.id}", citizen_id=citizen_id,
+          years="40", reason="Mất khi chuyển nhà")  # fmt: skip
+    db.session.rollback()
+    award = db.session.scalars(
+        select(BadgeAward).where(BadgeAward.person_id == holder.id, BadgeAward.kind == "reissue")
+    ).one()
+    assert award.years == 40
+    _post(dept, f"/badges/{rnd.id}/reissue", f"/badges/{rnd.id}", citizen_id="001099999999",
+          years="40", reason="Mất")  # fmt: skip
+    assert "Không tìm thấy đảng viên" in dept.get(f"/badges/{rnd.id}").get_data(as_text=True)

@@ -12,6 +12,7 @@ added early by hand, and a lost badge put on the round's re-issue list (4A-HHĐ)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -409,10 +410,17 @@ def _open(rnd: BadgeRound) -> None:
 
 
 def _person(raw: Mapping[str, Any], actor: Actor) -> Person:
-    try:
-        person = db.session.get(Person, int(str(raw.get("person_id") or "")))
-    except ValueError:
-        person = None
+    """The member chosen from the list of one's organization, or (across the committee) by
+    citizen ID."""
+    person = None
+    citizen_id = re.sub(r"\s", "", str(raw.get("citizen_id") or ""))
+    if citizen_id:
+        person = db.session.scalars(select(Person).where(Person.citizen_id == citizen_id)).first()
+    else:
+        try:
+            person = db.session.get(Person, int(str(raw.get("person_id") or "")))
+        except ValueError:
+            person = None
     if person is None or not access.may_propose(actor, person.cell):
         raise InvalidInput({"person": "Không tìm thấy đảng viên trong tổ chức của bạn."})
     return person

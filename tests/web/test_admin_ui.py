@@ -386,3 +386,18 @@ def test_due_date_moves_when_day_off_is_added_inside_deadline_and_back_when_remo
     assert outside.status_code == 302
     db.session.rollback()
     assert db.session.get(Deadline, deadline_id).due_on == old_due
+
+
+def test_the_administration_hub_lists_what_each_role_may_open(world, login):
+    """One menu entry, "Quản trị", leads to the administration pages the user may open."""
+    pages = {
+        "dept": ({"Lịch làm việc", "Việc định kỳ", "Nhật ký"}, {"Tài khoản"}),
+        "auditor": ({"Nhật ký", "Nhật ký truy cập thông tin mật"}, {"Lịch làm việc"}),
+    }
+    for username, (shown, hidden) in pages.items():
+        client = login(username)
+        body = client.get("/admin/").get_data(as_text=True)
+        assert all(title in body for title in shown), username
+        assert not any(f">{title}</a>" in body for title in hidden), username
+        assert 'href="/admin/"' in client.get("/").get_data(as_text=True)
+    assert login("sec1").get("/admin/").status_code == 403

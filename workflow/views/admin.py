@@ -25,6 +25,48 @@ from workflow.workcalendar import load_calendar
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+#: the administration pages, each with the roles that open it (the hub lists what one may)
+PAGES = (
+    ("admin.users", "Tài khoản", "Tài khoản, vai trò và phạm vi của người dùng", (Role.ADMIN,)),
+    (
+        "admin.calendar",
+        "Lịch làm việc",
+        "Ngày nghỉ, ngày làm bù: cách tính thời hạn theo ngày làm việc",
+        (Role.DEPARTMENT_STAFF, Role.ADMIN),
+    ),
+    (
+        "admin.jobs_page",
+        "Việc định kỳ",
+        "Các lần chạy việc hằng ngày, hàng đợi in, nhập danh sách",
+        (Role.ADMIN, Role.DEPARTMENT_STAFF),
+    ),
+    (
+        "admin.audit",
+        "Nhật ký",
+        "Nhật ký thay đổi (chuỗi băm có khóa) và kiểm tra tính toàn vẹn",
+        (Role.AUDITOR, Role.DEPARTMENT_STAFF),
+    ),
+    (
+        "admin.access_log",
+        "Nhật ký truy cập thông tin mật",
+        "Ai đã đọc kết quả thẩm tra, bản quét hồ sơ, hồ sơ kỷ luật",
+        (Role.AUDITOR, Role.DEPARTMENT_STAFF),
+    ),
+)
+#: who sees the hub (any of the pages' roles)
+HUB_ROLES = tuple(dict.fromkeys(role for *_, roles in PAGES for role in roles))
+
+
+@bp.route("/")
+@requires(*HUB_ROLES)
+def index():
+    """The administration pages the user may open."""
+    actor = current_actor()
+    pages = [
+        (endpoint, title, hint) for endpoint, title, hint, roles in PAGES if actor.has_role(*roles)
+    ]
+    return render_template("admin/index.html", pages=pages)
+
 
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)

@@ -314,21 +314,15 @@ def exchange_progress(roots: list) -> list[ExchangeProgress]:
     if not ids:
         return []
     counts: dict[tuple[int, str], int] = {}
-    for org_id, handed, electronic, n in db.session.execute(
-        select(
-            CardIssuance.org_id,
-            CardIssuance.status == "handed",
-            CardIssuance.electronic_on.is_not(None),
-            func.count(),
-        )
+    electronic_on = CardIssuance.electronic_on.is_not(None)
+    for org_id, status, electronic, n in db.session.execute(
+        select(CardIssuance.org_id, CardIssuance.status, electronic_on, func.count())
         .where(CardIssuance.kind == "exchange", CardIssuance.org_id.in_(ids))
-        .group_by(
-            CardIssuance.org_id,
-            CardIssuance.status == "handed",
-            CardIssuance.electronic_on.is_not(None),
-        )
+        .group_by(CardIssuance.org_id, CardIssuance.status, electronic_on)
     ):
-        key = "exchanged" if handed else "under_way"
+        if status == "collected":  # the member left the lists since
+            continue
+        key = "exchanged" if status == "handed" else "under_way"
         counts[(org_id, key)] = counts.get((org_id, key), 0) + n
         if electronic:
             counts[(org_id, "electronic")] = counts.get((org_id, "electronic"), 0) + n

@@ -75,6 +75,7 @@ def test_organizations_merged_upgraded_and_succeeded_through_the_pages(live, pag
     _app, world, base = live
     u = user
     ids = world.orgs
+    main = page.locator("main")
     _sign_in(u, "dept", LAPTOP)
 
     # --- refusals first: merge into itself, a future date, too few members -------------------
@@ -144,9 +145,13 @@ def test_organizations_merged_upgraded_and_succeeded_through_the_pages(live, pag
     assert "Số 1-QĐ/ĐUCCQ" in third, third
     assert "Số 2-QĐ/ĐUCCQ" in fourth, fourth
 
+    page.goto(f"{base}/orgs/events")
+    expect(main.locator("tbody tr")).to_have_count(5)
+    _fits(page)
+    u.shot("orgs-09-events-laptop")
+
     # --- the tree before and after the merger, the changes between, the printed tree -------
     page.goto(f"{base}/orgs/tree?on=14/11/2024")
-    main = page.locator("main")
     for name in ("Đảng bộ Sở Tài chính", "Đảng bộ Công ty Điện lực", "Chi bộ Văn phòng Sở"):
         expect(main).to_contain_text(name)
     expect(main).not_to_contain_text(MERGED_NAME)
@@ -197,7 +202,21 @@ def test_organizations_merged_upgraded_and_succeeded_through_the_pages(live, pag
         expect(main).not_to_contain_text(name)
     _fits(page)
     u.shot("orgs-14-tree-phone")
-    for path in ("/orgs/changes?from=01/10/2024&to=31/05/2025", f"/orgs/events/{merged}"):
-        page.goto(f"{base}{path}")
-        _fits(page)
-    u.shot("orgs-15-event-phone")
+    # the events of their own cell (its merger) and of the upper committee only, not the
+    # other committees'
+    page.goto(f"{base}/orgs/events")
+    expect(main.locator("tbody tr")).to_have_count(2)
+    expect(main.locator("tbody tr").first).to_contain_text("Đảng ủy cấp trên")
+    expect(main.locator("tbody tr").last).to_contain_text("Hợp nhất tổ chức đảng")
+    _fits(page)
+    u.shot("orgs-15-events-phone")
+    assert page.request.get(f"{base}/orgs/events/{merged}").status == 404
+    page.goto(f"{base}/orgs/events/{cells_merged}")
+    expect(main.locator("dl")).to_contain_text("Đảng viên chuyển sang sinh hoạt ở chi bộ khác9")
+    _fits(page)
+    u.shot("orgs-16-event-phone")
+    page.goto(f"{base}/orgs/changes?from=01/10/2024&to=31/05/2025")
+    expect(main).to_contain_text("Sự kiện và quyết định (2)")
+    expect(main).not_to_contain_text(MERGED_NAME)
+    _fits(page)
+    u.shot("orgs-17-changes-phone")

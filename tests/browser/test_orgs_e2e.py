@@ -145,6 +145,14 @@ def test_organizations_merged_upgraded_and_succeeded_through_the_pages(live, pag
     assert "Số 1-QĐ/ĐUCCQ" in third, third
     assert "Số 2-QĐ/ĐUCCQ" in fourth, fourth
 
+    # the register of documents lists them too, each opening on its event
+    page.goto(f"{base}/documents/?year=2024")
+    expect(main).to_contain_text("Số 2-QĐ/ĐUK")
+    _fits(page)
+    u.shot("orgs-09-documents-laptop")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Số 2-QĐ/ĐUK").click()
+    expect(page).to_have_url(f"{base}/orgs/events/{merged}")
     page.goto(f"{base}/orgs/events")
     expect(main.locator("tbody tr")).to_have_count(5)
     _fits(page)

@@ -201,6 +201,11 @@ def test_organizations_merged_upgraded_and_succeeded_through_the_pages(live, pag
     expect(main).to_contain_text("chuyển đến 0, chuyển đi 0 đảng viên")
     _fits_wide(page)
     u.shot("orgs-13-report-q2-2025")
+    href = page.get_by_role("link", name="Tải PDF").get_attribute("href")
+    report = " ".join(_pdf(page, base, href, shots / "orgs-report-q2-2025.pdf")[0])
+    # printed today: sent by the committee of today, about the period
+    assert NEW_UPPER.upper() in report.upper() and OLD_NAME.upper() not in report.upper()
+    assert "Đảng bộ Sở Tư pháp" in report
 
     # --- a cell secretary on a phone sees their own organization only ----------------------
     _sign_in(u, "sec1", PHONE)

@@ -348,10 +348,10 @@ def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision
     organization once its members are placed; the quarter's report says how many."""
     c1b = world.org("C1B")
     with pytest.raises(InvalidInput) as exc:
-        record(world, "discipline", date(2025, 8, 4), org_id=c1b.id, org_form="", violation="")
+        record(world, "org_discipline", date(2025, 8, 4), org_id=c1b.id, org_form="", violation="")
     assert set(exc.value.errors) == {"org_form", "violation"}
     violation = "Buông lỏng quản lý đảng viên, không sinh hoạt định kỳ 3 tháng."
-    event = record(world, "discipline", date(2025, 8, 4), org_id=c1b.id, org_form="reprimand",
+    event = record(world, "org_discipline", date(2025, 8, 4), org_id=c1b.id, org_form="reprimand",
                    violation=violation)  # fmt: skip
     decision = db.session.get(Decision, event.decision_id)
     assert decision.status == "issued" and decision.issuer == "upper"
@@ -361,7 +361,7 @@ def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision
     assert history.identity_on(c1b, date(2025, 9, 1)).active  # a reprimand leaves it be
     # dissolution only once its members are placed elsewhere
     with pytest.raises(InvalidInput) as exc:
-        record(world, "discipline", date(2025, 9, 1), org_id=c1b.id, org_form="dissolution",
+        record(world, "org_discipline", date(2025, 9, 1), org_id=c1b.id, org_form="dissolution",
                violation="Vi phạm nghiêm trọng, kéo dài.")  # fmt: skip
     assert "còn đảng viên" in exc.value.errors["org_id"]
     record(world, "merge", date(2025, 9, 2), target_id=world.orgs["C1"],
@@ -372,7 +372,7 @@ def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision
     assert "thi hành kỷ luật 1 tổ chức đảng (khiển trách 1)" in summary
     # the department's form offers it, and the page of events lists it
     client = login("dept")
-    form = client.get("/orgs/events/new?kind=discipline").get_data(as_text=True)
+    form = client.get("/orgs/events/new?kind=org_discipline").get_data(as_text=True)
     assert "Hình thức kỷ luật" in form and "Giải tán" in form
     assert "Thi hành kỷ luật tổ chức đảng" in client.get("/orgs/events").get_data(as_text=True)
 

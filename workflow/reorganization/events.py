@@ -71,7 +71,7 @@ EVENT_KINDS: dict[str, str] = {
     "approve_election": "Chuẩn y kết quả bầu cử cấp ủy",
     "relieve_post": "Cho thôi giữ chức vụ trong cấp ủy",
     "upper_posts": "Chức vụ của Đảng ủy cấp trên (do cấp trên chuẩn y)",
-    "discipline": "Thi hành kỷ luật tổ chức đảng",
+    "org_discipline": "Thi hành kỷ luật tổ chức đảng",
 }
 #: the events decided by the upper committee itself (numbered in its register); the others
 #: are decided by a superior body or a congress and cited as text
@@ -652,7 +652,7 @@ def _discipline(raw, day, actor, errors) -> Outcome:
         _no_members_left(org, day, errors, "org_id", "giải tán")
     errors.check()
     name = history.identity_on(org, day).name
-    event = _new_event("discipline", day, actor, org)
+    event = _new_event("org_discipline", day, actor, org)
     if form == "dissolution":
         _end(org, day, event)
     return Outcome(
@@ -936,7 +936,7 @@ HANDLERS = {
     "move": _move,
     "hand_over": _hand_over,
     "succeed_upper": _succeed_upper,
-    "discipline": _discipline,
+    "org_discipline": _discipline,
 }
 
 

@@ -197,7 +197,7 @@ def _chain(org_id: int, parents: dict[int, int | None]) -> list[int]:
 
 
 #: the audit action of a party organization disciplined by the upper committee
-ORG_DISCIPLINE = "organization.discipline"
+ORG_DISCIPLINE = "organization.org_discipline"
 
 
 def org_disciplines(report: PeriodReport) -> Counter:

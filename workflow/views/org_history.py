@@ -63,7 +63,7 @@ FIELDS = {
     "approve_election": ("org_id", "term_label", "holders"),
     "relieve_post": ("post_id", "reason"),
     "upper_posts": ("holders", "external_reference"),
-    "discipline": ("org_id", "org_form", "violation"),
+    "org_discipline": ("org_id", "org_form", "violation"),
 }
 #: fields holding several values
 MULTI = ("members", "children", "sources")

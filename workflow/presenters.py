@@ -62,7 +62,7 @@ ACTION_LABELS = {
     "organization.approve_election": "Chuẩn y kết quả bầu cử cấp ủy",
     "organization.relieve_post": "Cho thôi giữ chức vụ trong cấp ủy",
     "organization.upper_posts": "Chức vụ của Đảng ủy cấp trên",
-    "organization.sanction": "Thi hành kỷ luật tổ chức đảng",
+    "organization.org_discipline": "Thi hành kỷ luật tổ chức đảng",
     "login": "Đăng nhập",
     "login_failed": "Đăng nhập sai",
     "login_refused_locked": "Đăng nhập khi tài khoản bị khóa",

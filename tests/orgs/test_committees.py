@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from tests.orgs.helpers import record
@@ -30,6 +31,19 @@ def test_terms_restart_each_committees_register_and_name_its_working_rules(world
     assert next_number(issuer, "QĐ", date(2025, 6, 2)) == (1, date(2025, 6, 1))
     assert terms.working_rules(issuer, date(2025, 6, 2)) == (
         "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Công ty Điện lực nhiệm kỳ 2025 – 2030;"
+    )
+    # before its first recorded term, and the upper committee in an earlier configured term,
+    # cite the rules of that term (the configured line names the current one)
+    assert terms.working_rules(issuer, date(2025, 5, 20)) == (
+        "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Công ty Điện lực nhiệm kỳ 2020 – 2025;"
+    )
+    assert terms.working_rules("upper", date(2024, 11, 15)) == (
+        "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối các cơ quan và doanh nghiệp "
+        "tỉnh nhiệm kỳ 2020 – 2025;"
+    )
+    assert (
+        terms.working_rules("upper", date(2025, 11, 15))
+        == (current_app.config["WORKING_RULES_BASIS"])
     )
     with pytest.raises(InvalidInput) as exc:
         record(world, "record_term", date(2025, 6, 1), org_id=g2, term_label="lần hai")

@@ -348,10 +348,10 @@ def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision
     organization once its members are placed; the quarter's report says how many."""
     c1b = world.org("C1B")
     with pytest.raises(InvalidInput) as exc:
-        record(world, "sanction", date(2025, 8, 4), org_id=c1b.id, org_form="", violation="")
+        record(world, "org_discipline", date(2025, 8, 4), org_id=c1b.id, org_form="", violation="")
     assert set(exc.value.errors) == {"org_form", "violation"}
     violation = "Buông lỏng quản lý đảng viên, không sinh hoạt định kỳ 3 tháng."
-    event = record(world, "sanction", date(2025, 8, 4), org_id=c1b.id, org_form="reprimand",
+    event = record(world, "org_discipline", date(2025, 8, 4), org_id=c1b.id, org_form="reprimand",
                    violation=violation)  # fmt: skip
     decision = db.session.get(Decision, event.decision_id)
     assert decision.status == "issued" and decision.issuer == "upper"
@@ -361,7 +361,7 @@ def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision
     assert history.identity_on(c1b, date(2025, 9, 1)).active  # a reprimand leaves it be
     # dissolution only once its members are placed elsewhere
     with pytest.raises(InvalidInput) as exc:
-        record(world, "sanction", date(2025, 9, 1), org_id=c1b.id, org_form="dissolution",
+        record(world, "org_discipline", date(2025, 9, 1), org_id=c1b.id, org_form="dissolution",
                violation="Vi phạm nghiêm trọng, kéo dài.")  # fmt: skip
     assert "còn đảng viên" in exc.value.errors["org_id"]
     record(world, "merge", date(2025, 9, 2), target_id=world.orgs["C1"],
@@ -372,6 +372,29 @@ def test_a_party_organization_is_reprimanded_or_dissolved_by_a_numbered_decision
     assert "thi hành kỷ luật 1 tổ chức đảng (khiển trách 1)" in summary
     # the department's form offers it, and the page of events lists it
     client = login("dept")
-    form = client.get("/orgs/events/new?kind=sanction").get_data(as_text=True)
+    form = client.get("/orgs/events/new?kind=org_discipline").get_data(as_text=True)
     assert "Hình thức kỷ luật" in form and "Giải tán" in form
     assert "Thi hành kỷ luật tổ chức đảng" in client.get("/orgs/events").get_data(as_text=True)
+
+
+def test_a_merger_within_the_period_places_the_start_where_the_members_then_were(world):
+    g1, g2, g3 = (world.org(c) for c in ("G1", "G2", "G3"))
+    record(world, "merge", date(2025, 8, 15), target_id=g1.id, sources=[g2.id, g3.id])
+    db.session.expire_all()
+    q3 = period.compute(date(2025, 7, 1), date(2025, 9, 30))
+    # the merged committees start with their members, who leave with their cells …
+    for code in ("G2", "G3"):
+        row = _row(q3, code).tally
+        assert (row.start_total, row.end_total) == (9, 0)
+        assert (
+            row.flows["reorganized_out"] == 9
+            and row.flows_by_status[("reorganized_out", "official")] == 9
+        )
+    # … and arrive in the committee they merged into, as a reorganization, not a transfer
+    g1_row = _row(q3, "G1").tally
+    assert (g1_row.start_total, g1_row.end_total) == (18, 36)
+    assert g1_row.flows["reorganized_in"] == 18
+    assert g1_row.flows["transfer_in_internal"] == 0
+    assert q3.balanced and q3.total.start_total == q3.total.end_total == 45
+    # the whole committee's members stayed in it: no flow in the total
+    assert q3.total.flows["reorganized_in"] == q3.total.flows["reorganized_out"] == 0

@@ -51,7 +51,7 @@ def test_event_recorded_from_the_form_with_its_decision(world, login):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     event = db.session.scalars(select(OrgEvent)).one()
     page = client.get(f"/orgs/events/{event.id}").get_data(as_text=True)
-    assert "Số 1-QĐ/ĐUK" in page and "Đảng viên chuyển cùng tổ chức" in page
+    assert "Số 1-QĐ/ĐUK" in page and "Đảng viên chuyển sang sinh hoạt ở chi bộ khác" in page
     pdf = client.get(f"/orgs/events/{event.id}/decision.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get("/orgs/events").status_code == 200

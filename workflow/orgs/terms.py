@@ -66,16 +66,27 @@ def term_start(issuer: str, on: date) -> date:
 
 def working_rules(issuer: str, on: date) -> str:
     """The working-rules line a decision of ``issuer`` dated ``on`` cites."""
-    _start, term = term_on(issuer, on)
+    start, term = term_on(issuer, on)
     if term is None:
-        return current_app.config["WORKING_RULES_BASIS"]
+        later = [s for s in _configured() if s > start]
+        own, org_id = body_of(issuer)
+        if not later or not own:  # the configured line names the current term
+            return current_app.config["WORKING_RULES_BASIS"]
+        # a committee's decision of an earlier term cites that term's rules, not today's
+        return (
+            f"Căn cứ Quy chế làm việc của Ban Chấp hành {_party(org_id, on)} "
+            f"nhiệm kỳ {start.year} – {later[0].year};"
+        )
     if term.working_rules:
         return term.working_rules
     # a recorded term without its line: the committee's own rules, named as it was that day
-    if term.org_id is None:
-        party = history.upper_on(on).party_name
-    else:
-        org = db.session.get(Organization, term.org_id)
-        party = history.identity_on(org, on).name  # "Đảng bộ Sở Y tế", or a cell's name
     label = f" {term.label}" if term.label else ""
-    return f"Căn cứ Quy chế làm việc của Ban Chấp hành {party}{label};"
+    return f"Căn cứ Quy chế làm việc của Ban Chấp hành {_party(term.org_id, on)}{label};"
+
+
+def _party(org_id: int | None, on: date) -> str:
+    """The party organization a committee leads, named as on ``on``: "Đảng bộ Sở Y tế" (or a
+    cell's name); the upper committee's "Đảng bộ Khối …"."""
+    if org_id is None:
+        return history.upper_on(on).party_name
+    return history.identity_on(db.session.get(Organization, org_id), on).name

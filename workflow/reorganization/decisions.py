@@ -95,7 +95,7 @@ def _articles(kind: str, f: dict[str, Any], upper: str) -> tuple[str, list[str]]
                 f"{', '.join(f['kept_as_cells'])} trở thành chi bộ trực thuộc {f['target']}."
             )
         return f"về việc hợp nhất tổ chức đảng thành {f['target']}", lines
-    if kind == "sanction":
+    if kind == "org_discipline":
         lines = [
             f"Thi hành kỷ luật {f['org']} bằng hình thức {f['form_label'].upper()}.",
             f"Lý do: {f['violation'].rstrip('.')}.",

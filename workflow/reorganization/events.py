@@ -71,7 +71,7 @@ EVENT_KINDS: dict[str, str] = {
     "approve_election": "Chuẩn y kết quả bầu cử cấp ủy",
     "relieve_post": "Cho thôi giữ chức vụ trong cấp ủy",
     "upper_posts": "Chức vụ của Đảng ủy cấp trên (do cấp trên chuẩn y)",
-    "sanction": "Thi hành kỷ luật tổ chức đảng",
+    "org_discipline": "Thi hành kỷ luật tổ chức đảng",
 }
 #: the events decided by the upper committee itself (numbered in its register); the others
 #: are decided by a superior body or a congress and cited as text
@@ -636,7 +636,7 @@ def _no_members_left(org: Organization, day: date, errors: _Errors, key: str, wh
         errors[key] = f"{org.name} còn tổ chức trực thuộc: sắp xếp lại trước."
 
 
-def _sanction(raw, day, actor, errors) -> Outcome:
+def _discipline(raw, day, actor, errors) -> Outcome:
     """A party organization disciplined by the upper committee: reprimanded, warned, or
     dissolved (its members placed elsewhere first, as for a dissolution)."""
     org = _org(raw, "org_id", errors, day, "tổ chức bị kỷ luật")
@@ -652,7 +652,7 @@ def _sanction(raw, day, actor, errors) -> Outcome:
         _no_members_left(org, day, errors, "org_id", "giải tán")
     errors.check()
     name = history.identity_on(org, day).name
-    event = _new_event("sanction", day, actor, org)
+    event = _new_event("org_discipline", day, actor, org)
     if form == "dissolution":
         _end(org, day, event)
     return Outcome(
@@ -936,7 +936,7 @@ HANDLERS = {
     "move": _move,
     "hand_over": _hand_over,
     "succeed_upper": _succeed_upper,
-    "sanction": _sanction,
+    "org_discipline": _discipline,
 }
 
 

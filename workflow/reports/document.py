@@ -26,6 +26,7 @@ from workflow.clock import LOCAL_TZ, today
 from workflow.extensions import db
 from workflow.models import AuditEntry, Organization
 from workflow.models.reports import ReportSnapshot
+from workflow.orgs import history
 from workflow.permissions import Actor
 from workflow.presenters import vn_percent
 from workflow.reports import period as period_mod
@@ -127,7 +128,7 @@ INDICATOR_LABELS = {i.key: i.label for i in INDICATORS}
 
 
 def build(report: period_mod.PeriodReport, *, committee_name: str) -> ReportDocument:
-    org_name = report.org.name if report.org else committee_name
+    org_name = history.identity_on(report.org, report.end).name if report.org else committee_name
     sections = []
     for key, title in SECTIONS.items():
         items = [

@@ -16,6 +16,7 @@ from states.dates import vn_date
 from states.indicators import IN_FLOWS, OUT_FLOWS
 from workflow.clock import today
 from workflow.documents.render import html_to_pdf, long_date
+from workflow.orgs import history
 from workflow.presenters import percent_value
 from workflow.reports.document import ReportDocument
 from workflow.spreadsheet import workbook_bytes
@@ -127,7 +128,7 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     info.append(["Cân đối đầu kỳ + tăng − giảm = cuối kỳ", "Đúng" if r.balanced else "SAI"])
     info.append(["Để đối chiếu: nhật ký hệ thống đến bản ghi số", r.as_of_seq])
     info.column_dimensions["A"].width = 50
-    wb.properties.creator = current_app.config["UPPER_COMMITTEE_NAME"]
+    wb.properties.creator = history.upper_on(today()).name
     wb.properties.title = f"{doc.title} {doc.period_label}"
     return workbook_bytes(wb)
 
@@ -148,6 +149,8 @@ class Sending:
 def to_html(doc: ReportDocument, sending: Sending | None = None) -> str:
     """The printed report (``sending``: numbered to be sent; else a print without number)."""
     config = current_app.config
+    # the committee that sends it, named as on the day it is printed or numbered
+    issuer = history.upper_on(sending.on if sending else today())
     top, bottom, left, right = config["DOCUMENT_MARGINS_MM"]
     # like the decisions: only the report's data reaches the template, no request or user
     return current_app.jinja_env.get_template("pdf/report.html").render(
@@ -156,8 +159,8 @@ def to_html(doc: ReportDocument, sending: Sending | None = None) -> str:
         reference=sending.reference if sending else "",
         columns=[label for label, _ in MEMBER_COLUMNS],
         member_cells=member_cells,
-        committee=config["UPPER_COMMITTEE_NAME"],
-        superior=config["SUPERIOR_BODY"],
+        committee=issuer.name,
+        superior=issuer.superior_name,
         place=config["PLACE_NAME"],
         long_date=long_date(sending.on if sending else today()),
         margins={"top": top, "bottom": bottom, "left": left, "right": right},

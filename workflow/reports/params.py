@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
-
 from states.fields import parse_date
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.ids import parse_id
 from workflow.models import Organization
+from workflow.orgs import history
 from workflow.permissions import REPORT_READERS, Actor
 from workflow.queries import visible_orgs
 from workflow.reports import document as document_mod
@@ -109,4 +108,5 @@ def parse_request(actor: Actor, args: Any) -> tuple[ReportRequest | None, dict[s
 
 def document_for(req: ReportRequest) -> document_mod.ReportDocument:
     report = period_mod.compute(req.start, req.end, req.org, with_year_to_date=True)
-    return document_mod.build(report, committee_name=current_app.config["UPPER_COMMITTEE_NAME"])
+    # the committee named as it was at the period's end (it may since have been succeeded)
+    return document_mod.build(report, committee_name=history.upper_on(req.end).name)

@@ -60,10 +60,10 @@ class Tally:
     #: figure key -> the records its events came from (``Indicator.subjects_of``: classes)
     subjects: dict = field(default_factory=lambda: defaultdict(set))
 
-    def count(self, flow: str, status: str, month: str) -> None:
-        self.flows[flow] += 1
-        self.flows_by_status[(flow, status)] += 1
-        self.monthly[(flow, month)] += 1
+    def count(self, flow: str, status: str, month: str, n: int = 1) -> None:
+        self.flows[flow] += n
+        self.flows_by_status[(flow, status)] += n
+        self.monthly[(flow, month)] += n
 
     def add(self, other: Tally) -> None:
         self.monthly.update(other.monthly)
@@ -197,7 +197,7 @@ def _chain(org_id: int, parents: dict[int, int | None]) -> list[int]:
 
 
 #: the audit action of a party organization disciplined by the upper committee
-ORG_DISCIPLINE = "organization.sanction"
+ORG_DISCIPLINE = "organization.org_discipline"
 
 
 def org_disciplines(report: PeriodReport) -> Counter:
@@ -614,6 +614,7 @@ def _assemble(
             if other is False:  # crossed the boundary of the report's organization
                 total.count(flow, move.status, move.month)
             counted.append((move.seq, move.late))
+    _regroup(start, org, as_of, orgs, parents, result, by_row)
     children = [o for o in orgs.values() if parents.get(o.id) == (org.id if org else None)]
     # names as at the period's end; organizations that did not exist during the period
     # (established after it, or merged, dissolved or handed over before it) and counted
@@ -635,6 +636,35 @@ def _assemble(
     return PeriodReport(
         start, end, org, as_of, total, rows, late, frozenset(seq for seq, _ in counted), parents
     )
+
+
+def _regroup(
+    start: date,
+    org: Organization | None,
+    as_of: int,
+    orgs: dict[int, Organization],
+    parents: dict[int, int | None],
+    result: Walk,
+    by_row: dict[int | None, Tally],
+) -> None:
+    """Cells that the tree moved from one row to another during the period (their
+    organization merged, handed on, upgraded): the members they had at the start count there
+    and leave with the cell, a reorganization (no member moved; not a transfer), arriving in
+    the row of the period's end. Their flows in the period stay with the end's row."""
+    if not history.dated(orgs):
+        return
+    before = parents_at(start, orgs, as_of)
+    month = start.strftime("%Y-%m")
+    for cell_id, tally in result.cells.items():
+        was, now = _row_of(cell_id, org, before), _row_of(cell_id, org, parents)
+        if was is False or now is False or was == now or not tally.start_total:
+            continue
+        for status in STATUSES:
+            n = tally.start[status]
+            by_row[was].count("reorganized_out", status, month, n)
+            by_row[now].count("reorganized_in", status, month, n)
+            by_row[was].start[status] += n
+            by_row[now].start[status] -= n
 
 
 def _count_moves(result: Walk, parents: dict[int, int | None]) -> list[Move]:

@@ -29,10 +29,11 @@ from states.text import clean_text
 from workflow.auth import confirm_password
 from workflow.clock import today
 from workflow.documents import batch, render, service
+from workflow.documents.kinds import ORG_DECISION
 from workflow.engine import available_transitions, fire
 from workflow.extensions import db
 from workflow.ids import parse_count, parse_id
-from workflow.models import AuditEntry, Case, Decision, Organization, PrintJob, Vote
+from workflow.models import AuditEntry, Case, Decision, Organization, OrgEvent, PrintJob, Vote
 from workflow.paging import capped_count, seek_page
 from workflow.permissions import CASE_VIEW_ROLES
 from workflow.procedures import DOCUMENT_KINDS as KINDS
@@ -114,6 +115,17 @@ def visible_decisions(actor) -> Select:
     )
 
 
+def listed_decisions(actor) -> Select:
+    """The list's decisions: those of the cases the actor may see and, for those who see the
+    whole committee, the upper committee's decisions on its organizations (each opens on its
+    tree event's page)."""
+    if not actor.sees_all():
+        return visible_decisions(actor)
+    return select(Decision).where(
+        or_(Decision.case_id.is_not(None), Decision.kind == ORG_DECISION.key)
+    )
+
+
 @bp.route("/")
 @requires(*VIEWERS)
 def index():
@@ -124,7 +136,7 @@ def index():
     status = status if status in STATUSES else "issued"
     year = parse_count(request.args.get("year", ""))
     year = year if year and 1990 <= year <= today().year + 1 else None
-    stmt = visible_decisions(actor).where(Decision.status == status)
+    stmt = listed_decisions(actor).where(Decision.status == status)
     if kind:
         stmt = stmt.where(Decision.kind == kind)
     if status == "issued":
@@ -176,6 +188,13 @@ def index():
 @bp.route("/<int:decision_id>")
 @requires(*VIEWERS)
 def detail(decision_id: int):
+    event_id = db.session.scalar(
+        select(OrgEvent.id)
+        .join(Decision, Decision.id == OrgEvent.decision_id)
+        .where(Decision.id == decision_id, Decision.kind == ORG_DECISION.key)
+    )
+    if event_id is not None:  # an organization's decision is read with its tree event
+        return redirect(url_for("org_history.event", event_id=event_id))
     decision = get_decision(decision_id)
     corrected = db.session.get(Decision, decision.corrects_id) if decision.corrects_id else None
     corrections = db.session.scalars(

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select, true
 
 from states.discipline import ORG_FORMS
 from states.fields import parse_date
@@ -63,7 +63,7 @@ FIELDS = {
     "approve_election": ("org_id", "term_label", "holders"),
     "relieve_post": ("post_id", "reason"),
     "upper_posts": ("holders", "external_reference"),
-    "sanction": ("org_id", "org_form", "violation"),
+    "org_discipline": ("org_id", "org_form", "violation"),
 }
 #: fields holding several values
 MULTI = ("members", "children", "sources")
@@ -84,6 +84,16 @@ def _day(name: str, default: date) -> tuple[date, str]:
 
 def _visible_ids() -> set[int]:
     return {o.id for o in visible_orgs(current_actor(), VIEW_ROLES)}
+
+
+def _events_seen() -> ColumnElement[bool]:
+    """The tree events the user may read: all for those who see the whole committee; else
+    those of the organizations they see (and the upper committee's own)."""
+    actor = current_actor()
+    if actor.sees_all(VIEW_ROLES):
+        return true()
+    seen = select(Organization.id).where(actor.visible_filter(Organization.path, VIEW_ROLES))
+    return or_(OrgEvent.org_id.is_(None), OrgEvent.org_id.in_(seen), OrgEvent.target_id.in_(seen))
 
 
 def _tree(day: date) -> list[history.TreeNode]:
@@ -172,18 +182,11 @@ def changes_between(start: date, end: date) -> dict:
     rows.sort(key=lambda r: text_sort_key(r["name"]))
     events = db.session.scalars(
         select(OrgEvent)
-        .where(OrgEvent.effective_on > start, OrgEvent.effective_on <= end)
+        .where(OrgEvent.effective_on > start, OrgEvent.effective_on <= end, _events_seen())
         .order_by(OrgEvent.effective_on, OrgEvent.id)
         .limit(500)
     ).all()
-    decisions = {
-        d.id: d
-        for d in db.session.scalars(
-            select(Decision).where(
-                Decision.id.in_([e.decision_id for e in events if e.decision_id])
-            )
-        )
-    }
+    decisions = _decisions_of(events)
     upper_before, upper_after = history.upper_on(start), history.upper_on(end)
     return {
         "rows": rows,
@@ -200,6 +203,11 @@ def changes_between(start: date, end: date) -> dict:
         "upper_before": upper_before,
         "upper_after": upper_after,
     }
+
+
+def _decisions_of(events) -> dict[int, Decision]:
+    ids = [e.decision_id for e in events if e.decision_id]
+    return {d.id: d for d in db.session.scalars(select(Decision).where(Decision.id.in_(ids)))}
 
 
 @bp.route("/changes")
@@ -313,7 +321,7 @@ def new_event():
 @requires(*VIEWERS)
 def events():
     listing = seek_page(
-        select(OrgEvent),
+        select(OrgEvent).where(_events_seen()),
         (OrgEvent.effective_on, OrgEvent.id),
         descending=True,
         after=request.args.get("after", ""),
@@ -323,13 +331,14 @@ def events():
     return render_template(
         "orgs/events.html",
         listing=listing,
+        decisions=_decisions_of(listing.rows),
         kinds=event_ops.EVENT_KINDS,
         can_edit=current_actor().has_role(*EDITORS),
     )
 
 
 def _event(event_id: int) -> OrgEvent:
-    event = db.session.get(OrgEvent, event_id)
+    event = db.session.scalar(select(OrgEvent).where(OrgEvent.id == event_id, _events_seen()))
     if event is None:
         raise NotFound()
     return event

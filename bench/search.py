@@ -1,7 +1,8 @@
 """Benchmark: searching people on SQLite with the word index (FTS5) and without it.
 
     .venv/bin/python bench/search.py [--members 150000] [--repeat 30] [--warmup 3] [--seed 2025]
-                                     [--json FILE]
+                                     [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                     [--no-sqlite] [--json FILE]
 
 Builds a SQLite file with the project's schema (``db.create_all``: the person table, its word
 index ``person_fts`` and the triggers keeping it) and ``--members`` people named as
@@ -19,7 +20,9 @@ rows in the list's order and the total counted up to 10,001), three ways, interl
 Prints each search's median (min–max) per way and the ratios of medians ``fts/old`` and
 ``fts/plain`` (time: below 1 is faster with the index), their geometric means, and the cost
 the index adds to writing people (the same rows inserted with and without its triggers) and
-to the file's size. Compare ratios within one run; the machines are noisy.
+to the file's size. With ``--pg-url`` the same people in a new PostgreSQL database (dropped
+after) give ``plain/old``: what the ranked order costs there (trigram indexes, no word index).
+Compare ratios within one run; the machines are noisy.
 """
 
 from __future__ import annotations
@@ -90,9 +93,9 @@ def people_rows(members: int, cells: list[int], seed: int) -> list[dict]:
     return rows
 
 
-def build(path: Path, members: int, seed: int, with_index: bool) -> tuple[float, int]:
-    """A database at ``path`` with ``members`` people; the seconds their insert took and the
-    file's size. ``with_index=False``: the index and its triggers dropped before the insert."""
+def build(url: str, workdir: str, members: int, seed: int, with_index: bool = True) -> float:
+    """The schema and ``members`` people in the database at ``url``; the seconds their insert
+    took. ``with_index=False`` (SQLite): the index and its triggers dropped before it."""
     from sqlalchemy import insert
 
     from workflow.extensions import db
@@ -100,7 +103,7 @@ def build(path: Path, members: int, seed: int, with_index: bool) -> tuple[float,
     from workflow.models.search import drop_statements
 
     web = load_web_bench()
-    app = web.make_app(f"sqlite:///{path}", str(path.parent))
+    app = web.make_app(url, workdir)
     with app.app_context():
         db.create_all()
         if not with_index:
@@ -127,13 +130,19 @@ def build(path: Path, members: int, seed: int, with_index: bool) -> tuple[float,
             db.session.execute(insert(Person), rows[start : start + 10_000])
         db.session.commit()
         took = time.perf_counter() - began
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                    "VACUUM ANALYZE"
+                )
+        else:
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.engine.dispose()
-    return took, path.stat().st_size
+    return took
 
 
 def first_page(q: str, way: str):
@@ -149,19 +158,19 @@ def first_page(q: str, way: str):
     return seek_page(stmt, keys, descending=False, per_page=25)
 
 
-def measure(path: Path, repeat: int, warmup: int) -> dict:
+def measure(url: str, workdir: str, repeat: int, warmup: int, ways: tuple[str, ...]) -> dict:
     from workflow.extensions import db
 
     web = load_web_bench()
-    app = web.make_app(f"sqlite:///{path}", str(path.parent))
-    ways = ("old", "plain", "fts")
+    app = web.make_app(url, workdir)
     results = {}
     with app.app_context():
         for q in SEARCHES:
             pages = {w: first_page(q, w) for w in ways}
-            # the three ways find the same people (the old one in another order)
-            assert pages["fts"].total == pages["plain"].total == pages["old"].total, q
-            assert [p.id for p in pages["fts"].rows] == [p.id for p in pages["plain"].rows], q
+            # the ways find the same people (the old one in another order)
+            assert len({page.total for page in pages.values()}) == 1, q
+            if "fts" in pages:
+                assert [p.id for p in pages["fts"].rows] == [p.id for p in pages["plain"].rows], q
             times: dict[str, list[float]] = {w: [] for w in ways}
             for i in range(warmup + repeat):
                 for w in ways:
@@ -172,8 +181,8 @@ def measure(path: Path, repeat: int, warmup: int) -> dict:
                     if i >= warmup:
                         times[w].append(took)
             results[q] = {
-                "found": pages["fts"].total,
-                "capped": pages["fts"].capped,
+                "found": pages["old"].total,
+                "capped": pages["old"].capped,
                 **{w: spread(t) for w, t in times.items()},
             }
         db.engine.dispose()
@@ -184,65 +193,110 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def report(
+    results: dict, repeat: int, ways: tuple[str, ...], ratios: list[tuple[str, str]]
+) -> dict:
+    """Print the table of one database's searches; the geometric means of ``ratios``."""
+    print(
+        f"first page of the people list (26 rows + total up to 10,001), ms, median (min–max) "
+        f"of {repeat}; ratios are times (below 1: faster)"
+    )
+    names = [f"{a}/{b}" for a, b in ratios]
+    print(
+        f"{'search':<16} {'found':>7} "
+        + " ".join(f"{w:>20}" for w in ways)
+        + " "
+        + " ".join(f"{n:>10}" for n in names)
+    )
+    found_ratios: dict[str, list[float]] = {n: [] for n in names}
+    for q, r in results.items():
+        found = f"{'>' if r['capped'] else ''}{r['found']:,}"
+        cells = " ".join(f"{r[w][0]:7.2f} ({r[w][1]:.1f}–{r[w][2]:.1f})".rjust(20) for w in ways)
+        line = []
+        for (a, b), n in zip(ratios, names, strict=True):
+            found_ratios[n].append(r[a][0] / r[b][0])
+            line.append(f"{found_ratios[n][-1]:10.3f}")
+        print(f"{q:<16} {found:>7} {cells} {' '.join(line)}")
+    means = {n: geomean(v) for n, v in found_ratios.items()}
+    print("geometric mean of the ratios: " + ", ".join(f"{n} {m:.3f}" for n, m in means.items()))
+    return means
+
+
+def bench_sqlite(args: argparse.Namespace, work: Path) -> dict:
+    print(f"[sqlite] building {args.members:,} people with the index, then without …", flush=True)
+    with_s = build(f"sqlite:///{work / 'with.sqlite3'}", str(work), args.members, args.seed)
+    with_size = (work / "with.sqlite3").stat().st_size
+    without_s = build(
+        f"sqlite:///{work / 'without.sqlite3'}", str(work), args.members, args.seed, False
+    )
+    without_size = (work / "without.sqlite3").stat().st_size
+    os.remove(work / "without.sqlite3")
+    print(
+        f"[sqlite] insert {args.members:,} people: {with_s:.2f} s with the index's triggers, "
+        f"{without_s:.2f} s without ({with_s / without_s:.2f}×); file "
+        f"{with_size / 2**20:.1f} MB with the index, {without_size / 2**20:.1f} MB without "
+        f"({with_size / without_size:.2f}×)"
+    )
+    ways = ("old", "plain", "fts")
+    results = measure(
+        f"sqlite:///{work / 'with.sqlite3'}", str(work), args.repeat, args.warmup, ways
+    )
+    means = report(results, args.repeat, ways, [("fts", "old"), ("fts", "plain")])
+    return {
+        "insert_s": {"with_index": with_s, "without_index": without_s},
+        "file_bytes": {"with_index": with_size, "without_index": without_size},
+        "searches": results,
+        "geomean": means,
+    }
+
+
+def bench_postgresql(args: argparse.Namespace, work: Path) -> dict:
+    """The ranked order's cost on PostgreSQL (trigram indexes, no word index there)."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy import make_url
+
+    name = f"wf_bench_search_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(args.pg_url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        print(f"[postgresql] building {args.members:,} people …", flush=True)
+        took = build(url, str(work), args.members, args.seed)
+        print(f"[postgresql] insert {args.members:,} people: {took:.2f} s")
+        ways = ("old", "plain")
+        results = measure(url, str(work), args.repeat, args.warmup, ways)
+        means = report(results, args.repeat, ways, [("plain", "old")])
+        return {"insert_s": took, "searches": results, "geomean": means}
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--members", type=int, default=150_000)
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--pg-url", help="also time the ranked order on PostgreSQL (a server URL)")
+    ap.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL (with --pg-url)")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args()
+    out: dict = {"members": args.members}
     with tempfile.TemporaryDirectory(prefix="wf_bench_search_") as work:
-        work_path = Path(work)
-        print(f"building {args.members:,} people with the index, then without …", flush=True)
-        with_s, with_size = build(work_path / "with.sqlite3", args.members, args.seed, True)
-        without_s, without_size = build(
-            work_path / "without.sqlite3", args.members, args.seed, False
-        )
-        os.remove(work_path / "without.sqlite3")
-        print(
-            f"insert {args.members:,} people: {with_s:.2f} s with the index's triggers, "
-            f"{without_s:.2f} s without ({with_s / without_s:.2f}×); file "
-            f"{with_size / 2**20:.1f} MB with the index, {without_size / 2**20:.1f} MB without "
-            f"({with_size / without_size:.2f}×)"
-        )
-        results = measure(work_path / "with.sqlite3", args.repeat, args.warmup)
-    print(
-        f"\nfirst page of the people list (26 rows + total up to 10,001), ms, median (min–max) "
-        f"of {args.repeat}; ratios are times (below 1: faster with the index)"
-    )
-    header = f"{'search':<16} {'found':>7} {'old':>20} {'plain':>20} {'fts':>20} "
-    print(header + f"{'fts/old':>8} {'fts/plain':>9}")
-    ratios_old, ratios_plain = [], []
-    for q, r in results.items():
-        found = f"{'>' if r['capped'] else ''}{r['found']:,}"
-        cells = " ".join(f"{m:7.2f} ({lo:.1f}–{hi:.1f})".rjust(20) for m, lo, hi in
-                         (r["old"], r["plain"], r["fts"]))  # fmt: skip
-        vs_old, vs_plain = r["fts"][0] / r["old"][0], r["fts"][0] / r["plain"][0]
-        ratios_old.append(vs_old)
-        ratios_plain.append(vs_plain)
-        print(f"{q:<16} {found:>7} {cells} {vs_old:8.3f} {vs_plain:9.3f}")
-
-    def geomean(values: list[float]) -> float:
-        return math.exp(sum(math.log(v) for v in values) / len(values))
-
-    print(
-        f"geometric mean of the ratios: fts/old {geomean(ratios_old):.3f}, "
-        f"fts/plain {geomean(ratios_plain):.3f}"
-    )
+        if not args.no_sqlite:
+            out["sqlite"] = bench_sqlite(args, Path(work))
+            print()
+        if args.pg_url:
+            out["postgresql"] = bench_postgresql(args, Path(work))
     if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "members": args.members,
-                    "insert_s": {"with_index": with_s, "without_index": without_s},
-                    "file_bytes": {"with_index": with_size, "without_index": without_size},
-                    "searches": results,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

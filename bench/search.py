@@ -15,7 +15,8 @@ rows in the list's order and the total counted up to 10,001), three ways, interl
               before the index and the ranking (the in-run baseline);
 * ``plain`` — the plain test with the ranked order (whole-word matches first);
 * ``fts``   — the word index finding the candidates, the plain test on them, ranked: what the
-              application runs on SQLite now.
+              application runs on SQLite now (a broad search of one or two letters, "th",
+              is neither ranked nor looked up: ``SearchTerms.broad``).
 
 Prints each search's median (min–max) per way and the ratios of medians ``fts/old`` and
 ``fts/plain`` (time: below 1 is faster with the index), their geometric means, and the cost
@@ -149,7 +150,7 @@ def first_page(q: str, way: str):
     from workflow.paging import seek_page
     from workflow.queries import PEOPLE_LIST_KEYS, people_list_keys, person_search
 
-    stmt = select(Person).where(person_search(q, use_index=way == "fts"))
+    stmt = select(Person).where(person_search(q, use_index=None if way == "fts" else False))
     keys = PEOPLE_LIST_KEYS if way == "old" else people_list_keys(q)
     return seek_page(stmt, keys, descending=False, per_page=25)
 

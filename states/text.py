@@ -258,6 +258,11 @@ def name_search_key(full_name: str) -> str:
     return f" {' '.join(parts)} "[:SEARCH_KEY_MAX_LENGTH]
 
 
+#: a word typed without marks of at most this many letters finds too many names to rank them
+#: (``SearchTerms.broad``)
+BROAD_WORD_LETTERS = 2
+
+
 @dataclass(frozen=True)
 class SearchTerms:
     """What a search box's text asks for."""
@@ -274,6 +279,17 @@ class SearchTerms:
     def matches(self, search_key: str) -> bool:
         """The name part of the search, in Python (the database runs the same test)."""
         return all(f in search_key for f in self.fragments)
+
+    @property
+    def broad(self) -> bool:
+        """Only words of one or two letters typed without marks ("th", "h t"): they start the
+        words of most names, so the list stays in the alphabet's order, read along the name
+        index until a page is full, instead of ranking (or looking up) most of the people."""
+        return (
+            bool(self.fragments)
+            and not self.digits
+            and all(f.startswith(" ") and len(f) <= BROAD_WORD_LETTERS + 1 for f in self.fragments)
+        )
 
     @property
     def prefixes(self) -> tuple[str, ...]:

@@ -353,10 +353,11 @@ PEOPLE_LIST_KEYS = (Person.sort_key, Person.id)
 def people_list_keys(q: str) -> tuple:
     """The order of a list of people: with a name typed, the best matches first (every word
     typed a whole word of the name, then fewer words matched by their start only), each
-    group in the alphabet's order of names; else the alphabet's order. Keyset pages walk
+    group in the alphabet's order of names; else, and for a broad search of one or two
+    letters (``SearchTerms.broad``), the alphabet's order. Keyset pages walk
     either (``workflow.paging``: the rank is a key computed from the row)."""
     terms = search_terms(q)
-    if not terms.prefixes:
+    if not terms.prefixes or terms.broad:
         return PEOPLE_LIST_KEYS
     rank = ComputedKey(person_rank(q), lambda person: terms.rank(person.search_key), "rank")
     return (rank, *PEOPLE_LIST_KEYS)
@@ -403,7 +404,8 @@ def person_search(q: str, *, use_index: bool | None = None) -> ColumnElement[boo
 
     On SQLite the word index (``workflow.models.search``) finds the candidates and the plain
     test keeps exactly those it finds (``use_index=False``: the plain test alone, which reads
-    every row; None: the index wherever there is one)."""
+    every row; None: the index wherever there is one, but for a broad search of one or two
+    letters, which most names match: its list is read along the name index instead)."""
     terms = search_terms(q)
     if not terms:
         return false()
@@ -415,7 +417,7 @@ def person_search(q: str, *, use_index: bool | None = None) -> ColumnElement[boo
     elif terms.digits:
         return false()
     if use_index is None:
-        use_index = db.session.get_bind().dialect.name == "sqlite"
+        use_index = db.session.get_bind().dialect.name == "sqlite" and not terms.broad
     match = terms.index_query() if use_index else None
     if match:
         found = select(person_fts.c.rowid).where(person_fts.c.terms.match(match))

@@ -260,6 +260,21 @@ def test_whole_word_matches_list_before_words_that_only_start_so(world, login, a
     assert [p["full_name"] for p in items] == listed("hoa")
 
 
+def test_a_search_of_one_or_two_letters_lists_in_the_alphabets_order(world, login):
+    _add(world, *RANKED[1:])
+    client = login("dept")
+    for q in ("ho", "h", "tr h"):
+        assert search_terms(q).broad
+        body = page(client.get("/people/", query_string={"q": q}))
+        names = _names(body)
+        found = db.session.scalars(select(Person).where(person_search(q))).all()
+        in_order = sorted(found, key=lambda p: (p.sort_key, p.id))
+        assert names == [p.full_name for p in in_order][:25] and names, q
+        assert "đứng trước" not in body
+    # one longer word, marks or digits make a search narrow enough to rank
+    assert not any(search_terms(q).broad for q in ("hoa", "hò", "ho 1234", "Hòa"))
+
+
 def _ranked_order(q: str) -> list[int]:
     terms = search_terms(q)
     people = db.session.scalars(select(Person).where(person_search(q)))

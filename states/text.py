@@ -258,6 +258,11 @@ def name_search_key(full_name: str) -> str:
     return f" {' '.join(parts)} "[:SEARCH_KEY_MAX_LENGTH]
 
 
+#: a word typed without marks of at most this many letters finds too many names to rank them
+#: (``SearchTerms.broad``)
+BROAD_WORD_LETTERS = 2
+
+
 @dataclass(frozen=True)
 class SearchTerms:
     """What a search box's text asks for."""
@@ -274,6 +279,55 @@ class SearchTerms:
     def matches(self, search_key: str) -> bool:
         """The name part of the search, in Python (the database runs the same test)."""
         return all(f in search_key for f in self.fragments)
+
+    @property
+    def broad(self) -> bool:
+        """Only words of one or two letters typed without marks ("th", "h t"): they start the
+        words of most names, so the list stays in the alphabet's order, read along the name
+        index until a page is full, instead of ranking (or looking up) most of the people."""
+        return (
+            bool(self.fragments)
+            and not self.digits
+            and all(f.startswith(" ") and len(f) <= BROAD_WORD_LETTERS + 1 for f in self.fragments)
+        )
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The words typed without marks (" hoa"): they match a word's start."""
+        return tuple(f for f in self.fragments if f.startswith(" "))
+
+    def rank(self, search_key: str) -> int:
+        """How many words typed without marks start a word of the name without being the
+        whole word ("hoa" in Hoàng): 0 for a name holding every word typed as a whole word,
+        which lists first (a word typed with marks is always a whole word). The database
+        computes the same (``workflow.queries.person_rank``)."""
+        return sum(1 for f in self.prefixes if f"{f}:" not in search_key)
+
+    def index_query(self) -> str | None:
+        """The full-text query (SQLite FTS5, ``workflow.models.search``) finding at least the
+        people these terms find: a word typed without marks is a prefix of a folded word, one
+        typed with marks an exact form ("=hăng1"), the digits the start of the reversed
+        citizen ID ("#4321"). A word with a letter outside the Latin letters the index
+        tokenizes as one word is left to the plain test; None: nothing for the index."""
+        parts = []
+        for f in self.fragments:
+            if not all(_indexable(ch) for ch in f.strip(" :")):
+                continue
+            parts.append(f'"{f[1:]}"*' if f.startswith(" ") else f'"={f[1:-1]}"')
+        if 4 <= len(self.digits) <= 12:
+            parts.append(f'"#{self.digits[::-1]}"*')
+        return " AND ".join(parts) or None
+
+
+def _indexable(ch: str) -> bool:
+    """A letter or digit the index's tokenizer (unicode61, Unicode 6.1 tables) keeps in a
+    word as it is: ASCII letters and digits, and the Latin letters with marks of Latin-1,
+    Latin Extended-A and -B and Latin Extended Additional (every Vietnamese letter)."""
+    if ch.isascii():
+        return ch.isalnum()
+    return ("\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff") and unicodedata.category(
+        ch
+    ).startswith("L")
 
 
 def search_terms(query: str) -> SearchTerms:

@@ -180,6 +180,11 @@ def test_upgrade_keeps_existing_data(tmp_path, pg_database):
                     text("SELECT status, number, verify_token FROM decision")
                 ).one()
                 keys = conn.execute(text("SELECT search_key, sort_key FROM person")).one()
+                if BACKEND == "sqlite":  # the people already written are in the word index
+                    indexed = conn.execute(
+                        text("""SELECT rowid FROM person_fts WHERE terms MATCH '"=lê" "van"*'""")
+                    ).all()
+                    assert indexed == [(1,)]
             assert (case.state, case.version, case.proposal_reason) == ("cell_resolved", 3, "")
             assert bool(case.probation_end_confirmed) is True
             assert unit == "working_days"

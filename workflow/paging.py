@@ -11,17 +11,51 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Date, Integer, Select, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from workflow.extensions import db
 
 #: rows counted at most for a list's total; past it the list says "more than"
 COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class ComputedKey:
+    """A list's key that is no column: an integer SQL expression over the row (e.g. how well
+    a row matches a search), with the same value computed in Python from the row loaded, for
+    the page's cursor. Its pages are sorted, not read from an index."""
+
+    expression: ColumnElement[int]
+    value: Callable[[Any], int]
+    key: str
+
+
+#: a list's key: a mapped column, or a computed key
+Key = InstrumentedAttribute | ComputedKey
+
+
+def key_column(key: Key) -> Any:
+    """What the SQL orders and compares by."""
+    return key.expression if isinstance(key, ComputedKey) else key
+
+
+def key_value(row: Any, key: Key) -> Any:
+    return key.value(row) if isinstance(key, ComputedKey) else getattr(row, key.key)
+
+
+def row_cursor(row: Any, keys: tuple[Key, ...]) -> str:
+    """The cursor of the page starting after ``row``."""
+    return encode_cursor(tuple(key_value(row, k) for k in keys))
+
+
+def _key_type(key: Key) -> Any:
+    return Integer() if isinstance(key, ComputedKey) else key.property.columns[0].type
 
 
 @dataclass
@@ -44,7 +78,7 @@ def capped_count(
     ``columns`` (e.g. the list's keys) are all the count reads of each row."""
     cap = COUNT_CAP if cap is None else cap
     if columns:
-        stmt = stmt.with_only_columns(*columns)
+        stmt = stmt.with_only_columns(*(key_column(c) for c in columns))
     n = db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).limit(cap + 1).subquery())
     )
@@ -57,7 +91,7 @@ def encode_cursor(values: tuple) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(text: str, keys: tuple[InstrumentedAttribute, ...]) -> tuple | None:
+def decode_cursor(text: str, keys: tuple[Key, ...]) -> tuple | None:
     """The key values a cursor carries, typed as the key columns are; None if it is not one
     of ours (a tampered or truncated link shows the first page)."""
     if not text or len(text) > 400:
@@ -71,7 +105,7 @@ def decode_cursor(text: str, keys: tuple[InstrumentedAttribute, ...]) -> tuple |
         return None
     out: list[Any] = []
     for key, value in zip(keys, values, strict=True):
-        kind = key.property.columns[0].type
+        kind = _key_type(key)
         try:
             if isinstance(kind, Date):
                 out.append(date.fromisoformat(value))
@@ -90,7 +124,7 @@ def decode_cursor(text: str, keys: tuple[InstrumentedAttribute, ...]) -> tuple |
 
 def seek_page(
     stmt: Select,
-    keys: tuple[InstrumentedAttribute, ...],
+    keys: tuple[Key, ...],
     *,
     descending: bool,
     after: str = "",
@@ -103,11 +137,12 @@ def seek_page(
     (with the list's filters) serves every page alike, the last as fast as the first."""
     start_after = decode_cursor(after, keys) if after else None
     end_before = decode_cursor(before, keys) if before and not start_after else None
-    row_key = tuple_(*keys)
+    columns = [key_column(k) for k in keys]
+    row_key = tuple_(*columns)
     if end_before is not None:
         # read backwards from the cursor, then put the page back in the list's order
         bound = row_key > tuple_(*end_before) if descending else row_key < tuple_(*end_before)
-        order = [k.asc() if descending else k.desc() for k in keys]
+        order = [k.asc() if descending else k.desc() for k in columns]
         rows = _fetch(stmt.where(bound), order, per_page)
         more_before = len(rows) > per_page
         rows = rows[:per_page]
@@ -117,7 +152,7 @@ def seek_page(
             return seek_page(stmt, keys, descending=descending, per_page=per_page, count=count)
         has_prev, has_next = True, True
     else:
-        order = [k.desc() if descending else k.asc() for k in keys]
+        order = [k.desc() if descending else k.asc() for k in columns]
         page_stmt = stmt
         if start_after is not None:
             bound = row_key < tuple_(*start_after) if descending else row_key > tuple_(*start_after)
@@ -128,13 +163,10 @@ def seek_page(
         has_prev = start_after is not None
     total, capped = capped_count(stmt, columns=keys) if count else (0, False)
 
-    def cursor(row) -> str:
-        return encode_cursor(tuple(getattr(row, k.key) for k in keys))
-
     return SeekPage(
         rows=rows,
-        next=cursor(rows[-1]) if has_next and rows else None,
-        prev=cursor(rows[0]) if has_prev and rows else None,
+        next=row_cursor(rows[-1], keys) if has_next and rows else None,
+        prev=row_cursor(rows[0], keys) if has_prev and rows else None,
         total=total,
         capped=capped,
         first=not has_prev,

@@ -8,7 +8,8 @@ from datetime import date
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from states import REGISTRY, get_spec
@@ -18,6 +19,8 @@ from states.text import search_terms
 from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
 from workflow.models.orgs import CELL_KINDS, in_tree_order
+from workflow.models.search import person_fts
+from workflow.paging import ComputedKey, key_column
 from workflow.permissions import CASE_VIEW_ROLES, Actor, acting_org, level_path, receiving_org
 from workflow.store.errors import NotFound
 
@@ -337,8 +340,32 @@ def cases_waiting_on(actor: Actor, today: date) -> list[Case]:
 PEOPLE_LIST_KEYS = (Person.sort_key, Person.id)
 
 
+def people_list_keys(q: str) -> tuple:
+    """The order of a list of people: with a name typed, the best matches first (every word
+    typed a whole word of the name, then fewer words matched by their start only), each
+    group in the alphabet's order of names; else, and for a broad search of one or two
+    letters (``SearchTerms.broad``), the alphabet's order. Keyset pages walk
+    either (``workflow.paging``: the rank is a key computed from the row)."""
+    terms = search_terms(q)
+    if not terms.prefixes or terms.broad:
+        return PEOPLE_LIST_KEYS
+    rank = ComputedKey(person_rank(q), lambda person: terms.rank(person.search_key), "rank")
+    return (rank, *PEOPLE_LIST_KEYS)
+
+
+def person_rank(q: str) -> ColumnElement[int]:
+    """``states.text.SearchTerms.rank`` in SQL: how many words typed without marks only
+    start a word of the name."""
+    misses = [
+        sql_case((Person.search_key.contains(f"{f}:", autoescape=True), 0), else_=1)
+        for f in search_terms(q).prefixes
+    ]
+    return sum(misses[1:], misses[0]) if misses else literal(0)
+
+
 def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Select:
-    """The people of the organizations the actor sees (below ``org_id`` if given), by name.
+    """The people of the organizations the actor sees (below ``org_id`` if given), by name
+    (best matches first when a name is typed: ``people_list_keys``).
 
     The organizations are passed as a list of ids, not as a join on their paths: the
     planner then knows how many people they hold, and reads a cell's list in order from the
@@ -357,13 +384,18 @@ def person_query(actor: Actor, q: str, status: str, org_id: int | None) -> Selec
         stmt = stmt.where(person_search(q))
     if status:
         stmt = stmt.where(Person.member_status == status)
-    return stmt.order_by(Person.sort_key, Person.id)
+    return stmt.order_by(*(key_column(k) for k in people_list_keys(q)))
 
 
-def person_search(q: str) -> ColumnElement[bool]:
+def person_search(q: str, *, use_index: bool | None = None) -> ColumnElement[bool]:
     """The people a search box's text finds (every search of people or cases uses this): each
     word typed starts a word of the name (``states.text.search_terms``), and the digits typed
-    are the end of the citizen ID — its last 4 to 11 digits, or all 12."""
+    are the end of the citizen ID — its last 4 to 11 digits, or all 12.
+
+    On SQLite the word index (``workflow.models.search``) finds the candidates and the plain
+    test keeps exactly those it finds (``use_index=False``: the plain test alone, which reads
+    every row; None: the index wherever there is one, but for a broad search of one or two
+    letters, which most names match: its list is read along the name index instead)."""
     terms = search_terms(q)
     if not terms:
         return false()
@@ -374,6 +406,12 @@ def person_search(q: str) -> ColumnElement[bool]:
         conditions.append(Person.citizen_id.endswith(terms.digits, autoescape=True))
     elif terms.digits:
         return false()
+    if use_index is None:
+        use_index = db.session.get_bind().dialect.name == "sqlite" and not terms.broad
+    match = terms.index_query() if use_index else None
+    if match:
+        found = select(person_fts.c.rowid).where(person_fts.c.terms.match(match))
+        conditions.insert(0, Person.id.in_(found))
     return and_(*conditions)
 
 

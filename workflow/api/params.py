@@ -7,14 +7,21 @@ from typing import Any
 
 from flask import current_app, request
 from sqlalchemy import Select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from states.numbers import vn_number
 from states.text import clean_line
 from workflow.api.errors import ApiError
 from workflow.extensions import db
 from workflow.ids import parse_id
-from workflow.paging import COUNT_CAP, capped_count, decode_cursor, encode_cursor, seek_page
+from workflow.paging import (
+    COUNT_CAP,
+    Key,
+    capped_count,
+    decode_cursor,
+    key_column,
+    row_cursor,
+    seek_page,
+)
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
@@ -55,7 +62,7 @@ def paging() -> tuple[int, int]:
 
 def listing(
     stmt: Select,
-    keys: tuple[InstrumentedAttribute, ...],
+    keys: tuple[Key, ...],
     serialize,
     *,
     descending: bool,
@@ -65,7 +72,7 @@ def listing(
     the first COUNT_CAP items. ``total`` is counted up to COUNT_CAP (``total_capped``: more)."""
     page, per_page = paging()
     after = request.args.get("after", "")
-    order = [k.desc() if descending else k.asc() for k in keys]
+    order = [key_column(k).desc() if descending else key_column(k).asc() for k in keys]
     if after:
         if "page" in request.args:
             raise invalid({"page": "Không dùng cùng tham số after."})
@@ -92,7 +99,7 @@ def listing(
         )
         rows = fetched[:per_page]
         more = len(fetched) > per_page and rows
-        next_cursor = encode_cursor(tuple(getattr(rows[-1], k.key) for k in keys)) if more else None
+        next_cursor = row_cursor(rows[-1], keys) if more else None
         page_number = page
     return {
         "items": [serialize(r) for r in rows],

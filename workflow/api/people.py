@@ -9,7 +9,7 @@ from workflow.api.params import choice_arg, id_arg, invalid, listing, text_arg
 from workflow.api.security import authenticate, requires_api
 from workflow.models.people import MEMBER_STATUSES
 from workflow.permissions import CASE_VIEW_ROLES
-from workflow.queries import PEOPLE_LIST_KEYS, get_person, person_query, visible_orgs
+from workflow.queries import get_person, people_list_keys, person_query, visible_orgs
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -30,7 +30,7 @@ def index():
     status = choice_arg("member_status", MEMBER_STATUSES)
     cell = visible_org_arg("cell")
     stmt = person_query(actor, q, status, cell).order_by(None)
-    return listing(stmt, PEOPLE_LIST_KEYS, serialize.person, descending=False)
+    return listing(stmt, people_list_keys(q), serialize.person, descending=False)
 
 
 @bp.get("/<int:person_id>")

@@ -15,6 +15,7 @@ from states.text import (
 )
 from workflow.models.base import Base, utcnow
 from workflow.models.orgs import Organization
+from workflow.models.search import install as install_search_index
 
 MEMBER_STATUSES: dict[str, str] = {
     "non_member": "Quần chúng",
@@ -47,7 +48,7 @@ class Person(Base):
         Index("ix_person_cell_id_sort_key", "cell_id", "sort_key", "id"),
         #: a search finds the words typed anywhere in the name key, and the end of a citizen
         #: ID, through trigram indexes on PostgreSQL (the extension pg_trgm, created with the
-        #: table); SQLite scans its (small) embedded list
+        #: table), through a full-text index on SQLite (``workflow.models.search``)
         Index(
             "ix_person_search_trgm",
             "search_key",
@@ -204,3 +205,6 @@ class CardIssuance(Base):
     person: Mapped[Person] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+install_search_index(Person.__table__)

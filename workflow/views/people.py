@@ -30,7 +30,13 @@ from workflow.operations.people import name_warnings, update_person, validate_pe
 from workflow.paging import seek_page
 from workflow.permissions import ROSTER_KEEPERS
 from workflow.procedures.common import standing_of
-from workflow.queries import PEOPLE_LIST_KEYS, get_person, person_query, visible_orgs
+from workflow.queries import (
+    PEOPLE_LIST_KEYS,
+    get_person,
+    people_list_keys,
+    person_query,
+    visible_orgs,
+)
 from workflow.store.errors import InvalidInput, StaleRecord
 from workflow.training import kinds as training_kinds
 from workflow.training import operations as training_ops
@@ -57,9 +63,10 @@ def index():
     status = status if status in MEMBER_STATUSES else ""
     org = request.args.get("org", "")
     org_id = parse_id(org)
+    keys = people_list_keys(q)
     listing = seek_page(
         person_query(actor, q, status, org_id).order_by(None),
-        PEOPLE_LIST_KEYS,
+        keys,
         descending=False,
         after=request.args.get("after", ""),
         before=request.args.get("before", ""),
@@ -75,6 +82,7 @@ def index():
         statuses=MEMBER_STATUSES,
         orgs=visible_orgs(actor),
         may_roster=actor.has_role(*ROSTER_KEEPERS),
+        ranked=keys != PEOPLE_LIST_KEYS,
     )
 
 

@@ -392,7 +392,7 @@ def test_the_administration_hub_lists_what_each_role_may_open(world, login):
     """One menu entry, "Quản trị", leads to the administration pages the user may open."""
     pages = {
         "dept": ({"Lịch làm việc", "Việc định kỳ", "Nhật ký"}, {"Tài khoản"}),
-        "auditor": ({"Nhật ký", "Nhật ký truy cập thông tin mật"}, {"Lịch làm việc"}),
+        "auditor": ({"Nhật ký", "Nhật ký truy cập dữ liệu nhạy cảm"}, {"Lịch làm việc"}),
     }
     for username, (shown, hidden) in pages.items():
         client = login(username)

@@ -48,7 +48,7 @@ PAGES = (
     ),
     (
         "admin.access_log",
-        "Nhật ký truy cập thông tin mật",
+        "Nhật ký truy cập dữ liệu nhạy cảm",
         "Ai đã đọc kết quả thẩm tra, bản quét hồ sơ, hồ sơ kỷ luật",
         (Role.AUDITOR, Role.DEPARTMENT_STAFF),
     ),

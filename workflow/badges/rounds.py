@@ -436,9 +436,11 @@ def _years(raw: Mapping[str, Any], rules: Any) -> int:
     return years
 
 
-@transactional
-def propose_early(round_id: int, raw: Mapping[str, Any], *, actor: Actor) -> BadgeAward:
-    """Propose a seriously ill member early, within the allowance of the threshold."""
+def _added_by_hand(
+    round_id: int, raw: Mapping[str, Any], actor: Actor, no_reason: str
+) -> tuple[BadgeRound, Any, Person, int, str]:
+    """What a member added to an open round by hand comes with: the round (locked), its rules,
+    the member, the badge (years) and the reason (``no_reason`` says what to write)."""
     rnd = get_round(round_id, lock=True)
     _open(rnd)
     rules = rules_on(rnd.round_on)
@@ -446,7 +448,16 @@ def propose_early(round_id: int, raw: Mapping[str, Any], *, actor: Actor) -> Bad
     years = _years(raw, rules)
     reason = clean_line(str(raw.get("reason") or ""))
     if not reason:
-        raise InvalidInput({"reason": "Ghi tình trạng ốm đau nặng và giấy tờ xác nhận."})
+        raise InvalidInput({"reason": no_reason})
+    return rnd, rules, person, years, reason
+
+
+@transactional
+def propose_early(round_id: int, raw: Mapping[str, Any], *, actor: Actor) -> BadgeAward:
+    """Propose a seriously ill member early, within the allowance of the threshold."""
+    rnd, rules, person, years, reason = _added_by_hand(
+        round_id, raw, actor, "Ghi tình trạng ốm đau nặng và giấy tờ xác nhận."
+    )
     if person.member_status != "official":
         raise InvalidInput({"person": "Chỉ đề nghị tặng sớm cho đảng viên đang sinh hoạt."})
     problem = rules_of.check_early(_record_for(person, rnd.round_on), years, rnd.round_on, rules)
@@ -460,14 +471,9 @@ def propose_early(round_id: int, raw: Mapping[str, Any], *, actor: Actor) -> Bad
 @transactional
 def propose_reissue(round_id: int, raw: Mapping[str, Any], *, actor: Actor) -> BadgeAward:
     """Put a member whose badge was lost on the round's re-issue list (4A-HHĐ)."""
-    rnd = get_round(round_id, lock=True)
-    _open(rnd)
-    rules = rules_on(rnd.round_on)
-    person = _person(raw, actor)
-    years = _years(raw, rules)
-    reason = clean_line(str(raw.get("reason") or ""))
-    if not reason:
-        raise InvalidInput({"reason": "Ghi lý do mất Huy hiệu (bản tường trình)."})
+    rnd, _rules, person, years, reason = _added_by_hand(
+        round_id, raw, actor, "Ghi lý do mất Huy hiệu (bản tường trình)."
+    )
     record = _record_for(person, rnd.round_on)
     if _months(record, rnd.round_on) < years * 12:
         raise InvalidInput({"years": f"Đảng viên chưa đủ {years} năm tuổi Đảng."})

@@ -204,6 +204,8 @@ def make_app(tmp_path, pg_database, **overrides):
         "WTF_CSRF_ENABLED": False,
         "FIXED_TODAY": TODAY.isoformat(),
         "SQLITE_BUSY_TIMEOUT": 30,
+        # every report computed in a test is also checked against the trail
+        "REPORT_FACTS_CHECK": True,
     }
     config.update(overrides)
     instance = tmp_path / "instance"

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from states import get_spec
+from states.numbers import vn_number
 from workflow import backup
 from workflow.dbroles import CAN_CREATE, SCHEMA_FIX, grant_statements
 from workflow.demo import load_demo
@@ -21,8 +22,10 @@ from workflow.models import AuditEntry, AuditHead, Case, User
 from workflow.operations import jobs
 from workflow.operations import users as user_ops
 from workflow.permissions import Actor
+from workflow.reports import facts
 from workflow.store.audit import parse_position, position, verify_chain
 from workflow.store.errors import EngineError, GuardFailed, InvalidInput
+from workflow.store.uow import unit_of_work
 
 
 @click.group("wf")
@@ -170,6 +173,35 @@ def _anchor(_ctx, _param, values: tuple[str, ...]) -> list[tuple[int, str]]:
             )
         anchors.append(parsed)
     return anchors
+
+
+@wf.group("report-facts")
+def report_facts() -> None:
+    """The period report's stored facts: derived again from the trail, or checked against it."""
+
+
+@report_facts.command("rebuild")
+def report_facts_rebuild() -> None:
+    """Derive every fact again from the whole audit trail (appends wait meanwhile)."""
+    with unit_of_work():
+        written = facts.rebuild()
+    seq, _rules = facts.state()
+    click.echo(
+        f"Đã tính lại {vn_number(written)} dữ kiện báo cáo từ nhật ký (đến dòng {vn_number(seq)})."
+    )
+
+
+@report_facts.command("check")
+def report_facts_check() -> None:
+    """Derive the facts from the trail again and compare them with those stored."""
+    problems = facts.check()
+    if not problems:
+        seq, _rules = facts.state()
+        click.echo(f"Dữ kiện báo cáo khớp với nhật ký (đến dòng {vn_number(seq)}).")
+        return
+    for problem in problems:
+        click.echo(f"Dữ kiện báo cáo sai: {problem}", err=True)
+    sys.exit(1)
 
 
 @wf.command("audit-verify")

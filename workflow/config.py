@@ -115,6 +115,12 @@ class DefaultConfig:
     #: "Nơi nhận" of a period report numbered to be sent (one line each; the form may change
     #: them for one report)
     REPORT_RECIPIENTS = ("Ban Tổ chức Tỉnh ủy (để báo cáo)", "Lưu Văn phòng, Ban Tổ chức")
+    #: read the period reports from the stored facts when they stand for the trail (unset:
+    #: always follow the trail, e.g. while a suspected fault is looked into)
+    REPORT_FACTS_READ = True
+    #: compute every period report both from the stored facts and by following the trail,
+    #: and fail if they differ (the tests set it; it doubles a report's cost)
+    REPORT_FACTS_CHECK = False
     #: the address users reach the application at ("https://dangvien.example.gov.vn"): the QR
     #: code and link printed on every issued document point at its verification page, and an
     #: issued document is frozen, so outside development nothing is issued until it is set

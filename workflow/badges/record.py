@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, select
+from sqlalchemy import select
 
 from states.indicators import ENTRY_FLOWS, FLOWS, REMOVAL_FLOWS
 from states.party_age import Gap, PartyAge, compute
 from workflow.extensions import db
 from workflow.models import AuditEntry, Case, MembershipGap, Person, Transfer
+from workflow.store.sets import among, chunks
 
 AUDIT = AuditEntry.__table__
 FLOW_LABELS = {flow.key: flow.label for flow in FLOWS}
@@ -38,25 +39,6 @@ ENDING = tuple(procedure for procedure, flow in REMOVAL_FLOWS.items() if flow ==
 #: (``MembershipGap``, from leaving to the decision), and whose members file a party-age
 #: declaration the cell verifies
 OWN_GAP = tuple(ENTRY_FLOWS)
-
-
-def chunks(ids: Iterable[int], size: int = 5000):
-    """The ids in lists of a bounded length: a round's candidates are thousands, read in a
-    few queries each under SQLite's limit on parameters; PostgreSQL takes them all as one
-    array (``among``)."""
-    ids = sorted(set(ids))
-    if db.session.get_bind().dialect.name == "postgresql":
-        size = max(len(ids), 1)
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def among(column, ids: list[int]):
-    """``column`` is one of ``ids``: one array parameter on PostgreSQL (``= ANY``), an IN
-    list elsewhere."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
-    return column.in_(ids)
 
 
 def gaps_of(person_ids: Iterable[int]) -> dict[int, list[Gap]]:

@@ -27,7 +27,7 @@ from states.party_age import compute, merge, reached_on
 from states.rules import rules_on
 from states.text import clean_line
 from workflow.badges import access
-from workflow.badges.record import among, awaiting_declaration, chunks, died_on, gaps_of
+from workflow.badges.record import awaiting_declaration, died_on, gaps_of
 from workflow.clock import today
 from workflow.extensions import db
 from workflow.membership import places_on, suspended_on
@@ -43,6 +43,7 @@ from workflow.models import (
 from workflow.permissions import Actor
 from workflow.store import audit
 from workflow.store.errors import InvalidInput, NotFound, StaleRecord
+from workflow.store.sets import among, chunks
 from workflow.store.uow import transactional
 
 #: an award that counts as given (a later round does not propose the same badge again)

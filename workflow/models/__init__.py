@@ -34,7 +34,13 @@ from workflow.models.ratings import (
     OrgRating,
     RatingPeriod,
 )
-from workflow.models.reports import IssuedReport, ReportSnapshot, Target
+from workflow.models.reports import (
+    IssuedReport,
+    ReportFact,
+    ReportFactState,
+    ReportSnapshot,
+    Target,
+)
 from workflow.models.tokens import ApiToken
 from workflow.models.training import RosterUpload, TrainingClass, TrainingEnrollment
 from workflow.models.transfers import Transfer
@@ -78,6 +84,8 @@ __all__ = [
     "PrintJob",
     "RatingPeriod",
     "RegisterCounter",
+    "ReportFact",
+    "ReportFactState",
     "ReportSnapshot",
     "RosterUpload",
     "Sponsor",

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -147,3 +148,52 @@ ISSUED_REPORTS = FrozenRows(
     deleted_message="an issued report cannot be deleted",
 )  # fmt: skip
 ISSUED_REPORTS.install(IssuedReport.__table__)
+
+
+class ReportFact(Base):
+    """What one audit row counts in the period reports, given the person's history before it
+    (``workflow.reports.facts``): a change of the member's place on the lists (``place``: −1
+    where they were, +1 where they are, by status or ``in_transit``), a flow (``flow``), a
+    direct move between cells (``move``, ``org_id`` → ``to_org_id``) or a counted step
+    (``event``, the figure's key). Derived from the trail, never entered: each person's rows
+    are derived again in the transaction that appends to their history, and a command
+    rebuilds and checks them all."""
+
+    __tablename__ = "report_fact"
+    __table_args__ = (
+        #: the members on the lists at a date (the place changes up to it, summed per cell)
+        #: and the period's flows and steps: read from the index alone
+        Index("ix_report_fact_kind_date", "kind", "event_date", "org_id", "key", "n"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: the audit row it was derived from
+    seq: Mapped[int] = mapped_column(Integer)
+    #: the row's event date (an undated row, a record's creation: 0001-01-01, before any
+    #: period)
+    event_date: Mapped[date] = mapped_column(Date)
+    entered_at: Mapped[datetime] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(8))
+    org_id: Mapped[int] = mapped_column(Integer)
+    #: the status (place), the flow's or the figure's key
+    key: Mapped[str] = mapped_column(String(40))
+    #: the member's status a flow or a move counts under
+    status: Mapped[str | None] = mapped_column(String(20))
+    to_org_id: Mapped[int | None] = mapped_column(Integer)
+    #: the record a counted step came from, for figures that count records (classes)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReportFactState(Base):
+    """One row: the last audit row the stored facts include, and the fingerprint of the
+    rules they were derived under (the figures' definitions); facts derived under other
+    rules are not read."""
+
+    __tablename__ = "report_fact_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime | None] = mapped_column()

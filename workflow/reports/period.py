@@ -13,120 +13,42 @@ organizations' own audit rows), so moving an organization later does not change 
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from flask import current_app
+from sqlalchemy import literal, or_, select
 
-from states.indicators import (
-    FLOW_KEYS,
-    IN_FLOWS,
-    INDICATORS,
-    MEMBER_STATUSES,
-    OUT_FLOWS,
-    REORGANIZATION,
-    classify,
-    event_actions,
-    on_list,
-    payload_actions,
-)
+from states.indicators import INDICATORS, event_actions
 from states.text import text_sort_key
-from workflow.clock import LOCAL_TZ
 from workflow.extensions import db
-from workflow.models import AuditEntry, Organization
+from workflow.models import Organization
 from workflow.orgs import history
-
-AUDIT = AuditEntry.__table__
-STATUSES = ("official", "probationary")
-#: a member's place: the keys of ``states.indicators.classify``'s arguments
-PLACE_KEYS = ("org_id", "member_status", "presence")
-
-
-@dataclass
-class Tally:
-    """The figures of one organization (and its subtree) for the period."""
-
-    start: Counter = field(default_factory=Counter)  # status -> members on the lists
-    end: Counter = field(default_factory=Counter)
-    in_transit_end: int = 0
-    flows: Counter = field(default_factory=Counter)  # flow key -> count
-    flows_by_status: Counter = field(default_factory=Counter)  # (flow, status) -> count
-    events: Counter = field(default_factory=Counter)  # indicator key -> count
-    monthly: Counter = field(default_factory=Counter)  # (figure or flow key, "YYYY-MM") -> count
-    #: figure key -> the records its events came from (``Indicator.subjects_of``: classes)
-    subjects: dict = field(default_factory=lambda: defaultdict(set))
-
-    def count(self, flow: str, status: str, month: str, n: int = 1) -> None:
-        self.flows[flow] += n
-        self.flows_by_status[(flow, status)] += n
-        self.monthly[(flow, month)] += n
-
-    def add(self, other: Tally) -> None:
-        self.monthly.update(other.monthly)
-        self.start.update(other.start)
-        self.end.update(other.end)
-        self.in_transit_end += other.in_transit_end
-        self.flows.update(other.flows)
-        self.flows_by_status.update(other.flows_by_status)
-        self.events.update(other.events)
-        for key, ids in other.subjects.items():
-            self.subjects[key] |= ids
-
-    @property
-    def start_total(self) -> int:
-        return sum(self.start[s] for s in STATUSES)
-
-    @property
-    def end_total(self) -> int:
-        return sum(self.end[s] for s in STATUSES)
-
-    @property
-    def total_in(self) -> int:
-        return sum(self.flows[k] for k in IN_FLOWS)
-
-    @property
-    def total_out(self) -> int:
-        return sum(self.flows[k] for k in OUT_FLOWS)
-
-    def expected_end(self, status: str) -> int:
-        sign = 1 if status == "official" else -1
-        return (
-            self.start[status]
-            + sum(self.flows_by_status[(k, status)] for k in IN_FLOWS)
-            - sum(self.flows_by_status[(k, status)] for k in OUT_FLOWS)
-            + sign * self.flows["recognized"]
-        )
-
-    @property
-    def balanced(self) -> bool:
-        """start + in − out = end, in total and for each status."""
-        return self.start_total + self.total_in - self.total_out == self.end_total and all(
-            self.expected_end(s) == self.end[s] for s in STATUSES
-        )
-
-    def records(self, key: str) -> int:
-        """How many records (classes) the figure's events came from."""
-        return len(self.subjects.get(key, ()))
-
-    def figure(self, key: str) -> int:
-        indicator = _INDICATORS[key]
-        return self.events[key] + sum(self.flows[f] for f in indicator.flows)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "start": {s: self.start[s] for s in STATUSES} | {"total": self.start_total},
-            "end": {s: self.end[s] for s in STATUSES} | {"total": self.end_total},
-            "in_transit_end": self.in_transit_end,
-            "flows": {k: self.flows[k] for k in FLOW_KEYS},
-            "balanced": self.balanced,
-        }
-
-
-_INDICATORS = {i.key: i for i in INDICATORS}
+from workflow.reports import facts
+from workflow.reports.tally import (
+    STATUSES,
+    Move,
+    Tally,
+    Walk,
+    contributions,
+    matchers,
+    place,
+)
+from workflow.reports.trail import (
+    AUDIT,
+    COLUMNS,
+    ORDER,
+    PLACING,
+    end_of,
+    last_seq,
+    stream,
+)
+from workflow.reports.trail import (
+    payload as payload_column,
+)
 
 
 @dataclass
@@ -144,19 +66,13 @@ class Row:
 # --- the organization tree at a date ------------------------------------------------------
 
 
-def _end_of(day: date) -> datetime:
-    """The instant a local day ends, as the naive UTC the trail stores."""
-    local = datetime.combine(day + timedelta(days=1), time.min, LOCAL_TZ)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
 def parents_at(day: date, orgs: dict[int, Organization], as_of_seq: int) -> dict[int, int | None]:
     """Each organization's parent as last recorded on or before ``day``; an organization
     recorded only later keeps the parent it was first recorded with (and one the trail never
     mentions, its current parent)."""
     parents = {o.id: o.parent_id for o in orgs.values()}
     first_seen: set[int] = set()
-    until = _end_of(day)
+    until = end_of(day)
     rows = db.session.execute(
         select(AUDIT.c.subject_id, AUDIT.c.payload, AUDIT.c.entered_at)
         .where(
@@ -225,54 +141,24 @@ def org_disciplines(report: PeriodReport) -> Counter:
     return Counter(f.get("form_label", "") for f in facts)
 
 
-def last_seq() -> int:
-    return db.session.scalar(select(func.coalesce(func.max(AUDIT.c.seq), 0))) or 0
-
-
 def _rows(start: date, end: date, as_of_seq: int) -> Iterator[tuple]:
     """Membership changes dated up to the period's end, and the counted steps dated in it,
     each person's rows together in event-date order (undated rows, a record's creation,
     first), streamed: two streams in that order merged here, the membership rows read in
     order from their own index (``ix_audit_log_membership``), the period's counted steps
     from the event-date index; a row in both comes once, with its payload."""
-    membership = and_(
-        AUDIT.c.person_id.is_not(None),
-        or_(
-            AUDIT.c.org_id.is_not(None),
-            AUDIT.c.member_status.is_not(None),
-            AUDIT.c.presence.is_not(None),
-        ),
-    )
-    columns = (
-        AUDIT.c.person_id,
-        AUDIT.c.seq,
-        AUDIT.c.event_date,
-        AUDIT.c.entered_at,
-        AUDIT.c.procedure,
-        AUDIT.c.action,
-        AUDIT.c.to_state,
-        AUDIT.c.org_id,
-        AUDIT.c.member_status,
-        AUDIT.c.presence,
-        AUDIT.c.subject_id,
-    )
-    order = (AUDIT.c.person_id, AUDIT.c.event_date.asc().nulls_first(), AUDIT.c.seq)
     placed = (
-        select(*columns, literal(None).label("payload"))
+        select(*COLUMNS, literal(None).label("payload"))
         .where(
-            membership,
+            PLACING,
             AUDIT.c.seq <= as_of_seq,
             or_(AUDIT.c.event_date.is_(None), AUDIT.c.event_date <= end),
         )
-        .order_by(*order)
+        .order_by(*ORDER)
         .execution_options(yield_per=20_000)
     )
-    # only the steps counted for an organization named in their form need the payload
-    payload = case(
-        (AUDIT.c.action.in_(sorted(payload_actions())), AUDIT.c.payload), else_=literal(None)
-    )
     counted = (
-        select(*columns, payload)
+        select(*COLUMNS, payload_column())
         .where(
             AUDIT.c.person_id.is_not(None),
             AUDIT.c.action.in_(sorted(event_actions())),
@@ -282,17 +168,17 @@ def _rows(start: date, end: date, as_of_seq: int) -> Iterator[tuple]:
         )
         # "+ 0": found by date and sorted (a few thousand rows); walking the person_id index
         # would fetch the whole trail at random
-        .order_by(AUDIT.c.person_id + 0, *order[1:])
+        .order_by(AUDIT.c.person_id + 0, *ORDER[1:])
         .execution_options(yield_per=20_000)
     )
     # the period's counted steps are few: held by person and put in place as each person's
     # membership rows stream by (a row in both comes once, the counted one, with its payload)
     extra: dict[int, deque] = defaultdict(deque)
-    for row in _stream(counted):
+    for row in stream(counted):
         extra[row[0]].append(row)
     current = None
     pending: deque | None = None
-    for row in _stream(placed):
+    for row in stream(placed):
         person = row[0]
         if person != current:
             if pending:
@@ -313,67 +199,8 @@ def _rows(start: date, end: date, as_of_seq: int) -> Iterator[tuple]:
         yield from extra[person]
 
 
-#: rows fetched from the server at a time while the report streams the trail
-FETCH_ROWS = 20_000
-
-
-def _stream(stmt) -> Iterator:
-    """A query's rows, streamed: on PostgreSQL from a server-side cursor of the driver itself
-    (plain tuples, typed by psycopg: half a million rows without building a result object for
-    each), elsewhere by partitions of the session's result."""
-    conn = db.session.connection()
-    if conn.dialect.name != "postgresql":
-        for part in db.session.execute(stmt.execution_options(yield_per=FETCH_ROWS)).partitions():
-            yield from part
-        return
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    raw = conn.connection.driver_connection
-    with raw.cursor(name=f"report_{uuid.uuid4().hex}") as cursor:
-        cursor.execute(str(compiled), compiled.params)
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            yield from rows
-
-
 def _order_key(row) -> tuple:
     return (row[0], row[2] is not None, row[2] or date.min, row[1])
-
-
-Matcher = tuple[str, str | None, str | None, tuple[str, str] | None, bool]
-
-
-def _matchers() -> dict[tuple[str | None, str], tuple[Matcher, ...]]:
-    """(procedure, action) → [(indicator, state reached or None, org field or None, (form
-    field, value) or None, whether the row's subject is counted too)]."""
-    out: dict[tuple[str | None, str], list[Matcher]] = defaultdict(list)
-    for i in INDICATORS:
-        for procedure, action, state in i.events:
-            out[(procedure, action)].append(
-                (i.key, state, i.org_from, i.where, action in i.subjects_of)
-            )
-    return {key: tuple(value) for key, value in out.items()}
-
-
-@dataclass
-class Move:
-    """A member on the lists changing cells directly (no time in transit): counted once the
-    organization tree tells whether it crossed a grassroots organization's boundary."""
-
-    from_org: int
-    to_org: int
-    status: str
-    month: str
-    seq: int
-    late: bool
-
-
-@dataclass
-class Walk:
-    """Per-cell tallies and the facts about lateness found while following the members."""
-
-    cells: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
-    #: (seq, cell, entered after the period ended) of each row counted in the period
-    counted: list[tuple[int, int, bool]] = field(default_factory=list)
-    moves: list[Move] = field(default_factory=list)
 
 
 def walk(start: date, end: date, as_of_seq: int) -> Walk:
@@ -383,8 +210,24 @@ def walk(start: date, end: date, as_of_seq: int) -> Walk:
 
 
 def walk_many(starts: tuple[date, ...], end: date, as_of_seq: int) -> list[Walk]:
-    """``walk`` for several periods ending on ``end`` (a quarter and its year to date), in
-    one pass over the trail: the rows are read and sorted once, each period tallies them."""
+    """``walk`` for several periods ending on ``end`` (a quarter and its year to date): from
+    the stored facts when they stand for the trail at ``as_of_seq`` (and ``REPORT_FACTS_READ``
+    is set), else following the trail (with ``REPORT_FACTS_CHECK`` set, both, and the two
+    compared)."""
+    stored = (
+        facts.walks(starts, end, as_of_seq) if current_app.config["REPORT_FACTS_READ"] else None
+    )
+    if stored is not None and not current_app.config.get("REPORT_FACTS_CHECK"):
+        return stored
+    walked = _walk_trail(starts, end, as_of_seq)
+    if stored is not None:
+        facts.assert_same(stored, walked)
+    return walked
+
+
+def _walk_trail(starts: tuple[date, ...], end: date, as_of_seq: int) -> list[Walk]:
+    """Follow the trail for several periods ending on ``end``, in one pass: the rows are read
+    and sorted once, each period tallies them."""
     walkers = [_Walker(start, end) for start in starts]
     person = None
     for row in _rows(min(starts), end, as_of_seq):
@@ -407,8 +250,8 @@ class _Walker:
     def __init__(self, start: date, end: date) -> None:
         self.start = start
         self.result = Walk()
-        self.matchers = _matchers()
-        self.period_over = _end_of(end)
+        self.matchers = matchers()
+        self.period_over = end_of(end)
         self.org = self.status = self.presence = None
         self.started = False
 
@@ -426,88 +269,36 @@ class _Walker:
             self.status = row[8] or self.status
             self.presence = row[9] or self.presence
             return
-        (
-            _person_id,
-            seq,
-            event_date,
-            entered_at,
-            procedure,
-            action,
-            to_state,
-            row_org,
-            row_status,
-            row_presence,
-            subject_id,
-            payload,
-        ) = row
+        seq, entered_at = row[1], row[3]
         result = self.result
         cells = result.cells
         if not self.started:
-            _place(cells, self.org, self.status, self.presence, "start")
+            place(cells, self.org, self.status, self.presence, "start")
             self.started = True
-        before = (self.org, self.status, self.presence)
-        if row_org is not None:
-            self.org = row_org
-        self.status = row_status or self.status
-        self.presence = row_presence or self.presence
-        org = self.org
-        counted_for: list[int] = []
+        (self.org, self.status, self.presence), change = contributions(
+            (self.org, self.status, self.presence), row, self.matchers
+        )
+        if not change:
+            return
         month = event_date.strftime("%Y-%m")
-        if (org, self.status, self.presence) != before:
-            previous = dict(zip(PLACE_KEYS, before, strict=True))
-            after = dict(zip(PLACE_KEYS, (org, self.status, self.presence), strict=True))
-            if (
-                on_list(previous)
-                and on_list(after)
-                and previous["org_id"] != org
-                and procedure != REORGANIZATION
-            ):
-                late = entered_at >= self.period_over
-                result.moves.append(Move(previous["org_id"], org, before[1], month, seq, late))
-                previous["org_id"] = org
-            for flow, org_id, flow_status in classify(previous, after, procedure):
-                cells[org_id].count(flow, flow_status, month)
-                counted_for.append(org_id)
-        if event_date >= self.start:
-            wanted = self.matchers.get((procedure, action), ())
-            if procedure is not None:
-                wanted = (*wanted, *self.matchers.get((None, action), ()))
-            data = None
-            for key, wanted_state, org_field, where, by_subject in wanted:
-                if wanted_state is not None and to_state != wanted_state:
-                    continue
-                if org_field or where:
-                    data = json.loads(payload or "{}") if data is None else data
-                if where is not None and data.get(where[0]) != where[1]:
-                    continue
-                org_id = org
-                if org_field:
-                    org_id = data.get(org_field, org_id)
-                if org_id is None:
-                    continue
-                cells[org_id].events[key] += 1
-                cells[org_id].monthly[(key, month)] += 1
-                if by_subject:
-                    cells[org_id].subjects[key].add(subject_id)
-                counted_for.append(org_id)
-        if counted_for:
-            late = entered_at >= self.period_over
-            result.counted.extend((seq, cell, late) for cell in counted_for)
+        late = entered_at >= self.period_over
+        if change.move is not None:
+            result.moves.append(Move(*change.move, month, seq, late))
+        for flow, org_id, flow_status in change.flows:
+            cells[org_id].count(flow, flow_status, month)
+            result.counted.append((seq, org_id, late))
+        for key, org_id, subject in change.events:
+            cells[org_id].events[key] += 1
+            cells[org_id].monthly[(key, month)] += 1
+            if subject is not None:
+                cells[org_id].subjects[key].add(subject)
+            result.counted.append((seq, org_id, late))
 
 
 def _finish(cells: dict[int, Tally], org, status, presence, started: bool) -> None:
     if not started:
-        _place(cells, org, status, presence, "start")
-    _place(cells, org, status, presence, "end")
-
-
-def _place(cells: dict[int, Tally], org, status, presence, when: str) -> None:
-    if org is None:
-        return
-    if status in MEMBER_STATUSES and presence == "active":
-        getattr(cells[org], when)[status] += 1
-    elif when == "end" and presence == "in_transit":
-        cells[org].in_transit_end += 1
+        place(cells, org, status, presence, "start")
+    place(cells, org, status, presence, "end")
 
 
 # --- the report -----------------------------------------------------------------------------

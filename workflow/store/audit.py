@@ -80,9 +80,15 @@ def head_mac(seq: int, row_hash: str) -> str:
     return _mac(f"head:{seq}:{row_hash}")
 
 
+#: set in the session's ``info`` by a transaction that appended rows (what is derived from
+#: the trail, such as the report's facts, is brought up to date when it commits)
+APPENDED = "audit_appended"
+
+
 def _advance_head(head: AuditHead, seq: int, row_hash: str) -> None:
     """Move the head to the last row appended."""
     head.seq, head.row_hash, head.mac = seq, row_hash, head_mac(seq, row_hash)
+    db.session.info[APPENDED] = True
 
 
 #: the membership columns, as (audit column, person attribute)
@@ -148,7 +154,7 @@ class HeadMissing(RuntimeError):
     """The chain's head row was deleted while the chain has rows: nothing is appended."""
 
 
-def _locked_head() -> AuditHead:
+def locked_head() -> AuditHead:
     """The chain's head row, locked for this transaction (made on the first append to an
     empty chain; a chain with rows and no head is refused)."""
     head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
@@ -182,7 +188,7 @@ def append(
     or presence is recorded with it. ``person_id`` names the person without recording changes
     (an event that only follows another, such as a case moving with its member)."""
     changes = membership_changes(person) if person is not None else {}
-    head = _locked_head()
+    head = locked_head()
     row = AuditEntry(
         seq=head.seq + 1,
         entered_at=clock().now().replace(tzinfo=None),
@@ -240,7 +246,7 @@ def append_many(rows: Iterable[Mapping[str, Any]], chunk: int = 5000) -> int:
 
     Returns the number of rows written."""
     table = AuditEntry.__table__
-    head = _locked_head()
+    head = locked_head()
     entered_at = clock().now().replace(tzinfo=None)
     seq, prev_hash = head.seq, head.row_hash
     batch: list[dict[str, Any]] = []

@@ -376,18 +376,22 @@ def walks(starts: tuple[date, ...], end: date, as_of_seq: int) -> list[Walk] | N
     return found
 
 
+def _nonzero(counts: Counter) -> dict:
+    return {key: n for key, n in counts.items() if n}
+
+
 def comparable(walk: Walk) -> dict[str, Any]:
     """A walk's figures in a form two walks of the same trail compare equal in."""
     cells = {}
     for org_id, tally in walk.cells.items():
         figures = {
-            "start": +tally.start,
-            "end": +tally.end,
+            "start": _nonzero(tally.start),
+            "end": _nonzero(tally.end),
             "in_transit_end": tally.in_transit_end,
-            "flows": +tally.flows,
-            "flows_by_status": +tally.flows_by_status,
-            "events": +tally.events,
-            "monthly": +tally.monthly,
+            "flows": _nonzero(tally.flows),
+            "flows_by_status": _nonzero(tally.flows_by_status),
+            "events": _nonzero(tally.events),
+            "monthly": _nonzero(tally.monthly),
             "subjects": {k: v for k, v in tally.subjects.items() if v},
         }
         if any(figures.values()):

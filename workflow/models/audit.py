@@ -100,6 +100,11 @@ class AuditHead(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0)
     row_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
     mac: Mapped[str | None] = mapped_column(String(64))
+    #: the last row what is derived from the trail (the period report's facts) stands for:
+    #: it moves with ``seq`` while the transactions that append keep it up to date, and
+    #: stays behind when rows are written around them (a bulk load) until a rebuild. Not
+    #: under the MAC: it says nothing of the chain
+    derived_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The database itself refuses to change or delete audit rows.

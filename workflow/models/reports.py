@@ -187,13 +187,13 @@ class ReportFact(Base):
 
 
 class ReportFactState(Base):
-    """One row: the last audit row the stored facts include, and the fingerprint of the
-    rules they were derived under (the figures' definitions); facts derived under other
-    rules are not read."""
+    """One row: the fingerprint of the rules the stored facts were derived under (the
+    figures' definitions; facts derived under other rules are not read) and when they were
+    last derived from the whole trail. The last row they include is the audit head's
+    ``derived_seq``; no row: an empty trail's facts, under the current rules."""
 
     __tablename__ = "report_fact_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, default=0)
     fingerprint: Mapped[str] = mapped_column(String(64))
     built_at: Mapped[datetime | None] = mapped_column()

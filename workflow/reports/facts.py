@@ -49,7 +49,7 @@ from states.indicators import (
 )
 from workflow import jobqueue
 from workflow.extensions import db
-from workflow.models import ReportFact, ReportFactState
+from workflow.models import AuditHead, ReportFact, ReportFactState
 from workflow.models.base import utcnow
 from workflow.reports.tally import Move, Walk, contributions, matchers
 from workflow.reports.trail import (
@@ -102,6 +102,8 @@ def fingerprint() -> str:
 
 
 FINGERPRINT = fingerprint()
+#: the actions some figure counts
+COUNTED = event_actions()
 
 
 # --- deriving -------------------------------------------------------------------------------
@@ -113,7 +115,7 @@ def _history(where) -> Any:
         select(*COLUMNS, payload())
         .where(
             AUDIT.c.person_id.is_not(None),
-            or_(PLACING, AUDIT.c.action.in_(sorted(event_actions()))),
+            or_(PLACING, AUDIT.c.action.in_(sorted(COUNTED))),
             where,
         )
         .order_by(*ORDER)
@@ -206,62 +208,74 @@ def refresh(person_ids: Iterable[int]) -> int:
 
 
 def state() -> tuple[int, str]:
-    """(the last row the facts include, the rules' fingerprint); a database whose facts were
-    never derived holds none of an empty trail's."""
-    row = db.session.execute(
-        select(STATE.c.seq, STATE.c.fingerprint).where(STATE.c.id == STATE_ID)
-    ).first()
-    return (row[0], row[1]) if row else (0, FINGERPRINT)
+    """(the last row the facts include, the fingerprint of the rules they were derived
+    under)."""
+    derived = db.session.scalar(select(AuditHead.derived_seq).where(AuditHead.id == 1))
+    rules = db.session.scalar(select(STATE.c.fingerprint).where(STATE.c.id == STATE_ID))
+    return (derived or 0, rules or FINGERPRINT)
 
 
-def _set_state(seq: int, *, built: bool = False) -> None:
-    values: dict[str, Any] = {"seq": seq, "fingerprint": FINGERPRINT}
-    if built:
-        values["built_at"] = utcnow()
+def _set_rules() -> None:
+    values = {"fingerprint": FINGERPRINT, "built_at": utcnow()}
     done = db.session.execute(update(STATE).where(STATE.c.id == STATE_ID).values(**values))
     if not done.rowcount:
         db.session.execute(insert(STATE).values(id=STATE_ID, **values))
 
 
-def catch_up() -> bool:
-    """Derive again the people written about since the facts' last row (in the transaction
-    that wrote them, the chain head locked). False when the facts are left behind: derived
-    under other rules, or too many rows to derive here."""
-    seq, rules = state()
-    if rules != FINGERPRINT:
-        return False
-    last = last_seq()
-    if last == seq:
-        return True
-    if last - seq > CATCH_UP_LIMIT:
-        return False
-    people = db.session.scalars(
-        select(AUDIT.c.person_id)
-        .where(
-            AUDIT.c.seq > seq,
-            AUDIT.c.person_id.is_not(None),
-            or_(PLACING, AUDIT.c.action.in_(sorted(event_actions()))),
+def catch_up(appended: audit.Appended | None = None) -> bool:
+    """Bring the facts up to the trail's last row in the transaction that wrote it (the
+    chain head locked). When they stood for the trail before it, the head moved them with
+    its rows (``audit._advance_head``): derive again the people those rows (``appended``,
+    ``audit.APPENDED``) wrote about. Otherwise, when the rules are the current ones and few
+    rows are missing, derive again everyone written about since. False when the facts are
+    left behind (the periodic rebuild's work)."""
+    head = appended.head if appended else audit.locked_head()
+    if appended and head.derived_seq == head.seq:
+        if len(appended.rows) > CATCH_UP_LIMIT:
+            # a bulk load: left to the rebuild
+            head.derived_seq = appended.rows[0][0] - 1
+            return False
+        refresh(
+            {
+                person
+                for _seq, person, action, placing in appended.rows
+                if person is not None and (placing or action in COUNTED)
+            }
         )
-        .distinct()
-    ).all()
-    refresh(people)
-    _set_state(last)
+        return True
+    seq, rules = state()
+    if rules != FINGERPRINT or head.seq - seq > CATCH_UP_LIMIT:
+        return False
+    refresh(
+        db.session.scalars(
+            select(AUDIT.c.person_id)
+            .where(
+                AUDIT.c.seq > seq,
+                AUDIT.c.person_id.is_not(None),
+                or_(PLACING, AUDIT.c.action.in_(sorted(COUNTED))),
+            )
+            .distinct()
+        ).all()
+    )
+    head.derived_seq = head.seq
     return True
 
 
 @event.listens_for(Session, "before_commit")
 def _derive_on_commit(session: Session) -> None:
-    if session.info.pop(audit.APPENDED, False):
-        catch_up()
+    appended = session.info.pop(audit.APPENDED, None)
+    if appended is not None:
+        catch_up(appended)
 
 
 def rebuild() -> int:
     """Derive every person's facts again from the whole trail (the chain head locked: no row
     is appended meanwhile). Call inside a unit of work. Returns the number of facts."""
-    audit.locked_head()
+    head = audit.locked_head()
     db.session.execute(delete(FACTS))
     written = _insert(derive(stream(_history(AUDIT.c.seq > 0))))
-    _set_state(last_seq(), built=True)
+    head.derived_seq = head.seq
+    _set_rules()
     return written
 
 

@@ -16,13 +16,14 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
 
 from states.fields import to_jsonable
 from workflow.clock import clock
@@ -80,15 +81,42 @@ def head_mac(seq: int, row_hash: str) -> str:
     return _mac(f"head:{seq}:{row_hash}")
 
 
-#: set in the session's ``info`` by a transaction that appended rows (what is derived from
-#: the trail, such as the report's facts, is brought up to date when it commits)
+#: the session's ``info`` key of what this transaction appended (``Appended``): what is
+#: derived from the trail (the report's facts) is brought up to date from it when the
+#: transaction commits
 APPENDED = "audit_appended"
 
 
+@dataclass
+class Appended:
+    """The rows a transaction appended, as (seq, person id, action, whether the row places
+    the person), and the chain head it holds locked."""
+
+    head: AuditHead
+    rows: list[tuple[int, int | None, str, bool]] = field(default_factory=list)
+
+
 def _advance_head(head: AuditHead, seq: int, row_hash: str) -> None:
-    """Move the head to the last row appended."""
+    """Move the head to the last row appended. What is derived from the trail moves with it
+    when it stood for the trail before: the transaction derives what its rows change when it
+    commits (``APPENDED``)."""
+    if (head.derived_seq or 0) == head.seq:
+        head.derived_seq = seq
     head.seq, head.row_hash, head.mac = seq, row_hash, head_mac(seq, row_hash)
-    db.session.info[APPENDED] = True
+
+
+def _note(head: AuditHead, row: Mapping[str, Any] | AuditEntry) -> None:
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    placing = any(get(name) is not None for name in ("org_id", "member_status", "presence"))
+    appended = db.session.info.get(APPENDED)
+    if appended is None:
+        appended = db.session.info[APPENDED] = Appended(head)
+    appended.rows.append((get("seq"), get("person_id"), get("action"), placing))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_appended(session: Session) -> None:
+    session.info.pop(APPENDED, None)
 
 
 #: the membership columns, as (audit column, person attribute)
@@ -161,7 +189,7 @@ def locked_head() -> AuditHead:
     if head is None:
         if db.session.scalar(select(AuditEntry.seq).limit(1)) is not None:
             raise HeadMissing("the audit chain's head row is missing")
-        head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH)
+        head = AuditHead(id=1, seq=0, row_hash=GENESIS_HASH, derived_seq=0)
         db.session.add(head)
     return head
 
@@ -215,6 +243,7 @@ def append(
     _advance_head(head, row.seq, row.row_hash)
     db.session.add(row)
     db.session.flush()
+    _note(head, row)
     return row
 
 
@@ -266,6 +295,7 @@ def append_many(rows: Iterable[Mapping[str, Any]], chunk: int = 5000) -> int:
         row["row_hash"] = prev_hash = compute_hash(SimpleNamespace(**row))
         row["mac"] = row_mac(prev_hash)
         batch.append(row)
+        _note(head, row)
         if len(batch) >= chunk:
             db.session.execute(insert(table), batch)
             written += len(batch)

@@ -3,9 +3,10 @@
 What each audit row counts in the period reports (a place change, a flow, a move, a counted
 step) is kept in ``report_fact``, derived from the trail in the transaction that appends to a
 person's history, so that a report sums an index instead of following every person's
-history. ``report_fact_state`` holds the last row they include and the rules they were
-derived under. An installation with a trail has none yet: the report follows the trail until
-the periodic task (or ``flask wf report-facts rebuild``) has derived them.
+history. ``report_fact_state`` holds the rules they were derived under, the audit head's new
+``derived_seq`` the last row they include. An installation with a trail has none yet
+(``derived_seq`` 0): the report follows the trail until the periodic task (or ``flask wf
+report-facts rebuild``) has derived them.
 
 Revision ID: 7c3e9a1f5b20
 Revises: 3acfdb612353
@@ -47,14 +48,17 @@ def upgrade():
     op.create_table(
         "report_fact_state",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("built_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_fact_state")),
     )
+    with op.batch_alter_table("audit_head") as batch:
+        batch.add_column(sa.Column("derived_seq", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade():
+    with op.batch_alter_table("audit_head") as batch:
+        batch.drop_column("derived_seq")
     op.drop_table("report_fact_state")
     op.drop_index("ix_report_fact_kind_date", table_name="report_fact")
     op.drop_index(op.f("ix_report_fact_person_id"), table_name="report_fact")

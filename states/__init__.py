@@ -10,6 +10,7 @@ from states import (
     admission,
     badges,
     cards,
+    contact_loss,
     death,
     discipline,
     exemption,
@@ -43,6 +44,7 @@ REGISTRY: dict[str, ProcedureSpec] = {
         readmission.SPEC,
         discipline.SPEC,
         suspension.SPEC,
+        contact_loss.SPEC,
     )
 }
 

@@ -29,7 +29,9 @@ Counting choices, stated once:
 * Badges count the hand-overs at the ceremony (``badge.awarded``) by the ceremony's date, for
   the organization the member belonged to on that date; re-issued badges are not counted.
 * Re-issued cards count the standing committee's decision (4-TĐV) by its date, lost and
-  damaged apart.
+  damaged apart; cards exchanged for the 2025 design (Chỉ thị 51-CT/TW) count the exchange's
+  decision, with the new card's number, by its date (``card.exchanged``; a card of the old
+  design decided before the exchange began is not one).
 
 Figures of procedures not built yet have no events and show 0; their keys are fixed so that
 they fill in when those procedures record steps under the names given here. A figure declared
@@ -206,6 +208,8 @@ INDICATORS: tuple[Indicator, ...] = (
               events=((None, "card.reissued_lost", None),)),
     Indicator("cards_reissued_damaged", "Thẻ đảng viên đổi lại (hỏng)", "cards",
               events=((None, "card.reissued_damaged", None),)),
+    Indicator("cards_exchanged", "Thẻ đảng viên đổi theo mẫu mới (Chỉ thị 51-CT/TW)", "cards",
+              events=((None, "card.exchanged", None),), where=("generation", "2025")),
     Indicator("badges", "Huy hiệu Đảng được trao tặng, truy tặng (theo ngày trao)", "badges",
               events=((None, "badge.awarded", None),)),
     *(Indicator(f"discipline_{form}", f"Đảng viên bị kỷ luật {label} (theo ngày ký quyết "

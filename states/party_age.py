@@ -36,6 +36,8 @@ class Gap:
     start: date
     end: date | None
     reason: str
+    #: the case that recorded it, where one did (None: entered by hand, or read from the trail)
+    case_id: int | None = None
 
     def until(self, on: date) -> date:
         return on if self.end is None or self.end > on else self.end
@@ -78,7 +80,7 @@ def merge(gaps: Iterable[Gap]) -> list[Gap]:
             last = out[-1]
             end = None if last.end is None or gap.end is None else max(last.end, gap.end)
             reason = last.reason if gap.reason in last.reason else f"{last.reason}; {gap.reason}"
-            out[-1] = Gap(last.start, end, reason)
+            out[-1] = Gap(last.start, end, reason, last.case_id or gap.case_id)
         else:
             out.append(gap)
     return out

@@ -165,6 +165,8 @@ def test_demo_loads_every_state_and_refuses_a_second_time(app):
         states_of("discipline")
     )
     assert set(states_of("suspension")) == {"returned", "suspended"}
+    # a member still out of contact, another back in touch
+    assert set(states_of("contact_loss")) == {"lost", "restored"}
     from workflow.models import Organization, Person
 
     cells = db.session.scalar(

@@ -144,6 +144,7 @@ PAYLOAD_LABELS = {
     "deadline": "Thời hạn",
     "due_on": "Hạn",
     "closed_cases": "Các hồ sơ khác của đảng viên đã kết thúc",
+    "gap": "Thời gian không tính tuổi đảng",
 }
 #: labels of what a step that ends a membership writes on the member's other cases
 MEMBERSHIP_END_LABELS = {"reason": "Lý do", "by_case": "Theo hồ sơ"}

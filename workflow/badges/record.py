@@ -7,8 +7,10 @@ that the procedures have recorded, for one member or many at once.
   leaving to the re-admission decision), so a period it closes is read from there;
 * a transfer whose introduction letter was presented after its deadline: from the deadline to
   the day it was presented (``Transfer.present_by`` / ``arrived_on``);
-* periods the department entered by hand (time out of contact, a fixed-term expulsion before
-  the records were kept): ``MembershipGap``.
+* time out of contact with the Party, recorded by its procedure (``MembershipGap`` naming the
+  case; no end while the member is still out of contact: it counts up to the day asked);
+* periods the department entered by hand (time out of contact before the procedure recorded
+  it, a fixed-term expulsion before the records were kept): ``MembershipGap`` without a case.
 
 A death ends the party age (the day the trail records it). A re-admitted member's age counts
 from the first admission once the cell has verified the member's party-age declaration
@@ -48,7 +50,8 @@ def gaps_of(person_ids: Iterable[int]) -> dict[int, list[Gap]]:
         for g in db.session.scalars(
             select(MembershipGap).where(among(MembershipGap.person_id, chunk))
         ):
-            out.setdefault(g.person_id, []).append(Gap(g.start_on, g.end_on, g.reason))
+            gap = Gap(g.start_on, g.end_on, g.reason, g.case_id)
+            out.setdefault(g.person_id, []).append(gap)
         rows = db.session.execute(
             select(AUDIT.c.person_id, AUDIT.c.event_date, AUDIT.c.procedure, AUDIT.c.member_status)
             .where(among(AUDIT.c.person_id, chunk), AUDIT.c.member_status.is_not(None))

@@ -153,15 +153,19 @@ class HelperAssignment(Base):
 
 
 class MembershipGap(Base):
-    """A period that does not count towards party age (e.g. between leaving and re-admission)."""
+    """A period that does not count towards party age (e.g. between leaving and re-admission),
+    entered by hand or recorded by the case that names it."""
 
     __tablename__ = "membership_gap"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     start_on: Mapped[date] = mapped_column(Date)
-    end_on: Mapped[date] = mapped_column(Date)
+    #: None: not over yet (a member still out of contact); read as "up to the day asked"
+    end_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(300))
+    #: the case that recorded it (None: entered by hand by the department)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -247,7 +248,8 @@ def add_gap(person_id: int, raw: Mapping[str, Any], *, actor: Actor) -> None:
         elif person.joined_on is None or start < (person.admission_decision_on or person.joined_on):
             errors["start_on"] = "Khoảng thời gian phải sau ngày ký quyết định kết nạp."
         elif any(
-            g.start_on < end and start < g.end_on
+            # a period still open (a member out of contact) runs on to today
+            g.start_on < end and start < (g.end_on or date.max)
             for g in db.session.scalars(
                 select(MembershipGap).where(MembershipGap.person_id == person.id)
             )

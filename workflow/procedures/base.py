@@ -232,6 +232,9 @@ class Procedure:
     #: what the member's page says of an open case of it that holds their standing
     #: (``ProcedureSpec.holds_standing``) besides its state: the form decided, the decision
     standing: Callable[[Case], str] | None = None
+    #: what the member's page says of an open case of it beside the member's status, linked
+    #: to the case ("Mất liên lạc từ 01/02/2026"): (case) → the line, "" for none
+    notice: Callable[[Case], str] | None = None
 
     @property
     def key(self) -> str:

@@ -86,7 +86,8 @@ def confirmation_draft(case: Case, issuer: str) -> dict[str, Any]:
     months = party_age_months(
         person.admission_decision_on or person.joined_on,
         left_on,
-        [(gap.start_on, gap.end_on) for gap in gaps],
+        # a period still open (out of contact) runs to the day the member left
+        [(gap.start_on, gap.end_on or left_on) for gap in gaps],
     )
     who = issuer_of(case, issuer)
     leaving_decider = json.loads(decision.snapshot)["decider"] if decision else who["decider"]

@@ -134,6 +134,7 @@ def decision_issued(ctx: EffectContext, decision) -> None:
                 start_on=left_on,
                 end_on=decision.decided_on,
                 reason=f"Ra khỏi danh sách đảng viên đến khi kết nạp lại ({decision.reference})",
+                case_id=ctx.case.id,
             )
         )
 

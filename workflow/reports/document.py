@@ -256,6 +256,11 @@ def _summary(report: period_mod.PeriodReport, targets: list[TargetLine], until: 
         f"công nhận {vn_number(t.figure('recognitions'))} đảng viên chính thức",
         f"chuyển đến {vn_number(arrived)}, chuyển đi {vn_number(departed)} đảng viên",
     ]
+    if t.figure("cards_exchanged"):  # the 2025 exchange, while it runs
+        parts.append(
+            "đổi thẻ đảng viên theo mẫu mới (Chỉ thị 51-CT/TW) cho "
+            f"{vn_number(t.figure('cards_exchanged'))} đảng viên"
+        )
     if t.flows["rejoined"]:  # after the admissions
         admitted = next(i for i, p in enumerate(parts) if p.startswith("kết nạp "))
         parts.insert(admitted + 1, f"kết nạp lại {vn_number(t.flows['rejoined'])} đảng viên")

@@ -126,6 +126,8 @@ def detail(person_id: int):
         helpers=helpers,
         can_edit=can_edit,
         gaps=gaps,
+        #: the periods the department entered by hand (the others name the case that did)
+        hand_gaps={(g.start_on, g.end_on) for g in gaps if g.case_id is None},
         party_age=party_age,
         cards=card_ops.cards_of(person.id),
         card_statuses=card_rules.STATUSES,
@@ -136,7 +138,19 @@ def detail(person_id: int):
         movements=transfer_ops.history(person),
         departure=departure(person),
         standing=_standing(person),
+        notices=_notices(cases),
     )
+
+
+def _notices(cases) -> list[tuple[Any, str]]:
+    """What the member's open cases say beside their status (a procedure's ``notice``: "Mất
+    liên lạc từ 01/02/2026"), each with its case."""
+    out = []
+    for case in cases:
+        describe = procedures.get(case.procedure).notice
+        if case.closed_at is None and describe is not None and (text := describe(case)):
+            out.append((case, text))
+    return out
 
 
 def _standing(person) -> list[tuple[Any, str, list[tuple[str, Any]]]]:

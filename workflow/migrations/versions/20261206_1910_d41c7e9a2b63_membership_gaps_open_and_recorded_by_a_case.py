@@ -6,8 +6,8 @@ as "up to the day asked") and names the case that recorded it. Existing periods 
 hand and are over: they keep their end and have no case.
 
 Revision ID: d41c7e9a2b63
-Revises: 3acfdb612353
-Create Date: 2026-12-07 09:00:00
+Revises: 7c3e9a1f5b20
+Create Date: 2026-12-06 19:10:00
 
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d41c7e9a2b63"
-down_revision = "3acfdb612353"
+down_revision = "7c3e9a1f5b20"
 branch_labels = None
 depends_on = None
 

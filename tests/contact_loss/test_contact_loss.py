@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from tests.badges.helpers import veteran
 from tests.contact_loss.helpers import SEARCH, gaps, report_loss
 from tests.leaving.helpers import cell_vote, open_for, open_removal, state
+from tests.transfers.test_transfers import official
 from tests.web.helpers import counts
 from workflow.badges import rounds
 from workflow.badges.record import party_age_of
@@ -245,3 +246,21 @@ def test_a_stale_form_is_refused_and_nothing_is_written(world):
         )
     assert _written() == before
     assert gaps(member)[0].case_id == case_id
+
+
+def test_a_transfer_out_of_the_committee_ends_the_period_on_the_receivers_notice(world):
+    """Out of contact, then transferred out (the cell found where the member had gone): the
+    case closes with the transfer and the period ends on the day the receiver's notice is
+    recorded; another committee keeps the member's record from then."""
+    member = world.members["C1"][6]
+    case_id = report_loss(world, member, date(2025, 5, 2), date(2025, 8, 20))
+    world.fire(case_id, "confirm", "gs1", date(2025, 8, 22))
+    transfer = official(world, member, to=None)
+    world.fire(transfer, "record_grassroots_part", "gs1", date(2025, 9, 2), reference="21-SHĐ")
+    world.fire(transfer, "issue_letter", "dept", date(2025, 9, 4))
+    world.fire(transfer, "record_receipt", "dept", date(2025, 9, 20), reference="Phiếu báo số 7")
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).closed_at is not None
+    (gap,) = gaps(member)
+    assert (gap.start_on, gap.end_on) == (date(2025, 5, 2), date(2025, 9, 20))
+    assert _trail(case_id)[-1].action == "closed_by_transfer"

@@ -12,7 +12,7 @@ from states import REGISTRY
 from states.spec import ProcedureSpec
 from workflow.documents.kinds import ANNULMENT, ORG_DECISION, DocumentKind
 from workflow.models.orgs import CELL_KINDS
-from workflow.procedures import common
+from workflow.procedures import base, common
 from workflow.procedures.base import ChoiceSource, DefaultSource, Effect, Procedure
 
 
@@ -27,6 +27,7 @@ def _runs(spec: ProcedureSpec) -> Procedure:
 
 
 PROCEDURES: dict[str, Procedure] = {key: _runs(spec) for key, spec in REGISTRY.items()}
+base.RUNNING.update(PROCEDURES)
 
 #: every kind of document, by key: the procedures' own, the annulment of any of them, and the
 #: upper committee's decisions on its organizations

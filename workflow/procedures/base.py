@@ -235,6 +235,9 @@ class Procedure:
     #: what the member's page says of an open case of it beside the member's status, linked
     #: to the case ("Mất liên lạc từ 01/02/2026"): (case) → the line, "" for none
     notice: Callable[[Case], str] | None = None
+    #: what it does when a step of another case closes an open case of it (the member left
+    #: the lists or the committee): (that step's context, the case closed)
+    closed_elsewhere: Callable[[EffectContext, Case], None] | None = None
 
     @property
     def key(self) -> str:
@@ -252,3 +255,8 @@ class Procedure:
         if trigger in self.happy:
             payload.update(self.happy[trigger](case, day, ctx))
         return payload
+
+
+#: every procedure by key, filled by ``workflow.procedures`` once all are built: for the
+#: shared steps that act on another procedure's case
+RUNNING: dict[str, Procedure] = {}

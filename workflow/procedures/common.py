@@ -39,7 +39,7 @@ from workflow.models import (
     Vote,
     utcnow,
 )
-from workflow.procedures.base import EffectContext, Subject
+from workflow.procedures.base import RUNNING, EffectContext, Subject
 from workflow.store import audit, deadlines
 from workflow.store.errors import InvalidInput
 
@@ -532,8 +532,17 @@ def close_other_cases(ctx: EffectContext, reason: str) -> list[Case]:
             if d.status in deadlines.PENDING:
                 deadlines.close_deadline(other, d.kind, ctx.event_date, "cancelled")
         audit_other_case(ctx, other, MEMBERSHIP_ENDED, {"reason": reason, "by_case": ctx.case.id})
+        closed_elsewhere(ctx, other)
     ctx.data["closed_cases"] = [o.id for o in others]
     return others
+
+
+def closed_elsewhere(ctx: EffectContext, other: Case) -> None:
+    """Let the procedure of ``other``, just closed by the step of ``ctx``, do what it does
+    then (``Procedure.closed_elsewhere``)."""
+    hook = RUNNING[other.procedure].closed_elsewhere
+    if hook is not None:
+        hook(ctx, other)
 
 
 #: the audit action of a case closed because its member left the lists

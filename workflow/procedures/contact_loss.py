@@ -20,7 +20,6 @@ from workflow.permissions import Actor
 from workflow.procedures import contact_loss_demo
 from workflow.procedures.base import EffectContext, HappyContext, Opening, Procedure
 from workflow.procedures.common import (
-    ON_MEMBERSHIP_END,
     add_document,
     case_records,
     org_facts,
@@ -138,25 +137,14 @@ def delete_gap(ctx: EffectContext) -> None:
         db.session.delete(gap)
 
 
-def end_with_membership(ctx: EffectContext) -> None:
-    """A step that takes the member off the lists (the removal the cell proposed, a death) ends
-    the period out of contact on its day: from then the time off the lists is that step's own.
-    The case, still open, is closed by the same step with its reason (``end_membership``)."""
-    for gap in db.session.scalars(
-        select(MembershipGap)
-        .join(Case, Case.id == MembershipGap.case_id)
-        .where(
-            MembershipGap.person_id == ctx.case.person_id,
-            MembershipGap.end_on.is_(None),
-            Case.procedure == spec.KEY,
-        )
-        .with_for_update(of=MembershipGap)
-    ):
+def end_elsewhere(ctx: EffectContext, case: Case) -> None:
+    """A step of another case closed this one: the member left the lists (the removal the
+    cell proposed, a death) or the committee (a transfer out). The period out of contact ends
+    on that step's day: from then the time off the lists is that step's own, and another
+    committee keeps the member's record."""
+    gap = gap_of(case.id, lock=True)
+    if gap is not None and gap.end_on is None:
         gap.end_on = max(gap.start_on, ctx.event_date)
-
-
-if end_with_membership not in ON_MEMBERSHIP_END:
-    ON_MEMBERSHIP_END.append(end_with_membership)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -250,6 +238,7 @@ PROCEDURE = Procedure(
     page=page,
     page_template="cases/facts/contact_loss.html",
     notice=notice,
+    closed_elsewhere=end_elsewhere,
     happy=HAPPY,
     demo=contact_loss_demo.scenario,
 )

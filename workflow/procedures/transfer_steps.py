@@ -12,7 +12,13 @@ from workflow.extensions import db
 from workflow.models import Case, Decision, Organization, Transfer, utcnow
 from workflow.models.orgs import CELL_KINDS, by_name
 from workflow.procedures.base import EffectContext
-from workflow.procedures.common import Leader, audit_other_case, chosen_leader, leaders
+from workflow.procedures.common import (
+    Leader,
+    audit_other_case,
+    chosen_leader,
+    closed_elsewhere,
+    leaders,
+)
 from workflow.store import deadlines
 from workflow.store.errors import InvalidInput
 from workflow.workcalendar import load_calendar
@@ -308,6 +314,7 @@ def leave_committee(ctx) -> None:
             if d.status == "open":
                 deadlines.close_deadline(other, d.kind, ctx.event_date, "cancelled")
         _audit_other(ctx, other, "closed_by_transfer", {"destination": transfer.to_name})
+        closed_elsewhere(ctx, other)
 
 
 def start_stay(ctx) -> None:

@@ -230,65 +230,81 @@ def build(url: str, workdir: str, args: argparse.Namespace) -> dict:
             weights = list(PROCEDURE_WEIGHTS.values())
             extra = max(0, args.cases - len(cases))
             per_case = max(1, (args.audit - len(trail)) // max(extra, 1))
-            seq = trail[-1][0] if trail else 0
             audit_cols = list(report.COLUMNS)
-            audit_extra: list[tuple] = []
             deadlines: list[tuple] = []
             decisions: list[tuple] = []
             transfers: list[tuple] = []
-            for n in range(extra):
-                case_id = first_extra + n
-                procedure = rng.choices(names, weights)[0]
-                spec = REGISTRY[procedure]
-                person = rng.randint(1, args.members)
-                is_open = rng.random() < OPEN_SHARE
-                if is_open:
-                    state = rng.choice([s for s in spec.states if s not in spec.finals])
-                    opened = date(2024, 1, 10) + timedelta(days=rng.randint(0, 700))
-                else:
-                    state = rng.choice(sorted(spec.finals))
-                    opened = date(2012, 1, 1) + timedelta(days=rng.randint(0, 4700))
-                last = min(opened + timedelta(days=rng.randint(0, 300)), date(2025, 12, 31))
-                cases[case_id] = {
-                    "procedure": procedure,
-                    "person": person,
-                    "opened_on": opened,
-                    "state": state,
-                    "last": last,
-                    "closed": not is_open,
-                }
-                span = max((last - opened).days, 1)
-                for k in range(per_case):
-                    seq += 1
-                    day = opened + timedelta(days=span * k // per_case)
-                    action = "open" if k == 0 else "record_document"
-                    to_state = spec.initial if k == 0 else None
-                    if k == per_case - 1:
-                        day, to_state = last, state
-                    audit_extra.append(
-                        (
+            last_row: list[tuple] = [trail[-1]] if trail else []
+
+            def extra_audit_rows():
+                """The extra cases' audit rows, made as COPY reads them (at 5M cases they
+                would not fit in memory); the cases, clocks and decisions are kept."""
+                seq = trail[-1][0] if trail else 0
+                for n in range(extra):
+                    case_id = first_extra + n
+                    procedure = rng.choices(names, weights)[0]
+                    spec = REGISTRY[procedure]
+                    person = rng.randint(1, args.members)
+                    is_open = rng.random() < OPEN_SHARE
+                    if is_open:
+                        state = rng.choice([s for s in spec.states if s not in spec.finals])
+                        opened = date(2024, 1, 10) + timedelta(days=rng.randint(0, 700))
+                    else:
+                        state = rng.choice(sorted(spec.finals))
+                        opened = date(2012, 1, 1) + timedelta(days=rng.randint(0, 4700))
+                    last = min(opened + timedelta(days=rng.randint(0, 300)), date(2025, 12, 31))
+                    cases[case_id] = {
+                        "procedure": procedure,
+                        "person": person,
+                        "opened_on": opened,
+                        "state": state,
+                        "last": last,
+                        "closed": not is_open,
+                    }
+                    span = max((last - opened).days, 1)
+                    for k in range(per_case):
+                        seq += 1
+                        day = opened + timedelta(days=span * k // per_case)
+                        action = "open" if k == 0 else "record_document"
+                        to_state = spec.initial if k == 0 else None
+                        if k == per_case - 1:
+                            day, to_state = last, state
+                        row = (
                             seq, datetime.combine(day, datetime.min.time()) + timedelta(hours=9),
                             day, 1, "Nguyễn Văn An", "department_staff", "case", case_id,
                             procedure, action, None, to_state,
                             f'{{"event_date":"{day.isoformat()}"}}', "", person, None, None,
                             None, "0" * 64, f"{rng.getrandbits(256):064x}",
-                        )
-                    )  # fmt: skip
-                if is_open and spec.deadlines and rng.random() < 0.4:
-                    kind = rng.choice(sorted(spec.deadlines))
-                    due = TODAY + timedelta(days=rng.randint(-60, 120))
-                    deadlines.append(
-                        (case_id, kind, "working_days", due - timedelta(days=40), 30, 0, due,
-                         "open", None, None, "")
-                    )  # fmt: skip
-                elif not is_open and spec.deadlines and rng.random() < 0.2:
-                    kind = rng.choice(sorted(spec.deadlines))
-                    deadlines.append(
-                        (case_id, kind, "working_days", last - timedelta(days=40), 30, 0, last,
-                         "closed", last, None, "")
-                    )  # fmt: skip
-                if procedure in ("admission", "probation") and state in ("admitted", "official"):
-                    decisions.append((case_id, procedure, last))
+                        )  # fmt: skip
+                        last_row[:] = [row]
+                        yield row
+                    if is_open and spec.deadlines and rng.random() < 0.4:
+                        kind = rng.choice(sorted(spec.deadlines))
+                        due = TODAY + timedelta(days=rng.randint(-60, 120))
+                        deadlines.append(
+                            (case_id, kind, "working_days", due - timedelta(days=40), 30, 0, due,
+                             "open", None, None, "")
+                        )  # fmt: skip
+                    elif not is_open and spec.deadlines and rng.random() < 0.2:
+                        kind = rng.choice(sorted(spec.deadlines))
+                        deadlines.append(
+                            (case_id, kind, "working_days", last - timedelta(days=40), 30, 0, last,
+                             "closed", last, None, "")
+                        )  # fmt: skip
+                    if procedure in ("admission", "probation") and state in (
+                        "admitted",
+                        "official",
+                    ):
+                        decisions.append((case_id, procedure, last))
+
+            def audit_rows():
+                yield from trail
+                yield from extra_audit_rows()
+
+            # the extra cases are made as COPY reads their rows (before anything else draws from
+            # the random generator: the same dataset as when they were made first)
+            counts["audit_rows"] = copy_rows(cur, "audit_log", audit_cols, audit_rows())
+            trail.clear()
             for case_id, c in cases.items():
                 c.setdefault("closed", c["state"] in REGISTRY[c["procedure"]].finals)
                 if c["procedure"] not in ("admission", "probation"):
@@ -313,14 +329,6 @@ def build(url: str, workdir: str, args: argparse.Namespace) -> dict:
             counts["cases"] = copy_rows(cur, "membership_case", case_cols, case_rows())
             counts["open_cases"] = sum(1 for c in cases.values() if not c["closed"])
 
-            def audit_rows():
-                yield from trail
-                yield from audit_extra
-
-            counts["audit_rows"] = copy_rows(cur, "audit_log", audit_cols, audit_rows())
-            last_row = audit_extra[-1] if audit_extra else trail[-1]
-            audit_extra.clear()
-            trail.clear()
             counts["deadlines"] = copy_rows(
                 cur,
                 "deadline",
@@ -383,7 +391,7 @@ def build(url: str, workdir: str, args: argparse.Namespace) -> dict:
         with engine.begin() as conn:
             conn.execute(
                 text("UPDATE audit_head SET seq = :seq, row_hash = :h WHERE id = 1"),
-                {"seq": last_row[0], "h": last_row[-1]},
+                {"seq": last_row[0][0], "h": last_row[0][-1]},
             )
             for table in (
                 "organization", "person", "membership_case", "deadline", "decision", "transfer",

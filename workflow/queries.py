@@ -8,7 +8,7 @@ from datetime import date
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, tuple_
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -20,7 +20,7 @@ from workflow.extensions import db
 from workflow.models import Case, Deadline, Organization, Person, Transfer
 from workflow.models.orgs import CELL_KINDS, in_tree_order
 from workflow.models.search import person_fts
-from workflow.paging import ComputedKey, key_column
+from workflow.paging import ComputedKey, capped_count, key_column
 from workflow.permissions import CASE_VIEW_ROLES, Actor, acting_org, level_path, receiving_org
 from workflow.store.errors import NotFound
 
@@ -459,11 +459,14 @@ DEADLINES_PER_PAGE = 50
 @dataclass
 class DeadlinePage:
     rows: list[DeadlineRow]
-    #: open deadlines in the actor's scope (and the filters), and how many of them are overdue
+    #: open deadlines in the actor's scope (and the filters), and how many of them are
+    #: overdue, each counted up to ``paging.COUNT_CAP`` (``…_capped``: there are more)
     total: int
     overdue: int
     page: int
     per_page: int
+    total_capped: bool = False
+    overdue_capped: bool = False
 
 
 def open_deadline_rows(
@@ -506,12 +509,12 @@ def open_deadline_rows(
             )
         return stmt.where(*conditions)
 
-    total, overdue = db.session.execute(
-        scoped(
-            select(func.count(Deadline.id), func.count(Deadline.id).filter(Deadline.due_on < today))
-        )
-    ).one()
-    total = total or 0
+    # counted along the open clocks' index, up to the cap: a province's 200,000 open clocks
+    # are not counted on every page
+    total, total_capped = capped_count(scoped(select(Deadline.id)))
+    overdue, overdue_capped = capped_count(
+        scoped(select(Deadline.id)).where(Deadline.due_on < today)
+    )
     page = max(1, min(page, max(1, -(-total // per_page))))
     shown = (
         scoped(select(Deadline.id))
@@ -548,4 +551,4 @@ def open_deadline_rows(
                 holders(case, orgs, today),
             )
         )
-    return DeadlinePage(rows, total, overdue or 0, page, per_page)
+    return DeadlinePage(rows, total, overdue, page, per_page, total_capped, overdue_capped)

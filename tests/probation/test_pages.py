@@ -154,6 +154,13 @@ def test_the_deadlines_list_shows_one_page_at_a_time_in_due_order(world, login, 
     assert 'class="pager"' in body and "Trang 1/" in body
     second = login("dept").get("/deadlines/?page=2").get_data(as_text=True)
     assert "Trang 2/" in second
+    # a province's open clocks are counted only up to the cap, and the page says "more than"
+    monkeypatch.setattr("workflow.paging.COUNT_CAP", 1)
+    capped = open_deadline_rows(actor, today(), calendar, per_page=1000)
+    assert (capped.total, capped.total_capped) == (1, True)
+    assert (capped.overdue, capped.overdue_capped) == (1, True)
+    body = login("dept").get("/deadlines/").get_data(as_text=True)
+    assert "Hơn 1 thời hạn đang chạy." in body and "Hơn 1 thời hạn đã quá." in body
 
 
 def test_recognition_proposes_a_card_listed_per_organization(world, login):
